@@ -1,0 +1,149 @@
+//! Stable error codes. They appear in HTTP error bodies and in `error` frames; clients match on
+//! the code, never on the message (which is for humans and may change).
+
+use serde::{Deserialize, Serialize};
+use std::fmt;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ErrorCode {
+    /// The HTTP body or a field in it is not what the endpoint takes.
+    BadRequest,
+    /// A WebSocket text frame that is not valid JSON or misses a required field.
+    MalformedFrame,
+    /// A WebSocket frame whose `type` this server does not know.
+    UnknownFrame,
+    /// A frame or body larger than the documented limit.
+    TooLarge,
+    /// A binary WebSocket frame: the protocol is JSON text only.
+    BinaryFrame,
+    /// The first WebSocket frame was not `hello`.
+    HelloRequired,
+    /// Wrong e-mail or password (deliberately not saying which).
+    InvalidCredentials,
+    /// No token, or a token the server does not know.
+    Unauthorized,
+    /// The session token has expired: sign in again.
+    TokenExpired,
+    /// The session token was revoked (logout, or an admin action): sign in again.
+    TokenRevoked,
+    /// The team intake key is missing or wrong.
+    InvalidIntakeKey,
+    /// Too many attempts; retry after the time in the message / `Retry-After`.
+    RateLimited,
+    /// The WebSocket's `Origin` header is not on the server's allowlist.
+    OriginNotAllowed,
+    /// The request, session or agent named does not exist.
+    NotFound,
+    /// Another agent accepted this request first.
+    AlreadyTaken,
+    /// The request is no longer pending (timed out, cancelled or done).
+    NotPending,
+    /// The agent is in a session or on a call and cannot accept another customer.
+    Busy,
+    /// This agent may not take this request (another team, rejected it, or scheduled for another agent).
+    NotOffered,
+    /// Nothing to attend: no pending request this agent may take.
+    NothingPending,
+    /// The server failed; nothing was written. Retry later.
+    Internal,
+}
+
+impl ErrorCode {
+    /// The snake_case name used on the wire.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ErrorCode::BadRequest => "bad_request",
+            ErrorCode::MalformedFrame => "malformed_frame",
+            ErrorCode::UnknownFrame => "unknown_frame",
+            ErrorCode::TooLarge => "too_large",
+            ErrorCode::BinaryFrame => "binary_frame",
+            ErrorCode::HelloRequired => "hello_required",
+            ErrorCode::InvalidCredentials => "invalid_credentials",
+            ErrorCode::Unauthorized => "unauthorized",
+            ErrorCode::TokenExpired => "token_expired",
+            ErrorCode::TokenRevoked => "token_revoked",
+            ErrorCode::InvalidIntakeKey => "invalid_intake_key",
+            ErrorCode::RateLimited => "rate_limited",
+            ErrorCode::OriginNotAllowed => "origin_not_allowed",
+            ErrorCode::NotFound => "not_found",
+            ErrorCode::AlreadyTaken => "already_taken",
+            ErrorCode::NotPending => "not_pending",
+            ErrorCode::Busy => "busy",
+            ErrorCode::NotOffered => "not_offered",
+            ErrorCode::NothingPending => "nothing_pending",
+            ErrorCode::Internal => "internal",
+        }
+    }
+
+    /// Whether this error means the token is no good and the agent must sign in again.
+    pub fn requires_sign_in(self) -> bool {
+        matches!(
+            self,
+            ErrorCode::Unauthorized | ErrorCode::TokenExpired | ErrorCode::TokenRevoked
+        )
+    }
+}
+
+impl fmt::Display for ErrorCode {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// The body of every HTTP error response: `{"error": {"code": "...", "message": "..."}}`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ErrorBody {
+    pub error: ErrorDetail,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ErrorDetail {
+    pub code: ErrorCode,
+    pub message: String,
+}
+
+impl ErrorBody {
+    pub fn new(code: ErrorCode, message: impl Into<String>) -> Self {
+        ErrorBody {
+            error: ErrorDetail {
+                code,
+                message: message.into(),
+            },
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn as_str_matches_serde_name() {
+        for code in [
+            ErrorCode::BadRequest,
+            ErrorCode::MalformedFrame,
+            ErrorCode::UnknownFrame,
+            ErrorCode::TooLarge,
+            ErrorCode::BinaryFrame,
+            ErrorCode::HelloRequired,
+            ErrorCode::InvalidCredentials,
+            ErrorCode::Unauthorized,
+            ErrorCode::TokenExpired,
+            ErrorCode::TokenRevoked,
+            ErrorCode::InvalidIntakeKey,
+            ErrorCode::RateLimited,
+            ErrorCode::OriginNotAllowed,
+            ErrorCode::NotFound,
+            ErrorCode::AlreadyTaken,
+            ErrorCode::NotPending,
+            ErrorCode::Busy,
+            ErrorCode::NotOffered,
+            ErrorCode::NothingPending,
+            ErrorCode::Internal,
+        ] {
+            let json = serde_json::to_string(&code).unwrap();
+            assert_eq!(json, format!("\"{}\"", code.as_str()));
+        }
+    }
+}

@@ -1,0 +1,37 @@
+//! Identifiers. Each is a distinct type so that a request id can never be passed where an agent id
+//! is expected; on the wire each is a plain JSON number.
+
+use serde::{Deserialize, Serialize};
+use std::fmt;
+
+macro_rules! id_type {
+    ($(#[$doc:meta])* $name:ident) => {
+        $(#[$doc])*
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+        #[serde(transparent)]
+        pub struct $name(pub i64);
+
+        impl fmt::Display for $name {
+            fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                self.0.fmt(f)
+            }
+        }
+    };
+}
+
+id_type!(
+    /// A customer request (any kind: call now, scheduled, call-me-back, inbound, chat).
+    RequestId
+);
+id_type!(
+    /// An agent account.
+    AgentId
+);
+id_type!(
+    /// A team: the unit requests are distributed to.
+    TeamId
+);
+id_type!(
+    /// A session: one accepted request with its two call legs.
+    SessionId
+);

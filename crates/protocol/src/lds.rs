@@ -1,0 +1,260 @@
+//! The LDS protocol: HTTP bodies and WebSocket frames between an agent's device and the LDS.
+//! Spec with examples: `docs/protocol.md`. Every frame is one JSON text message with a `type`.
+//!
+//! Delivery: everything that changes what an agent should see is an [`Event`] with a per-agent,
+//! gap-free sequence number (`seq`, starting at 1), stored durably before it is sent. A client
+//! remembers the last `seq` it *processed* and sends it in `hello`; the server replays exactly the
+//! events after it, in order, or sends a [`ServerFrame::Snapshot`] when it no longer has them.
+
+use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
+
+use crate::error::ErrorCode;
+use crate::ids::{RequestId, SessionId};
+use crate::model::{AgentInfo, AgentRef, Customer, Request, RequestKind, Session};
+
+/// Protocol version spoken by this crate; sent in `hello` and `welcome`.
+pub const PROTOCOL_VERSION: u32 = 1;
+
+/// Largest text frame either side accepts, in bytes. Larger frames are refused with `too_large`.
+pub const MAX_FRAME_BYTES: usize = 64 * 1024;
+
+/// How often the server pings; a client that hears nothing (no frame, no ping) for
+/// [`DEAD_AFTER_SECS`] treats the connection as dead.
+pub const HEARTBEAT_SECS: u64 = 10;
+pub const DEAD_AFTER_SECS: u64 = 30;
+
+// ---------------------------------------------------------------------------------------------
+// HTTP
+
+/// `POST /api/v1/login`
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct LoginRequest {
+    pub email: String,
+    pub password: String,
+}
+
+/// `200` answer to `POST /api/v1/login`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct LoginResponse {
+    /// Opaque bearer token. Sent as `Authorization: Bearer` to HTTP endpoints and inside the
+    /// first WebSocket frame; never in a URL.
+    pub token: String,
+    pub expires_at: DateTime<Utc>,
+    pub agent: AgentInfo,
+}
+
+/// `POST /api/v1/requests` (customer intake; authenticated by the team's intake key in
+/// `Authorization: Bearer`).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct NewRequest {
+    pub kind: RequestKind,
+    #[serde(default)]
+    pub customer: Customer,
+    /// Required for scheduled kinds: when the call is due. Any offset; stored in UTC.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub due_at: Option<DateTime<chrono::FixedOffset>>,
+}
+
+/// `201` answer to `POST /api/v1/requests`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct NewRequestResponse {
+    pub request: Request,
+}
+
+// ---------------------------------------------------------------------------------------------
+// WebSocket: client → server
+
+/// A frame the agent's device sends. Commands carry a client-chosen `cid` that the server echoes
+/// in its [`ServerFrame::Reply`] or [`ServerFrame::Error`], so a client can match answers.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "type", rename_all = "snake_case")]
+pub enum ClientFrame {
+    /// Must be the first frame. `last_seq` is the last event sequence the client processed
+    /// (absent on a first connection: the server answers with a snapshot).
+    Hello {
+        token: String,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        last_seq: Option<u64>,
+        /// A stable name for this device, so the agent's other devices can be told apart.
+        device: String,
+        protocol: u32,
+    },
+    /// Take this request. The first accept wins; others get `already_taken`.
+    Accept { cid: u64, request: RequestId },
+    /// Not for me: the request is not offered to this agent again and stays with the others.
+    Reject { cid: u64, request: RequestId },
+    /// Accept the oldest pending request this agent may take ("Attend next customer").
+    AttendNext { cid: u64 },
+    /// Schedule a call back with a customer, reserved for this agent.
+    Schedule {
+        cid: u64,
+        customer: Customer,
+        due_at: DateTime<chrono::FixedOffset>,
+    },
+    /// End the agent's current session; the agent is free again.
+    EndSession { cid: u64, session: SessionId },
+}
+
+// ---------------------------------------------------------------------------------------------
+// WebSocket: server → client
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "type", rename_all = "snake_case")]
+pub enum ServerFrame {
+    /// Answer to a valid `hello`. Followed by either the missed events (`resumed: true`) or a
+    /// `snapshot`.
+    Welcome {
+        agent: AgentInfo,
+        protocol: u32,
+        resumed: bool,
+        /// The agent's newest event sequence at this moment.
+        head_seq: u64,
+        server_time: DateTime<Utc>,
+        heartbeat_secs: u64,
+    },
+    /// Everything the agent should see, as of `seq`. Replaces the client's state; events after it
+    /// follow with `seq + 1`, `seq + 2`, …
+    Snapshot {
+        seq: u64,
+        /// Open requests the agent may see (pending and scheduled), and recently closed ones
+        /// that stay visible (timed out), oldest first.
+        requests: Vec<Request>,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        session: Option<Session>,
+    },
+    /// One durable event. `seq` is exactly one more than the previous event or snapshot.
+    Event {
+        seq: u64,
+        at: DateTime<Utc>,
+        #[serde(flatten)]
+        event: Event,
+    },
+    /// Success answer to a command.
+    Reply {
+        cid: u64,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        request: Option<RequestId>,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        session: Option<SessionId>,
+    },
+    /// Failure answer to a command (with its `cid`) or to a frame that could not be read (no `cid`).
+    /// After `unauthorized`, `token_expired`, `token_revoked` or `hello_required` the server closes.
+    Error {
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        cid: Option<u64>,
+        code: ErrorCode,
+        message: String,
+    },
+}
+
+/// What happened, from one agent's point of view.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "event", rename_all = "snake_case")]
+pub enum Event {
+    /// A request this agent may take now (new, or a scheduled call that came due, or offered
+    /// again after the agent became free).
+    Offered { request: Request },
+    /// A scheduled call was booked; it will be offered at `due_at`.
+    Scheduled { request: Request },
+    /// Another agent accepted it.
+    Taken { request: RequestId, by: AgentRef },
+    /// This agent rejected it (sent to all the agent's devices so each drops it).
+    Rejected { request: RequestId },
+    /// Nobody took it in time; it stays visible as timed out.
+    TimedOut { request: RequestId },
+    /// The customer or intake withdrew it.
+    Cancelled { request: RequestId },
+    /// This agent won the request (from this or another device): a session starts.
+    Assigned { request: Request, session: Session },
+    /// A leg rang, answered or hung up; or the session was bridged or ended.
+    SessionUpdated { session: Session },
+}
+
+impl Event {
+    /// The request this event is about, if any.
+    pub fn request_id(&self) -> Option<RequestId> {
+        match self {
+            Event::Offered { request } | Event::Scheduled { request } => Some(request.id),
+            Event::Assigned { request, .. } => Some(request.id),
+            Event::Taken { request, .. }
+            | Event::Rejected { request }
+            | Event::TimedOut { request }
+            | Event::Cancelled { request } => Some(*request),
+            Event::SessionUpdated { session } => Some(session.request),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::ids::{AgentId, TeamId};
+    use crate::model::RequestState;
+
+    fn request() -> Request {
+        Request {
+            id: RequestId(42),
+            team: TeamId(1),
+            kind: RequestKind::CallNow,
+            customer: Customer {
+                name: Some("Ana".into()),
+                phone: None,
+            },
+            created_at: DateTime::from_timestamp(1_700_000_000, 0).unwrap(),
+            due_at: None,
+            for_agent: None,
+            state: RequestState::Pending,
+            expires_at: None,
+        }
+    }
+
+    #[test]
+    fn client_frames_have_documented_shape() {
+        let f: ClientFrame =
+            serde_json::from_str(r#"{"type":"accept","cid":3,"request":42}"#).unwrap();
+        assert_eq!(
+            f,
+            ClientFrame::Accept {
+                cid: 3,
+                request: RequestId(42)
+            }
+        );
+        let f: ClientFrame = serde_json::from_str(
+            r#"{"type":"hello","token":"t","last_seq":9,"device":"laptop","protocol":1}"#,
+        )
+        .unwrap();
+        assert!(matches!(f, ClientFrame::Hello { last_seq: Some(9), .. }));
+        assert!(serde_json::from_str::<ClientFrame>(r#"{"type":"dance"}"#).is_err());
+    }
+
+    #[test]
+    fn event_frame_is_flat() {
+        let f = ServerFrame::Event {
+            seq: 5,
+            at: DateTime::from_timestamp(1_700_000_001, 0).unwrap(),
+            event: Event::Taken {
+                request: RequestId(42),
+                by: AgentRef {
+                    id: AgentId(2),
+                    name: "Bo".into(),
+                },
+            },
+        };
+        let v = serde_json::to_value(&f).unwrap();
+        assert_eq!(v["type"], "event");
+        assert_eq!(v["event"], "taken");
+        assert_eq!(v["seq"], 5);
+        assert_eq!(v["request"], 42);
+        let back: ServerFrame = serde_json::from_value(v).unwrap();
+        assert_eq!(back, f);
+
+        let f = ServerFrame::Event {
+            seq: 6,
+            at: DateTime::from_timestamp(1_700_000_001, 0).unwrap(),
+            event: Event::Offered { request: request() },
+        };
+        let text = serde_json::to_string(&f).unwrap();
+        assert_eq!(serde_json::from_str::<ServerFrame>(&text).unwrap(), f);
+    }
+}

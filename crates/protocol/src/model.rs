@@ -1,0 +1,244 @@
+//! The domain nouns shared by the LDS protocol and the view: requests, customers, sessions.
+
+use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
+
+use crate::ids::{AgentId, RequestId, SessionId, TeamId};
+
+/// What the customer asked for. Each kind has its own notification copy (see the seeds: desktop
+/// and Android notification documents).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum RequestKind {
+    /// "Call me now" from a website widget: offered at once to the whole team.
+    CallNow,
+    /// The customer picked a time; offered to the team when it is due.
+    ScheduledByCustomer,
+    /// An agent scheduled a call back; offered to that agent when it is due.
+    ScheduledByAgent,
+    /// Auto-scheduled by the LDS when a customer asked for a call back and nobody took it.
+    CallMeBack,
+    /// A customer is calling in (telephony); offered at once.
+    InboundCall,
+    /// A customer opened a chat; offered at once.
+    ChatInbound,
+}
+
+impl RequestKind {
+    pub const ALL: [RequestKind; 6] = [
+        RequestKind::CallNow,
+        RequestKind::ScheduledByCustomer,
+        RequestKind::ScheduledByAgent,
+        RequestKind::CallMeBack,
+        RequestKind::InboundCall,
+        RequestKind::ChatInbound,
+    ];
+
+    /// Scheduled kinds become offers only when `due_at` has come.
+    pub fn is_scheduled(self) -> bool {
+        matches!(
+            self,
+            RequestKind::ScheduledByCustomer | RequestKind::ScheduledByAgent | RequestKind::CallMeBack
+        )
+    }
+
+    /// Kinds whose notification the seeds suppress while the agent is busy (inbound and
+    /// scheduled). A plain call-now request still notifies, so the team sees it waiting.
+    pub fn quiet_while_busy(self) -> bool {
+        !matches!(self, RequestKind::CallNow)
+    }
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            RequestKind::CallNow => "call_now",
+            RequestKind::ScheduledByCustomer => "scheduled_by_customer",
+            RequestKind::ScheduledByAgent => "scheduled_by_agent",
+            RequestKind::CallMeBack => "call_me_back",
+            RequestKind::InboundCall => "inbound_call",
+            RequestKind::ChatInbound => "chat_inbound",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<RequestKind> {
+        RequestKind::ALL.into_iter().find(|k| k.as_str() == s)
+    }
+}
+
+/// Who is waiting. A request carries the customer's name when given, else the phone number.
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+pub struct Customer {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub phone: Option<String>,
+}
+
+impl Customer {
+    /// The label an agent sees: the name when given, else the phone number.
+    pub fn label(&self) -> &str {
+        match (&self.name, &self.phone) {
+            (Some(n), _) if !n.trim().is_empty() => n,
+            (_, Some(p)) => p,
+            _ => "Unknown customer",
+        }
+    }
+}
+
+/// Where a request is in its life. Terminal states stay visible (the seeds show timed-out
+/// requests in the pending list).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "state", rename_all = "snake_case")]
+pub enum RequestState {
+    /// Scheduled for later; not yet offered.
+    Scheduled,
+    /// Offered and waiting for an agent.
+    Pending,
+    /// Accepted by an agent.
+    Taken { by: AgentRef },
+    /// Nobody took it within the team's timeout.
+    TimedOut,
+    /// The customer (or the intake system) withdrew it.
+    Cancelled,
+}
+
+impl RequestState {
+    pub fn is_open(&self) -> bool {
+        matches!(self, RequestState::Scheduled | RequestState::Pending)
+    }
+}
+
+/// A short reference to an agent, enough to say "taken by Ana".
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AgentRef {
+    pub id: AgentId,
+    pub name: String,
+}
+
+/// A customer request as the LDS tells an agent about it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Request {
+    pub id: RequestId,
+    pub team: TeamId,
+    pub kind: RequestKind,
+    pub customer: Customer,
+    /// When the LDS received it (UTC).
+    pub created_at: DateTime<Utc>,
+    /// For scheduled kinds: when the call is due (UTC; shown in the agent's zone).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub due_at: Option<DateTime<Utc>>,
+    /// For `scheduled_by_agent`: the agent it is reserved for.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub for_agent: Option<AgentId>,
+    #[serde(flatten)]
+    pub state: RequestState,
+    /// When it stops waiting and becomes timed out, if still pending (UTC).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub expires_at: Option<DateTime<Utc>>,
+}
+
+/// One telephone leg of a session.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum LegState {
+    Ringing,
+    Answered,
+    Failed,
+    HungUp,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum SessionState {
+    /// Legs are being called.
+    Connecting,
+    /// Both legs answered: agent and customer are talking.
+    Bridged,
+    /// Over; the agent is free again.
+    Ended,
+}
+
+/// An accepted request with its two call legs. While a session is not `ended`, its agent is busy.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Session {
+    pub id: SessionId,
+    pub request: RequestId,
+    pub agent: AgentId,
+    pub customer: Customer,
+    pub kind: RequestKind,
+    pub agent_leg: LegState,
+    pub customer_leg: LegState,
+    pub state: SessionState,
+    pub started_at: DateTime<Utc>,
+}
+
+/// The signed-in agent.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AgentInfo {
+    pub id: AgentId,
+    pub email: String,
+    pub name: String,
+    pub team: TeamId,
+    pub team_name: String,
+    /// IANA time zone the agent's times are shown in, e.g. "Europe/Madrid".
+    pub time_zone: String,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn label_prefers_name_then_phone() {
+        let c = Customer {
+            name: Some("Ana".into()),
+            phone: Some("+34 600".into()),
+        };
+        assert_eq!(c.label(), "Ana");
+        let c = Customer {
+            name: Some("  ".into()),
+            phone: Some("+34 600".into()),
+        };
+        assert_eq!(c.label(), "+34 600");
+        assert_eq!(Customer::default().label(), "Unknown customer");
+    }
+
+    #[test]
+    fn kind_round_trips_through_str() {
+        for k in RequestKind::ALL {
+            assert_eq!(RequestKind::parse(k.as_str()), Some(k));
+            assert_eq!(
+                serde_json::to_string(&k).unwrap(),
+                format!("\"{}\"", k.as_str())
+            );
+        }
+        assert_eq!(RequestKind::parse("nope"), None);
+    }
+
+    #[test]
+    fn request_state_is_flattened_into_request() {
+        let r = Request {
+            id: RequestId(7),
+            team: TeamId(1),
+            kind: RequestKind::CallNow,
+            customer: Customer {
+                name: None,
+                phone: Some("+1 555".into()),
+            },
+            created_at: DateTime::from_timestamp(1_700_000_000, 0).unwrap(),
+            due_at: None,
+            for_agent: None,
+            state: RequestState::Taken {
+                by: AgentRef {
+                    id: AgentId(3),
+                    name: "Bo".into(),
+                },
+            },
+            expires_at: None,
+        };
+        let v: serde_json::Value = serde_json::to_value(&r).unwrap();
+        assert_eq!(v["state"], "taken");
+        assert_eq!(v["by"]["name"], "Bo");
+        let back: Request = serde_json::from_value(v).unwrap();
+        assert_eq!(back, r);
+    }
+}
