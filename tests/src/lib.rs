@@ -1,1 +1,34 @@
-//! Helpers shared by the end-to-end tests.
+//! Harness for the cross-crate and end-to-end tests: each module starts one real part.
+//!
+//! - [`lds`]: the `lds` binary on loopback with a fresh SQLite file.
+//! - [`bus`]: a watch on the session bus that records every `Notify` call the app makes, so a
+//!   test can assert what reached the real notification daemon.
+//! - [`app`]: the built Heads-Up app started through tauri-driver + WebKitWebDriver, driven with
+//!   fantoccini.
+//!
+//! The end-to-end tests need the desktop session `scripts/test.sh` builds (Xvfb, dbus-run-session,
+//! dunst, gnome-keyring); outside it they fail with a message saying so, never pass vacuously.
+
+pub mod app;
+pub mod bus;
+pub mod lds;
+pub mod wait;
+
+/// Reads a required environment variable or panics with a message telling how to get it.
+pub fn required_env(name: &str) -> String {
+    std::env::var(name).unwrap_or_else(|_| {
+        panic!(
+            "{name} is not set: run the end-to-end tests through scripts/test.sh, which builds \
+             the app and starts the desktop session they need"
+        )
+    })
+}
+
+/// Where tests leave screenshots and logs for a human to look at after a failure.
+pub fn artifacts_dir() -> std::path::PathBuf {
+    let dir = std::env::var("HEADSUP_ARTIFACTS")
+        .map(std::path::PathBuf::from)
+        .unwrap_or_else(|_| std::env::temp_dir().join("headsup-artifacts"));
+    std::fs::create_dir_all(&dir).expect("create artifacts dir");
+    dir
+}

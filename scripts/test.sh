@@ -1,0 +1,39 @@
+#!/usr/bin/env bash
+# THE test command (README, .ci/run): installs what is missing, checks format and lints, builds
+# the UI and the app, then runs every test — unit, cross-crate, and end-to-end in a real desktop
+# session (Xvfb, private D-Bus, dunst, gnome-keyring, WebKitGTK driven over WebDriver).
+# Its last lines are the test runner's summary.
+set -euo pipefail
+here="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+cd "$here"
+t0=$(date +%s)
+phase() { printf '\n==> [%4ss] %s\n' "$(( $(date +%s) - t0 ))" "$*"; }
+
+phase "setup (installs only what is missing)"
+bash scripts/setup.sh
+source scripts/lib.sh
+
+phase "format"
+cargo fmt --all --check
+(cd ui && cargo fmt --check)
+
+phase "build the UI (wasm32)"
+bash scripts/build-ui.sh
+
+phase "clippy (native workspace)"
+cargo clippy --workspace --all-targets --locked -- -D warnings
+
+phase "build the app, the LDS and the tests"
+cargo build --workspace --bins --locked
+cargo nextest run --workspace --locked --no-run --run-ignored all >/dev/null 2>&1 \
+  || cargo nextest run --workspace --locked --no-run --run-ignored all
+
+phase "run every test inside a real desktop session"
+export HEADSUP_APP_BIN="$here/target/debug/headsup"
+export HEADSUP_LDS_BIN="$here/target/debug/lds"
+export HEADSUP_ARTIFACTS="$here/tests/artifacts"
+mkdir -p "$HEADSUP_ARTIFACTS"
+xvfb-run -a -s "-screen 0 1280x800x24" dbus-run-session -- \
+  bash scripts/desktop-session.sh \
+  cargo nextest run --workspace --locked --run-ignored all --no-fail-fast \
+    --failure-output final --success-output never

@@ -1,0 +1,167 @@
+//! The built Heads-Up app, started by tauri-driver (which drives WebKitWebDriver, which starts the
+//! app) and controlled over WebDriver with fantoccini: the real WebKitGTK webview, not a browser.
+
+use std::net::TcpListener;
+use std::path::PathBuf;
+use std::process::{Child, Command, Stdio};
+use std::time::Duration;
+
+use anyhow::{Context, Result};
+use fantoccini::{Client, ClientBuilder, Locator};
+use serde_json::json;
+
+use crate::wait;
+
+pub struct App {
+    pub client: Client,
+    driver: Child,
+    pub data_dir: PathBuf,
+    _data: Option<tempfile::TempDir>,
+}
+
+fn free_port() -> u16 {
+    TcpListener::bind("127.0.0.1:0")
+        .and_then(|l| l.local_addr())
+        .map(|a| a.port())
+        .expect("a free loopback port")
+}
+
+impl App {
+    /// Starts the app for `profile`, talking to the LDS at `lds_url`, with a fresh data folder.
+    pub async fn start(lds_url: &str, profile: &str) -> Result<App> {
+        let dir = tempfile::tempdir()?;
+        let data_dir = dir.path().to_path_buf();
+        let mut app = App::start_with_data(lds_url, profile, data_dir).await?;
+        app._data = Some(dir);
+        Ok(app)
+    }
+
+    /// Starts the app on an existing data folder (a restart of the same installation).
+    pub async fn start_with_data(lds_url: &str, profile: &str, data_dir: PathBuf) -> Result<App> {
+        let app_bin = crate::required_env("HEADSUP_APP_BIN");
+        crate::required_env("DISPLAY");
+        let port = free_port();
+        let native_port = free_port();
+        let driver = Command::new("tauri-driver")
+            .args([
+                "--port",
+                &port.to_string(),
+                "--native-port",
+                &native_port.to_string(),
+                "--native-driver",
+                "/usr/bin/WebKitWebDriver",
+            ])
+            // WebKitWebDriver starts the app with this environment.
+            .env("HEADSUP_LDS_URL", lds_url)
+            .env("HEADSUP_PROFILE", profile)
+            .env("HEADSUP_DATA_DIR", &data_dir)
+            .stdout(Stdio::null())
+            .stderr(Stdio::inherit())
+            .spawn()
+            .context("starting tauri-driver (installed by scripts/setup.sh)")?;
+
+        let caps = json!({
+            "browserName": "wry",
+            "tauri:options": { "application": app_bin },
+        });
+        let caps = match caps {
+            serde_json::Value::Object(m) => m,
+            _ => unreachable!(),
+        };
+        let url = format!("http://127.0.0.1:{port}");
+        let client = wait::until("tauri-driver to accept a WebDriver session", || {
+            let caps = caps.clone();
+            let url = url.clone();
+            async move {
+                ClientBuilder::native()
+                    .capabilities(caps)
+                    .connect(&url)
+                    .await
+                    .ok()
+            }
+        })
+        .await;
+        Ok(App {
+            client,
+            driver,
+            data_dir,
+            _data: None,
+        })
+    }
+
+    /// Waits for an element to exist and returns it.
+    pub async fn find(&self, css: &str) -> fantoccini::elements::Element {
+        wait::until(&format!("element {css}"), || async {
+            self.client.find(Locator::Css(css)).await.ok()
+        })
+        .await
+    }
+
+    /// Waits until the element's text satisfies `pred`; returns the text.
+    pub async fn text_until(&self, css: &str, pred: impl Fn(&str) -> bool) -> String {
+        wait::until(&format!("text of {css} to match"), || async {
+            let el = self.client.find(Locator::Css(css)).await.ok()?;
+            let text = el.text().await.ok()?;
+            pred(&text).then_some(text)
+        })
+        .await
+    }
+
+    pub async fn attr(&self, css: &str, name: &str) -> Option<String> {
+        let el = self.client.find(Locator::Css(css)).await.ok()?;
+        el.attr(name).await.ok().flatten()
+    }
+
+    /// Waits until `css` has attribute `name` equal to `value`.
+    pub async fn attr_until(&self, css: &str, name: &str, value: &str) {
+        wait::until(&format!("{css}[{name}={value}]"), || async {
+            (self.attr(css, name).await.as_deref() == Some(value)).then_some(())
+        })
+        .await
+    }
+
+    pub async fn type_into(&self, css: &str, text: &str) {
+        let el = self.find(css).await;
+        el.clear().await.expect("clear input");
+        el.send_keys(text).await.expect("type into input");
+    }
+
+    pub async fn click(&self, css: &str) {
+        self.find(css).await.click().await.expect("click");
+    }
+
+    /// The two-step sign-in of the seeds: e-mail → NEXT → password → CONNECT.
+    pub async fn sign_in(&self, email: &str, password: &str) {
+        self.type_into("#email", email).await;
+        self.click("#email-next").await;
+        self.type_into("#password", password).await;
+        self.click("#connect").await;
+    }
+
+    /// Waits until the connection bar says the app is in sync with the LDS.
+    pub async fn wait_synced(&self) {
+        self.attr_until("#connection-bar", "data-state", "synced")
+            .await;
+    }
+
+    /// Saves a PNG of the webview under the artifacts folder.
+    pub async fn screenshot(&self, name: &str) -> PathBuf {
+        let png = self.client.screenshot().await.expect("screenshot");
+        let path = crate::artifacts_dir().join(format!("{name}.png"));
+        std::fs::write(&path, png).expect("write screenshot");
+        path
+    }
+
+    pub async fn quit(mut self) {
+        let _ = tokio::time::timeout(Duration::from_secs(10), self.client.clone().close()).await;
+        let _ = self.driver.kill();
+        let _ = self.driver.wait();
+    }
+}
+
+impl Drop for App {
+    fn drop(&mut self) {
+        let _ = self.driver.kill();
+        let _ = self.driver.wait();
+    }
+}
