@@ -57,6 +57,7 @@ async fn customer_request_reaches_agent_as_notification_and_blinking_row() {
     })
     .await;
     assert_eq!(shown.summary, "New customer request");
+    assert_eq!(shown.body, "Maria Lopez is waiting for a call");
     // Exactly one notification for this request.
     let count = bus
         .shown()

@@ -1,11 +1,23 @@
-//! The agent driver (interface stub; being filled in).
+//! The agent driver: runs [`headsup_core::Core`] with real I/O. tokio for the loop,
+//! tokio-tungstenite for the LDS WebSocket, reqwest for login, the OS keyring for the token,
+//! a JSON file for the non-secret state. The Tauri shell, tests and tools all run an agent
+//! through [`spawn`]; none of them adds a rule.
 
 use std::path::PathBuf;
-use std::sync::Arc;
+use std::sync::{Arc, Mutex};
 
 use headsup_core::{Notification, NotificationId};
 use headsup_protocol::view::{Intent, ViewState};
 use headsup_protocol::RequestId;
+use tokio::sync::mpsc;
+
+mod lds_api;
+mod run_loop;
+mod saved_file;
+mod secret;
+
+pub use lds_api::ws_url;
+pub use secret::{KeyringStore, SecretError, SecretStore, KEYRING_SERVICE};
 
 /// Where the driver finds the LDS and keeps the agent's local state.
 #[derive(Debug, Clone)]
@@ -16,7 +28,7 @@ pub struct AgentConfig {
     pub device: String,
     /// Profile name: separates the keyring entry and data of two agents on one machine.
     pub profile: String,
-    /// Folder for non-secret local state (settings).
+    /// Folder for non-secret local state (settings, last processed sequence, notified ids).
     pub data_dir: PathBuf,
 }
 
@@ -27,19 +39,55 @@ pub trait Shell: Send + Sync + 'static {
     fn render(&self, view: &ViewState);
 }
 
-/// A handle to a running agent.
+pub(crate) enum Command {
+    Intent(Intent),
+    Tapped(Option<RequestId>),
+}
+
+/// A handle to a running agent. Cheap to clone; the agent stops when the last handle is dropped.
 #[derive(Clone)]
-pub struct AgentHandle {}
+pub struct AgentHandle {
+    commands: mpsc::UnboundedSender<Command>,
+    view: Arc<Mutex<ViewState>>,
+}
 
 impl AgentHandle {
-    pub fn intent(&self, _intent: Intent) {}
-    pub fn notification_tapped(&self, _request: Option<RequestId>) {}
+    /// Something the agent did in the UI.
+    pub fn intent(&self, intent: Intent) {
+        let _ = self.commands.send(Command::Intent(intent));
+    }
+
+    /// The agent clicked a notification: bring the request into view (never accepts).
+    pub fn notification_tapped(&self, request: Option<RequestId>) {
+        let _ = self.commands.send(Command::Tapped(request));
+    }
+
+    /// The view as last rendered.
     pub fn view(&self) -> ViewState {
-        ViewState::default()
+        self.view.lock().expect("view lock").clone()
     }
 }
 
-/// Starts the agent on the current tokio runtime.
-pub fn spawn(_config: AgentConfig, _shell: Arc<dyn Shell>) -> AgentHandle {
-    AgentHandle {}
+/// Starts the agent on the current tokio runtime, with the token in the OS keyring.
+pub fn spawn(config: AgentConfig, shell: Arc<dyn Shell>) -> AgentHandle {
+    let secrets = Box::new(KeyringStore::new(&config.profile));
+    spawn_with(config, shell, secrets)
+}
+
+/// Starts the agent with an explicit secret store (a platform's own, or a test's).
+pub fn spawn_with(
+    config: AgentConfig,
+    shell: Arc<dyn Shell>,
+    secrets: Box<dyn SecretStore>,
+) -> AgentHandle {
+    let (tx, rx) = mpsc::unbounded_channel();
+    let view = Arc::new(Mutex::new(ViewState::default()));
+    let driver = run_loop::Driver {
+        config,
+        shell,
+        secrets: Arc::from(secrets),
+        view: view.clone(),
+    };
+    tokio::spawn(driver.run(rx));
+    AgentHandle { commands: tx, view }
 }

@@ -6,7 +6,7 @@ use serde::{Deserialize, Serialize};
 /// Identifies one raised notification so it can be replaced (re-alert) or withdrawn. One request
 /// has at most one live notification, so the id is derived from the request; the catch-up
 /// summary has its own id.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 pub struct NotificationId(pub i32);
 
 /// A notification, fully decided by the core: the platform shows it as it is.

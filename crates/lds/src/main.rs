@@ -1,1 +1,199 @@
-fn main() {}
+//! `lds`: the Lead Distribution System's command line. See `docs/protocol.md` for the protocol
+//! and `lds --help` for the commands.
+
+use std::io::Read;
+use std::net::SocketAddr;
+use std::time::Duration;
+
+use anyhow::{bail, Context, Result};
+use clap::{Args, Parser, Subcommand};
+use lds::store::accounts::{self, NewAgent};
+use lds::{Server, ServerConfig};
+
+#[derive(Parser)]
+#[command(name = "lds", version, about = "Heads-Up's Lead Distribution System")]
+struct Cli {
+    /// sqlite://PATH or postgres://USER:PASSWORD@HOST/DB [default: lds.db in the user's data dir]
+    #[arg(long, env = "LDS_DATABASE_URL", global = true)]
+    database_url: Option<String>,
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Serve the HTTP API and the agents' WebSockets.
+    Serve(ServeArgs),
+    /// Serve with a seeded team, demo agents and a steady stream of customer requests.
+    Demo {
+        #[command(flatten)]
+        serve: ServeArgs,
+        /// Seconds between demo requests.
+        #[arg(long, default_value_t = 20)]
+        every_secs: u64,
+    },
+    /// Manage teams.
+    #[command(subcommand)]
+    Team(TeamCommand),
+    /// Manage agents.
+    #[command(subcommand)]
+    Agent(AgentCommand),
+}
+
+#[derive(Args, Clone)]
+struct ServeArgs {
+    #[arg(long, default_value = "127.0.0.1:7700")]
+    listen: SocketAddr,
+    /// An Origin allowed to open agent WebSockets (repeatable; replaces the Tauri defaults).
+    #[arg(long = "allow-origin")]
+    allow_origins: Vec<String>,
+    /// Session token lifetime.
+    #[arg(long, default_value_t = 12)]
+    token_ttl_hours: i64,
+    /// Simulated telephony answers both legs after this many seconds (default: never; answer
+    /// through POST /api/v1/sim/sessions/{id}/legs/{leg}).
+    #[arg(long)]
+    auto_answer_secs: Option<u64>,
+    /// Sign-in attempts allowed per account per minute.
+    #[arg(long, default_value_t = 10)]
+    login_per_account_per_min: u32,
+    /// Sign-in attempts allowed per client address per minute.
+    #[arg(long, default_value_t = 60)]
+    login_per_address_per_min: u32,
+    /// Intake requests allowed per team per minute.
+    #[arg(long, default_value_t = 6000)]
+    intake_per_team_per_min: u32,
+}
+
+#[derive(Subcommand)]
+enum TeamCommand {
+    /// Create a team; prints its intake key (shown once).
+    Add {
+        #[arg(long)]
+        name: String,
+        /// Seconds a request waits for an agent before it times out.
+        #[arg(long, default_value_t = accounts::DEFAULT_OFFER_TIMEOUT_SECS)]
+        offer_timeout_secs: i64,
+        /// Delay before a missed call-now request is called back (auto-scheduled call-me-back).
+        #[arg(long, default_value_t = accounts::DEFAULT_CALLBACK_DELAY_SECS)]
+        callback_delay_secs: i64,
+    },
+}
+
+#[derive(Subcommand)]
+enum AgentCommand {
+    /// Create an agent; the password is read from stdin (never from the command line).
+    Add {
+        #[arg(long)]
+        email: String,
+        #[arg(long)]
+        name: String,
+        #[arg(long)]
+        team: String,
+        #[arg(long, required = true)]
+        password_stdin: bool,
+        /// IANA time zone the agent's times are shown in.
+        #[arg(long, default_value = "UTC")]
+        time_zone: String,
+    },
+    /// List agents.
+    List,
+}
+
+fn main() -> Result<()> {
+    tracing_subscriber::fmt()
+        .with_env_filter(
+            tracing_subscriber::EnvFilter::try_from_env("LDS_LOG")
+                .unwrap_or_else(|_| "lds=info,warn".into()),
+        )
+        .with_writer(std::io::stderr)
+        .init();
+    let cli = Cli::parse();
+    let database_url = cli.database_url.unwrap_or_else(lds::db::default_url);
+    tokio::runtime::Runtime::new()?.block_on(run(cli.command, database_url))
+}
+
+async fn run(command: Command, database_url: String) -> Result<()> {
+    match command {
+        Command::Serve(args) => {
+            let server = Server::start(server_config(&args, database_url)).await?;
+            // Tests and scripts wait for this exact line.
+            println!("listening on {}", server.addr);
+            server.wait().await
+        }
+        Command::Demo { serve, every_secs } => {
+            lds::demo::run(
+                server_config(&serve, database_url),
+                Duration::from_secs(every_secs.max(1)),
+            )
+            .await
+        }
+        Command::Team(TeamCommand::Add {
+            name,
+            offer_timeout_secs,
+            callback_delay_secs,
+        }) => {
+            let db = lds::db::Db::connect(&database_url).await?;
+            let (_, key) =
+                accounts::add_team(&db, &name, offer_timeout_secs, callback_delay_secs).await?;
+            println!("{key}");
+            Ok(())
+        }
+        Command::Agent(AgentCommand::Add {
+            email,
+            name,
+            team,
+            password_stdin: _,
+            time_zone,
+        }) => {
+            let mut password = String::new();
+            std::io::stdin()
+                .read_to_string(&mut password)
+                .context("reading the password from stdin")?;
+            let password = password.trim_end_matches(['\r', '\n']);
+            if password.is_empty() {
+                bail!("empty password on stdin");
+            }
+            let db = lds::db::Db::connect(&database_url).await?;
+            let hash = lds::auth::hash_password(password)?;
+            let id = accounts::add_agent(
+                &db,
+                &NewAgent {
+                    email: &email,
+                    name: &name,
+                    team: &team,
+                    password_hash: &hash,
+                    time_zone: &time_zone,
+                },
+            )
+            .await?;
+            println!("agent {id} added: {email}");
+            Ok(())
+        }
+        Command::Agent(AgentCommand::List) => {
+            let db = lds::db::Db::connect(&database_url).await?;
+            for a in accounts::list_agents(&db).await? {
+                println!(
+                    "{}\t{}\t{}\t{}\t{}",
+                    a.id, a.email, a.name, a.team_name, a.time_zone
+                );
+            }
+            Ok(())
+        }
+    }
+}
+
+fn server_config(args: &ServeArgs, database_url: String) -> ServerConfig {
+    let mut config = ServerConfig::new(args.listen, database_url);
+    if !args.allow_origins.is_empty() {
+        config.allowed_origins = args.allow_origins.clone();
+    }
+    config.token_ttl = chrono::Duration::hours(args.token_ttl_hours);
+    config.auto_answer = args.auto_answer_secs.map(Duration::from_secs);
+    config.rates = lds::rate_limit::Rates {
+        login_per_account_per_min: args.login_per_account_per_min,
+        login_per_address_per_min: args.login_per_address_per_min,
+        intake_per_team_per_min: args.intake_per_team_per_min,
+    };
+    config
+}

@@ -1,0 +1,130 @@
+//! Which requests were notified, which notifications are on screen, and when to re-alert.
+//! The decision *whether* to notify (signed in, busy, settings) is the machine's; this keeps the
+//! memory that makes "never two for the same request" and "withdraw what is shown" hold.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use chrono::{DateTime, Duration, Utc};
+use headsup_protocol::RequestId;
+
+use crate::notification::NotificationId;
+use crate::saved::NOTIFIED_MEMORY;
+
+/// The catch-up summary's id: request ids start at 1, so 0 never collides with one.
+pub const CATCH_UP_ID: NotificationId = NotificationId(0);
+
+/// The notification id of a request. Ids beyond `i32` wrap, which only matters after two
+/// billion requests, and then only for replacing the right notification.
+pub fn notification_id(request: RequestId) -> NotificationId {
+    NotificationId(request.0 as i32)
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct LiveAlert {
+    /// How many re-alerts were shown so far.
+    pub urgency: u8,
+    /// When to re-alert next (`None`: no more re-alerts).
+    pub next_at: Option<DateTime<Utc>>,
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct Alerts {
+    notified: BTreeSet<RequestId>,
+    live: BTreeMap<RequestId, LiveAlert>,
+    /// The catch-up summary is on screen.
+    pub catch_up_live: bool,
+}
+
+impl Alerts {
+    pub fn from_saved(notified: BTreeSet<RequestId>) -> Self {
+        Alerts {
+            notified,
+            ..Alerts::default()
+        }
+    }
+
+    pub fn notified(&self) -> &BTreeSet<RequestId> {
+        &self.notified
+    }
+
+    pub fn was_notified(&self, id: RequestId) -> bool {
+        self.notified.contains(&id)
+    }
+
+    /// Remembers that `id` has had its one notification. Returns false if it already had.
+    pub fn mark_notified(&mut self, id: RequestId) -> bool {
+        let fresh = self.notified.insert(id);
+        while self.notified.len() > NOTIFIED_MEMORY {
+            self.notified.pop_first();
+        }
+        fresh
+    }
+
+    /// A notification for `id` is now on screen; re-alert `max` times every `every`.
+    pub fn shown(&mut self, id: RequestId, now: DateTime<Utc>, every: Duration, max: u32) {
+        let next_at = (max > 0).then_some(now + every);
+        self.live.insert(
+            id,
+            LiveAlert {
+                urgency: 0,
+                next_at,
+            },
+        );
+    }
+
+    /// Takes the notification of `id` off the books; returns its id if one was on screen.
+    pub fn withdraw(&mut self, id: RequestId) -> Option<NotificationId> {
+        self.live.remove(&id).map(|_| notification_id(id))
+    }
+
+    /// Every notification on screen, cleared (logout, notifications turned off).
+    pub fn withdraw_all(&mut self) -> Vec<NotificationId> {
+        let mut ids: Vec<_> = self.live.keys().map(|&id| notification_id(id)).collect();
+        self.live.clear();
+        if std::mem::take(&mut self.catch_up_live) {
+            ids.push(CATCH_UP_ID);
+        }
+        ids
+    }
+
+    pub fn live_ids(&self) -> impl Iterator<Item = RequestId> + '_ {
+        self.live.keys().copied()
+    }
+
+    /// Re-alerts due at `now`.
+    pub fn due(&self, now: DateTime<Utc>) -> Vec<RequestId> {
+        self.live
+            .iter()
+            .filter(|(_, a)| a.next_at.is_some_and(|at| at <= now))
+            .map(|(&id, _)| id)
+            .collect()
+    }
+
+    /// Records a re-alert shown at `now`; returns the new urgency.
+    pub fn realerted(
+        &mut self,
+        id: RequestId,
+        now: DateTime<Utc>,
+        every: Duration,
+        max: u32,
+    ) -> u8 {
+        let alert = self
+            .live
+            .get_mut(&id)
+            .expect("re-alert of a live notification");
+        alert.urgency = alert.urgency.saturating_add(1);
+        alert.next_at = (u32::from(alert.urgency) < max).then_some(now + every);
+        alert.urgency
+    }
+
+    /// Pushes a re-alert back (the agent is busy: alerting now would only distract).
+    pub fn postpone(&mut self, id: RequestId, until: DateTime<Utc>) {
+        if let Some(a) = self.live.get_mut(&id) {
+            a.next_at = Some(until);
+        }
+    }
+
+    pub fn next_deadline(&self) -> Option<DateTime<Utc>> {
+        self.live.values().filter_map(|a| a.next_at).min()
+    }
+}

@@ -1,0 +1,178 @@
+//! The requests the agent can see, as the LDS last told us, and how they turn into rows.
+
+use std::collections::BTreeMap;
+
+use chrono::{DateTime, Duration, Utc};
+use chrono_tz::Tz;
+use headsup_protocol::model::{Request, RequestState};
+use headsup_protocol::view::{QueueRow, RowStatus};
+use headsup_protocol::RequestId;
+
+use crate::copy;
+
+/// How long a request taken by someone else or cancelled stays in the list, marked as such,
+/// before it is dropped: long enough for the agent to see why it vanished.
+pub const LINGER: Duration = Duration::seconds(30);
+
+#[derive(Debug, Clone)]
+struct Tracked {
+    request: Request,
+    /// When it was taken elsewhere or cancelled (starts the [`LINGER`]).
+    closed_at: Option<DateTime<Utc>>,
+}
+
+/// Requests by id. Ordering for display is done when rows are built, because "oldest first"
+/// depends on the time a scheduled call falls due, which only `now` settles.
+#[derive(Debug, Clone, Default)]
+pub struct Queue {
+    requests: BTreeMap<RequestId, Tracked>,
+}
+
+impl Queue {
+    pub fn clear(&mut self) {
+        self.requests.clear();
+    }
+
+    /// Replaces everything with the server's snapshot.
+    pub fn replace_all(&mut self, requests: Vec<Request>) {
+        self.requests = requests
+            .into_iter()
+            .map(|request| {
+                (
+                    request.id,
+                    Tracked {
+                        request,
+                        closed_at: None,
+                    },
+                )
+            })
+            .collect();
+    }
+
+    pub fn upsert(&mut self, request: Request) {
+        self.requests.insert(
+            request.id,
+            Tracked {
+                request,
+                closed_at: None,
+            },
+        );
+    }
+
+    pub fn get(&self, id: RequestId) -> Option<&Request> {
+        self.requests.get(&id).map(|t| &t.request)
+    }
+
+    pub fn remove(&mut self, id: RequestId) -> Option<Request> {
+        self.requests.remove(&id).map(|t| t.request)
+    }
+
+    /// Marks a request closed (taken elsewhere, cancelled, timed out). Returns whether it was
+    /// waiting before.
+    pub fn close(&mut self, id: RequestId, state: RequestState, now: DateTime<Utc>) -> bool {
+        let Some(tracked) = self.requests.get_mut(&id) else {
+            return false;
+        };
+        let was_waiting = tracked.request.state == RequestState::Pending;
+        // Timed-out requests stay until the server's snapshot drops them (the seeds show them
+        // in the list); the others linger briefly.
+        tracked.closed_at = match state {
+            RequestState::TimedOut => None,
+            _ => Some(now),
+        };
+        tracked.request.state = state;
+        was_waiting
+    }
+
+    /// Requests offered now and not yet taken, in no particular order.
+    pub fn waiting(&self) -> impl Iterator<Item = &Request> {
+        self.requests
+            .values()
+            .map(|t| &t.request)
+            .filter(|r| r.state == RequestState::Pending)
+    }
+
+    /// Drops requests whose linger time is over. Returns whether anything was dropped.
+    pub fn drop_lingering(&mut self, now: DateTime<Utc>) -> bool {
+        let before = self.requests.len();
+        self.requests
+            .retain(|_, t| t.closed_at.is_none_or(|at| at + LINGER > now));
+        before != self.requests.len()
+    }
+
+    /// The next moment the rows change by themselves: a linger ends or a scheduled call falls due.
+    pub fn next_change(&self, now: DateTime<Utc>) -> Option<DateTime<Utc>> {
+        self.requests
+            .values()
+            .filter_map(
+                |t| match (&t.request.state, t.closed_at, t.request.due_at) {
+                    (_, Some(closed), _) => Some(closed + LINGER),
+                    (RequestState::Scheduled, None, Some(due)) if due > now => Some(due),
+                    _ => None,
+                },
+            )
+            .min()
+    }
+
+    /// The request tab (oldest first) and the timeline of scheduled calls not yet due (soonest
+    /// first).
+    pub fn rows(
+        &self,
+        now: DateTime<Utc>,
+        tz: Tz,
+        mask_phone: bool,
+        busy: bool,
+    ) -> (Vec<QueueRow>, Vec<QueueRow>) {
+        let mut queue = Vec::new();
+        let mut scheduled = Vec::new();
+        for t in self.requests.values() {
+            let r = &t.request;
+            let due = r.due_at.filter(|_| r.kind.is_scheduled());
+            let (status, blinking, timeline) = match &r.state {
+                RequestState::Pending => (RowStatus::Now, !busy, false),
+                RequestState::Scheduled => match due {
+                    Some(due) if due > now => (RowStatus::Scheduled, false, true),
+                    // Its time has come: it belongs with the requests, blinking.
+                    _ => (RowStatus::Scheduled, !busy, false),
+                },
+                RequestState::TimedOut => (RowStatus::TimedOut, false, false),
+                RequestState::Taken { by } => (
+                    RowStatus::Taken {
+                        by: by.name.clone(),
+                    },
+                    false,
+                    false,
+                ),
+                RequestState::Cancelled => (RowStatus::Cancelled, false, false),
+            };
+            let row = QueueRow {
+                id: r.id,
+                kind: r.kind,
+                label: copy::customer_label(&r.customer, mask_phone),
+                status,
+                blinking,
+                created_at: r.created_at,
+                due_local: due.map(|d| d.with_timezone(&tz).format("%a %-d %b, %H:%M").to_string()),
+            };
+            if timeline {
+                scheduled.push((due, row));
+            } else {
+                queue.push((waiting_since(r), row));
+            }
+        }
+        queue.sort_by_key(|(at, row)| (*at, row.id));
+        scheduled.sort_by_key(|(at, row)| (*at, row.id));
+        (
+            queue.into_iter().map(|(_, r)| r).collect(),
+            scheduled.into_iter().map(|(_, r)| r).collect(),
+        )
+    }
+}
+
+/// Since when the customer has been waiting: the due time for a scheduled call, else creation.
+pub fn waiting_since(r: &Request) -> DateTime<Utc> {
+    match r.due_at {
+        Some(due) if r.kind.is_scheduled() => due,
+        _ => r.created_at,
+    }
+}

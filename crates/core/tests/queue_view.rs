@@ -1,0 +1,130 @@
+//! What the request tab shows: order, status, blinking, the scheduled timeline, and the
+//! accept/reject/attend-next/end-session commands with their local refusals.
+
+mod support;
+
+use chrono::Duration;
+use headsup_core::Output;
+use headsup_protocol::lds::{ClientFrame, Event, ServerFrame};
+use headsup_protocol::model::{RequestKind, RequestState, SessionState};
+use headsup_protocol::view::{Intent, NoticeLevel, RowStatus};
+use headsup_protocol::{ErrorCode, RequestId, SessionId};
+use support::*;
+
+fn ids(rows: &[headsup_protocol::view::QueueRow]) -> Vec<i64> {
+    rows.iter().map(|r| r.id.0).collect()
+}
+
+#[test]
+fn pending_requests_oldest_first_and_scheduled_calls_as_a_timeline() {
+    let mut h = Harness::new();
+    let t = h.now;
+    let mut later = request(10, RequestKind::ScheduledByCustomer, t - Duration::hours(1));
+    later.state = RequestState::Scheduled;
+    later.due_at = Some(t + Duration::hours(2));
+    let mut sooner = request(11, RequestKind::ScheduledByAgent, t - Duration::hours(1));
+    sooner.state = RequestState::Scheduled;
+    sooner.due_at = Some(t + Duration::minutes(30));
+    let mut timed_out = request(3, RequestKind::CallNow, t - Duration::minutes(20));
+    timed_out.state = RequestState::TimedOut;
+    h.sign_in(vec![
+        request(2, RequestKind::CallNow, t - Duration::minutes(1)),
+        request(1, RequestKind::InboundCall, t - Duration::minutes(5)),
+        later,
+        sooner,
+        timed_out,
+    ]);
+    let view = h.core.view(h.now);
+    assert_eq!(ids(&view.queue), vec![3, 1, 2]);
+    assert_eq!(view.queue[0].status, RowStatus::TimedOut);
+    assert!(!view.queue[0].blinking, "a timed-out request does not blink");
+    assert!(view.queue[1].blinking && view.queue[2].blinking, "offers the agent can take blink");
+    assert_eq!(ids(&view.scheduled), vec![11, 10]);
+    assert!(view.scheduled.iter().all(|r| !r.blinking && r.status == RowStatus::Scheduled));
+    // 09:30 UTC in Madrid (CET in March) is 10:30.
+    assert_eq!(view.scheduled[0].due_local.as_deref(), Some("Mon 2 Mar, 10:30"));
+
+    // When its time comes, the scheduled call moves to the requests and blinks.
+    h.advance(Duration::minutes(31));
+    let view = h.core.view(h.now);
+    assert_eq!(ids(&view.scheduled), vec![10]);
+    let due = view.queue.iter().find(|r| r.id == RequestId(11)).unwrap();
+    assert!(due.blinking);
+}
+
+#[test]
+fn nothing_blinks_while_busy() {
+    let mut h = Harness::new();
+    h.sign_in(vec![request(1, RequestKind::CallNow, h.now)]);
+    h.event(Event::Assigned { request: request(2, RequestKind::CallNow, h.now), session: session(1, 2, SessionState::Bridged) });
+    let view = h.core.view(h.now);
+    assert!(view.busy);
+    assert!(view.queue.iter().all(|r| !r.blinking));
+}
+
+#[test]
+fn taken_and_cancelled_rows_show_why_then_go() {
+    let mut h = Harness::new();
+    h.sign_in(vec![request(1, RequestKind::CallNow, h.now), request(2, RequestKind::CallNow, h.now)]);
+    h.event(Event::Taken { request: RequestId(1), by: bo() });
+    h.event(Event::Cancelled { request: RequestId(2) });
+    let view = h.core.view(h.now);
+    assert_eq!(view.queue[0].status, RowStatus::Taken { by: "Bo".into() });
+    assert_eq!(view.queue[1].status, RowStatus::Cancelled);
+    let out = h.advance(headsup_core::LINGER);
+    assert!(out.contains(&Output::ViewChanged));
+    assert!(h.core.view(h.now).queue.is_empty());
+}
+
+#[test]
+fn accept_reject_and_attend_next_send_commands_when_free() {
+    let mut h = Harness::new();
+    h.sign_in(vec![request(1, RequestKind::CallNow, h.now), request(2, RequestKind::CallNow, h.now)]);
+    let out = h.intent(Intent::Accept { request: RequestId(1) });
+    assert!(matches!(sent(&out)[..], [ClientFrame::Accept { request: RequestId(1), .. }]));
+    let out = h.intent(Intent::Reject { request: RequestId(2) });
+    assert!(matches!(sent(&out)[..], [ClientFrame::Reject { request: RequestId(2), .. }]));
+    let out = h.intent(Intent::AttendNext);
+    assert!(matches!(sent(&out)[..], [ClientFrame::AttendNext { .. }]));
+}
+
+#[test]
+fn accepting_while_in_a_session_is_refused_locally_with_a_reason() {
+    let mut h = Harness::new();
+    h.sign_in(vec![request(1, RequestKind::CallNow, h.now)]);
+    h.event(Event::Assigned { request: request(2, RequestKind::CallNow, h.now), session: session(1, 2, SessionState::Connecting) });
+    for intent in [Intent::Accept { request: RequestId(1) }, Intent::AttendNext] {
+        let out = h.intent(intent);
+        assert!(sent(&out).is_empty());
+        let notice = h.core.view(h.now).notice.unwrap();
+        assert_eq!(notice.level, NoticeLevel::Warning);
+        assert_eq!(notice.text, "You are in a session with Bea. End it before taking another customer.");
+    }
+    let out = h.intent(Intent::EndSession);
+    assert!(matches!(sent(&out)[..], [ClientFrame::EndSession { session: SessionId(1), .. }]));
+    h.intent(Intent::DismissNotice);
+    assert!(h.core.view(h.now).notice.is_none());
+}
+
+#[test]
+fn accepting_a_request_that_is_gone_or_while_offline_is_refused() {
+    let mut h = Harness::new();
+    h.sign_in(vec![request(1, RequestKind::CallNow, h.now)]);
+    h.event(Event::TimedOut { request: RequestId(1) });
+    assert!(sent(&h.intent(Intent::Accept { request: RequestId(1) })).is_empty());
+    assert_eq!(h.core.view(h.now).notice.unwrap().text, "This customer is no longer waiting.");
+
+    h.offer(2, RequestKind::CallNow);
+    h.input(headsup_core::Input::Disconnected { reason: "cut".into() });
+    assert!(sent(&h.intent(Intent::Accept { request: RequestId(2) })).is_empty());
+    assert!(h.core.view(h.now).notice.unwrap().text.starts_with("Not connected"));
+}
+
+#[test]
+fn a_refusal_from_the_server_is_explained() {
+    let mut h = Harness::new();
+    h.sign_in(vec![request(1, RequestKind::CallNow, h.now)]);
+    h.intent(Intent::Accept { request: RequestId(1) });
+    h.frame(ServerFrame::Error { cid: Some(1), code: ErrorCode::AlreadyTaken, message: "taken".into() });
+    assert_eq!(h.core.view(h.now).notice.unwrap().text, "Another agent took this customer first.");
+}

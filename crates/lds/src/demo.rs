@@ -1,0 +1,108 @@
+//! `lds demo`: a team, three agents and a steady stream of every kind of customer request, so the
+//! app has something to show. Legs are answered automatically.
+
+use std::time::Duration;
+
+use anyhow::Result;
+use chrono::Utc;
+use headsup_protocol::lds::NewRequest;
+use headsup_protocol::model::{Customer, RequestKind};
+
+use crate::server::{Server, ServerConfig};
+use crate::store::accounts::{self, NewAgent};
+use crate::store::requests;
+
+pub const TEAM: &str = "Demo";
+/// (e-mail, password, name, time zone)
+pub const AGENTS: [(&str, &str, &str, &str); 3] = [
+    ("ana@demo.test", "demo-ana", "Ana Demo", "Europe/Madrid"),
+    ("bo@demo.test", "demo-bo", "Bo Demo", "America/New_York"),
+    ("carla@demo.test", "demo-carla", "Carla Demo", "Asia/Tokyo"),
+];
+
+const CUSTOMERS: [(Option<&str>, &str); 6] = [
+    (Some("Maria Lopez"), "+34 600 111 222"),
+    (None, "+44 7700 900123"),
+    (Some("Jonas Berg"), "+46 70 123 45 67"),
+    (Some("Aiko Tanaka"), "+81 90 1234 5678"),
+    (None, "+1 555 0100"),
+    (Some("Lucas Martin"), "+33 6 12 34 56 78"),
+];
+
+pub async fn run(mut config: ServerConfig, every: Duration) -> Result<()> {
+    config.auto_answer = Some(Duration::from_secs(3));
+    let server = Server::start(config).await?;
+    let store = server.state.store.clone();
+    let team = match accounts::team_by_name(&store.db, TEAM).await? {
+        Some(t) => {
+            println!("demo team {TEAM:?} exists (its intake key was printed when it was created)");
+            t
+        }
+        None => {
+            let (t, key) = accounts::add_team(&store.db, TEAM, 90, 60).await?;
+            println!("demo team {TEAM:?} created; intake key: {key}");
+            t
+        }
+    };
+    for (email, password, name, tz) in AGENTS {
+        if accounts::agent_by_email(&store.db, email).await?.is_none() {
+            let hash = crate::auth::hash_password(password)?;
+            accounts::add_agent(
+                &store.db,
+                &NewAgent {
+                    email,
+                    name,
+                    team: TEAM,
+                    password_hash: &hash,
+                    time_zone: tz,
+                },
+            )
+            .await?;
+        }
+        println!("demo login: {email} / {password}  ({name}, {tz})");
+    }
+    println!("listening on {}", server.addr);
+
+    let kinds = [
+        RequestKind::CallNow,
+        RequestKind::InboundCall,
+        RequestKind::ChatInbound,
+        RequestKind::ScheduledByCustomer,
+        RequestKind::CallMeBack,
+        RequestKind::ScheduledByAgent,
+    ];
+    let ana = accounts::agent_by_email(&store.db, AGENTS[0].0)
+        .await?
+        .map(|(a, _)| a)
+        .expect("ana was just created");
+    let mut tick = tokio::time::interval(every);
+    for n in 0usize.. {
+        tick.tick().await;
+        let (name, phone) = CUSTOMERS[n % CUSTOMERS.len()];
+        let customer = Customer {
+            name: name.map(str::to_string),
+            phone: Some(phone.to_string()),
+        };
+        let kind = kinds[n % kinds.len()];
+        let soon = Utc::now() + chrono::Duration::seconds(45);
+        let result = match kind {
+            RequestKind::ScheduledByAgent => {
+                requests::schedule_by_agent(&store, &ana, customer, soon).await
+            }
+            _ => {
+                let due_at = kind.is_scheduled().then(|| soon.fixed_offset());
+                let new = NewRequest {
+                    kind,
+                    customer,
+                    due_at,
+                };
+                requests::intake(&store, &team, new).await
+            }
+        };
+        match result {
+            Ok(r) => tracing::info!(request = %r.id, kind = kind.as_str(), "demo request"),
+            Err(e) => tracing::warn!("demo request failed: {e}"),
+        }
+    }
+    Ok(())
+}

@@ -1,0 +1,43 @@
+//! `LdsError` as an HTTP response: the documented status and `{"error": {"code", "message"}}`.
+
+use axum::http::{HeaderValue, StatusCode};
+use axum::response::{IntoResponse, Response};
+use headsup_protocol::error::ErrorBody;
+use headsup_protocol::ErrorCode;
+
+use crate::error::LdsError;
+
+pub fn status_of(code: ErrorCode) -> StatusCode {
+    use ErrorCode::*;
+    match code {
+        BadRequest | MalformedFrame | UnknownFrame | BinaryFrame | HelloRequired => {
+            StatusCode::BAD_REQUEST
+        }
+        TooLarge => StatusCode::PAYLOAD_TOO_LARGE,
+        InvalidCredentials | Unauthorized | TokenExpired | TokenRevoked | InvalidIntakeKey => {
+            StatusCode::UNAUTHORIZED
+        }
+        RateLimited => StatusCode::TOO_MANY_REQUESTS,
+        OriginNotAllowed => StatusCode::FORBIDDEN,
+        NotFound => StatusCode::NOT_FOUND,
+        AlreadyTaken | NotPending | Busy | NotOffered | NothingPending => StatusCode::CONFLICT,
+        Internal => StatusCode::INTERNAL_SERVER_ERROR,
+    }
+}
+
+impl IntoResponse for LdsError {
+    fn into_response(self) -> Response {
+        if let LdsError::Internal(e) = &self {
+            tracing::error!("internal error: {e:#}");
+        }
+        let code = self.code();
+        let body = ErrorBody::new(code, self.public_message());
+        let mut response = (status_of(code), axum::Json(body)).into_response();
+        if code == ErrorCode::RateLimited {
+            response
+                .headers_mut()
+                .insert("retry-after", HeaderValue::from_static("60"));
+        }
+        response
+    }
+}

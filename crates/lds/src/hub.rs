@@ -1,0 +1,183 @@
+//! Hands committed events to the WebSocket connections on this process.
+//!
+//! The hub is only a doorbell with the frame attached: the database is the truth. A connection
+//! that finds a gap (it missed a push because its queue was full, or the event was written by
+//! another process) reads what it missed from the event log, so a lost push costs latency, never
+//! an event.
+
+use std::collections::HashMap;
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
+use std::sync::{Arc, Mutex};
+
+use headsup_protocol::AgentId;
+use tokio::sync::mpsc;
+
+/// A committed event ready to send: `text` is the complete `event` frame.
+#[derive(Debug, Clone)]
+pub struct Delivery {
+    pub agent: AgentId,
+    pub seq: u64,
+    pub text: Arc<str>,
+}
+
+#[derive(Debug, Clone)]
+pub enum Push {
+    Event { seq: u64, text: Arc<str> },
+    /// The token this connection signed in with was revoked (logout): close it.
+    Revoked,
+}
+
+/// Per-connection queue length. A connection further behind than this catches up from the log.
+const QUEUE: usize = 1024;
+
+pub struct Subscription {
+    pub rx: mpsc::Receiver<Push>,
+    /// Set when a push was dropped because the queue was full.
+    pub lagged: Arc<AtomicBool>,
+    hub: Arc<Hub>,
+    agent: AgentId,
+    id: u64,
+}
+
+impl Drop for Subscription {
+    fn drop(&mut self) {
+        self.hub.unsubscribe(self.agent, self.id);
+    }
+}
+
+struct Subscriber {
+    id: u64,
+    token_digest: String,
+    tx: mpsc::Sender<Push>,
+    lagged: Arc<AtomicBool>,
+}
+
+#[derive(Default)]
+pub struct Hub {
+    agents: Mutex<HashMap<AgentId, Vec<Subscriber>>>,
+    next_id: AtomicU64,
+}
+
+impl Hub {
+    pub fn new() -> Arc<Hub> {
+        Arc::new(Hub::default())
+    }
+
+    pub fn subscribe(self: &Arc<Self>, agent: AgentId, token_digest: String) -> Subscription {
+        let (tx, rx) = mpsc::channel(QUEUE);
+        let id = self.next_id.fetch_add(1, Ordering::Relaxed);
+        let lagged = Arc::new(AtomicBool::new(false));
+        self.agents
+            .lock()
+            .expect("hub lock")
+            .entry(agent)
+            .or_default()
+            .push(Subscriber {
+                id,
+                token_digest,
+                tx,
+                lagged: lagged.clone(),
+            });
+        Subscription {
+            rx,
+            lagged,
+            hub: self.clone(),
+            agent,
+            id,
+        }
+    }
+
+    fn unsubscribe(&self, agent: AgentId, id: u64) {
+        let mut agents = self.agents.lock().expect("hub lock");
+        if let Some(subs) = agents.get_mut(&agent) {
+            subs.retain(|s| s.id != id);
+            if subs.is_empty() {
+                agents.remove(&agent);
+            }
+        }
+    }
+
+    /// Agents with at least one connection on this process (for cross-process fan-out).
+    pub fn is_connected(&self, agent: AgentId) -> bool {
+        self.agents.lock().expect("hub lock").contains_key(&agent)
+    }
+
+    pub fn connection_count(&self) -> usize {
+        self.agents
+            .lock()
+            .expect("hub lock")
+            .values()
+            .map(Vec::len)
+            .sum()
+    }
+
+    pub fn publish(&self, deliveries: &[Delivery]) {
+        let agents = self.agents.lock().expect("hub lock");
+        for d in deliveries {
+            if let Some(subs) = agents.get(&d.agent) {
+                for s in subs {
+                    let push = Push::Event {
+                        seq: d.seq,
+                        text: d.text.clone(),
+                    };
+                    if s.tx.try_send(push).is_err() {
+                        s.lagged.store(true, Ordering::Relaxed);
+                    }
+                }
+            }
+        }
+    }
+
+    /// Closes every connection signed in with this token (on this process).
+    pub fn revoke(&self, token_digest: &str) {
+        let agents = self.agents.lock().expect("hub lock");
+        for s in agents.values().flatten() {
+            if s.token_digest == token_digest {
+                // A full queue still ends the connection: its next token check fails.
+                let _ = s.tx.try_send(Push::Revoked);
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[tokio::test]
+    async fn publish_reaches_only_that_agents_connections_and_drop_unsubscribes() {
+        let hub = Hub::new();
+        let mut a1 = hub.subscribe(AgentId(1), "t1".into());
+        let mut a2 = hub.subscribe(AgentId(1), "t2".into());
+        let mut b = hub.subscribe(AgentId(2), "t3".into());
+        hub.publish(&[Delivery {
+            agent: AgentId(1),
+            seq: 7,
+            text: "x".into(),
+        }]);
+        assert!(matches!(a1.rx.recv().await, Some(Push::Event { seq: 7, .. })));
+        assert!(matches!(a2.rx.recv().await, Some(Push::Event { seq: 7, .. })));
+        assert!(b.rx.try_recv().is_err());
+        hub.revoke("t2");
+        assert!(matches!(a2.rx.recv().await, Some(Push::Revoked)));
+        assert!(a1.rx.try_recv().is_err());
+        drop(b);
+        assert!(!hub.is_connected(AgentId(2)));
+        assert_eq!(hub.connection_count(), 2);
+    }
+
+    #[test]
+    fn a_full_queue_marks_the_connection_lagged() {
+        let hub = Hub::new();
+        let sub = hub.subscribe(AgentId(1), "t".into());
+        let d: Vec<Delivery> = (1..=QUEUE as u64 + 1)
+            .map(|seq| Delivery {
+                agent: AgentId(1),
+                seq,
+                text: "x".into(),
+            })
+            .collect();
+        hub.publish(&d);
+        assert!(sub.lagged.load(Ordering::Relaxed));
+    }
+}

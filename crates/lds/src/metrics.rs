@@ -1,0 +1,62 @@
+//! Prometheus metrics, served as text at `GET /metrics`.
+
+use prometheus::{Encoder, IntCounter, IntGauge, Registry, TextEncoder};
+
+pub struct Metrics {
+    registry: Registry,
+    pub requests_created: IntCounter,
+    pub events_written: IntCounter,
+    pub claims_won: IntCounter,
+    pub claims_lost: IntCounter,
+    pub logins_ok: IntCounter,
+    pub logins_refused: IntCounter,
+    pub rate_limited: IntCounter,
+    pub ws_connections: IntGauge,
+    pub ws_resumes: IntCounter,
+    pub ws_snapshots: IntCounter,
+    pub requests_timed_out: IntCounter,
+}
+
+impl Metrics {
+    pub fn new() -> Metrics {
+        let registry = Registry::new_custom(Some("lds".into()), None).expect("valid prefix");
+        let counter = |name: &str, help: &str| {
+            let c = IntCounter::new(name, help).expect("valid metric");
+            registry.register(Box::new(c.clone())).expect("unique metric");
+            c
+        };
+        let m = Metrics {
+            requests_created: counter("requests_created_total", "Customer requests stored."),
+            events_written: counter("events_written_total", "Agent events appended to the log."),
+            claims_won: counter("claims_won_total", "Accepts that won a request."),
+            claims_lost: counter("claims_refused_total", "Accepts refused (taken, busy, …)."),
+            logins_ok: counter("logins_total", "Successful sign-ins."),
+            logins_refused: counter("logins_refused_total", "Refused sign-ins."),
+            rate_limited: counter("rate_limited_total", "Calls refused by a rate limit."),
+            ws_resumes: counter("ws_resumes_total", "Connections that resumed from a sequence."),
+            ws_snapshots: counter("ws_snapshots_total", "Connections answered with a snapshot."),
+            requests_timed_out: counter("requests_timed_out_total", "Requests nobody took in time."),
+            ws_connections: {
+                let g = IntGauge::new("ws_connections", "Open agent WebSockets.").expect("valid");
+                registry.register(Box::new(g.clone())).expect("unique metric");
+                g
+            },
+            registry,
+        };
+        m
+    }
+
+    pub fn render(&self) -> String {
+        let mut buf = Vec::new();
+        TextEncoder::new()
+            .encode(&self.registry.gather(), &mut buf)
+            .expect("text encoding cannot fail");
+        String::from_utf8(buf).expect("prometheus text is UTF-8")
+    }
+}
+
+impl Default for Metrics {
+    fn default() -> Self {
+        Metrics::new()
+    }
+}

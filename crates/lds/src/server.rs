@@ -1,0 +1,128 @@
+//! Wires the parts together: database, hub, telephony, clock, cross-process fan-out, HTTP.
+
+use std::net::SocketAddr;
+use std::sync::Arc;
+use std::time::Duration;
+
+use anyhow::{Context, Result};
+use tokio::net::TcpListener;
+use tokio::sync::mpsc;
+
+use crate::db::{Backend, Db};
+use crate::hub::Hub;
+use crate::metrics::Metrics;
+use crate::rate_limit::{Limits, Rates};
+use crate::store::{sessions, Store};
+use crate::telephony::{LegReport, SimulatedTelephony, Telephony};
+
+#[derive(Debug, Clone)]
+pub struct ServerConfig {
+    pub listen: SocketAddr,
+    pub database_url: String,
+    /// `Origin` values a browser-based client may connect from. Clients that send no `Origin`
+    /// (native apps) are not affected.
+    pub allowed_origins: Vec<String>,
+    pub token_ttl: chrono::Duration,
+    pub rates: Rates,
+    /// Simulated telephony answers both legs after this delay; `None`: answered through the API.
+    pub auto_answer: Option<Duration>,
+    /// Events older than this are pruned; a client away longer gets a snapshot.
+    pub event_retention: chrono::Duration,
+}
+
+impl ServerConfig {
+    pub fn new(listen: SocketAddr, database_url: String) -> ServerConfig {
+        ServerConfig {
+            listen,
+            database_url,
+            allowed_origins: vec![
+                "tauri://localhost".into(),
+                "http://tauri.localhost".into(),
+                "https://tauri.localhost".into(),
+            ],
+            token_ttl: chrono::Duration::hours(12),
+            rates: Rates::default(),
+            auto_answer: None,
+            event_retention: chrono::Duration::days(2),
+        }
+    }
+}
+
+/// Shared by every handler.
+#[derive(Clone)]
+pub struct AppState {
+    pub store: Store,
+    pub limits: Limits,
+    pub telephony: Arc<dyn Telephony>,
+    pub config: Arc<ServerConfig>,
+}
+
+pub struct Server {
+    pub addr: SocketAddr,
+    pub state: AppState,
+    task: tokio::task::JoinHandle<()>,
+}
+
+impl Server {
+    /// Binds, migrates, starts the background tasks and serves until dropped or the process ends.
+    pub async fn start(config: ServerConfig) -> Result<Server> {
+        let db = Db::connect(&config.database_url).await?;
+        let store = Store::new(db, Hub::new(), Arc::new(Metrics::new()));
+        let (reports_tx, reports_rx) = mpsc::unbounded_channel();
+        let telephony: Arc<dyn Telephony> =
+            Arc::new(SimulatedTelephony::new(reports_tx, config.auto_answer));
+        let state = AppState {
+            store: store.clone(),
+            limits: Limits::new(config.rates),
+            telephony,
+            config: Arc::new(config.clone()),
+        };
+        let listener = TcpListener::bind(config.listen)
+            .await
+            .with_context(|| format!("binding {}", config.listen))?;
+        let addr = listener.local_addr()?;
+
+        let mut tasks = tokio::task::JoinSet::new();
+        tasks.spawn(crate::clock::run(store.clone(), config.event_retention));
+        tasks.spawn(apply_leg_reports(store.clone(), reports_rx));
+        if store.db.backend == Backend::Postgres {
+            tasks.spawn(crate::pg_fanout::listen(
+                store.clone(),
+                config.database_url.clone(),
+            ));
+        }
+        let app = crate::http::router(state.clone());
+        let task = tokio::spawn(async move {
+            let served = axum::serve(
+                listener,
+                app.into_make_service_with_connect_info::<SocketAddr>(),
+            )
+            .await;
+            if let Err(e) = served {
+                tracing::error!("server stopped: {e}");
+            }
+            drop(tasks);
+        });
+        Ok(Server { addr, state, task })
+    }
+
+    /// Serves until the process is stopped.
+    pub async fn wait(mut self) -> Result<()> {
+        (&mut self.task).await?;
+        Ok(())
+    }
+}
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        self.task.abort();
+    }
+}
+
+async fn apply_leg_reports(store: Store, mut reports: mpsc::UnboundedReceiver<LegReport>) {
+    while let Some(r) = reports.recv().await {
+        if let Err(e) = sessions::leg_changed(&store, r.session, r.leg, r.state).await {
+            tracing::debug!(session = %r.session, "leg report not applied: {e}");
+        }
+    }
+}

@@ -1,0 +1,479 @@
+//! Customer requests: intake, offers, the claim race, rejections and "attend next customer".
+//!
+//! The claim is one conditional `UPDATE … WHERE state = 'pending'`: whichever transaction
+//! changes the row wins, on one process or many, and the losers see zero rows changed.
+
+use anyhow::Context;
+use chrono::{DateTime, Duration, Utc};
+use headsup_protocol::lds::{Event, NewRequest};
+use headsup_protocol::model::{
+    AgentInfo, AgentRef, Customer, LegState, Request, RequestKind, RequestState, Session,
+    SessionState,
+};
+use headsup_protocol::{AgentId, ErrorCode, RequestId, SessionId, TeamId};
+use sqlx::{AnyConnection, Row};
+
+use super::accounts::{self, Team};
+use super::events::{self, Outbox};
+use super::rows::{request_from_row, REQUEST_COLUMNS, REQUEST_FROM};
+use super::Store;
+use crate::db::Backend;
+use crate::error::{LdsError, LdsResult};
+use crate::time::to_millis;
+
+pub const MAX_NAME_CHARS: usize = 200;
+pub const MAX_PHONE_CHARS: usize = 40;
+
+/// `POST /api/v1/requests`: validates, stores and offers (or schedules) a customer request.
+pub async fn intake(store: &Store, team: &Team, new: NewRequest) -> LdsResult<Request> {
+    let now = Utc::now();
+    let customer = valid_customer(new.customer)?;
+    let due_at = new.due_at.map(|d| d.with_timezone(&Utc));
+    let due_at = match new.kind {
+        RequestKind::ScheduledByAgent => {
+            return Err(LdsError::new(
+                ErrorCode::BadRequest,
+                "scheduled_by_agent is booked by an agent over the WebSocket (`schedule`)",
+            ))
+        }
+        RequestKind::ScheduledByCustomer => Some(due_at.ok_or_else(|| {
+            LdsError::new(ErrorCode::BadRequest, "scheduled_by_customer needs due_at")
+        })?),
+        // A customer who asks to be called back without a time gets the team's callback delay.
+        RequestKind::CallMeBack => {
+            Some(due_at.unwrap_or(now + Duration::seconds(team.callback_delay_secs)))
+        }
+        RequestKind::CallNow | RequestKind::InboundCall | RequestKind::ChatInbound => {
+            if due_at.is_some() {
+                return Err(LdsError::new(
+                    ErrorCode::BadRequest,
+                    format!("{} takes no due_at", new.kind.as_str()),
+                ));
+            }
+            None
+        }
+    };
+    let mut w = store.db.begin_write().await?;
+    let mut outbox = Outbox::default();
+    let request = insert(
+        &mut w.tx,
+        store.db.backend,
+        &mut outbox,
+        team,
+        new.kind,
+        &customer,
+        due_at,
+        None,
+        now,
+    )
+    .await?;
+    store.commit(w, outbox).await?;
+    store.metrics.requests_created.inc();
+    Ok(request)
+}
+
+fn valid_customer(c: Customer) -> LdsResult<Customer> {
+    let clean = |s: Option<String>| s.map(|s| s.trim().to_string()).filter(|s| !s.is_empty());
+    let c = Customer {
+        name: clean(c.name),
+        phone: clean(c.phone),
+    };
+    if c.name.is_none() && c.phone.is_none() {
+        return Err(LdsError::new(
+            ErrorCode::BadRequest,
+            "customer needs a name or a phone number",
+        ));
+    }
+    if c.name.as_ref().is_some_and(|n| n.chars().count() > MAX_NAME_CHARS)
+        || c.phone.as_ref().is_some_and(|p| p.chars().count() > MAX_PHONE_CHARS)
+    {
+        return Err(LdsError::new(
+            ErrorCode::BadRequest,
+            format!("customer name is at most {MAX_NAME_CHARS} characters, phone {MAX_PHONE_CHARS}"),
+        ));
+    }
+    Ok(c)
+}
+
+/// Inserts a request and tells the agents who may take it: an `offered` event when it is due now,
+/// a `scheduled` event when it is for later.
+#[allow(clippy::too_many_arguments)]
+pub async fn insert(
+    conn: &mut AnyConnection,
+    backend: Backend,
+    outbox: &mut Outbox,
+    team: &Team,
+    kind: RequestKind,
+    customer: &Customer,
+    due_at: Option<DateTime<Utc>>,
+    for_agent: Option<AgentId>,
+    now: DateTime<Utc>,
+) -> anyhow::Result<Request> {
+    let due_now = due_at.is_none_or(|d| d <= now);
+    let (state, expires_at) = if due_now {
+        ("pending", Some(now + Duration::seconds(team.offer_timeout_secs)))
+    } else {
+        ("scheduled", None)
+    };
+    let id: i64 = sqlx::query(
+        "INSERT INTO requests (team_id, kind, customer_name, customer_phone, created_at, due_at, \
+         for_agent, state, expires_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) RETURNING id",
+    )
+    .bind(team.id.0)
+    .bind(kind.as_str())
+    .bind(customer.name.clone())
+    .bind(customer.phone.clone())
+    .bind(to_millis(now))
+    .bind(due_at.map(to_millis))
+    .bind(for_agent.map(|a| a.0))
+    .bind(state)
+    .bind(expires_at.map(to_millis))
+    .fetch_one(&mut *conn)
+    .await
+    .context("inserting request")?
+    .try_get(0)?;
+    let request = Request {
+        id: RequestId(id),
+        team: team.id,
+        kind,
+        customer: customer.clone(),
+        created_at: crate::time::from_millis(to_millis(now)),
+        due_at: due_at.map(|d| crate::time::from_millis(to_millis(d))),
+        for_agent,
+        state: if due_now {
+            RequestState::Pending
+        } else {
+            RequestState::Scheduled
+        },
+        expires_at: expires_at.map(|d| crate::time::from_millis(to_millis(d))),
+    };
+    if due_now {
+        offer(conn, backend, outbox, &request, None, now).await?;
+    } else {
+        let to = audience(conn, &request, now, false).await?;
+        let event = Event::Scheduled {
+            request: request.clone(),
+        };
+        events::append(conn, backend, outbox, &to, now, &event).await?;
+    }
+    Ok(request)
+}
+
+/// Sends `offered` for a pending request to every signed-in agent who may take it, or only to
+/// `only` (an agent who just became free). Inbound and scheduled kinds are not offered to busy
+/// agents; they get them when they are free again ([`offer_waiting_to`]).
+pub async fn offer(
+    conn: &mut AnyConnection,
+    backend: Backend,
+    outbox: &mut Outbox,
+    request: &Request,
+    only: Option<AgentId>,
+    now: DateTime<Utc>,
+) -> anyhow::Result<()> {
+    let mut to = audience(conn, request, now, request.kind.quiet_while_busy()).await?;
+    if let Some(only) = only {
+        to.retain(|a| *a == only);
+    }
+    let event = Event::Offered {
+        request: request.clone(),
+    };
+    events::append(conn, backend, outbox, &to, now, &event).await
+}
+
+/// The signed-in agents who may see this request: the one it is reserved for, or the whole team,
+/// minus those who rejected it.
+pub async fn audience(
+    conn: &mut AnyConnection,
+    request: &Request,
+    now: DateTime<Utc>,
+    free_only: bool,
+) -> anyhow::Result<Vec<AgentId>> {
+    let mut to = accounts::signed_in_agents(conn, request.team, now, free_only).await?;
+    if let Some(agent) = request.for_agent {
+        to.retain(|a| *a == agent);
+    }
+    let rejected: Vec<i64> = sqlx::query("SELECT agent_id FROM rejections WHERE request_id = $1")
+        .bind(request.id.0)
+        .fetch_all(&mut *conn)
+        .await?
+        .iter()
+        .map(|r| r.try_get::<i64, _>(0))
+        .collect::<Result<_, _>>()?;
+    to.retain(|a| !rejected.contains(&a.0));
+    Ok(to)
+}
+
+pub async fn load(conn: &mut AnyConnection, id: RequestId) -> anyhow::Result<Option<Request>> {
+    let row = sqlx::query(&format!(
+        "SELECT {REQUEST_COLUMNS} FROM {REQUEST_FROM} WHERE r.id = $1"
+    ))
+    .bind(id.0)
+    .fetch_optional(conn)
+    .await?;
+    row.map(|r| request_from_row(&r)).transpose()
+}
+
+/// The agent accepts a request. Exactly one accept of a pending request succeeds; the winner is
+/// told `assigned`, every other signed-in agent of the team `taken`.
+pub async fn accept(store: &Store, agent: &AgentInfo, id: RequestId) -> LdsResult<(Request, Session)> {
+    let now = Utc::now();
+    let mut w = store.db.begin_write().await?;
+    let claimed = sqlx::query(
+        "UPDATE requests SET state = 'taken', taken_by = $1, closed_at = $2 \
+         WHERE id = $3 AND team_id = $4 AND state = 'pending' \
+         AND (for_agent IS NULL OR for_agent = $1) \
+         AND NOT EXISTS (SELECT 1 FROM rejections x WHERE x.request_id = $3 AND x.agent_id = $1) \
+         AND NOT EXISTS (SELECT 1 FROM sessions s WHERE s.agent_id = $1 AND s.state <> 'ended')",
+    )
+    .bind(agent.id.0)
+    .bind(to_millis(now))
+    .bind(id.0)
+    .bind(agent.team.0)
+    .execute(&mut *w.tx)
+    .await?
+    .rows_affected();
+    if claimed == 0 {
+        let why = why_not_acceptable(&mut w.tx, agent, id).await?;
+        drop(w); // rolls back: nothing was written
+        store.metrics.claims_lost.inc();
+        return Err(why);
+    }
+    let request = load(&mut w.tx, id).await?.context("claimed request vanished")?;
+    let session_id = sqlx::query(
+        "INSERT INTO sessions (request_id, agent_id, kind, customer_name, customer_phone, \
+         agent_leg, customer_leg, state, started_at) \
+         VALUES ($1, $2, $3, $4, $5, 'ringing', 'ringing', 'connecting', $6) RETURNING id",
+    )
+    .bind(id.0)
+    .bind(agent.id.0)
+    .bind(request.kind.as_str())
+    .bind(request.customer.name.clone())
+    .bind(request.customer.phone.clone())
+    .bind(to_millis(now))
+    .fetch_one(&mut *w.tx)
+    .await;
+    let session_id: i64 = match session_id {
+        Ok(row) => row.try_get(0).map_err(anyhow::Error::from)?,
+        // Two devices of one agent accepting two requests at once: the unique index on open
+        // sessions lets only one through; the other is busy (and its claim is rolled back).
+        Err(e) if is_unique_violation(&e) => {
+            drop(w);
+            store.metrics.claims_lost.inc();
+            return Err(busy());
+        }
+        Err(e) => return Err(e.into()),
+    };
+    let session = Session {
+        id: SessionId(session_id),
+        request: id,
+        agent: agent.id,
+        customer: request.customer.clone(),
+        kind: request.kind,
+        agent_leg: LegState::Ringing,
+        customer_leg: LegState::Ringing,
+        state: SessionState::Connecting,
+        started_at: crate::time::from_millis(to_millis(now)),
+    };
+    let mut outbox = Outbox::default();
+    let backend = store.db.backend;
+    let assigned = Event::Assigned {
+        request: request.clone(),
+        session: session.clone(),
+    };
+    events::append(&mut w.tx, backend, &mut outbox, &[agent.id], now, &assigned).await?;
+    let mut others = accounts::signed_in_agents(&mut w.tx, agent.team, now, false).await?;
+    others.retain(|a| *a != agent.id);
+    if request.for_agent.is_some() {
+        others.clear(); // nobody else was ever offered it
+    }
+    let taken = Event::Taken {
+        request: id,
+        by: AgentRef {
+            id: agent.id,
+            name: agent.name.clone(),
+        },
+    };
+    events::append(&mut w.tx, backend, &mut outbox, &others, now, &taken).await?;
+    store.commit(w, outbox).await?;
+    store.metrics.claims_won.inc();
+    Ok((request, session))
+}
+
+fn busy() -> LdsError {
+    LdsError::new(
+        ErrorCode::Busy,
+        "you are in a session or on a call; end it before taking another customer",
+    )
+}
+
+fn is_unique_violation(e: &sqlx::Error) -> bool {
+    e.as_database_error()
+        .is_some_and(|d| d.is_unique_violation())
+}
+
+/// Why an accept changed nothing, as a documented error code.
+async fn why_not_acceptable(
+    conn: &mut AnyConnection,
+    agent: &AgentInfo,
+    id: RequestId,
+) -> LdsResult<LdsError> {
+    let Some(request) = load(conn, id).await? else {
+        return Ok(not_found(id));
+    };
+    if request.team != agent.team {
+        return Ok(not_found(id)); // other teams' requests are not even acknowledged
+    }
+    if accounts::is_busy(conn, agent.id).await? {
+        return Ok(busy());
+    }
+    Ok(match &request.state {
+        RequestState::Taken { by } => LdsError::new(
+            ErrorCode::AlreadyTaken,
+            format!("request {id} was already taken by {}", by.name),
+        ),
+        RequestState::Scheduled => {
+            LdsError::new(ErrorCode::NotPending, format!("request {id} is not due yet"))
+        }
+        RequestState::TimedOut | RequestState::Cancelled => {
+            LdsError::new(ErrorCode::NotPending, format!("request {id} is no longer pending"))
+        }
+        RequestState::Pending => LdsError::new(
+            ErrorCode::NotOffered,
+            format!("request {id} is not yours to take (rejected, or reserved for another agent)"),
+        ),
+    })
+}
+
+fn not_found(id: RequestId) -> LdsError {
+    LdsError::new(ErrorCode::NotFound, format!("no request {id}"))
+}
+
+/// The agent declines a request: it is not offered to them again and stays with the others.
+pub async fn reject(store: &Store, agent: &AgentInfo, id: RequestId) -> LdsResult<()> {
+    let now = Utc::now();
+    let mut w = store.db.begin_write().await?;
+    let Some(request) = load(&mut w.tx, id).await? else {
+        return Err(not_found(id));
+    };
+    if request.team != agent.team || request.for_agent.is_some_and(|a| a != agent.id) {
+        return Err(not_found(id));
+    }
+    if let RequestState::Taken { by } = &request.state {
+        return Err(LdsError::new(
+            ErrorCode::AlreadyTaken,
+            format!("request {id} was already taken by {}", by.name),
+        ));
+    }
+    if !request.state.is_open() {
+        return Err(LdsError::new(
+            ErrorCode::NotPending,
+            format!("request {id} is no longer pending"),
+        ));
+    }
+    let inserted = sqlx::query(
+        "INSERT INTO rejections (request_id, agent_id) VALUES ($1, $2) ON CONFLICT DO NOTHING",
+    )
+    .bind(id.0)
+    .bind(agent.id.0)
+    .execute(&mut *w.tx)
+    .await?
+    .rows_affected();
+    let mut outbox = Outbox::default();
+    if inserted == 1 {
+        let event = Event::Rejected { request: id };
+        events::append(&mut w.tx, store.db.backend, &mut outbox, &[agent.id], now, &event)
+            .await?;
+    }
+    store.commit(w, outbox).await?;
+    Ok(())
+}
+
+/// "Attend next customer": accepts the oldest pending request this agent may take. Losing a
+/// race for one moves on to the next.
+pub async fn attend_next(store: &Store, agent: &AgentInfo) -> LdsResult<(Request, Session)> {
+    const ATTEMPTS: usize = 50;
+    for _ in 0..ATTEMPTS {
+        let row = sqlx::query(
+            "SELECT r.id FROM requests r WHERE r.team_id = $1 AND r.state = 'pending' \
+             AND (r.for_agent IS NULL OR r.for_agent = $2) \
+             AND NOT EXISTS (SELECT 1 FROM rejections x WHERE x.request_id = r.id AND x.agent_id = $2) \
+             ORDER BY COALESCE(r.due_at, r.created_at), r.id LIMIT 1",
+        )
+        .bind(agent.team.0)
+        .bind(agent.id.0)
+        .fetch_optional(&store.db.pool)
+        .await?;
+        let Some(row) = row else {
+            return Err(LdsError::new(
+                ErrorCode::NothingPending,
+                "no pending request you may take",
+            ));
+        };
+        let id = RequestId(row.try_get(0).map_err(anyhow::Error::from)?);
+        match accept(store, agent, id).await {
+            Err(e) if matches!(e.code(), ErrorCode::AlreadyTaken | ErrorCode::NotPending) => {
+                continue
+            }
+            other => return other,
+        }
+    }
+    Err(LdsError::new(
+        ErrorCode::NothingPending,
+        "every pending request was taken by others while trying",
+    ))
+}
+
+/// The agent books a call back with a customer, reserved for themselves.
+pub async fn schedule_by_agent(
+    store: &Store,
+    agent: &AgentInfo,
+    customer: Customer,
+    due_at: DateTime<Utc>,
+) -> LdsResult<Request> {
+    let now = Utc::now();
+    let customer = valid_customer(customer)?;
+    let mut w = store.db.begin_write().await?;
+    let team = accounts::team_by_id(&mut w.tx, agent.team).await?;
+    let mut outbox = Outbox::default();
+    let request = insert(
+        &mut w.tx,
+        store.db.backend,
+        &mut outbox,
+        &team,
+        RequestKind::ScheduledByAgent,
+        &customer,
+        Some(due_at),
+        Some(agent.id),
+        now,
+    )
+    .await?;
+    store.commit(w, outbox).await?;
+    store.metrics.requests_created.inc();
+    Ok(request)
+}
+
+/// When an agent becomes free: offers what is still waiting that was held back while busy
+/// (inbound and scheduled kinds; call-now requests were offered to busy agents already).
+pub async fn offer_waiting_to(
+    conn: &mut AnyConnection,
+    backend: Backend,
+    outbox: &mut Outbox,
+    agent: AgentId,
+    team: TeamId,
+    now: DateTime<Utc>,
+) -> anyhow::Result<()> {
+    let rows = sqlx::query(&format!(
+        "SELECT {REQUEST_COLUMNS} FROM {REQUEST_FROM} WHERE r.team_id = $1 AND r.state = 'pending' \
+         AND r.kind <> 'call_now' AND (r.for_agent IS NULL OR r.for_agent = $2) \
+         ORDER BY COALESCE(r.due_at, r.created_at), r.id"
+    ))
+    .bind(team.0)
+    .bind(agent.0)
+    .fetch_all(&mut *conn)
+    .await?;
+    for row in rows {
+        let request = request_from_row(&row)?;
+        offer(conn, backend, outbox, &request, Some(agent), now).await?;
+    }
+    Ok(())
+}

@@ -1,0 +1,65 @@
+//! Telephony: on accept, the LDS calls the agent's leg and the customer's leg. The telephone
+//! network is a true external boundary, so it sits behind [`Telephony`]; what comes back (a leg
+//! answered, failed, hung up) arrives as [`LegReport`]s that the server applies to the session.
+//!
+//! [`SimulatedTelephony`] is the implementation shipped: each leg rings until it is answered
+//! through `POST /api/v1/sim/sessions/{id}/legs/{leg}` (or `lds sim`), or automatically after a
+//! delay (`--auto-answer-secs`, always on in `lds demo`).
+
+use std::time::Duration;
+
+use headsup_protocol::model::{LegState, Session};
+use headsup_protocol::SessionId;
+use tokio::sync::mpsc;
+
+use crate::store::sessions::Leg;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct LegReport {
+    pub session: SessionId,
+    pub leg: Leg,
+    pub state: LegState,
+}
+
+pub trait Telephony: Send + Sync + 'static {
+    /// Starts calling both legs of a new session. Must not block; progress is reported later.
+    fn dial(&self, session: &Session);
+}
+
+pub struct SimulatedTelephony {
+    reports: mpsc::UnboundedSender<LegReport>,
+    auto_answer: Option<Duration>,
+}
+
+impl SimulatedTelephony {
+    pub fn new(reports: mpsc::UnboundedSender<LegReport>, auto_answer: Option<Duration>) -> Self {
+        SimulatedTelephony {
+            reports,
+            auto_answer,
+        }
+    }
+}
+
+impl Telephony for SimulatedTelephony {
+    fn dial(&self, session: &Session) {
+        let Some(delay) = self.auto_answer else {
+            return; // legs ring until answered through the simulator API
+        };
+        let reports = self.reports.clone();
+        let id = session.id;
+        tokio::spawn(async move {
+            // The agent picks up first, the customer a moment later, as on a real callback.
+            for (leg, after) in [(Leg::Agent, delay), (Leg::Customer, delay / 2)] {
+                tokio::time::sleep(after).await;
+                let report = LegReport {
+                    session: id,
+                    leg,
+                    state: LegState::Answered,
+                };
+                if reports.send(report).is_err() {
+                    return;
+                }
+            }
+        });
+    }
+}

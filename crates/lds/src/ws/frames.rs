@@ -1,0 +1,74 @@
+//! Reading client frames into commands or documented errors.
+
+use headsup_protocol::lds::{ClientFrame, MAX_FRAME_BYTES};
+use headsup_protocol::ErrorCode;
+
+/// A frame that could not be taken as a command, with the `cid` to echo when one was readable.
+#[derive(Debug, PartialEq, Eq)]
+pub struct FrameError {
+    pub cid: Option<u64>,
+    pub code: ErrorCode,
+    pub message: String,
+}
+
+const KNOWN_TYPES: [&str; 6] = [
+    "hello",
+    "accept",
+    "reject",
+    "attend_next",
+    "schedule",
+    "end_session",
+];
+
+pub fn parse(text: &str) -> Result<ClientFrame, FrameError> {
+    if text.len() > MAX_FRAME_BYTES {
+        return Err(FrameError {
+            cid: None,
+            code: ErrorCode::TooLarge,
+            message: format!("frames are at most {MAX_FRAME_BYTES} bytes"),
+        });
+    }
+    let value: serde_json::Value = serde_json::from_str(text).map_err(|e| FrameError {
+        cid: None,
+        code: ErrorCode::MalformedFrame,
+        message: format!("not JSON: {e}"),
+    })?;
+    let cid = value.get("cid").and_then(|c| c.as_u64());
+    let Some(kind) = value.get("type").and_then(|t| t.as_str()).map(str::to_string) else {
+        return Err(FrameError {
+            cid,
+            code: ErrorCode::MalformedFrame,
+            message: "a frame is a JSON object with a string `type`".into(),
+        });
+    };
+    if !KNOWN_TYPES.contains(&kind.as_str()) {
+        return Err(FrameError {
+            cid,
+            code: ErrorCode::UnknownFrame,
+            message: format!("unknown frame type {kind:?}"),
+        });
+    }
+    serde_json::from_value(value).map_err(|e| FrameError {
+        cid,
+        code: ErrorCode::MalformedFrame,
+        message: format!("invalid {kind} frame: {e}"),
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn each_kind_of_bad_frame_has_its_code() {
+        assert_eq!(parse("{nope").unwrap_err().code, ErrorCode::MalformedFrame);
+        assert_eq!(parse("[1,2]").unwrap_err().code, ErrorCode::MalformedFrame);
+        let e = parse(r#"{"type":"dance","cid":4}"#).unwrap_err();
+        assert_eq!((e.code, e.cid), (ErrorCode::UnknownFrame, Some(4)));
+        let e = parse(r#"{"type":"accept","cid":5}"#).unwrap_err();
+        assert_eq!((e.code, e.cid), (ErrorCode::MalformedFrame, Some(5)));
+        let big = format!(r#"{{"type":"accept","x":"{}"}}"#, "a".repeat(MAX_FRAME_BYTES));
+        assert_eq!(parse(&big).unwrap_err().code, ErrorCode::TooLarge);
+        assert!(parse(r#"{"type":"attend_next","cid":1}"#).is_ok());
+    }
+}

@@ -1,0 +1,21 @@
+//! Compiles `tauri.conf.json` (a symlink to the repository root's, see LAYOUT.md) and the
+//! capabilities into the app.
+
+/// The app's own commands. Declaring them generates the `allow-<command>` permissions the
+/// capability grants, and any command not listed here is compiled out of the IPC handler, so the
+/// webview can call nothing else.
+const COMMANDS: &[&str] = &[
+    "view",
+    "intent",
+    "test_notification",
+    "notification_status",
+    "request_notification_permission",
+];
+
+fn main() {
+    tauri_build::try_build(
+        tauri_build::Attributes::new()
+            .app_manifest(tauri_build::AppManifest::new().commands(COMMANDS)),
+    )
+    .expect("tauri-build: invalid tauri.conf.json or capabilities");
+}

@@ -1,0 +1,122 @@
+//! The root component: picks the screen for the current state and wires the views' callbacks to
+//! intents (for the app) or to navigation (the UI's own business).
+
+use crate::components::check::CheckPanel;
+use crate::components::connection_bar::ConnectionBar;
+use crate::components::fallback::Fallback;
+use crate::components::header::{Header, MenuChoice};
+use crate::components::notice::NoticeBar;
+use crate::components::request_tab::RequestTab;
+use crate::components::session::SessionPanel;
+use crate::components::settings::SettingsPanel;
+use crate::components::sign_in::SignIn;
+use crate::hooks::{use_intent, use_tauri_view};
+use crate::state::{Action, Bridge, Screen};
+use headsup_protocol::view::{Intent, LoginView};
+use yew::prelude::*;
+
+#[function_component]
+pub fn App() -> Html {
+    let state = use_tauri_view();
+    let on_intent = use_intent(&state);
+
+    match state.bridge {
+        Bridge::Missing => return html! { <Fallback /> },
+        Bridge::Starting => {
+            return html! {
+                <main class="centered-card" aria-busy="true">
+                    <h1>{ "Heads-Up" }</h1>
+                    { match &state.link_problem {
+                        Some(why) => html! { <p class="field-error" role="alert">{ why }</p> },
+                        None => html! { <p class="hint">{ "Starting…" }</p> },
+                    } }
+                </main>
+            };
+        }
+        Bridge::Live => {}
+    }
+
+    let view = &state.view;
+    let link_problem = state.link_problem.as_ref().map(|why| {
+        html! { <div id="link-problem" class="notice error" role="alert">{ why }</div> }
+    });
+    let notice = view.notice.clone().map(|notice| {
+        let on_dismiss = on_intent.reform(|_| Intent::DismissNotice);
+        html! { <NoticeBar {notice} {on_dismiss} /> }
+    });
+
+    if view.login != LoginView::SignedIn {
+        return html! {
+            <div class="app signed-out">
+                <header class="top-bar">
+                    <span class="brand">{ "Heads-Up" }</span>
+                    <ConnectionBar connection={view.connection.clone()} />
+                </header>
+                { link_problem }
+                { notice }
+                <SignIn login={view.login.clone()} on_intent={on_intent.clone()} />
+            </div>
+        };
+    }
+
+    let dispatcher = state.dispatcher();
+    let show = |screen: Screen| {
+        let dispatcher = dispatcher.clone();
+        Callback::from(move |()| dispatcher.dispatch(Action::Show(screen)))
+    };
+    let on_choose = {
+        let (dispatcher, on_intent) = (dispatcher.clone(), on_intent.clone());
+        Callback::from(move |choice: MenuChoice| match choice {
+            MenuChoice::Notifications => dispatcher.dispatch(Action::Show(Screen::Settings)),
+            MenuChoice::Check => dispatcher.dispatch(Action::Show(Screen::Check)),
+            MenuChoice::Logout => {
+                dispatcher.dispatch(Action::CloseMenu);
+                on_intent.emit(Intent::Logout);
+            }
+        })
+    };
+    let time_zone = view.agent.as_ref().map(|a| a.time_zone.clone());
+
+    let screen = match state.screen {
+        Screen::Requests => html! {
+            <RequestTab queue={state.queue.clone()} scheduled={state.scheduled.clone()}
+                        busy={view.busy} focus={view.focus} on_intent={on_intent.clone()} />
+        },
+        Screen::Settings => {
+            let on_save = on_intent.reform(|settings| Intent::SaveSettings { settings });
+            html! {
+                <SettingsPanel settings={view.settings.clone()} {on_save}
+                               on_close={show(Screen::Requests)} />
+            }
+        }
+        Screen::Check => html! {
+            <CheckPanel connection={view.connection.clone()} time_zone={time_zone.clone()}
+                        on_close={show(Screen::Requests)} />
+        },
+    };
+
+    html! {
+        <div class="app">
+            <Header agent={view.agent.clone()} connection={view.connection.clone()}
+                    menu_open={state.menu_open}
+                    on_toggle_menu={Callback::from({
+                        let dispatcher = dispatcher.clone();
+                        move |()| dispatcher.dispatch(Action::ToggleMenu)
+                    })}
+                    on_close_menu={Callback::from({
+                        let dispatcher = dispatcher.clone();
+                        move |()| dispatcher.dispatch(Action::CloseMenu)
+                    })}
+                    {on_choose} />
+            { link_problem }
+            { notice }
+            <main class="content">
+                if let Some(session) = view.session.clone() {
+                    <SessionPanel {session} on_intent={on_intent.clone()} />
+                }
+                { screen }
+            </main>
+        </div>
+    }
+}
+

@@ -1,0 +1,13 @@
+//! Views. Each renders the props it is given and reports what the agent did through callbacks;
+//! none holds application state beyond a form's draft.
+
+pub mod check;
+pub mod connection_bar;
+pub mod fallback;
+pub mod header;
+pub mod notice;
+pub mod request_list;
+pub mod request_tab;
+pub mod session;
+pub mod settings;
+pub mod sign_in;

@@ -1,0 +1,118 @@
+//! The request tab: "Attend next customer", pending customer requests (oldest first, as the core
+//! orders them) and scheduled calls.
+
+use super::request_list::{can_take, RequestList, RowAction};
+use crate::state::Rows;
+use headsup_protocol::view::Intent;
+use headsup_protocol::RequestId;
+use wasm_bindgen::JsCast;
+use web_sys::{HtmlElement, ScrollIntoViewOptions, ScrollLogicalPosition};
+use yew::prelude::*;
+
+#[derive(Properties, PartialEq)]
+pub struct RequestTabProps {
+    pub queue: Rows,
+    pub scheduled: Rows,
+    pub busy: bool,
+    pub focus: Option<RequestId>,
+    pub on_intent: Callback<Intent>,
+}
+
+#[function_component]
+pub fn RequestTab(props: &RequestTabProps) -> Html {
+    // A notification was tapped: bring that row into view and give it the keyboard focus, so
+    // Enter accepts it. Runs after render, when the row exists.
+    use_effect_with(props.focus, |focus| {
+        if let Some(id) = focus {
+            bring_into_view(*id);
+        }
+    });
+
+    let offers = props
+        .queue
+        .iter()
+        .chain(props.scheduled.iter())
+        .filter(|r| can_take(r, false))
+        .count();
+    let on_action = {
+        let (queue, scheduled) = (props.queue.clone(), props.scheduled.clone());
+        let (busy, on_intent) = (props.busy, props.on_intent.clone());
+        Callback::from(move |action: RowAction| match action {
+            RowAction::Take(id) => {
+                let row = queue.iter().chain(scheduled.iter()).find(|r| r.id == id);
+                if row.is_some_and(|r| can_take(r, busy)) {
+                    on_intent.emit(Intent::Accept { request: id });
+                }
+            }
+            RowAction::Reject(id) => on_intent.emit(Intent::Reject { request: id }),
+        })
+    };
+    let on_attend_next = props.on_intent.reform(|_: MouseEvent| Intent::AttendNext);
+
+    html! {
+        <section id="requests" class="request-tab" aria-labelledby="requests-title">
+            <div class="tab-head">
+                <h2 id="requests-title">{ "Pending customer requests" }</h2>
+                <button id="attend-next" type="button" class="primary"
+                        disabled={props.busy || offers == 0} onclick={on_attend_next}
+                        title={props.busy.then_some("You are in a session")}>
+                    { "Attend next customer" }
+                </button>
+            </div>
+            // Screen readers hear the count change when a customer arrives or is taken.
+            <p class="visually-hidden" aria-live="polite" aria-atomic="true">
+                { waiting_sentence(offers) }
+            </p>
+            if props.queue.is_empty() {
+                <div class="empty-state">
+                    <p class="empty-title">{ "No customers waiting" }</p>
+                    <p class="hint">{ "New requests appear here and blink; you will get a notification too." }</p>
+                </div>
+            }
+            <RequestList id="queue" label="Pending customer requests" rows={props.queue.clone()}
+                         busy={props.busy} on_action={on_action.clone()} />
+            <h2 id="scheduled-title" class="section-title">{ "Scheduled calls" }</h2>
+            if props.scheduled.is_empty() {
+                <p class="empty-line">{ "No calls scheduled." }</p>
+            }
+            <RequestList id="scheduled" label="Scheduled calls" rows={props.scheduled.clone()}
+                         busy={props.busy} {on_action} />
+        </section>
+    }
+}
+
+fn waiting_sentence(offers: usize) -> String {
+    match offers {
+        0 => "No customers waiting".into(),
+        1 => "1 customer waiting".into(),
+        n => format!("{n} customers waiting"),
+    }
+}
+
+fn bring_into_view(id: RequestId) {
+    let Some(document) = web_sys::window().and_then(|w| w.document()) else {
+        return;
+    };
+    let selector = format!(".request-row[data-request-id=\"{}\"]", id.0);
+    let Ok(Some(row)) = document.query_selector(&selector) else {
+        return;
+    };
+    let options = ScrollIntoViewOptions::new();
+    options.set_block(ScrollLogicalPosition::Center);
+    row.scroll_into_view_with_scroll_into_view_options(&options);
+    if let Ok(Some(button)) = row.query_selector(".row-main:not([disabled])") {
+        if let Ok(button) = button.dyn_into::<HtmlElement>() {
+            let _ = button.focus();
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn waiting_sentence_counts() {
+        assert_eq!(super::waiting_sentence(0), "No customers waiting");
+        assert_eq!(super::waiting_sentence(1), "1 customer waiting");
+        assert_eq!(super::waiting_sentence(12), "12 customers waiting");
+    }
+}

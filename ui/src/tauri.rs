@@ -1,0 +1,153 @@
+//! Bindings to the Tauri app around the UI (`window.__TAURI__`, present because the app sets
+//! `withGlobalTauri`). Everything that crosses the boundary is JSON: the shell serialises a
+//! `ViewState`, we parse it with serde_json, so both sides share the protocol crate's types.
+
+use headsup_protocol::view::{Intent, ViewState, INTENT_COMMAND, VIEW_COMMAND, VIEW_EVENT};
+use std::fmt;
+use wasm_bindgen::prelude::*;
+
+#[wasm_bindgen]
+extern "C" {
+    // `catch`: a command that returns `Err` (or a missing command) rejects its promise; we want
+    // that as a Rust `Err`, not a panic.
+    #[wasm_bindgen(js_namespace = ["window", "__TAURI__", "core"], js_name = invoke, catch)]
+    async fn tauri_invoke(cmd: &str, args: JsValue) -> Result<JsValue, JsValue>;
+
+    #[wasm_bindgen(js_namespace = ["window", "__TAURI__", "event"], js_name = listen, catch)]
+    async fn tauri_listen(
+        event: &str,
+        handler: &Closure<dyn FnMut(JsValue)>,
+    ) -> Result<JsValue, JsValue>;
+}
+
+/// Why a call into the app failed, in words an agent (or a bug report) can use.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TauriError(pub String);
+
+impl fmt::Display for TauriError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+impl From<JsValue> for TauriError {
+    fn from(value: JsValue) -> Self {
+        // Commands reject with a string, JS errors are `Error` objects: show either readably.
+        if let Some(s) = value.as_string() {
+            return TauriError(s);
+        }
+        if let Some(e) = value.dyn_ref::<js_sys::Error>() {
+            return TauriError(String::from(e.message()));
+        }
+        TauriError(to_json_string(&value).unwrap_or_else(|| format!("{value:?}")))
+    }
+}
+
+impl From<serde_json::Error> for TauriError {
+    fn from(e: serde_json::Error) -> Self {
+        TauriError(format!("the app sent data this UI does not understand: {e}"))
+    }
+}
+
+/// Whether we run inside the app. In a plain browser there is no `window.__TAURI__`, and every
+/// binding above would throw.
+pub fn is_available() -> bool {
+    let Some(window) = web_sys::window() else {
+        return false;
+    };
+    js_sys::Reflect::get(&window, &JsValue::from_str("__TAURI__"))
+        .map(|v| !v.is_undefined() && !v.is_null())
+        .unwrap_or(false)
+}
+
+/// The current view, asked for once at start.
+pub async fn current_view() -> Result<ViewState, TauriError> {
+    let value = tauri_invoke(VIEW_COMMAND, JsValue::UNDEFINED).await?;
+    parse_view(&value)
+}
+
+/// Sends one intent: `invoke("intent", { intent: <Intent JSON> })`.
+pub async fn send_intent(intent: &Intent) -> Result<(), TauriError> {
+    let args = intent_args(intent)?;
+    let args = js_sys::JSON::parse(&args)?;
+    tauri_invoke(INTENT_COMMAND, args).await?;
+    Ok(())
+}
+
+/// Calls any other command of the shell (e.g. "test_notification") and returns its answer as
+/// JSON, for screens that only display it.
+pub async fn invoke_json(command: &str) -> Result<serde_json::Value, TauriError> {
+    let value = tauri_invoke(command, JsValue::UNDEFINED).await?;
+    match to_json_string(&value) {
+        Some(json) => Ok(serde_json::from_str(&json)?),
+        None => Ok(serde_json::Value::Null), // `undefined`: a command that returns `()`.
+    }
+}
+
+/// A live subscription to the app's `view` event. Dropping it unsubscribes.
+pub struct ViewListener {
+    // Tauri calls into this closure for as long as the subscription lives, so we own it here;
+    // freeing it while subscribed would make the next event call freed memory.
+    _handler: Closure<dyn FnMut(JsValue)>,
+    unlisten: Option<js_sys::Function>,
+}
+
+impl Drop for ViewListener {
+    fn drop(&mut self) {
+        if let Some(unlisten) = self.unlisten.take() {
+            let _ = unlisten.call0(&JsValue::NULL);
+        }
+    }
+}
+
+/// Subscribes to the `view` event; `on_view` gets each state the app emits (or why it could not
+/// be read).
+pub async fn listen_view(
+    on_view: impl Fn(Result<ViewState, TauriError>) + 'static,
+) -> Result<ViewListener, TauriError> {
+    let handler = Closure::<dyn FnMut(JsValue)>::new(move |event: JsValue| {
+        // The event object is `{ event, id, payload }`; the payload is the ViewState.
+        let payload = js_sys::Reflect::get(&event, &JsValue::from_str("payload"))
+            .map_err(TauriError::from)
+            .and_then(|p| parse_view(&p));
+        on_view(payload);
+    });
+    let unlisten = tauri_listen(VIEW_EVENT, &handler).await?;
+    Ok(ViewListener {
+        _handler: handler,
+        unlisten: unlisten.dyn_into::<js_sys::Function>().ok(),
+    })
+}
+
+fn parse_view(value: &JsValue) -> Result<ViewState, TauriError> {
+    // One JSON.stringify + serde_json pass: for 5,000 rows far cheaper than walking the JS
+    // object field by field across the wasm boundary.
+    let json = to_json_string(value).ok_or_else(|| TauriError("the app sent no view".into()))?;
+    Ok(serde_json::from_str(&json)?)
+}
+
+fn to_json_string(value: &JsValue) -> Option<String> {
+    js_sys::JSON::stringify(value).ok()?.as_string()
+}
+
+/// The argument object of the `intent` command, as JSON text.
+pub fn intent_args(intent: &Intent) -> Result<String, TauriError> {
+    Ok(serde_json::to_string(&serde_json::json!({ "intent": intent }))?)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use headsup_protocol::RequestId;
+
+    #[test]
+    fn intent_is_wrapped_under_the_intent_key() {
+        let args = intent_args(&Intent::Accept {
+            request: RequestId(42),
+        })
+        .unwrap();
+        let v: serde_json::Value = serde_json::from_str(&args).unwrap();
+        assert_eq!(v["intent"]["intent"], "accept");
+        assert_eq!(v["intent"]["request"], 42);
+    }
+}
