@@ -40,13 +40,15 @@ pub struct TestRingReport {
     pub error: Option<String>,
 }
 
-/// Raises a real notification and waits (up to `wait_secs`, default 30) for its tap.
+/// Raises a real notification and waits (up to `wait_secs`, default 30) for its tap. Never fails:
+/// a notification that could not be shown is part of the report. (`Result` only because an async
+/// command that borrows state must return one.)
 #[tauri::command]
 pub async fn test_notification(
     notifier: State<'_, Notifier>,
     ring: State<'_, TestRing>,
     wait_secs: Option<u64>,
-) -> Result<TestRingReport, ()> {
+) -> Result<TestRingReport, String> {
     let wait = wait_secs
         .map(Duration::from_secs)
         .unwrap_or(DEFAULT_TEST_WAIT)

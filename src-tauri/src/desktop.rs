@@ -2,6 +2,7 @@
 //! button that hides to the tray instead of quitting.
 
 use tauri::{App, Builder, Manager, Runtime, WindowEvent};
+use tauri_plugin_window_state::StateFlags;
 
 use crate::config::LaunchConfig;
 use crate::{tray, window};
@@ -16,9 +17,13 @@ pub fn plugins<R: Runtime>(builder: Builder<R>, launch: &LaunchConfig) -> Builde
     // mechanism; on Windows and macOS the plugin locks per app identifier.)
     #[cfg(target_os = "linux")]
     let single_instance = single_instance.dbus_id(format!("app.headsup.agent.profile_{slug}"));
+    // Size, position, maximized; not visibility: quitting from the tray with the window hidden
+    // must not make the next start invisible.
+    let remembered = StateFlags::SIZE | StateFlags::POSITION | StateFlags::MAXIMIZED;
     builder.plugin(single_instance.build()).plugin(
         tauri_plugin_window_state::Builder::new()
             .with_filename(format!("window-state-{slug}.json"))
+            .with_state_flags(remembered)
             .build(),
     )
 }

@@ -74,6 +74,9 @@ impl<R: Runtime> PluginNotifications<R> {
         let plugin = self.app.notification();
         // The desktop plugin never replaces by itself: it sends every `Notify` with
         // `replaces_id` 0, so a re-alert would stack a second bubble. Close the old one first.
+        // (On Linux this is one CloseNotification call on the local bus; `show` itself sends
+        // `Notify` from a background task, so a withdrawal issued within a millisecond of the
+        // show can miss it. The core's state stays right either way: the tap re-checks.)
         let _ = plugin.remove_active(vec![id]);
         plugin.builder().id(id).channel_id(INCOMING_CHANNEL)
     }
@@ -200,7 +203,12 @@ impl TestRing {
     }
 
     fn tapped(&self) {
-        if let Some(tx) = self.waiting.lock().unwrap_or_else(|e| e.into_inner()).take() {
+        if let Some(tx) = self
+            .waiting
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .take()
+        {
             let _ = tx.send(());
         }
     }

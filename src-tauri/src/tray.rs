@@ -1,6 +1,7 @@
 //! The tray icon: how many customers wait, and Show/Quit. With the window closed it is the app's
 //! only visible part, while the socket to the LDS stays open.
 
+use headsup_protocol::view::{RowStatus, ViewState};
 use tauri::menu::{Menu, MenuItem};
 use tauri::tray::{MouseButton, MouseButtonState, TrayIconBuilder, TrayIconEvent};
 use tauri::{AppHandle, Runtime};
@@ -57,6 +58,15 @@ pub fn show_waiting<R: Runtime>(app: &AppHandle<R>, waiting: usize) {
     }
 }
 
+/// The tray's count: the rows the request tab shows as waiting now. A count of what the view
+/// already says, not a rule: which rows wait is the core's decision.
+pub fn waiting_count(view: &ViewState) -> usize {
+    view.queue
+        .iter()
+        .filter(|row| matches!(row.status, RowStatus::Now))
+        .count()
+}
+
 fn tooltip(waiting: usize) -> String {
     match waiting {
         0 => "Heads-Up: no customer waiting".to_owned(),
@@ -67,7 +77,38 @@ fn tooltip(waiting: usize) -> String {
 
 #[cfg(test)]
 mod tests {
-    use super::tooltip;
+    use headsup_protocol::model::RequestKind;
+    use headsup_protocol::view::QueueRow;
+    use headsup_protocol::RequestId;
+
+    use super::*;
+
+    fn row(id: i64, status: RowStatus) -> QueueRow {
+        QueueRow {
+            id: RequestId(id),
+            kind: RequestKind::CallNow,
+            label: format!("customer {id}"),
+            status,
+            blinking: true,
+            created_at: chrono::DateTime::UNIX_EPOCH,
+            due_local: None,
+        }
+    }
+
+    #[test]
+    fn waiting_count_counts_rows_waiting_now() {
+        let view = ViewState {
+            queue: vec![
+                row(1, RowStatus::Now),
+                row(2, RowStatus::TimedOut),
+                row(3, RowStatus::Taken { by: "Bo".into() }),
+                row(4, RowStatus::Now),
+            ],
+            scheduled: vec![row(5, RowStatus::Scheduled)],
+            ..ViewState::default()
+        };
+        assert_eq!(waiting_count(&view), 2);
+    }
 
     #[test]
     fn tooltip_counts_customers() {

@@ -3,6 +3,7 @@
 
 use std::net::TcpListener;
 use std::path::PathBuf;
+use std::os::unix::process::CommandExt;
 use std::process::{Child, Command, Stdio};
 use std::time::Duration;
 
@@ -56,7 +57,9 @@ impl App {
             .env("HEADSUP_PROFILE", profile)
             .env("HEADSUP_DATA_DIR", &data_dir)
             .stdout(Stdio::null())
-            .stderr(Stdio::inherit())
+            .stderr(Stdio::null())
+            // Its own process group, so that stopping it also stops WebKitWebDriver and the app.
+            .process_group(0)
             .spawn()
             .context("starting tauri-driver (installed by scripts/setup.sh)")?;
 
@@ -99,12 +102,22 @@ impl App {
 
     /// Waits until the element's text satisfies `pred`; returns the text.
     pub async fn text_until(&self, css: &str, pred: impl Fn(&str) -> bool) -> String {
-        wait::until(&format!("text of {css} to match"), || async {
+        let last = std::sync::Mutex::new(None::<String>);
+        let found = wait::try_until(|| async {
             let el = self.client.find(Locator::Css(css)).await.ok()?;
-            let text = el.text().await.ok()?;
+            // The DOM's text, not WebDriver's "visible text": WebKitWebDriver leaves out parts of
+            // rows while their blink animation runs, though they are on screen.
+            let text = el.prop("textContent").await.ok()??;
+            *last.lock().unwrap() = Some(text.clone());
             pred(&text).then_some(text)
         })
-        .await
+        .await;
+        found.unwrap_or_else(|| {
+            panic!(
+                "gave up waiting for the text of {css} to match; last seen: {:?}",
+                last.lock().unwrap()
+            )
+        })
     }
 
     pub async fn attr(&self, css: &str, name: &str) -> Option<String> {
@@ -152,16 +165,17 @@ impl App {
         path
     }
 
-    pub async fn quit(mut self) {
+    /// Ends the WebDriver session (which closes the app) and stops the drivers.
+    pub async fn quit(self) {
         let _ = tokio::time::timeout(Duration::from_secs(10), self.client.clone().close()).await;
-        let _ = self.driver.kill();
-        let _ = self.driver.wait();
     }
 }
 
 impl Drop for App {
     fn drop(&mut self) {
-        let _ = self.driver.kill();
+        // tauri-driver, WebKitWebDriver and the app share one process group.
+        // SAFETY: kill(2) with a negative pid signals that process group; no memory is involved.
+        unsafe { libc::kill(-(self.driver.id() as i32), libc::SIGKILL) };
         let _ = self.driver.wait();
     }
 }

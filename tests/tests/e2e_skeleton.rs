@@ -41,6 +41,7 @@ async fn customer_request_reaches_agent_as_notification_and_blinking_row() {
     // (a) the row appears in the real webview, blinking.
     let row = format!("#queue .request-row[data-request-id=\"{id}\"]");
     app.find(&row).await;
+    app.screenshot("skeleton-request-arrived").await;
     wait::until("the new request's row to blink", || async {
         let class = app.attr(&row, "class").await?;
         class.split_whitespace().any(|c| c == "blinking").then_some(())

@@ -119,4 +119,3 @@ pub fn App() -> Html {
         </div>
     }
 }
-

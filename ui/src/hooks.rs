@@ -70,7 +70,9 @@ pub fn use_intent(state: &UseReducerHandle<AppState>) -> Callback<Intent> {
         let dispatcher = dispatcher.clone();
         spawn_local(async move {
             if let Err(e) = tauri::send_intent(&intent).await {
-                dispatcher.dispatch(Action::LinkFailed(format!("The app did not take that: {e}")));
+                dispatcher.dispatch(Action::LinkFailed(format!(
+                    "The app did not take that: {e}"
+                )));
             }
         });
     })

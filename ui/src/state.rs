@@ -149,7 +149,10 @@ mod tests {
 
     #[test]
     fn a_view_replaces_the_rows_and_goes_live() {
-        let s = reduce(AppState::default(), Action::ViewArrived(Box::new(signed_in())));
+        let s = reduce(
+            AppState::default(),
+            Action::ViewArrived(Box::new(signed_in())),
+        );
         assert_eq!(s.bridge, Bridge::Live);
         let ids: Vec<_> = s.queue.iter().map(|r| r.id.0).collect();
         assert_eq!(ids, [1, 2]);
@@ -163,7 +166,10 @@ mod tests {
 
     #[test]
     fn a_new_focus_opens_the_request_tab_once() {
-        let s = reduce(AppState::default(), Action::ViewArrived(Box::new(signed_in())));
+        let s = reduce(
+            AppState::default(),
+            Action::ViewArrived(Box::new(signed_in())),
+        );
         let s = reduce(s, Action::Show(Screen::Settings));
         let mut focused = signed_in();
         focused.focus = Some(RequestId(2));
@@ -179,11 +185,14 @@ mod tests {
 
     #[test]
     fn signing_out_closes_menu_and_screens() {
-        let s = reduce(AppState::default(), Action::ViewArrived(Box::new(signed_in())));
+        let s = reduce(
+            AppState::default(),
+            Action::ViewArrived(Box::new(signed_in())),
+        );
         let s = reduce(s, Action::Show(Screen::Check));
         let s = reduce(s, Action::ToggleMenu);
         assert!(s.menu_open);
-        let s = reduce(s, Action::ViewArrived(Box::new(ViewState::default())));
+        let s = reduce(s, Action::ViewArrived(Box::default()));
         assert_eq!(s.screen, Screen::Requests);
         assert!(!s.menu_open);
     }

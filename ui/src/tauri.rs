@@ -45,7 +45,9 @@ impl From<JsValue> for TauriError {
 
 impl From<serde_json::Error> for TauriError {
     fn from(e: serde_json::Error) -> Self {
-        TauriError(format!("the app sent data this UI does not understand: {e}"))
+        TauriError(format!(
+            "the app sent data this UI does not understand: {e}"
+        ))
     }
 }
 
@@ -132,7 +134,9 @@ fn to_json_string(value: &JsValue) -> Option<String> {
 
 /// The argument object of the `intent` command, as JSON text.
 pub fn intent_args(intent: &Intent) -> Result<String, TauriError> {
-    Ok(serde_json::to_string(&serde_json::json!({ "intent": intent }))?)
+    Ok(serde_json::to_string(
+        &serde_json::json!({ "intent": intent }),
+    )?)
 }
 
 #[cfg(test)]

@@ -37,3 +37,32 @@ pub fn save(data_dir: &Path, state: &SavedState) -> io::Result<()> {
     std::fs::write(&tmp, json)?;
     std::fs::rename(&tmp, &path)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use headsup_protocol::RequestId;
+
+    #[test]
+    fn round_trips_through_a_real_file() {
+        let dir = tempfile::tempdir().unwrap();
+        assert_eq!(load(dir.path()), SavedState::default());
+        let mut state = SavedState {
+            last_seq: Some(41),
+            email: Some("ana@example.com".into()),
+            ..SavedState::default()
+        };
+        state.notified.insert(RequestId(7));
+        state.settings.mask_phone = true;
+        save(dir.path(), &state).unwrap();
+        assert_eq!(load(dir.path()), state);
+    }
+
+    #[test]
+    fn an_unreadable_file_is_set_aside_not_trusted() {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::write(path(dir.path()), "{ not json").unwrap();
+        assert_eq!(load(dir.path()), SavedState::default());
+        assert!(dir.path().join("agent-state.json.bad").exists());
+    }
+}

@@ -31,6 +31,8 @@ pub struct LiveAlert {
 pub struct Alerts {
     notified: BTreeSet<RequestId>,
     live: BTreeMap<RequestId, LiveAlert>,
+    /// `live`'s re-alert times, ordered, so the next one is found without a scan.
+    schedule: BTreeSet<(DateTime<Utc>, RequestId)>,
     /// The catch-up summary is on screen.
     pub catch_up_live: bool,
 }
@@ -63,7 +65,7 @@ impl Alerts {
     /// A notification for `id` is now on screen; re-alert `max` times every `every`.
     pub fn shown(&mut self, id: RequestId, now: DateTime<Utc>, every: Duration, max: u32) {
         let next_at = (max > 0).then_some(now + every);
-        self.live.insert(
+        self.set(
             id,
             LiveAlert {
                 urgency: 0,
@@ -72,15 +74,29 @@ impl Alerts {
         );
     }
 
+    fn set(&mut self, id: RequestId, alert: LiveAlert) {
+        if let Some(old) = self.live.insert(id, alert).and_then(|a| a.next_at) {
+            self.schedule.remove(&(old, id));
+        }
+        if let Some(at) = alert.next_at {
+            self.schedule.insert((at, id));
+        }
+    }
+
     /// Takes the notification of `id` off the books; returns its id if one was on screen.
     pub fn withdraw(&mut self, id: RequestId) -> Option<NotificationId> {
-        self.live.remove(&id).map(|_| notification_id(id))
+        let alert = self.live.remove(&id)?;
+        if let Some(at) = alert.next_at {
+            self.schedule.remove(&(at, id));
+        }
+        Some(notification_id(id))
     }
 
     /// Every notification on screen, cleared (logout, notifications turned off).
     pub fn withdraw_all(&mut self) -> Vec<NotificationId> {
         let mut ids: Vec<_> = self.live.keys().map(|&id| notification_id(id)).collect();
         self.live.clear();
+        self.schedule.clear();
         if std::mem::take(&mut self.catch_up_live) {
             ids.push(CATCH_UP_ID);
         }
@@ -93,10 +109,10 @@ impl Alerts {
 
     /// Re-alerts due at `now`.
     pub fn due(&self, now: DateTime<Utc>) -> Vec<RequestId> {
-        self.live
+        self.schedule
             .iter()
-            .filter(|(_, a)| a.next_at.is_some_and(|at| at <= now))
-            .map(|(&id, _)| id)
+            .take_while(|(at, _)| *at <= now)
+            .map(|&(_, id)| id)
             .collect()
     }
 
@@ -108,23 +124,27 @@ impl Alerts {
         every: Duration,
         max: u32,
     ) -> u8 {
-        let alert = self
-            .live
-            .get_mut(&id)
-            .expect("re-alert of a live notification");
+        let mut alert = self.live[&id];
         alert.urgency = alert.urgency.saturating_add(1);
         alert.next_at = (u32::from(alert.urgency) < max).then_some(now + every);
+        self.set(id, alert);
         alert.urgency
     }
 
     /// Pushes a re-alert back (the agent is busy: alerting now would only distract).
     pub fn postpone(&mut self, id: RequestId, until: DateTime<Utc>) {
-        if let Some(a) = self.live.get_mut(&id) {
-            a.next_at = Some(until);
+        if let Some(&alert) = self.live.get(&id) {
+            self.set(
+                id,
+                LiveAlert {
+                    next_at: Some(until),
+                    ..alert
+                },
+            );
         }
     }
 
     pub fn next_deadline(&self) -> Option<DateTime<Utc>> {
-        self.live.values().filter_map(|a| a.next_at).min()
+        self.schedule.first().map(|&(at, _)| at)
     }
 }

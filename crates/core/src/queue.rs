@@ -1,6 +1,7 @@
 //! The requests the agent can see, as the LDS last told us, and how they turn into rows.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
+use std::ops::Bound;
 
 use chrono::{DateTime, Duration, Utc};
 use chrono_tz::Tz;
@@ -26,11 +27,16 @@ struct Tracked {
 #[derive(Debug, Clone, Default)]
 pub struct Queue {
     requests: BTreeMap<RequestId, Tracked>,
+    /// Moments a row changes by itself (a linger ends, a scheduled call falls due), ordered, so
+    /// the next one is found without scanning every request. Entries may be stale (the request
+    /// changed since); a stale one only costs a spurious wake-up and is pruned on the way.
+    timers: BTreeSet<(DateTime<Utc>, RequestId)>,
 }
 
 impl Queue {
     pub fn clear(&mut self) {
         self.requests.clear();
+        self.timers.clear();
     }
 
     /// Replaces everything with the server's snapshot.
@@ -80,6 +86,9 @@ impl Queue {
             RequestState::TimedOut => None,
             _ => Some(now),
         };
+        if tracked.closed_at.is_some() {
+            self.timers.insert((now + LINGER, id));
+        }
         tracked.request.state = state;
         was_waiting
     }
@@ -92,26 +101,34 @@ impl Queue {
             .filter(|r| r.state == RequestState::Pending)
     }
 
-    /// Drops requests whose linger time is over. Returns whether anything was dropped.
-    pub fn drop_lingering(&mut self, now: DateTime<Utc>) -> bool {
-        let before = self.requests.len();
-        self.requests
-            .retain(|_, t| t.closed_at.is_none_or(|at| at + LINGER > now));
-        before != self.requests.len()
+    /// Drops requests whose linger time is over; says whether any row changed by itself.
+    pub fn fire_timers(&mut self, now: DateTime<Utc>) -> bool {
+        let mut changed = false;
+        while let Some(&(at, id)) = self.timers.first() {
+            if at > now {
+                break;
+            }
+            self.timers.pop_first();
+            changed = true; // A linger ended or a scheduled call fell due.
+            let over = self
+                .requests
+                .get(&id)
+                .and_then(|t| t.closed_at)
+                .is_some_and(|c| c + LINGER <= now);
+            if over {
+                self.requests.remove(&id);
+            }
+        }
+        changed
     }
 
     /// The next moment the rows change by themselves: a linger ends or a scheduled call falls due.
     pub fn next_change(&self, now: DateTime<Utc>) -> Option<DateTime<Utc>> {
-        self.requests
-            .values()
-            .filter_map(
-                |t| match (&t.request.state, t.closed_at, t.request.due_at) {
-                    (_, Some(closed), _) => Some(closed + LINGER),
-                    (RequestState::Scheduled, None, Some(due)) if due > now => Some(due),
-                    _ => None,
-                },
-            )
-            .min()
+        let after_now = (
+            Bound::Excluded((now, RequestId(i64::MAX))),
+            Bound::Unbounded,
+        );
+        self.timers.range(after_now).next().map(|&(at, _)| at)
     }
 
     /// The request tab (oldest first) and the timeline of scheduled calls not yet due (soonest
@@ -129,6 +146,9 @@ impl Queue {
             let r = &t.request;
             let due = r.due_at.filter(|_| r.kind.is_scheduled());
             let (status, blinking, timeline) = match &r.state {
+                // A scheduled call that came due is offered like any request, but still reads
+                // as the call that was booked.
+                RequestState::Pending if due.is_some() => (RowStatus::Scheduled, !busy, false),
                 RequestState::Pending => (RowStatus::Now, !busy, false),
                 RequestState::Scheduled => match due {
                     Some(due) if due > now => (RowStatus::Scheduled, false, true),

@@ -18,8 +18,9 @@ pub struct SavedState {
     /// The last e-mail signed in with, so an expired token sends the agent to the password step.
     #[serde(default)]
     pub email: Option<String>,
-    /// The last event sequence processed. Saved together with `notified`, so that after a
-    /// restart the LDS replays only what was not processed and nothing is notified twice.
+    /// The last event sequence processed, saved together with `notified` (they change
+    /// together). A restarted core has no queue in memory, so it asks for a snapshot rather than
+    /// resuming; `notified` is what keeps that snapshot from notifying anything twice.
     #[serde(default)]
     pub last_seq: Option<u64>,
     /// Requests already notified (one notification per request, ever).

@@ -35,30 +35,46 @@ fn a_silent_connection_is_dropped_within_35_s_and_retried_with_backoff() {
     h.server_alive = false;
     let out = h.advance(Duration::seconds(30));
     assert!(out.contains(&Output::Disconnect), "{out:?}");
-    let ConnectionView::Offline { since, retry_at: Some(retry_at) } = h.core.view(h.now).connection else {
+    let ConnectionView::Offline {
+        since,
+        retry_at: Some(retry_at),
+    } = h.core.view(h.now).connection
+    else {
         panic!("expected offline");
     };
     assert_eq!(since, lost_at + Duration::seconds(30));
     let first_delay = retry_at - since;
-    assert!(first_delay >= Duration::seconds(1) && first_delay <= Duration::seconds(2), "{first_delay}");
+    assert!(
+        first_delay >= Duration::seconds(1) && first_delay <= Duration::seconds(2),
+        "{first_delay}"
+    );
 
     // Each failed attempt waits longer, up to the cap.
     let mut delays = vec![first_delay];
     for _ in 0..8 {
         let out = h.advance(retry_at_of(&h) - h.now);
         assert!(out.contains(&Output::Connect), "{out:?}");
-        h.input(Input::Disconnected { reason: "refused".into() });
+        h.input(Input::Disconnected {
+            reason: "refused".into(),
+        });
         delays.push(retry_at_of(&h) - h.now);
     }
     assert!(delays[3] > delays[0] * 4, "{delays:?}");
-    assert!(delays.iter().all(|d| *d <= Duration::seconds(30)), "{delays:?}");
+    assert!(
+        delays.iter().all(|d| *d <= Duration::seconds(30)),
+        "{delays:?}"
+    );
     // The bar still says since when we are offline.
-    assert!(matches!(h.core.view(h.now).connection, ConnectionView::Offline { since: s, .. } if s == since));
+    assert!(
+        matches!(h.core.view(h.now).connection, ConnectionView::Offline { since: s, .. } if s == since)
+    );
 }
 
 fn retry_at_of(h: &Harness) -> chrono::DateTime<chrono::Utc> {
     match h.core.view(h.now).connection {
-        ConnectionView::Offline { retry_at: Some(at), .. } => at,
+        ConnectionView::Offline {
+            retry_at: Some(at), ..
+        } => at,
         other => panic!("expected offline, got {other:?}"),
     }
 }
@@ -68,24 +84,46 @@ fn reconnect_resumes_from_the_last_processed_sequence() {
     let mut h = Harness::new();
     h.sign_in(vec![]);
     h.offer(1, RequestKind::CallNow); // seq 2
-    h.input(Input::Disconnected { reason: "cut".into() });
+    h.input(Input::Disconnected {
+        reason: "cut".into(),
+    });
     let out = h.advance(Duration::seconds(5));
     assert!(out.contains(&Output::Connect));
     let out = h.input(Input::Connected);
     assert_eq!(hello_last_seq(&out), Some(Some(2)));
     h.welcome(3, true);
     assert_eq!(h.core.view(h.now).connection, ConnectionView::Connecting);
-    h.event(Event::Taken { request: RequestId(1), by: bo() });
-    assert_eq!(h.core.view(h.now).connection, ConnectionView::Synced { at: h.now });
+    h.event(Event::Taken {
+        request: RequestId(1),
+        by: bo(),
+    });
+    assert_eq!(
+        h.core.view(h.now).connection,
+        ConnectionView::Synced { at: h.now }
+    );
 }
 
 #[test]
 fn a_gap_in_sequence_numbers_forces_a_resync() {
     let mut h = Harness::new();
     h.sign_in(vec![]);
-    let out = h.event_at(5, Event::Cancelled { request: RequestId(9) });
-    assert_eq!(out.iter().filter(|o| **o == Output::Disconnect || **o == Output::Connect).count(), 2);
-    assert_eq!(h.core.last_seq(), Some(1), "the event after the gap is not processed");
+    let out = h.event_at(
+        5,
+        Event::Cancelled {
+            request: RequestId(9),
+        },
+    );
+    assert_eq!(
+        out.iter()
+            .filter(|o| **o == Output::Disconnect || **o == Output::Connect)
+            .count(),
+        2
+    );
+    assert_eq!(
+        h.core.last_seq(),
+        Some(1),
+        "the event after the gap is not processed"
+    );
     let out = h.input(Input::Connected);
     assert_eq!(hello_last_seq(&out), Some(Some(1)));
 }
@@ -96,7 +134,12 @@ fn a_clock_jump_reconnects_and_resumes() {
     h.sign_in(vec![]);
     h.now += Duration::hours(8); // The lid was closed overnight.
     let out = h.input(Input::ClockJumped);
-    assert_eq!(out.iter().filter(|o| **o == Output::Disconnect || **o == Output::Connect).count(), 2);
+    assert_eq!(
+        out.iter()
+            .filter(|o| **o == Output::Disconnect || **o == Output::Connect)
+            .count(),
+        2
+    );
     assert_eq!(hello_last_seq(&h.input(Input::Connected)), Some(Some(1)));
 }
 
@@ -106,5 +149,8 @@ fn a_connect_that_hangs_is_given_up_after_the_dead_time() {
     h.input(Input::TokenLoaded(Some(TOKEN.into())));
     let out = h.advance(Duration::seconds(30));
     assert!(out.contains(&Output::Disconnect));
-    assert!(matches!(h.core.view(h.now).connection, ConnectionView::Offline { .. }));
+    assert!(matches!(
+        h.core.view(h.now).connection,
+        ConnectionView::Offline { .. }
+    ));
 }

@@ -64,7 +64,9 @@ impl Lds {
     }
 
     fn pending(&self, id: i64) -> bool {
-        self.requests.get(&id).is_some_and(|r| r.state == RequestState::Pending)
+        self.requests
+            .get(&id)
+            .is_some_and(|r| r.state == RequestState::Pending)
     }
 
     fn close(&mut self, id: i64, state: RequestState, event: Event) {
@@ -98,7 +100,11 @@ impl World {
     fn new() -> Self {
         let mut agent = Harness::new();
         agent.input(Input::TokenLoaded(Some(TOKEN.into())));
-        let mut w = World { lds: Lds::default(), agent, connected: false };
+        let mut w = World {
+            lds: Lds::default(),
+            agent,
+            connected: false,
+        };
         w.handshake(true, 0);
         w
     }
@@ -125,25 +131,51 @@ impl World {
         let now = self.agent.now;
         match op {
             Op::Offer(id, kind) => {
-                if !self.lds.requests.contains_key(&id) {
+                if let std::collections::btree_map::Entry::Vacant(slot) =
+                    self.lds.requests.entry(id)
+                {
                     let r = request(id, kind, now);
-                    self.lds.requests.insert(id, r.clone());
+                    slot.insert(r.clone());
                     self.lds.log.push(Event::Offered { request: r });
                 }
             }
-            Op::Take(id) => self.lds.close(id, RequestState::Taken { by: bo() }, Event::Taken { request: RequestId(id), by: bo() }),
-            Op::Cancel(id) => self.lds.close(id, RequestState::Cancelled, Event::Cancelled { request: RequestId(id) }),
-            Op::TimeOut(id) => self.lds.close(id, RequestState::TimedOut, Event::TimedOut { request: RequestId(id) }),
+            Op::Take(id) => self.lds.close(
+                id,
+                RequestState::Taken { by: bo() },
+                Event::Taken {
+                    request: RequestId(id),
+                    by: bo(),
+                },
+            ),
+            Op::Cancel(id) => self.lds.close(
+                id,
+                RequestState::Cancelled,
+                Event::Cancelled {
+                    request: RequestId(id),
+                },
+            ),
+            Op::TimeOut(id) => self.lds.close(
+                id,
+                RequestState::TimedOut,
+                Event::TimedOut {
+                    request: RequestId(id),
+                },
+            ),
             Op::AssignToMe(id) => {
                 if self.lds.pending(id) && self.lds.busy_with.is_none() {
                     let r = self.lds.requests.remove(&id).unwrap();
                     self.lds.busy_with = Some(id);
-                    self.lds.log.push(Event::Assigned { request: r, session: session(1, id, SessionState::Bridged) });
+                    self.lds.log.push(Event::Assigned {
+                        request: r,
+                        session: session(1, id, SessionState::Bridged),
+                    });
                 }
             }
             Op::EndSession => {
                 if let Some(id) = self.lds.busy_with.take() {
-                    self.lds.log.push(Event::SessionUpdated { session: session(1, id, SessionState::Ended) });
+                    self.lds.log.push(Event::SessionUpdated {
+                        session: session(1, id, SessionState::Ended),
+                    });
                 }
             }
             Op::Deliver(n) => {
@@ -160,7 +192,9 @@ impl World {
             }
             Op::Disconnect => {
                 if self.connected {
-                    self.agent.input(Input::Disconnected { reason: "cut".into() });
+                    self.agent.input(Input::Disconnected {
+                        reason: "cut".into(),
+                    });
                     self.connected = false;
                 }
             }
@@ -169,7 +203,9 @@ impl World {
                 let out = self.agent.advance(Duration::seconds(i64::from(secs)));
                 if out.contains(&Output::Connect) {
                     // The network is still down while we only let time pass.
-                    self.agent.input(Input::Disconnected { reason: "down".into() });
+                    self.agent.input(Input::Disconnected {
+                        reason: "down".into(),
+                    });
                 }
             }
         }
@@ -180,7 +216,11 @@ impl World {
             return;
         }
         for _ in 0..120 {
-            if self.agent.advance(Duration::seconds(1)).contains(&Output::Connect) {
+            if self
+                .agent
+                .advance(Duration::seconds(1))
+                .contains(&Output::Connect)
+            {
                 return self.handshake(snapshot, overlap);
             }
         }
@@ -234,7 +274,7 @@ proptest! {
 
         // 3. The queue equals the server's.
         let view = w.agent.core.view(w.agent.now);
-        let waiting: BTreeSet<i64> = view.queue.iter().filter(|r| r.status == RowStatus::Now).map(|r| r.id.0).collect();
+        let waiting: BTreeSet<i64> = view.queue.iter().filter(|r| matches!(r.status, RowStatus::Now | RowStatus::Scheduled)).map(|r| r.id.0).collect();
         prop_assert_eq!(waiting, pending);
         prop_assert_eq!(view.busy, w.lds.busy_with.is_some());
         prop_assert_eq!(w.agent.core.last_seq(), Some(w.lds.head()));

@@ -5,19 +5,40 @@ use std::collections::{BTreeSet, HashMap};
 use std::process::Command;
 
 const FORBIDDEN: &[&str] = &[
-    "tokio", "tauri", "reqwest", "keyring", "keyring-core", "tokio-tungstenite", "tungstenite",
-    "hyper", "mio", "async-std", "zbus", "sqlx", "axum",
+    "tokio",
+    "tauri",
+    "reqwest",
+    "keyring",
+    "keyring-core",
+    "tokio-tungstenite",
+    "tungstenite",
+    "hyper",
+    "mio",
+    "async-std",
+    "zbus",
+    "sqlx",
+    "axum",
 ];
 
 #[test]
 fn core_depends_on_no_io_crate() {
     let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
     let out = Command::new(cargo)
-        .args(["metadata", "--format-version", "1", "--offline", "--manifest-path"])
+        .args([
+            "metadata",
+            "--format-version",
+            "1",
+            "--offline",
+            "--manifest-path",
+        ])
         .arg(concat!(env!("CARGO_MANIFEST_DIR"), "/Cargo.toml"))
         .output()
         .expect("run cargo metadata");
-    assert!(out.status.success(), "cargo metadata: {}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        out.status.success(),
+        "cargo metadata: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     let meta: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
 
     let nodes: HashMap<&str, &serde_json::Value> = meta["resolve"]["nodes"]
@@ -32,7 +53,11 @@ fn core_depends_on_no_io_crate() {
         .iter()
         .map(|p| (p["id"].as_str().unwrap(), p["name"].as_str().unwrap()))
         .collect();
-    let root = names.iter().find(|(_, &n)| n == "headsup-core").map(|(&id, _)| id).unwrap();
+    let root = names
+        .iter()
+        .find(|(_, &n)| n == "headsup-core")
+        .map(|(&id, _)| id)
+        .unwrap();
 
     // Walk normal (non-dev, non-build) dependencies only: what ships in the library.
     let mut seen = BTreeSet::new();
@@ -42,7 +67,11 @@ fn core_depends_on_no_io_crate() {
             continue;
         }
         for dep in nodes[id]["deps"].as_array().unwrap() {
-            let normal = dep["dep_kinds"].as_array().unwrap().iter().any(|k| k["kind"].is_null());
+            let normal = dep["dep_kinds"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .any(|k| k["kind"].is_null());
             if normal {
                 stack.push(dep["pkg"].as_str().unwrap());
             }
@@ -50,5 +79,8 @@ fn core_depends_on_no_io_crate() {
     }
     let bad: Vec<_> = seen.iter().filter(|n| FORBIDDEN.contains(n)).collect();
     assert!(bad.is_empty(), "headsup-core pulls in I/O crates: {bad:?}");
-    assert!(seen.contains("headsup-protocol") && seen.contains("chrono"), "walked the graph: {seen:?}");
+    assert!(
+        seen.contains("headsup-protocol") && seen.contains("chrono"),
+        "walked the graph: {seen:?}"
+    );
 }

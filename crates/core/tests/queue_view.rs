@@ -37,12 +37,24 @@ fn pending_requests_oldest_first_and_scheduled_calls_as_a_timeline() {
     let view = h.core.view(h.now);
     assert_eq!(ids(&view.queue), vec![3, 1, 2]);
     assert_eq!(view.queue[0].status, RowStatus::TimedOut);
-    assert!(!view.queue[0].blinking, "a timed-out request does not blink");
-    assert!(view.queue[1].blinking && view.queue[2].blinking, "offers the agent can take blink");
+    assert!(
+        !view.queue[0].blinking,
+        "a timed-out request does not blink"
+    );
+    assert!(
+        view.queue[1].blinking && view.queue[2].blinking,
+        "offers the agent can take blink"
+    );
     assert_eq!(ids(&view.scheduled), vec![11, 10]);
-    assert!(view.scheduled.iter().all(|r| !r.blinking && r.status == RowStatus::Scheduled));
+    assert!(view
+        .scheduled
+        .iter()
+        .all(|r| !r.blinking && r.status == RowStatus::Scheduled));
     // 09:30 UTC in Madrid (CET in March) is 10:30.
-    assert_eq!(view.scheduled[0].due_local.as_deref(), Some("Mon 2 Mar, 10:30"));
+    assert_eq!(
+        view.scheduled[0].due_local.as_deref(),
+        Some("Mon 2 Mar, 10:30")
+    );
 
     // When its time comes, the scheduled call moves to the requests and blinks.
     h.advance(Duration::minutes(31));
@@ -53,10 +65,31 @@ fn pending_requests_oldest_first_and_scheduled_calls_as_a_timeline() {
 }
 
 #[test]
+fn a_scheduled_call_offered_when_due_reads_as_scheduled_and_blinks() {
+    let mut h = Harness::new();
+    h.sign_in(vec![]);
+    let mut r = request(
+        1,
+        RequestKind::ScheduledByCustomer,
+        h.now - Duration::hours(1),
+    );
+    r.due_at = Some(h.now);
+    let out = h.event(Event::Offered { request: r });
+    assert_eq!(notifications(&out)[0].title, "Call booked by a customer");
+    let row = &h.core.view(h.now).queue[0];
+    assert_eq!(row.status, RowStatus::Scheduled);
+    assert!(row.blinking);
+    assert_eq!(row.due_local.as_deref(), Some("Mon 2 Mar, 10:00"));
+}
+
+#[test]
 fn nothing_blinks_while_busy() {
     let mut h = Harness::new();
     h.sign_in(vec![request(1, RequestKind::CallNow, h.now)]);
-    h.event(Event::Assigned { request: request(2, RequestKind::CallNow, h.now), session: session(1, 2, SessionState::Bridged) });
+    h.event(Event::Assigned {
+        request: request(2, RequestKind::CallNow, h.now),
+        session: session(1, 2, SessionState::Bridged),
+    });
     let view = h.core.view(h.now);
     assert!(view.busy);
     assert!(view.queue.iter().all(|r| !r.blinking));
@@ -65,9 +98,17 @@ fn nothing_blinks_while_busy() {
 #[test]
 fn taken_and_cancelled_rows_show_why_then_go() {
     let mut h = Harness::new();
-    h.sign_in(vec![request(1, RequestKind::CallNow, h.now), request(2, RequestKind::CallNow, h.now)]);
-    h.event(Event::Taken { request: RequestId(1), by: bo() });
-    h.event(Event::Cancelled { request: RequestId(2) });
+    h.sign_in(vec![
+        request(1, RequestKind::CallNow, h.now),
+        request(2, RequestKind::CallNow, h.now),
+    ]);
+    h.event(Event::Taken {
+        request: RequestId(1),
+        by: bo(),
+    });
+    h.event(Event::Cancelled {
+        request: RequestId(2),
+    });
     let view = h.core.view(h.now);
     assert_eq!(view.queue[0].status, RowStatus::Taken { by: "Bo".into() });
     assert_eq!(view.queue[1].status, RowStatus::Cancelled);
@@ -79,11 +120,30 @@ fn taken_and_cancelled_rows_show_why_then_go() {
 #[test]
 fn accept_reject_and_attend_next_send_commands_when_free() {
     let mut h = Harness::new();
-    h.sign_in(vec![request(1, RequestKind::CallNow, h.now), request(2, RequestKind::CallNow, h.now)]);
-    let out = h.intent(Intent::Accept { request: RequestId(1) });
-    assert!(matches!(sent(&out)[..], [ClientFrame::Accept { request: RequestId(1), .. }]));
-    let out = h.intent(Intent::Reject { request: RequestId(2) });
-    assert!(matches!(sent(&out)[..], [ClientFrame::Reject { request: RequestId(2), .. }]));
+    h.sign_in(vec![
+        request(1, RequestKind::CallNow, h.now),
+        request(2, RequestKind::CallNow, h.now),
+    ]);
+    let out = h.intent(Intent::Accept {
+        request: RequestId(1),
+    });
+    assert!(matches!(
+        sent(&out)[..],
+        [ClientFrame::Accept {
+            request: RequestId(1),
+            ..
+        }]
+    ));
+    let out = h.intent(Intent::Reject {
+        request: RequestId(2),
+    });
+    assert!(matches!(
+        sent(&out)[..],
+        [ClientFrame::Reject {
+            request: RequestId(2),
+            ..
+        }]
+    ));
     let out = h.intent(Intent::AttendNext);
     assert!(matches!(sent(&out)[..], [ClientFrame::AttendNext { .. }]));
 }
@@ -92,16 +152,33 @@ fn accept_reject_and_attend_next_send_commands_when_free() {
 fn accepting_while_in_a_session_is_refused_locally_with_a_reason() {
     let mut h = Harness::new();
     h.sign_in(vec![request(1, RequestKind::CallNow, h.now)]);
-    h.event(Event::Assigned { request: request(2, RequestKind::CallNow, h.now), session: session(1, 2, SessionState::Connecting) });
-    for intent in [Intent::Accept { request: RequestId(1) }, Intent::AttendNext] {
+    h.event(Event::Assigned {
+        request: request(2, RequestKind::CallNow, h.now),
+        session: session(1, 2, SessionState::Connecting),
+    });
+    for intent in [
+        Intent::Accept {
+            request: RequestId(1),
+        },
+        Intent::AttendNext,
+    ] {
         let out = h.intent(intent);
         assert!(sent(&out).is_empty());
         let notice = h.core.view(h.now).notice.unwrap();
         assert_eq!(notice.level, NoticeLevel::Warning);
-        assert_eq!(notice.text, "You are in a session with Bea. End it before taking another customer.");
+        assert_eq!(
+            notice.text,
+            "You are in a session with Bea. End it before taking another customer."
+        );
     }
     let out = h.intent(Intent::EndSession);
-    assert!(matches!(sent(&out)[..], [ClientFrame::EndSession { session: SessionId(1), .. }]));
+    assert!(matches!(
+        sent(&out)[..],
+        [ClientFrame::EndSession {
+            session: SessionId(1),
+            ..
+        }]
+    ));
     h.intent(Intent::DismissNotice);
     assert!(h.core.view(h.now).notice.is_none());
 }
@@ -110,21 +187,77 @@ fn accepting_while_in_a_session_is_refused_locally_with_a_reason() {
 fn accepting_a_request_that_is_gone_or_while_offline_is_refused() {
     let mut h = Harness::new();
     h.sign_in(vec![request(1, RequestKind::CallNow, h.now)]);
-    h.event(Event::TimedOut { request: RequestId(1) });
-    assert!(sent(&h.intent(Intent::Accept { request: RequestId(1) })).is_empty());
-    assert_eq!(h.core.view(h.now).notice.unwrap().text, "This customer is no longer waiting.");
+    h.event(Event::TimedOut {
+        request: RequestId(1),
+    });
+    assert!(sent(&h.intent(Intent::Accept {
+        request: RequestId(1)
+    }))
+    .is_empty());
+    assert_eq!(
+        h.core.view(h.now).notice.unwrap().text,
+        "This customer is no longer waiting."
+    );
 
     h.offer(2, RequestKind::CallNow);
-    h.input(headsup_core::Input::Disconnected { reason: "cut".into() });
-    assert!(sent(&h.intent(Intent::Accept { request: RequestId(2) })).is_empty());
-    assert!(h.core.view(h.now).notice.unwrap().text.starts_with("Not connected"));
+    h.input(headsup_core::Input::Disconnected {
+        reason: "cut".into(),
+    });
+    assert!(sent(&h.intent(Intent::Accept {
+        request: RequestId(2)
+    }))
+    .is_empty());
+    assert!(h
+        .core
+        .view(h.now)
+        .notice
+        .unwrap()
+        .text
+        .starts_with("Not connected"));
 }
 
 #[test]
 fn a_refusal_from_the_server_is_explained() {
     let mut h = Harness::new();
     h.sign_in(vec![request(1, RequestKind::CallNow, h.now)]);
-    h.intent(Intent::Accept { request: RequestId(1) });
-    h.frame(ServerFrame::Error { cid: Some(1), code: ErrorCode::AlreadyTaken, message: "taken".into() });
-    assert_eq!(h.core.view(h.now).notice.unwrap().text, "Another agent took this customer first.");
+    h.intent(Intent::Accept {
+        request: RequestId(1),
+    });
+    h.frame(ServerFrame::Error {
+        cid: Some(1),
+        code: ErrorCode::AlreadyTaken,
+        message: "taken".into(),
+    });
+    assert_eq!(
+        h.core.view(h.now).notice.unwrap().text,
+        "Another agent took this customer first."
+    );
+}
+
+#[test]
+fn scheduling_a_call_needs_a_customer_and_a_future_time() {
+    let mut h = Harness::new();
+    h.sign_in(vec![]);
+    let due = (h.now + Duration::hours(1)).fixed_offset();
+    let past = (h.now - Duration::minutes(1)).fixed_offset();
+    let nobody = headsup_protocol::model::Customer::default();
+    assert!(sent(&h.intent(Intent::ScheduleCall {
+        customer: nobody,
+        due_at: due
+    }))
+    .is_empty());
+    assert!(sent(&h.intent(Intent::ScheduleCall {
+        customer: customer("Ines"),
+        due_at: past
+    }))
+    .is_empty());
+    assert_eq!(
+        h.core.view(h.now).notice.unwrap().text,
+        "Pick a time in the future."
+    );
+    let out = h.intent(Intent::ScheduleCall {
+        customer: customer("Ines"),
+        due_at: due,
+    });
+    assert!(matches!(&sent(&out)[..], [ClientFrame::Schedule { due_at, .. }] if *due_at == due));
 }

@@ -8,7 +8,7 @@ use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
 use crate::ids::RequestId;
-use crate::model::{AgentInfo, RequestKind, Session};
+use crate::model::{AgentInfo, Customer, RequestKind, Session};
 
 /// Name of the Tauri event that carries a [`ViewState`] to the webview.
 pub const VIEW_EVENT: &str = "view";
@@ -164,6 +164,12 @@ pub enum Intent {
     Reject { request: RequestId },
     AttendNext,
     EndSession,
+    /// Book a call back with a customer, reserved for this agent (allowed during a session:
+    /// agents often agree the follow-up while still on the call).
+    ScheduleCall {
+        customer: Customer,
+        due_at: DateTime<chrono::FixedOffset>,
+    },
     SaveSettings { settings: Settings },
     DismissNotice,
 }

@@ -45,9 +45,9 @@ pub fn CheckPanel(props: &CheckProps) -> Html {
             let ring = ring.clone();
             spawn_local(async move {
                 ring.set(match tauri::invoke_json(TEST_COMMAND).await {
-                    Ok(answer) => Ring::Answered(
-                        serde_json::to_string_pretty(&answer).unwrap_or_default(),
-                    ),
+                    Ok(answer) => {
+                        Ring::Answered(serde_json::to_string_pretty(&answer).unwrap_or_default())
+                    }
                     Err(e) => Ring::Failed(e.to_string()),
                 });
             });

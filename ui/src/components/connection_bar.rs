@@ -19,7 +19,10 @@ pub fn describe(connection: &ConnectionView, time_zone: Option<&str>) -> (&'stat
         ConnectionView::Connecting => ("connecting", "Connecting…".into()),
         ConnectionView::Offline { since, .. } => (
             "offline",
-            format!("Offline since {} — retrying", clock(*since, time_zone, false)),
+            format!(
+                "Offline since {} — retrying",
+                clock(*since, time_zone, false)
+            ),
         ),
         ConnectionView::Synced { .. } => ("synced", "Synced".into()),
     }

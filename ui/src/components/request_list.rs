@@ -133,7 +133,10 @@ mod tests {
     #[test]
     fn takes_offers_and_due_calls_unless_busy() {
         assert!(can_take(&row(RowStatus::Now, false), false));
-        assert!(can_take(&row(RowStatus::Scheduled, true), false), "a due call blinks");
+        assert!(
+            can_take(&row(RowStatus::Scheduled, true), false),
+            "a due call blinks"
+        );
         assert!(!can_take(&row(RowStatus::Scheduled, false), false));
         assert!(!can_take(&row(RowStatus::TimedOut, false), false));
         assert!(!can_take(&row(RowStatus::Now, true), true), "busy refuses");
@@ -143,7 +146,10 @@ mod tests {
     fn only_open_rows_can_be_rejected() {
         assert!(can_reject(&row(RowStatus::Now, true)));
         assert!(can_reject(&row(RowStatus::Scheduled, false)));
-        assert!(!can_reject(&row(RowStatus::Taken { by: "Bo".into() }, false)));
+        assert!(!can_reject(&row(
+            RowStatus::Taken { by: "Bo".into() },
+            false
+        )));
         assert!(!can_reject(&row(RowStatus::Cancelled, false)));
     }
 }

@@ -25,8 +25,11 @@ pub fn SettingsPanel(props: &SettingsProps) -> Html {
         });
     }
 
-    let checkbox = |id: &'static str, label: &'static str, hint: &'static str,
-                    get: fn(&Settings) -> bool, put: fn(&mut Settings, bool)| {
+    let checkbox = |id: &'static str,
+                    label: &'static str,
+                    hint: &'static str,
+                    get: fn(&Settings) -> bool,
+                    put: fn(&mut Settings, bool)| {
         let checked = get(&draft);
         let draft = draft.clone();
         let onchange = Callback::from(move |e: Event| {
@@ -44,8 +47,11 @@ pub fn SettingsPanel(props: &SettingsProps) -> Html {
             </div>
         }
     };
-    let number = |id: &'static str, label: &'static str, min: u32,
-                  get: fn(&Settings) -> u32, put: fn(&mut Settings, u32)| {
+    let number = |id: &'static str,
+                  label: &'static str,
+                  min: u32,
+                  get: fn(&Settings) -> u32,
+                  put: fn(&mut Settings, u32)| {
         let value = get(&draft).to_string();
         let draft = draft.clone();
         let onchange = Callback::from(move |e: Event| {

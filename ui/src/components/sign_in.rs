@@ -34,9 +34,13 @@ pub fn SignIn(props: &SignInProps) -> Html {
 
     let body = match &props.login {
         LoginView::Email | LoginView::SignedIn => email_step(&email_ref, &props.on_intent),
-        LoginView::Password { email, error } => {
-            password_step(email, error.as_deref(), false, &password_ref, &props.on_intent)
-        }
+        LoginView::Password { email, error } => password_step(
+            email,
+            error.as_deref(),
+            false,
+            &password_ref,
+            &props.on_intent,
+        ),
         LoginView::Connecting { email } => {
             password_step(email, None, true, &password_ref, &props.on_intent)
         }

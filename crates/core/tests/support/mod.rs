@@ -6,7 +6,10 @@
 use chrono::{DateTime, Duration, TimeZone, Utc};
 use headsup_core::{Core, Input, Notification, Output, SavedState};
 use headsup_protocol::lds::{Event, LoginResponse, ServerFrame, PROTOCOL_VERSION};
-use headsup_protocol::model::{AgentInfo, AgentRef, Customer, LegState, Request, RequestKind, RequestState, Session, SessionState};
+use headsup_protocol::model::{
+    AgentInfo, AgentRef, Customer, LegState, Request, RequestKind, RequestState, Session,
+    SessionState,
+};
 use headsup_protocol::view::Intent;
 use headsup_protocol::{AgentId, RequestId, SessionId, TeamId};
 
@@ -28,7 +31,10 @@ pub fn agent() -> AgentInfo {
 }
 
 pub fn customer(name: &str) -> Customer {
-    Customer { name: Some(name.into()), phone: Some("+34 600 123 456".into()) }
+    Customer {
+        name: Some(name.into()),
+        phone: Some("+34 600 123 456".into()),
+    }
 }
 
 pub fn request(id: i64, kind: RequestKind, created_at: DateTime<Utc>) -> Request {
@@ -60,7 +66,10 @@ pub fn session(id: i64, request: i64, state: SessionState) -> Session {
 }
 
 pub fn bo() -> AgentRef {
-    AgentRef { id: AgentId(9), name: "Bo".into() }
+    AgentRef {
+        id: AgentId(9),
+        name: "Bo".into(),
+    }
 }
 
 pub struct Harness {
@@ -78,7 +87,12 @@ impl Harness {
     }
 
     pub fn with_saved(saved: SavedState) -> Self {
-        Harness { core: Core::new("laptop", saved, 42), now: t0(), log: Vec::new(), server_alive: true }
+        Harness {
+            core: Core::new("laptop", saved, 42),
+            now: t0(),
+            log: Vec::new(),
+            server_alive: true,
+        }
     }
 
     /// Feeds one input at the current virtual time and returns what came out.
@@ -123,8 +137,12 @@ impl Harness {
     /// Email → NEXT → password → CONNECT → token → socket → welcome → snapshot.
     pub fn sign_in(&mut self, requests: Vec<Request>) -> Vec<Output> {
         self.input(Input::TokenLoaded(None));
-        self.intent(Intent::SubmitEmail { email: "ana@example.com".into() });
-        self.intent(Intent::SubmitPassword { password: "pw".into() });
+        self.intent(Intent::SubmitEmail {
+            email: "ana@example.com".into(),
+        });
+        self.intent(Intent::SubmitPassword {
+            password: "pw".into(),
+        });
         self.input(Input::LoginFinished(Ok(LoginResponse {
             token: TOKEN.into(),
             expires_at: self.now + Duration::days(30),
@@ -137,7 +155,11 @@ impl Harness {
     pub fn connect_with_snapshot(&mut self, seq: u64, requests: Vec<Request>) -> Vec<Output> {
         let mut out = self.input(Input::Connected);
         out.extend(self.welcome(seq, false));
-        out.extend(self.frame(ServerFrame::Snapshot { seq, requests, session: None }));
+        out.extend(self.frame(ServerFrame::Snapshot {
+            seq,
+            requests,
+            session: None,
+        }));
         out
     }
 
@@ -163,7 +185,11 @@ impl Harness {
     }
 
     pub fn event_at(&mut self, seq: u64, event: Event) -> Vec<Output> {
-        self.frame(ServerFrame::Event { seq, at: self.now, event })
+        self.frame(ServerFrame::Event {
+            seq,
+            at: self.now,
+            event,
+        })
     }
 
     pub fn offer(&mut self, id: i64, kind: RequestKind) -> Vec<Output> {

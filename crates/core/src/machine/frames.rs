@@ -1,0 +1,191 @@
+//! Frames from the LDS: welcome, snapshot, events in sequence, replies and errors.
+
+use super::*;
+
+impl Core {
+    pub(super) fn on_frame(&mut self, frame: ServerFrame, now: DateTime<Utc>) {
+        match frame {
+            ServerFrame::Welcome {
+                agent, head_seq, ..
+            } => {
+                self.agent = Some(agent);
+                self.link.reset_backoff();
+                self.login = LoginView::SignedIn;
+                self.link.state = LinkState::CatchingUp { head_seq };
+                self.check_caught_up(now);
+                self.changed();
+            }
+            ServerFrame::Snapshot {
+                seq,
+                requests,
+                session,
+            } => {
+                self.apply_snapshot(seq, requests, session, now);
+                self.check_caught_up(now);
+            }
+            ServerFrame::Event { seq, event, .. } => {
+                match self.last_seq.filter(|_| self.has_server_state) {
+                    Some(last) if seq <= last => return, // Already processed: a replay overlap.
+                    Some(last) if seq == last + 1 => {}
+                    // A gap (or events before any snapshot): we would miss something. Start over
+                    // from what we have; the LDS replays or sends a snapshot.
+                    _ => return self.resync(now),
+                }
+                self.apply_event(event, now);
+                self.last_seq = Some(seq);
+                self.push(Output::SaveState);
+                self.check_caught_up(now);
+                self.changed();
+            }
+            ServerFrame::Reply { .. } => {}
+            ServerFrame::Error { cid, code, message } => {
+                if code.requires_sign_in() {
+                    let reason = match code {
+                        ErrorCode::TokenExpired => "Your session expired. Sign in again.",
+                        ErrorCode::TokenRevoked => {
+                            "You were signed out from the server. Sign in again."
+                        }
+                        _ => "The server did not recognise your session. Sign in again.",
+                    };
+                    self.sign_out(Some(reason.to_string()));
+                } else if cid.is_some() {
+                    self.notify_agent(NoticeLevel::Warning, &command_refused(code, &message));
+                } else {
+                    self.notify_agent(NoticeLevel::Error, &message);
+                }
+            }
+        }
+    }
+
+    pub(super) fn check_caught_up(&mut self, now: DateTime<Utc>) {
+        match self.link.state {
+            LinkState::CatchingUp { head_seq }
+                if self.has_server_state && self.last_seq.is_some_and(|s| s >= head_seq) =>
+            {
+                self.link.state = LinkState::Synced { at: now };
+            }
+            LinkState::Synced { .. } => self.link.state = LinkState::Synced { at: now },
+            _ => {}
+        }
+    }
+
+    pub(super) fn apply_snapshot(
+        &mut self,
+        seq: u64,
+        requests: Vec<Request>,
+        session: Option<Session>,
+        now: DateTime<Utc>,
+    ) {
+        let was_busy = self.busy();
+        self.queue.replace_all(requests);
+        self.has_server_state = true;
+        self.session = session.filter(|s| s.state != SessionState::Ended);
+        self.last_seq = Some(seq);
+        // Withdraw what is on screen for requests no longer waiting.
+        let stale: Vec<RequestId> = self
+            .alerts
+            .live_ids()
+            .filter(|&id| {
+                self.queue
+                    .get(id)
+                    .is_none_or(|r| r.state != RequestState::Pending)
+            })
+            .collect();
+        for id in stale {
+            self.withdraw(id);
+        }
+        if was_busy && !self.busy() {
+            self.catch_up(now);
+        } else {
+            // Offers that came while we were away: one each, or one summary for a burst.
+            let fresh: Vec<Request> = self
+                .queue
+                .waiting()
+                .filter(|r| self.may_notify(r))
+                .cloned()
+                .collect();
+            if fresh.len() > 1 {
+                self.catch_up(now);
+            } else {
+                for r in fresh {
+                    self.first_alert(&r, now);
+                }
+            }
+        }
+        self.withdraw_catch_up_if_done();
+        self.push(Output::SaveState);
+        self.changed();
+    }
+
+    pub(super) fn apply_event(&mut self, event: Event, now: DateTime<Utc>) {
+        match event {
+            Event::Offered { request } => {
+                let request = Request {
+                    state: RequestState::Pending,
+                    ..request
+                };
+                self.queue.upsert(request.clone());
+                if self.may_notify(&request) {
+                    self.first_alert(&request, now);
+                }
+            }
+            Event::Scheduled { request } => self.queue.upsert(request),
+            Event::Taken { request, by } => {
+                let label = self
+                    .queue
+                    .get(request)
+                    .map(|r| copy::customer_label(&r.customer, self.settings.mask_phone));
+                if self
+                    .queue
+                    .close(request, RequestState::Taken { by: by.clone() }, now)
+                {
+                    if let Some(label) = label {
+                        self.notify_agent(NoticeLevel::Info, &format!("{} took {label}.", by.name));
+                    }
+                }
+                self.withdraw(request);
+            }
+            Event::Rejected { request } => {
+                self.queue.remove(request);
+                self.withdraw(request);
+            }
+            Event::TimedOut { request } => {
+                self.queue.close(request, RequestState::TimedOut, now);
+                self.withdraw(request);
+            }
+            Event::Cancelled { request } => {
+                self.queue.close(request, RequestState::Cancelled, now);
+                self.withdraw(request);
+            }
+            Event::Assigned { request, session } => {
+                // Ours (from this device or another of the agent's): it is a session now.
+                self.queue.remove(request.id);
+                self.withdraw(request.id);
+                self.alerts.mark_notified(request.id);
+                self.set_session(session, now);
+            }
+            Event::SessionUpdated { session } => self.set_session(session, now),
+        }
+        self.withdraw_catch_up_if_done();
+    }
+
+    pub(super) fn set_session(&mut self, session: Session, now: DateTime<Utc>) {
+        let was_busy = self.busy();
+        self.session = (session.state != SessionState::Ended).then_some(session);
+        if was_busy && !self.busy() {
+            self.catch_up(now);
+        }
+    }
+}
+
+/// The agent-facing reason for a refused command.
+fn command_refused(code: ErrorCode, message: &str) -> String {
+    match code {
+        ErrorCode::AlreadyTaken => "Another agent took this customer first.".into(),
+        ErrorCode::NotPending => "This customer is no longer waiting.".into(),
+        ErrorCode::Busy => "You are in a session. End it before taking another customer.".into(),
+        ErrorCode::NotOffered => "This request is not offered to you.".into(),
+        ErrorCode::NothingPending => "No customer is waiting right now.".into(),
+        _ => message.to_string(),
+    }
+}

@@ -1,0 +1,210 @@
+//! [`Core`]: the agent's state machine. Inputs go in with `now`; outputs, the view and the next
+//! wake-up come out. Nothing here touches a socket, a file or a clock.
+
+use std::collections::VecDeque;
+
+use chrono::{DateTime, Duration, Utc};
+use chrono_tz::Tz;
+use headsup_protocol::lds::{ClientFrame, Event, ServerFrame, PROTOCOL_VERSION};
+use headsup_protocol::model::{AgentInfo, Request, RequestState, Session, SessionState};
+use headsup_protocol::view::{Intent, LoginView, Notice, NoticeLevel, Settings, ViewState};
+use headsup_protocol::{ErrorCode, RequestId};
+
+use crate::alerts::{notification_id, Alerts, CATCH_UP_ID};
+use crate::copy;
+use crate::input::{Input, LoginFailure};
+use crate::link::{dead_after, heartbeat, Link, LinkState};
+use crate::notification::Notification;
+use crate::output::Output;
+use crate::queue::{waiting_since, Queue};
+use crate::saved::SavedState;
+
+mod connection;
+mod frames;
+mod intents;
+mod notify;
+mod sign_in;
+
+/// Smallest re-alert interval accepted from settings: faster would be harassment.
+const MIN_REALERT_SECS: u32 = 5;
+
+pub struct Core {
+    device: String,
+    settings: Settings,
+    email: Option<String>,
+    login: LoginView,
+    token: Option<String>,
+    agent: Option<AgentInfo>,
+    link: Link,
+    queue: Queue,
+    session: Option<Session>,
+    last_seq: Option<u64>,
+    /// The queue in memory came from the LDS in this process. Only then can a reconnect resume
+    /// from `last_seq`; after a restart the queue is empty, so the first hello asks for a
+    /// snapshot (the saved `notified` set still keeps every request to one notification).
+    has_server_state: bool,
+    alerts: Alerts,
+    notice: Option<Notice>,
+    focus: Option<RequestId>,
+    next_cid: u64,
+    outputs: VecDeque<Output>,
+    /// The `now` of the latest input: time is only ever learnt from inputs.
+    now: DateTime<Utc>,
+}
+
+impl Core {
+    /// A core for this device, starting from what was saved last time. `jitter_seed` seeds the
+    /// reconnect jitter (the driver passes a random number; tests a fixed one).
+    pub fn new(device: impl Into<String>, saved: SavedState, jitter_seed: u64) -> Self {
+        Core {
+            device: device.into(),
+            settings: saved.settings,
+            email: saved.email,
+            login: LoginView::Email,
+            token: None,
+            agent: None,
+            link: Link::new(jitter_seed),
+            queue: Queue::default(),
+            session: None,
+            last_seq: saved.last_seq,
+            has_server_state: false,
+            alerts: Alerts::from_saved(saved.notified),
+            notice: None,
+            focus: None,
+            next_cid: 1,
+            outputs: VecDeque::new(),
+            now: DateTime::<Utc>::MIN_UTC,
+        }
+    }
+
+    /// Feeds one input. Outputs are then taken with [`Core::poll`].
+    pub fn handle(&mut self, input: Input, now: DateTime<Utc>) {
+        self.now = now;
+        match input {
+            Input::Intent(intent) => self.on_intent(intent),
+            Input::TokenLoaded(token) => self.on_token_loaded(token, now),
+            Input::LoginFinished(result) => self.on_login_finished(result, now),
+            Input::Connected => self.on_connected(now),
+            Input::Frame(frame) => {
+                self.link.heard(now);
+                self.on_frame(frame, now);
+            }
+            Input::Heartbeat => self.link.heard(now),
+            Input::Disconnected { reason: _ } => {
+                if !matches!(self.link.state, LinkState::Idle | LinkState::Offline { .. }) {
+                    self.link.go_offline(now);
+                    self.changed();
+                }
+            }
+            Input::NotificationTapped(request) => {
+                self.focus = request;
+                self.changed();
+            }
+            Input::Timeout => self.on_timeout(now),
+            Input::ClockJumped => {
+                // Whatever the socket says, events may have been missed while we slept:
+                // reconnect now and resume from the last processed sequence.
+                if self.link.is_open() || matches!(self.link.state, LinkState::Opening { .. }) {
+                    self.push(Output::Disconnect);
+                }
+                if self.token.is_some() {
+                    self.connect(now);
+                }
+            }
+        }
+    }
+
+    /// The next thing to do, or `None` when there is nothing until the next input.
+    pub fn poll(&mut self) -> Option<Output> {
+        self.outputs.pop_front()
+    }
+
+    /// When to call `handle(Input::Timeout, ..)` if nothing else happens first.
+    pub fn poll_timeout(&self) -> Option<DateTime<Utc>> {
+        [
+            self.link.deadline(),
+            self.alerts.next_deadline(),
+            // Rows change by themselves (lingering, scheduled calls falling due) only if shown.
+            self.token.as_ref().and_then(|_| self.queue_next_change()),
+        ]
+        .into_iter()
+        .flatten()
+        .min()
+    }
+
+    /// What the UI shows at `now`.
+    pub fn view(&self, now: DateTime<Utc>) -> ViewState {
+        let tz: Tz = self
+            .agent
+            .as_ref()
+            .and_then(|a| a.time_zone.parse().ok())
+            .unwrap_or(Tz::UTC);
+        let (queue, scheduled) = self
+            .queue
+            .rows(now, tz, self.settings.mask_phone, self.busy());
+        ViewState {
+            login: self.login.clone(),
+            connection: self.link.view(),
+            agent: self.agent.clone(),
+            queue,
+            scheduled,
+            session: self.session.clone(),
+            busy: self.busy(),
+            settings: self.settings.clone(),
+            focus: self.focus,
+            notice: self.notice.clone(),
+        }
+    }
+
+    /// What the driver writes to disk on [`Output::SaveState`].
+    pub fn saved_state(&self) -> SavedState {
+        SavedState {
+            settings: self.settings.clone(),
+            email: self.email.clone(),
+            last_seq: self.last_seq,
+            notified: self.alerts.notified().clone(),
+        }
+    }
+
+    /// Whether the agent has a session token (signed in, or signing in from a stored one).
+    pub fn is_signed_in(&self) -> bool {
+        self.token.is_some()
+    }
+
+    pub fn last_seq(&self) -> Option<u64> {
+        self.last_seq
+    }
+
+    /// In a session or on a call: accepting another customer is refused.
+    pub fn busy(&self) -> bool {
+        self.session
+            .as_ref()
+            .is_some_and(|s| s.state != SessionState::Ended)
+    }
+
+    pub(super) fn cid(&mut self) -> u64 {
+        let cid = self.next_cid;
+        self.next_cid += 1;
+        cid
+    }
+
+    pub(super) fn notify_agent(&mut self, level: NoticeLevel, text: &str) {
+        self.notice = Some(Notice {
+            level,
+            text: text.to_string(),
+        });
+        self.changed();
+    }
+
+    pub(super) fn push(&mut self, output: Output) {
+        self.outputs.push_back(output);
+    }
+
+    /// Marks the view dirty. One `ViewChanged` per batch is enough: the driver renders the
+    /// current view, not a diff.
+    pub(super) fn changed(&mut self) {
+        if !self.outputs.iter().any(|o| *o == Output::ViewChanged) {
+            self.push(Output::ViewChanged);
+        }
+    }
+}

@@ -1,0 +1,108 @@
+//! The notification rules: when to alert, re-alert, summarise and withdraw.
+
+use super::*;
+
+impl Core {
+    /// The seeds' rules: signed in, notifications on, not busy for inbound/scheduled kinds, and
+    /// never twice for one request.
+    pub(super) fn may_notify(&self, r: &Request) -> bool {
+        self.token.is_some()
+            && self.settings.notifications
+            && r.state == RequestState::Pending
+            && !(self.busy() && r.kind.quiet_while_busy())
+            && !self.alerts.was_notified(r.id)
+    }
+
+    pub(super) fn first_alert(&mut self, r: &Request, now: DateTime<Utc>) {
+        if !self.alerts.mark_notified(r.id) {
+            return;
+        }
+        let who = copy::customer_label(&r.customer, self.settings.mask_phone);
+        let (title, body) = copy::first_alert(r.kind, &who);
+        self.push(Output::Notify(Notification {
+            id: notification_id(r.id),
+            request: Some(r.id),
+            title,
+            body,
+            sound: self.settings.sound,
+            urgency: 0,
+        }));
+        self.alerts
+            .shown(r.id, now, self.realert_every(), self.settings.realert_max);
+    }
+
+    pub(super) fn realert(&mut self, id: RequestId, now: DateTime<Utc>) {
+        let still_waiting = self
+            .queue
+            .get(id)
+            .filter(|r| r.state == RequestState::Pending)
+            .cloned();
+        let Some(r) = still_waiting else {
+            self.withdraw(id);
+            return;
+        };
+        if self.busy() || !self.settings.notifications {
+            // Nothing the agent can do about it now; the catch-up covers it when free.
+            self.alerts.postpone(id, now + self.realert_every());
+            return;
+        }
+        let urgency =
+            self.alerts
+                .realerted(id, now, self.realert_every(), self.settings.realert_max);
+        let who = copy::customer_label(&r.customer, self.settings.mask_phone);
+        let (title, body) = copy::re_alert(r.kind, &who, waiting_since(&r), now);
+        self.push(Output::Notify(Notification {
+            id: notification_id(id),
+            request: Some(id),
+            title,
+            body,
+            sound: self.settings.sound,
+            urgency,
+        }));
+    }
+
+    /// One summary instead of a burst: the agent just became free, or came back to many offers.
+    pub(super) fn catch_up(&mut self, now: DateTime<Utc>) {
+        if self.token.is_none() || !self.settings.notifications {
+            return;
+        }
+        let waiting: Vec<(RequestId, DateTime<Utc>)> = self
+            .queue
+            .waiting()
+            .map(|r| (r.id, waiting_since(r)))
+            .collect();
+        let Some(oldest) = waiting.iter().map(|w| w.1).min() else {
+            return;
+        };
+        for (id, _) in &waiting {
+            self.alerts.mark_notified(*id);
+        }
+        let (title, body) = copy::catch_up(waiting.len(), oldest, now);
+        self.alerts.catch_up_live = true;
+        self.push(Output::Notify(Notification {
+            id: CATCH_UP_ID,
+            request: None,
+            title,
+            body,
+            sound: self.settings.sound,
+            urgency: 0,
+        }));
+    }
+
+    pub(super) fn withdraw(&mut self, id: RequestId) {
+        if let Some(nid) = self.alerts.withdraw(id) {
+            self.push(Output::Withdraw(nid));
+        }
+    }
+
+    pub(super) fn withdraw_catch_up_if_done(&mut self) {
+        if self.alerts.catch_up_live && self.queue.waiting().next().is_none() {
+            self.alerts.catch_up_live = false;
+            self.push(Output::Withdraw(CATCH_UP_ID));
+        }
+    }
+
+    pub(super) fn realert_every(&self) -> Duration {
+        Duration::seconds(i64::from(self.settings.realert_secs.max(MIN_REALERT_SECS)))
+    }
+}
