@@ -10,7 +10,7 @@ cd "$here"
 bash scripts/setup.sh
 source scripts/lib.sh
 bash scripts/build-ui.sh
-cargo build --bins -p lds -p headsup
+cargo build --workspace --bins
 
 listen="${LDS_LISTEN:-127.0.0.1:7700}"
 demo_dir="${HEADSUP_DEMO_DIR:-${XDG_DATA_HOME:-$HOME/.local/share}/headsup-demo}"
