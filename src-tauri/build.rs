@@ -1,4 +1,4 @@
-//! Compiles `tauri.conf.json` (a symlink to the repository root's, see LAYOUT.md), the
+//! Compiles `tauri.conf.json` (a symlink to the repository root's, see ARCHITECTURE.md), the
 //! capabilities and the built UI (`ui/dist`) into the app, and reruns when any of them changes.
 
 /// The app's own commands. Declaring them generates the `allow-<command>` permissions the

@@ -2,8 +2,8 @@
 //! app) and controlled over WebDriver with fantoccini: the real WebKitGTK webview, not a browser.
 
 use std::net::TcpListener;
-use std::path::PathBuf;
 use std::os::unix::process::CommandExt;
+use std::path::PathBuf;
 use std::process::{Child, Command, Stdio};
 use std::time::Duration;
 
@@ -165,6 +165,80 @@ impl App {
         path
     }
 
+    /// A screenshot of one of the main screens for the documentation: kept with the artifacts,
+    /// and also written to `$HEADSUP_SCREENSHOTS_DIR` (e.g. docs/screenshots) when that is set,
+    /// so refreshing the README's pictures is one test run.
+    pub async fn screenshot_for_docs(&self, name: &str) {
+        let path = self.screenshot(name).await;
+        if let Ok(dir) = std::env::var("HEADSUP_SCREENSHOTS_DIR") {
+            std::fs::create_dir_all(&dir).expect("create screenshots dir");
+            std::fs::copy(&path, PathBuf::from(dir).join(format!("{name}.png")))
+                .expect("copy screenshot for the docs");
+        }
+    }
+
+    /// Runs a script in the webview (WebDriver "execute script") and returns its value.
+    pub async fn js(&self, script: &str) -> serde_json::Value {
+        self.client
+            .execute(script, Vec::new())
+            .await
+            .unwrap_or_else(|e| panic!("script failed: {e}\n{script}"))
+    }
+
+    /// Whether an element matching `css` exists right now.
+    pub async fn exists(&self, css: &str) -> bool {
+        self.client.find(Locator::Css(css)).await.is_ok()
+    }
+
+    /// Waits until no element matches `css`.
+    pub async fn wait_gone(&self, css: &str) {
+        wait::until(&format!("{css} to go away"), || async {
+            (!self.exists(css).await).then_some(())
+        })
+        .await
+    }
+
+    /// Whether the element has `class` in its class list (None when it does not exist).
+    pub async fn has_class(&self, css: &str, class: &str) -> Option<bool> {
+        let classes = self.attr(css, "class").await?;
+        Some(classes.split_whitespace().any(|c| c == class))
+    }
+
+    /// Waits until the element exists and has `class`.
+    pub async fn class_until(&self, css: &str, class: &str) {
+        wait::until(&format!("{css} to have class {class}"), || async {
+            (self.has_class(css, class).await == Some(true)).then_some(())
+        })
+        .await
+    }
+
+    /// Opens profile → Notifications and saves the settings with desktop notifications
+    /// `on` or off, as an agent does; returns to the request tab.
+    pub async fn set_desktop_notifications(&self, on: bool) {
+        self.click("#agent-name").await;
+        self.click("#menu-notifications").await;
+        let checkbox = self.find("#setting-notifications").await;
+        if checkbox.is_selected().await.expect("read checkbox") != on {
+            checkbox.click().await.expect("toggle checkbox");
+        }
+        self.click("#settings-save").await;
+        // Saved means written to the profile's state file by the core, not just clicked.
+        wait::until(&format!("notifications={on} saved in the state file"), || async {
+            (self.saved_state()?.settings.notifications == on).then_some(())
+        })
+        .await;
+        if self.exists("#settings-close").await {
+            self.click("#settings-close").await;
+        }
+        self.find("#requests").await;
+    }
+
+    /// The core's non-secret state as saved in the data folder (None before the first save).
+    pub fn saved_state(&self) -> Option<headsup_core::SavedState> {
+        let text = std::fs::read_to_string(self.data_dir.join("agent-state.json")).ok()?;
+        serde_json::from_str(&text).ok()
+    }
+
     /// Ends the WebDriver session (which closes the app) and stops the drivers.
     pub async fn quit(self) {
         let _ = tokio::time::timeout(Duration::from_secs(10), self.client.clone().close()).await;
@@ -178,4 +252,9 @@ impl Drop for App {
         unsafe { libc::kill(-(self.driver.id() as i32), libc::SIGKILL) };
         let _ = self.driver.wait();
     }
+}
+
+/// The CSS selector of request `id`'s row, in the pending list or the scheduled calls.
+pub fn row(id: headsup_protocol::RequestId) -> String {
+    format!(".request-row[data-request-id=\"{id}\"]")
 }

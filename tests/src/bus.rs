@@ -116,6 +116,38 @@ impl NotifyWatch {
             .collect()
     }
 
+    /// Waits for a `Notify` whose body is exactly `body`, with its daemon id; returns it.
+    pub async fn wait_for_body(&self, body: &str) -> Shown {
+        crate::wait::until(&format!("a Notify with body {body:?} on the bus"), || async {
+            self.shown()
+                .into_iter()
+                .find(|n| n.body == body && n.id.is_some())
+        })
+        .await
+    }
+
+    /// How many `Notify` calls so far had exactly this body (a first alert's body is unique to
+    /// its request; re-alerts say "has been waiting" instead).
+    pub fn count_body(&self, body: &str) -> usize {
+        self.shown().iter().filter(|n| n.body == body).count()
+    }
+
+    /// How many `Notify` calls so far mention `text` in their title or body.
+    pub fn count_mentioning(&self, text: &str) -> usize {
+        self.shown()
+            .iter()
+            .filter(|n| n.summary.contains(text) || n.body.contains(text))
+            .count()
+    }
+
+    /// Waits until the app asks the daemon to close notification `id`.
+    pub async fn wait_closed(&self, id: u32) {
+        crate::wait::until(&format!("CloseNotification({id}) on the bus"), || async {
+            self.closed_ids().contains(&id).then_some(())
+        })
+        .await
+    }
+
     pub fn closed_ids(&self) -> Vec<u32> {
         self.events()
             .iter()
@@ -187,7 +219,8 @@ impl Parser {
             let done = self.finish();
             let kind = if line.starts_with("method call ") && line.contains("member=Notify") {
                 Kind::Notify
-            } else if line.starts_with("method call ") && line.contains("member=CloseNotification") {
+            } else if line.starts_with("method call ") && line.contains("member=CloseNotification")
+            {
                 Kind::Close
             } else if line.starts_with("method return ") {
                 Kind::Return

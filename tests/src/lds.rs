@@ -5,7 +5,10 @@ use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
 
 use anyhow::{bail, Context, Result};
+use chrono::{Duration, Utc};
 use headsup_protocol::lds::{NewRequest, NewRequestResponse};
+use headsup_protocol::model::{Customer, LegState, Request, RequestKind, Session};
+use headsup_protocol::SessionId;
 
 pub struct Lds {
     child: Child,
@@ -22,7 +25,13 @@ impl Lds {
         let dir = tempfile::tempdir()?;
         let database_url = format!("sqlite://{}", dir.path().join("lds.db").display());
         let mut child = Command::new(&bin)
-            .args(["serve", "--listen", "127.0.0.1:0", "--database-url", &database_url])
+            .args([
+                "serve",
+                "--listen",
+                "127.0.0.1:0",
+                "--database-url",
+                &database_url,
+            ])
             .stdout(Stdio::piped())
             .stderr(Stdio::inherit())
             .spawn()
@@ -79,7 +88,14 @@ impl Lds {
     pub fn add_agent(&self, email: &str, name: &str, team: &str, password: &str) -> Result<()> {
         self.cli(
             &[
-                "agent", "add", "--email", email, "--name", name, "--team", team,
+                "agent",
+                "add",
+                "--email",
+                email,
+                "--name",
+                name,
+                "--team",
+                team,
                 "--password-stdin",
             ],
             Some(password),
@@ -88,7 +104,11 @@ impl Lds {
     }
 
     /// Posts a customer request as a website widget or telephony system would.
-    pub async fn post_request(&self, intake_key: &str, body: &NewRequest) -> Result<NewRequestResponse> {
+    pub async fn post_request(
+        &self,
+        intake_key: &str,
+        body: &NewRequest,
+    ) -> Result<NewRequestResponse> {
         let resp = reqwest::Client::new()
             .post(format!("{}/api/v1/requests", self.base_url))
             .bearer_auth(intake_key)
@@ -98,6 +118,54 @@ impl Lds {
         let status = resp.status();
         if !status.is_success() {
             bail!("intake answered {status}: {}", resp.text().await?);
+        }
+        Ok(resp.json().await?)
+    }
+
+    /// Posts a request of `kind` from a customer called `name`; scheduled kinds fall due
+    /// `due_in_secs` from now (keep it short: the test waits for it).
+    pub async fn post(
+        &self,
+        intake_key: &str,
+        kind: RequestKind,
+        name: &str,
+        due_in_secs: Option<i64>,
+    ) -> Request {
+        let body = NewRequest {
+            kind,
+            customer: Customer {
+                name: Some(name.to_string()),
+                phone: Some("+34 600 111 222".into()),
+            },
+            due_at: due_in_secs.map(|s| (Utc::now() + Duration::seconds(s)).fixed_offset()),
+        };
+        self.post_request(intake_key, &body)
+            .await
+            .unwrap_or_else(|e| panic!("intake refused a {} request: {e:#}", kind.as_str()))
+            .request
+    }
+
+    /// What the telephone network reports about one leg of a session (the simulated telephony
+    /// rings until told): `leg` is `agent` or `customer`.
+    pub async fn set_leg(
+        &self,
+        intake_key: &str,
+        session: SessionId,
+        leg: &str,
+        state: LegState,
+    ) -> Result<Session> {
+        let resp = reqwest::Client::new()
+            .post(format!(
+                "{}/api/v1/sim/sessions/{session}/legs/{leg}",
+                self.base_url
+            ))
+            .bearer_auth(intake_key)
+            .json(&serde_json::json!({ "state": state }))
+            .send()
+            .await?;
+        let status = resp.status();
+        if !status.is_success() {
+            bail!("telephony simulator answered {status}: {}", resp.text().await?);
         }
         Ok(resp.json().await?)
     }

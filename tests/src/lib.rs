@@ -5,13 +5,19 @@
 //!   test can assert what reached the real notification daemon.
 //! - [`app`]: the built Heads-Up app started through tauri-driver + WebKitWebDriver, driven with
 //!   fantoccini.
+//! - [`agent`]: a headless agent (the client crate's real driver) as a second agent or device.
+//! - [`daemon`]: the notification daemon's own controls (a click on a bubble).
+//! - [`team`]: the usual cast (an LDS with a team of two agents, and the bus watch).
 //!
 //! The end-to-end tests need the desktop session `scripts/test.sh` builds (Xvfb, dbus-run-session,
 //! dunst, gnome-keyring); outside it they fail with a message saying so, never pass vacuously.
 
+pub mod agent;
 pub mod app;
 pub mod bus;
+pub mod daemon;
 pub mod lds;
+pub mod team;
 pub mod wait;
 
 /// Reads a required environment variable or panics with a message telling how to get it.

@@ -16,10 +16,13 @@ async fn customer_request_reaches_agent_as_notification_and_blinking_row() {
         .expect("agent");
     let bus = NotifyWatch::start();
 
-    let app = App::start(&lds.base_url, "e2e-skeleton").await.expect("app");
+    let app = App::start(&lds.base_url, "e2e-skeleton")
+        .await
+        .expect("app");
     app.sign_in("ana@example.test", "correct horse").await;
     app.wait_synced().await;
-    app.text_until("#agent-name", |t| t.contains("Ana Agent")).await;
+    app.text_until("#agent-name", |t| t.contains("Ana Agent"))
+        .await;
     app.screenshot("skeleton-signed-in").await;
 
     let created = lds
@@ -44,18 +47,24 @@ async fn customer_request_reaches_agent_as_notification_and_blinking_row() {
     app.screenshot("skeleton-request-arrived").await;
     wait::until("the new request's row to blink", || async {
         let class = app.attr(&row, "class").await?;
-        class.split_whitespace().any(|c| c == "blinking").then_some(())
+        class
+            .split_whitespace()
+            .any(|c| c == "blinking")
+            .then_some(())
     })
     .await;
     app.text_until(&row, |t| t.contains("Maria Lopez")).await;
     app.screenshot("skeleton-request-blinking").await;
 
     // (b) the notification reached the daemon, with the copy for a new call request.
-    let shown = wait::until("a Notify call for the request on the session bus", || async {
-        bus.shown()
-            .into_iter()
-            .find(|n| n.body.contains("Maria Lopez"))
-    })
+    let shown = wait::until(
+        "a Notify call for the request on the session bus",
+        || async {
+            bus.shown()
+                .into_iter()
+                .find(|n| n.body.contains("Maria Lopez"))
+        },
+    )
     .await;
     assert_eq!(shown.summary, "New customer request");
     assert_eq!(shown.body, "Maria Lopez is waiting for a call");

@@ -131,7 +131,15 @@ pub async fn offer_due(store: &Store, now: DateTime<Utc>) -> Result<usize> {
         done += 1;
         request.state = RequestState::Pending;
         request.expires_at = Some(crate::time::from_millis(to_millis(expires)));
-        requests::offer(&mut w.tx, store.db.backend, &mut outbox, &request, None, now).await?;
+        requests::offer(
+            &mut w.tx,
+            store.db.backend,
+            &mut outbox,
+            &request,
+            None,
+            now,
+        )
+        .await?;
     }
     store.commit(w, outbox).await?;
     Ok(done)

@@ -22,7 +22,10 @@ pub struct Delivery {
 
 #[derive(Debug, Clone)]
 pub enum Push {
-    Event { seq: u64, text: Arc<str> },
+    Event {
+        seq: u64,
+        text: Arc<str>,
+    },
     /// The token this connection signed in with was revoked (logout): close it.
     Revoked,
 }
@@ -155,8 +158,14 @@ mod tests {
             seq: 7,
             text: "x".into(),
         }]);
-        assert!(matches!(a1.rx.recv().await, Some(Push::Event { seq: 7, .. })));
-        assert!(matches!(a2.rx.recv().await, Some(Push::Event { seq: 7, .. })));
+        assert!(matches!(
+            a1.rx.recv().await,
+            Some(Push::Event { seq: 7, .. })
+        ));
+        assert!(matches!(
+            a2.rx.recv().await,
+            Some(Push::Event { seq: 7, .. })
+        ));
         assert!(b.rx.try_recv().is_err());
         hub.revoke("t2");
         assert!(matches!(a2.rx.recv().await, Some(Push::Revoked)));

@@ -22,10 +22,12 @@ impl Metrics {
         let registry = Registry::new_custom(Some("lds".into()), None).expect("valid prefix");
         let counter = |name: &str, help: &str| {
             let c = IntCounter::new(name, help).expect("valid metric");
-            registry.register(Box::new(c.clone())).expect("unique metric");
+            registry
+                .register(Box::new(c.clone()))
+                .expect("unique metric");
             c
         };
-        let m = Metrics {
+        Metrics {
             requests_created: counter("requests_created_total", "Customer requests stored."),
             events_written: counter("events_written_total", "Agent events appended to the log."),
             claims_won: counter("claims_won_total", "Accepts that won a request."),
@@ -33,17 +35,27 @@ impl Metrics {
             logins_ok: counter("logins_total", "Successful sign-ins."),
             logins_refused: counter("logins_refused_total", "Refused sign-ins."),
             rate_limited: counter("rate_limited_total", "Calls refused by a rate limit."),
-            ws_resumes: counter("ws_resumes_total", "Connections that resumed from a sequence."),
-            ws_snapshots: counter("ws_snapshots_total", "Connections answered with a snapshot."),
-            requests_timed_out: counter("requests_timed_out_total", "Requests nobody took in time."),
+            ws_resumes: counter(
+                "ws_resumes_total",
+                "Connections that resumed from a sequence.",
+            ),
+            ws_snapshots: counter(
+                "ws_snapshots_total",
+                "Connections answered with a snapshot.",
+            ),
+            requests_timed_out: counter(
+                "requests_timed_out_total",
+                "Requests nobody took in time.",
+            ),
             ws_connections: {
                 let g = IntGauge::new("ws_connections", "Open agent WebSockets.").expect("valid");
-                registry.register(Box::new(g.clone())).expect("unique metric");
+                registry
+                    .register(Box::new(g.clone()))
+                    .expect("unique metric");
                 g
             },
             registry,
-        };
-        m
+        }
     }
 
     pub fn render(&self) -> String {

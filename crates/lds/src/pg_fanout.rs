@@ -43,7 +43,8 @@ pub async fn notify(tx: &mut WriteTx, origin: &str, items: &[Delivery]) -> Resul
 }
 
 async fn send(tx: &mut WriteTx, payload: &str) -> Result<()> {
-    sqlx::query("SELECT pg_notify($1, $2)")
+    // Wrapped in COUNT: the `Any` driver cannot decode pg_notify's `void` result column.
+    sqlx::query("SELECT COUNT(*) FROM (SELECT pg_notify($1, $2)) AS sent")
         .bind(CHANNEL)
         .bind(payload)
         .execute(&mut *tx.tx)

@@ -41,8 +41,12 @@ fn per_minute(n: u32) -> Quota {
 impl Limits {
     pub fn new(r: Rates) -> Limits {
         Limits {
-            login_per_account: Arc::new(RateLimiter::keyed(per_minute(r.login_per_account_per_min))),
-            login_per_address: Arc::new(RateLimiter::keyed(per_minute(r.login_per_address_per_min))),
+            login_per_account: Arc::new(RateLimiter::keyed(per_minute(
+                r.login_per_account_per_min,
+            ))),
+            login_per_address: Arc::new(RateLimiter::keyed(per_minute(
+                r.login_per_address_per_min,
+            ))),
             intake_per_team: Arc::new(RateLimiter::keyed(per_minute(r.intake_per_team_per_min))),
         }
     }

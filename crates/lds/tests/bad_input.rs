@@ -72,18 +72,32 @@ async fn login_errors() {
         .send()
         .await
         .unwrap();
-    assert_eq!(error_body(wrong).await, (401, ErrorCode::InvalidCredentials));
+    assert_eq!(
+        error_body(wrong).await,
+        (401, ErrorCode::InvalidCredentials)
+    );
     let unknown = http()
         .post(&url)
         .json(&json!({"email": "who@test.example", "password": "pw"}))
         .send()
         .await
         .unwrap();
-    assert_eq!(error_body(unknown).await, (401, ErrorCode::InvalidCredentials));
+    assert_eq!(
+        error_body(unknown).await,
+        (401, ErrorCode::InvalidCredentials)
+    );
     let malformed = http().post(&url).body("{\"email\":").send().await.unwrap();
     assert_eq!(error_body(malformed).await, (400, ErrorCode::BadRequest));
-    let missing_field = http().post(&url).json(&json!({"email": "x"})).send().await.unwrap();
-    assert_eq!(error_body(missing_field).await, (400, ErrorCode::BadRequest));
+    let missing_field = http()
+        .post(&url)
+        .json(&json!({"email": "x"}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(
+        error_body(missing_field).await,
+        (400, ErrorCode::BadRequest)
+    );
     let huge = http()
         .post(&url)
         .body("x".repeat(MAX_FRAME_BYTES + 1))
@@ -107,17 +121,39 @@ async fn intake_errors_write_nothing() {
     let s = TestServer::start().await;
     let (_, key) = s.team("Support", 60).await;
     let cases = [
-        (json!({"kind": "call_now", "customer": {}}), ErrorCode::BadRequest),
-        (json!({"kind": "teleport", "customer": {"name": "A"}}), ErrorCode::BadRequest),
-        (json!({"kind": "scheduled_by_customer", "customer": {"name": "A"}}), ErrorCode::BadRequest),
-        (json!({"kind": "scheduled_by_agent", "customer": {"name": "A"},
-                "due_at": "2030-01-01T10:00:00+01:00"}), ErrorCode::BadRequest),
-        (json!({"kind": "call_now", "customer": {"name": "A"},
-                "due_at": "2030-01-01T10:00:00+01:00"}), ErrorCode::BadRequest),
-        (json!({"kind": "call_now", "customer": {"name": "A".repeat(201)}}), ErrorCode::BadRequest),
+        (
+            json!({"kind": "call_now", "customer": {}}),
+            ErrorCode::BadRequest,
+        ),
+        (
+            json!({"kind": "teleport", "customer": {"name": "A"}}),
+            ErrorCode::BadRequest,
+        ),
+        (
+            json!({"kind": "scheduled_by_customer", "customer": {"name": "A"}}),
+            ErrorCode::BadRequest,
+        ),
+        (
+            json!({"kind": "scheduled_by_agent", "customer": {"name": "A"},
+                "due_at": "2030-01-01T10:00:00+01:00"}),
+            ErrorCode::BadRequest,
+        ),
+        (
+            json!({"kind": "call_now", "customer": {"name": "A"},
+                "due_at": "2030-01-01T10:00:00+01:00"}),
+            ErrorCode::BadRequest,
+        ),
+        (
+            json!({"kind": "call_now", "customer": {"name": "A".repeat(201)}}),
+            ErrorCode::BadRequest,
+        ),
     ];
     for (body, code) in cases {
-        assert_eq!(error_body(s.post(&key, &body).await).await, (400, code), "{body}");
+        assert_eq!(
+            error_body(s.post(&key, &body).await).await,
+            (400, code),
+            "{body}"
+        );
     }
     let ok = json!({"kind": "call_now", "customer": {"name": "A"}});
     assert_eq!(
@@ -136,7 +172,11 @@ async fn intake_errors_write_nothing() {
         .await
         .unwrap();
     assert_eq!(n, 0, "no refused intake wrote a request");
-    let nowhere = http().get(format!("{}/api/v1/nowhere", s.base)).send().await.unwrap();
+    let nowhere = http()
+        .get(format!("{}/api/v1/nowhere", s.base))
+        .send()
+        .await
+        .unwrap();
     assert_eq!(error_body(nowhere).await, (404, ErrorCode::NotFound));
 }
 
@@ -164,13 +204,10 @@ async fn websocket_handshake_errors_close_the_socket() {
         [ErrorCode::BinaryFrame]
     );
     // Expired token.
-    let (expired, _) = lds::store::accounts::issue_token(
-        &s.store().db,
-        ana.id,
-        chrono::Duration::seconds(-1),
-    )
-    .await
-    .unwrap();
+    let (expired, _) =
+        lds::store::accounts::issue_token(&s.store().db, ana.id, chrono::Duration::seconds(-1))
+            .await
+            .unwrap();
     assert_eq!(
         codes(&first_frame_answer(&s, hello(&expired)).await),
         [ErrorCode::TokenExpired]
@@ -184,7 +221,10 @@ async fn websocket_handshake_errors_close_the_socket() {
         .await
         .unwrap();
     assert_eq!(out.status(), 204);
-    assert_eq!(codes(&open.read_until_closed().await), [ErrorCode::TokenRevoked]);
+    assert_eq!(
+        codes(&open.read_until_closed().await),
+        [ErrorCode::TokenRevoked]
+    );
     assert_eq!(
         codes(&first_frame_answer(&s, hello(&token)).await),
         [ErrorCode::TokenRevoked]
@@ -226,28 +266,78 @@ async fn bad_frames_on_an_open_socket_get_error_frames_and_the_socket_stays() {
     let send_text = |t: String| Message::Text(t.into());
     ana.send_raw(send_text("{oops".into())).await.unwrap();
     let f = ana.next_frame().await.unwrap();
-    assert!(matches!(f, ServerFrame::Error { code: ErrorCode::MalformedFrame, cid: None, .. }), "{f:?}");
+    assert!(
+        matches!(
+            f,
+            ServerFrame::Error {
+                code: ErrorCode::MalformedFrame,
+                cid: None,
+                ..
+            }
+        ),
+        "{f:?}"
+    );
 
     ana.send_raw(send_text(json!({"type": "dance", "cid": 7}).to_string()))
         .await
         .unwrap();
     let f = ana.next_frame().await.unwrap();
-    assert!(matches!(f, ServerFrame::Error { code: ErrorCode::UnknownFrame, cid: Some(7), .. }), "{f:?}");
+    assert!(
+        matches!(
+            f,
+            ServerFrame::Error {
+                code: ErrorCode::UnknownFrame,
+                cid: Some(7),
+                ..
+            }
+        ),
+        "{f:?}"
+    );
 
     ana.send_raw(send_text(json!({"type": "accept", "cid": 8}).to_string()))
         .await
         .unwrap();
     let f = ana.next_frame().await.unwrap();
-    assert!(matches!(f, ServerFrame::Error { code: ErrorCode::MalformedFrame, cid: Some(8), .. }), "{f:?}");
+    assert!(
+        matches!(
+            f,
+            ServerFrame::Error {
+                code: ErrorCode::MalformedFrame,
+                cid: Some(8),
+                ..
+            }
+        ),
+        "{f:?}"
+    );
 
     let big = json!({"type": "accept", "cid": 9, "request": 1, "pad": "x".repeat(MAX_FRAME_BYTES)});
     ana.send_raw(send_text(big.to_string())).await.unwrap();
     let f = ana.next_frame().await.unwrap();
-    assert!(matches!(f, ServerFrame::Error { code: ErrorCode::TooLarge, .. }), "{f:?}");
+    assert!(
+        matches!(
+            f,
+            ServerFrame::Error {
+                code: ErrorCode::TooLarge,
+                ..
+            }
+        ),
+        "{f:?}"
+    );
 
-    ana.send_raw(Message::Binary(vec![0u8; 10].into())).await.unwrap();
+    ana.send_raw(Message::Binary(vec![0u8; 10].into()))
+        .await
+        .unwrap();
     let f = ana.next_frame().await.unwrap();
-    assert!(matches!(f, ServerFrame::Error { code: ErrorCode::BinaryFrame, .. }), "{f:?}");
+    assert!(
+        matches!(
+            f,
+            ServerFrame::Error {
+                code: ErrorCode::BinaryFrame,
+                ..
+            }
+        ),
+        "{f:?}"
+    );
 
     let missing = ana
         .command(|cid| ClientFrame::Accept {
@@ -256,7 +346,16 @@ async fn bad_frames_on_an_open_socket_get_error_frames_and_the_socket_stays() {
         })
         .await
         .unwrap();
-    assert!(matches!(missing, ServerFrame::Error { code: ErrorCode::NotFound, .. }), "{missing:?}");
+    assert!(
+        matches!(
+            missing,
+            ServerFrame::Error {
+                code: ErrorCode::NotFound,
+                ..
+            }
+        ),
+        "{missing:?}"
+    );
     let missing = ana
         .command(|cid| ClientFrame::EndSession {
             cid,
@@ -264,14 +363,34 @@ async fn bad_frames_on_an_open_socket_get_error_frames_and_the_socket_stays() {
         })
         .await
         .unwrap();
-    assert!(matches!(missing, ServerFrame::Error { code: ErrorCode::NotFound, .. }), "{missing:?}");
-    let nothing = ana.command(|cid| ClientFrame::AttendNext { cid }).await.unwrap();
-    assert!(matches!(nothing, ServerFrame::Error { code: ErrorCode::NothingPending, .. }));
+    assert!(
+        matches!(
+            missing,
+            ServerFrame::Error {
+                code: ErrorCode::NotFound,
+                ..
+            }
+        ),
+        "{missing:?}"
+    );
+    let nothing = ana
+        .command(|cid| ClientFrame::AttendNext { cid })
+        .await
+        .unwrap();
+    assert!(matches!(
+        nothing,
+        ServerFrame::Error {
+            code: ErrorCode::NothingPending,
+            ..
+        }
+    ));
 
     // After all that the socket still works, and no refused command wrote anything.
     let request = s.call_now(&key, "Still here").await;
     let e = ana.next_event().await.unwrap();
-    assert!(matches!(e, headsup_protocol::lds::Event::Offered { request: r } if r.id == request.id));
+    assert!(
+        matches!(e, headsup_protocol::lds::Event::Offered { request: r } if r.id == request.id)
+    );
     let (sessions,): (i64,) = sqlx::query_as("SELECT COUNT(*) FROM sessions")
         .fetch_one(&s.store().db.pool)
         .await

@@ -74,22 +74,30 @@ async fn exactly_one_winner_per_request_over_a_thousand_races() {
                 other => panic!("trial {trial}: unexpected answer {other:?}"),
             }
         }
-        assert_eq!(winners.len(), 1, "trial {trial}: exactly one winner of {racers}");
+        assert_eq!(
+            winners.len(),
+            1,
+            "trial {trial}: exactly one winner of {racers}"
+        );
         let (winner, session) = winners[0];
         let winner_id = agents[winner].0.id;
         // Every other agent, racer or not, hears who took it.
         for (i, (_, conn)) in agents.iter_mut().enumerate() {
             if i == winner {
-                conn.wait_event(|e| matches!(e, Event::Assigned { request: r, .. } if r.id == request.id))
-                    .await
-                    .unwrap();
+                conn.wait_event(
+                    |e| matches!(e, Event::Assigned { request: r, .. } if r.id == request.id),
+                )
+                .await
+                .unwrap();
                 continue;
             }
             let taken = conn
                 .wait_event(|e| matches!(e, Event::Taken { request: r, .. } if *r == request.id))
                 .await
                 .unwrap();
-            let Event::Taken { by, .. } = taken else { unreachable!() };
+            let Event::Taken { by, .. } = taken else {
+                unreachable!()
+            };
             assert_eq!(by.id, winner_id, "trial {trial}");
             assert_eq!(by.name, names[&winner_id]);
         }

@@ -22,7 +22,12 @@ fn cli(db: &str, args: &[&str], stdin: Option<&str>) -> String {
         .spawn()
         .unwrap();
     if let Some(input) = stdin {
-        child.stdin.take().unwrap().write_all(input.as_bytes()).unwrap();
+        child
+            .stdin
+            .take()
+            .unwrap()
+            .write_all(input.as_bytes())
+            .unwrap();
     }
     let out = child.wait_with_output().unwrap();
     assert!(out.status.success(), "lds {args:?} failed");
@@ -54,7 +59,17 @@ async fn kill_9_mid_traffic_loses_no_accepted_request_and_every_agent_resumes() 
     for (email, name) in [("ana@x.test", "Ana"), ("bo@x.test", "Bo")] {
         cli(
             &db,
-            &["agent", "add", "--email", email, "--name", name, "--team", "Support", "--password-stdin"],
+            &[
+                "agent",
+                "add",
+                "--email",
+                email,
+                "--name",
+                name,
+                "--team",
+                "Support",
+                "--password-stdin",
+            ],
             Some("secret\n"),
         );
     }
@@ -94,18 +109,28 @@ async fn kill_9_mid_traffic_loses_no_accepted_request_and_every_agent_resumes() 
         };
         if n == 20 {
             // Kill in the middle of a claim: the accept is on the wire when the process dies.
-            ana.send_command(|cid| ClientFrame::Accept { cid, request: request.id })
-                .await
-                .unwrap();
+            ana.send_command(|cid| ClientFrame::Accept {
+                cid,
+                request: request.id,
+            })
+            .await
+            .unwrap();
             server.kill().unwrap(); // SIGKILL
             server.wait().unwrap();
             break;
         }
         let reply = ana
-            .command(|cid| ClientFrame::Accept { cid, request: request.id })
+            .command(|cid| ClientFrame::Accept {
+                cid,
+                request: request.id,
+            })
             .await
             .unwrap();
-        let ServerFrame::Reply { session: Some(session), .. } = reply else {
+        let ServerFrame::Reply {
+            session: Some(session),
+            ..
+        } = reply
+        else {
             panic!("{reply:?}")
         };
         accepted.push(request.id);
@@ -143,7 +168,10 @@ async fn kill_9_mid_traffic_loses_no_accepted_request_and_every_agent_resumes() 
     let ws = format!("ws://{addr}/api/v1/agent/ws");
     for (token, last) in [(&tokens[0], ana_last), (&tokens[1], bo_last)] {
         let mut conn = AgentConn::connect(&ws, token, Some(last)).await.unwrap();
-        let ServerFrame::Welcome { resumed, head_seq, .. } = conn.welcome else {
+        let ServerFrame::Welcome {
+            resumed, head_seq, ..
+        } = conn.welcome
+        else {
             unreachable!()
         };
         assert!(resumed, "a restart keeps the log, so agents resume");

@@ -12,7 +12,7 @@ use rand::{Rng, SeedableRng};
 use support::{AgentConn, TestServer};
 
 const AGENTS: usize = 4;
-const REQUESTS: usize = 200;
+const REQUESTS: usize = 400;
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn cut_connections_lose_nothing_and_double_nothing() {
@@ -30,7 +30,8 @@ async fn cut_connections_lose_nothing_and_double_nothing() {
         tokio::spawn(async move {
             let client = support::http();
             for n in 0..REQUESTS {
-                let body = serde_json::json!({"kind": "call_now", "customer": {"name": format!("C{n}")}});
+                let body =
+                    serde_json::json!({"kind": "call_now", "customer": {"name": format!("C{n}")}});
                 let r = client
                     .post(format!("{base}/api/v1/requests"))
                     .bearer_auth(&key)
@@ -56,17 +57,19 @@ async fn cut_connections_lose_nothing_and_double_nothing() {
             let mut received: BTreeMap<u64, Event> = BTreeMap::new();
             let mut last: Option<u64> = None;
             let mut cuts = 0;
+            let mut start = 0;
             // Each agent rejects some requests, so logs differ between agents. A reject sent
             // just before a cut may never reach the server, so the end is "caught up with the
             // log once traffic has stopped", not a fixed count.
             loop {
                 let finished = done.load(std::sync::atomic::Ordering::SeqCst);
-                let head: i64 = sqlx::query_as::<_, (i64,)>("SELECT last_seq FROM agents WHERE id = $1")
-                    .bind(id.0)
-                    .fetch_one(&pool)
-                    .await
-                    .unwrap()
-                    .0;
+                let head: i64 =
+                    sqlx::query_as::<_, (i64,)>("SELECT last_seq FROM agents WHERE id = $1")
+                        .bind(id.0)
+                        .fetch_one(&pool)
+                        .await
+                        .unwrap()
+                        .0;
                 if finished && last == Some(head as u64) {
                     break;
                 }
@@ -79,45 +82,60 @@ async fn cut_connections_lose_nothing_and_double_nothing() {
                         device: "cut".into(),
                         protocol: 1,
                     };
-                    ws.send(serde_json::to_string(&hello).unwrap().into()).await.unwrap();
+                    ws.send(serde_json::to_string(&hello).unwrap().into())
+                        .await
+                        .unwrap();
                     drop(ws);
                     cuts += 1;
                     continue;
                 }
                 let mut conn = AgentConn::connect(&ws_url, &token, last).await.unwrap();
                 if let ServerFrame::Welcome { resumed, .. } = conn.welcome {
-                    assert!(resumed || last.is_none(), "agent {id}: a recent resume must not snapshot");
+                    assert!(
+                        resumed || last.is_none(),
+                        "agent {id}: a recent resume must not snapshot"
+                    );
+                }
+                if last.is_none() {
+                    // The first connection starts from a snapshot: events begin after it.
+                    start = conn.last_seq;
+                    last = Some(start);
                 }
                 let mut read = rng.gen_range(0..40);
                 if finished {
                     read = read.min(head as u64 - conn.last_seq).max(1);
                 }
                 for _ in 0..read {
-                    let Ok(frame) = conn.next_frame().await else { break };
+                    let Ok(frame) = conn.next_frame().await else {
+                        break;
+                    };
                     if let ServerFrame::Event { seq, event, .. } = frame {
-                        assert!(received.insert(seq, event.clone()).is_none(), "seq {seq} twice");
+                        assert!(
+                            received.insert(seq, event.clone()).is_none(),
+                            "seq {seq} twice"
+                        );
                         last = Some(seq);
                         if let Event::Offered { request } = &event {
                             if request.id.0 % 10 == i as i64 && !finished {
-                                conn.send_command(|cid| ClientFrame::Reject { cid, request: request.id })
-                                    .await
-                                    .unwrap();
+                                conn.send_command(|cid| ClientFrame::Reject {
+                                    cid,
+                                    request: request.id,
+                                })
+                                .await
+                                .unwrap();
                             }
                         }
                     }
                 }
-                if last.is_none() {
-                    last = Some(conn.last_seq); // the snapshot's seq
-                }
                 drop(conn); // an abrupt cut: no close frame
                 cuts += 1;
             }
-            (id, received, cuts)
+            (id, received, cuts, start)
         }));
     }
     traffic.await.unwrap();
     for client in clients {
-        let (id, received, n) = client.await.unwrap();
+        let (id, received, n, start) = client.await.unwrap();
         cuts += n;
         let log: Vec<(i64, String)> =
             sqlx::query_as("SELECT seq, body FROM events WHERE agent_id = $1 ORDER BY seq")
@@ -126,9 +144,12 @@ async fn cut_connections_lose_nothing_and_double_nothing() {
                 .await
                 .unwrap();
         let seqs: Vec<u64> = received.keys().copied().collect();
-        let expected: Vec<u64> = (1..=seqs.len() as u64).collect();
-        assert_eq!(seqs, expected, "agent {id}: gap-free from 1");
-        for (seq, body) in log.iter().take(received.len()) {
+        let expected: Vec<u64> = (start + 1..=log.len() as u64).collect();
+        assert_eq!(
+            seqs, expected,
+            "agent {id}: every event after its first snapshot, once"
+        );
+        for (seq, body) in log.iter().skip(start as usize) {
             let logged: Event = serde_json::from_str(body).unwrap();
             assert_eq!(received[&(*seq as u64)], logged, "agent {id} seq {seq}");
         }
@@ -152,11 +173,24 @@ async fn a_client_too_far_behind_gets_a_snapshot() {
         .await
         .unwrap();
     let conn = s.connect(&token, Some(1)).await;
-    assert!(matches!(conn.welcome, ServerFrame::Welcome { resumed: false, head_seq: 3, .. }));
+    assert!(matches!(
+        conn.welcome,
+        ServerFrame::Welcome {
+            resumed: false,
+            head_seq: 3,
+            ..
+        }
+    ));
     assert_eq!(conn.last_seq, 3, "the snapshot is as of the head");
     // A client that is current resumes with nothing to replay; one from the future gets a snapshot.
     let conn = s.connect(&token, Some(3)).await;
-    assert!(matches!(conn.welcome, ServerFrame::Welcome { resumed: true, .. }));
+    assert!(matches!(
+        conn.welcome,
+        ServerFrame::Welcome { resumed: true, .. }
+    ));
     let conn = s.connect(&token, Some(99)).await;
-    assert!(matches!(conn.welcome, ServerFrame::Welcome { resumed: false, .. }));
+    assert!(matches!(
+        conn.welcome,
+        ServerFrame::Welcome { resumed: false, .. }
+    ));
 }

@@ -224,7 +224,13 @@ mod tests {
             r#"{"type":"hello","token":"t","last_seq":9,"device":"laptop","protocol":1}"#,
         )
         .unwrap();
-        assert!(matches!(f, ClientFrame::Hello { last_seq: Some(9), .. }));
+        assert!(matches!(
+            f,
+            ClientFrame::Hello {
+                last_seq: Some(9),
+                ..
+            }
+        ));
         assert!(serde_json::from_str::<ClientFrame>(r#"{"type":"dance"}"#).is_err());
     }
 

@@ -38,7 +38,9 @@ impl RequestKind {
     pub fn is_scheduled(self) -> bool {
         matches!(
             self,
-            RequestKind::ScheduledByCustomer | RequestKind::ScheduledByAgent | RequestKind::CallMeBack
+            RequestKind::ScheduledByCustomer
+                | RequestKind::ScheduledByAgent
+                | RequestKind::CallMeBack
         )
     }
 

@@ -56,7 +56,9 @@ pub enum LoginView {
         error: Option<String>,
     },
     /// Password sent; waiting for the LDS.
-    Connecting { email: String },
+    Connecting {
+        email: String,
+    },
     SignedIn,
 }
 
@@ -75,7 +77,9 @@ pub enum ConnectionView {
         retry_at: Option<DateTime<Utc>>,
     },
     /// Up to date with the LDS as of `at`.
-    Synced { at: DateTime<Utc> },
+    Synced {
+        at: DateTime<Utc>,
+    },
 }
 
 /// One line of the request tab.
@@ -104,7 +108,9 @@ pub enum RowStatus {
     /// Nobody took it in time.
     TimedOut,
     /// Another agent took it.
-    Taken { by: String },
+    Taken {
+        by: String,
+    },
     Cancelled,
 }
 
@@ -154,14 +160,22 @@ pub enum NoticeLevel {
 #[serde(tag = "intent", rename_all = "snake_case")]
 pub enum Intent {
     /// Sign-in step 1 (NEXT).
-    SubmitEmail { email: String },
+    SubmitEmail {
+        email: String,
+    },
     /// Sign-in step 2 (CONNECT).
-    SubmitPassword { password: String },
+    SubmitPassword {
+        password: String,
+    },
     /// Back from the password step to change the e-mail.
     ChangeEmail,
     Logout,
-    Accept { request: RequestId },
-    Reject { request: RequestId },
+    Accept {
+        request: RequestId,
+    },
+    Reject {
+        request: RequestId,
+    },
     AttendNext,
     EndSession,
     /// Book a call back with a customer, reserved for this agent (allowed during a session:
@@ -170,7 +184,9 @@ pub enum Intent {
         customer: Customer,
         due_at: DateTime<chrono::FixedOffset>,
     },
-    SaveSettings { settings: Settings },
+    SaveSettings {
+        settings: Settings,
+    },
     DismissNotice,
 }
 

@@ -37,10 +37,12 @@ pub fn router(state: AppState) -> Router {
 
 async fn health(State(state): State<AppState>) -> impl IntoResponse {
     match sqlx::query("SELECT 1").execute(&state.store.db.pool).await {
-        Ok(_) => (StatusCode::OK, axum::Json(serde_json::json!({"status": "ok"}))).into_response(),
-        Err(e) => {
-            LdsError::Internal(anyhow::anyhow!("health check: {e}")).into_response()
-        }
+        Ok(_) => (
+            StatusCode::OK,
+            axum::Json(serde_json::json!({"status": "ok"})),
+        )
+            .into_response(),
+        Err(e) => LdsError::Internal(anyhow::anyhow!("health check: {e}")).into_response(),
     }
 }
 

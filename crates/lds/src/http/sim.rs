@@ -39,15 +39,25 @@ pub async fn leg(
     let owner_team = match &found {
         Some(s) => {
             let mut conn = state.store.db.pool.acquire().await?;
-            Some(crate::store::accounts::agent_info(&mut conn, s.agent).await?.team)
+            Some(
+                crate::store::accounts::agent_info(&mut conn, s.agent)
+                    .await?
+                    .team,
+            )
         }
         None => None,
     };
     if owner_team != Some(team.id) {
-        return Err(LdsError::new(ErrorCode::NotFound, format!("no session {id}")));
+        return Err(LdsError::new(
+            ErrorCode::NotFound,
+            format!("no session {id}"),
+        ));
     }
     if update.state == LegState::Ringing {
-        return Err(LdsError::new(ErrorCode::BadRequest, "a leg cannot go back to ringing"));
+        return Err(LdsError::new(
+            ErrorCode::BadRequest,
+            "a leg cannot go back to ringing",
+        ));
     }
     Ok(Json(
         sessions::leg_changed(&state.store, id, leg, update.state).await?,

@@ -213,11 +213,17 @@ pub async fn check_token(
     };
     let revoked: Option<i64> = row.try_get(2).map_err(anyhow::Error::from)?;
     if revoked.is_some() {
-        return Err(LdsError::new(ErrorCode::TokenRevoked, "this token was revoked; sign in again"));
+        return Err(LdsError::new(
+            ErrorCode::TokenRevoked,
+            "this token was revoked; sign in again",
+        ));
     }
     let expires: i64 = row.try_get(1).map_err(anyhow::Error::from)?;
     if from_millis(expires) <= now {
-        return Err(LdsError::new(ErrorCode::TokenExpired, "this token has expired; sign in again"));
+        return Err(LdsError::new(
+            ErrorCode::TokenExpired,
+            "this token has expired; sign in again",
+        ));
     }
     Ok(AgentId(row.try_get(0).map_err(anyhow::Error::from)?))
 }

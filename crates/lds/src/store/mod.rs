@@ -45,7 +45,9 @@ impl Store {
             pg_fanout::notify(&mut tx, &self.origin, &outbox.items).await?;
         }
         tx.commit().await?;
-        self.metrics.events_written.inc_by(outbox.items.len() as u64);
+        self.metrics
+            .events_written
+            .inc_by(outbox.items.len() as u64);
         self.hub.publish(&outbox.items);
         Ok(())
     }

@@ -84,12 +84,18 @@ fn valid_customer(c: Customer) -> LdsResult<Customer> {
             "customer needs a name or a phone number",
         ));
     }
-    if c.name.as_ref().is_some_and(|n| n.chars().count() > MAX_NAME_CHARS)
-        || c.phone.as_ref().is_some_and(|p| p.chars().count() > MAX_PHONE_CHARS)
+    if c.name
+        .as_ref()
+        .is_some_and(|n| n.chars().count() > MAX_NAME_CHARS)
+        || c.phone
+            .as_ref()
+            .is_some_and(|p| p.chars().count() > MAX_PHONE_CHARS)
     {
         return Err(LdsError::new(
             ErrorCode::BadRequest,
-            format!("customer name is at most {MAX_NAME_CHARS} characters, phone {MAX_PHONE_CHARS}"),
+            format!(
+                "customer name is at most {MAX_NAME_CHARS} characters, phone {MAX_PHONE_CHARS}"
+            ),
         ));
     }
     Ok(c)
@@ -111,7 +117,10 @@ pub async fn insert(
 ) -> anyhow::Result<Request> {
     let due_now = due_at.is_none_or(|d| d <= now);
     let (state, expires_at) = if due_now {
-        ("pending", Some(now + Duration::seconds(team.offer_timeout_secs)))
+        (
+            "pending",
+            Some(now + Duration::seconds(team.offer_timeout_secs)),
+        )
     } else {
         ("scheduled", None)
     };
@@ -215,7 +224,11 @@ pub async fn load(conn: &mut AnyConnection, id: RequestId) -> anyhow::Result<Opt
 
 /// The agent accepts a request. Exactly one accept of a pending request succeeds; the winner is
 /// told `assigned`, every other signed-in agent of the team `taken`.
-pub async fn accept(store: &Store, agent: &AgentInfo, id: RequestId) -> LdsResult<(Request, Session)> {
+pub async fn accept(
+    store: &Store,
+    agent: &AgentInfo,
+    id: RequestId,
+) -> LdsResult<(Request, Session)> {
     let now = Utc::now();
     let mut w = store.db.begin_write().await?;
     let claimed = sqlx::query(
@@ -238,7 +251,9 @@ pub async fn accept(store: &Store, agent: &AgentInfo, id: RequestId) -> LdsResul
         store.metrics.claims_lost.inc();
         return Err(why);
     }
-    let request = load(&mut w.tx, id).await?.context("claimed request vanished")?;
+    let request = load(&mut w.tx, id)
+        .await?
+        .context("claimed request vanished")?;
     let session_id = sqlx::query(
         "INSERT INTO sessions (request_id, agent_id, kind, customer_name, customer_phone, \
          agent_leg, customer_leg, state, started_at) \
@@ -331,12 +346,14 @@ async fn why_not_acceptable(
             ErrorCode::AlreadyTaken,
             format!("request {id} was already taken by {}", by.name),
         ),
-        RequestState::Scheduled => {
-            LdsError::new(ErrorCode::NotPending, format!("request {id} is not due yet"))
-        }
-        RequestState::TimedOut | RequestState::Cancelled => {
-            LdsError::new(ErrorCode::NotPending, format!("request {id} is no longer pending"))
-        }
+        RequestState::Scheduled => LdsError::new(
+            ErrorCode::NotPending,
+            format!("request {id} is not due yet"),
+        ),
+        RequestState::TimedOut | RequestState::Cancelled => LdsError::new(
+            ErrorCode::NotPending,
+            format!("request {id} is no longer pending"),
+        ),
         RequestState::Pending => LdsError::new(
             ErrorCode::NotOffered,
             format!("request {id} is not yours to take (rejected, or reserved for another agent)"),
@@ -381,8 +398,15 @@ pub async fn reject(store: &Store, agent: &AgentInfo, id: RequestId) -> LdsResul
     let mut outbox = Outbox::default();
     if inserted == 1 {
         let event = Event::Rejected { request: id };
-        events::append(&mut w.tx, store.db.backend, &mut outbox, &[agent.id], now, &event)
-            .await?;
+        events::append(
+            &mut w.tx,
+            store.db.backend,
+            &mut outbox,
+            &[agent.id],
+            now,
+            &event,
+        )
+        .await?;
     }
     store.commit(w, outbox).await?;
     Ok(())

@@ -26,7 +26,10 @@ pub fn request_from_row(row: &AnyRow) -> Result<Request> {
         "cancelled" => RequestState::Cancelled,
         "taken" => RequestState::Taken {
             by: AgentRef {
-                id: AgentId(row.try_get::<Option<i64>, _>("taken_by")?.unwrap_or_default()),
+                id: AgentId(
+                    row.try_get::<Option<i64>, _>("taken_by")?
+                        .unwrap_or_default(),
+                ),
                 name: row
                     .try_get::<Option<String>, _>("taken_by_name")?
                     .unwrap_or_default(),
@@ -48,7 +51,8 @@ pub fn request_from_row(row: &AnyRow) -> Result<Request> {
         for_agent: row.try_get::<Option<i64>, _>("for_agent")?.map(AgentId),
         state,
         expires_at: if is_open {
-            row.try_get::<Option<i64>, _>("expires_at")?.map(from_millis)
+            row.try_get::<Option<i64>, _>("expires_at")?
+                .map(from_millis)
         } else {
             None
         },

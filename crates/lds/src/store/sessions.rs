@@ -32,10 +32,12 @@ impl Leg {
 }
 
 pub async fn load(conn: &mut AnyConnection, id: SessionId) -> anyhow::Result<Option<Session>> {
-    let row = sqlx::query(&format!("SELECT {SESSION_COLUMNS} FROM sessions s WHERE s.id = $1"))
-        .bind(id.0)
-        .fetch_optional(conn)
-        .await?;
+    let row = sqlx::query(&format!(
+        "SELECT {SESSION_COLUMNS} FROM sessions s WHERE s.id = $1"
+    ))
+    .bind(id.0)
+    .fetch_optional(conn)
+    .await?;
     row.map(|r| session_from_row(&r)).transpose()
 }
 
@@ -55,10 +57,16 @@ pub async fn open_for(conn: &mut AnyConnection, agent: AgentId) -> anyhow::Resul
 pub async fn end(store: &Store, agent: &AgentInfo, id: SessionId) -> LdsResult<Session> {
     let mut w = store.db.begin_write().await?;
     let Some(session) = load(&mut w.tx, id).await? else {
-        return Err(LdsError::new(ErrorCode::NotFound, format!("no session {id}")));
+        return Err(LdsError::new(
+            ErrorCode::NotFound,
+            format!("no session {id}"),
+        ));
     };
     if session.agent != agent.id {
-        return Err(LdsError::new(ErrorCode::NotFound, format!("no session {id}")));
+        return Err(LdsError::new(
+            ErrorCode::NotFound,
+            format!("no session {id}"),
+        ));
     }
     if session.state == SessionState::Ended {
         return Ok(session);
@@ -131,10 +139,18 @@ async fn save(
 
 /// Telephony reports a leg's new state. Both legs answered bridges the session; a leg that fails
 /// or hangs up ends it.
-pub async fn leg_changed(store: &Store, id: SessionId, leg: Leg, state: LegState) -> LdsResult<Session> {
+pub async fn leg_changed(
+    store: &Store,
+    id: SessionId,
+    leg: Leg,
+    state: LegState,
+) -> LdsResult<Session> {
     let mut w = store.db.begin_write().await?;
     let Some(mut session) = load(&mut w.tx, id).await? else {
-        return Err(LdsError::new(ErrorCode::NotFound, format!("no session {id}")));
+        return Err(LdsError::new(
+            ErrorCode::NotFound,
+            format!("no session {id}"),
+        ));
     };
     if session.state == SessionState::Ended {
         return Err(LdsError::new(

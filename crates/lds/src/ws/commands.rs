@@ -12,7 +12,10 @@ use crate::store::{requests, sessions};
 pub async fn handle(state: &AppState, agent: &AgentInfo, frame: ClientFrame) -> ServerFrame {
     let (cid, result) = match frame {
         ClientFrame::Hello { .. } => {
-            return error(None, LdsError::new(ErrorCode::BadRequest, "hello was already received"))
+            return error(
+                None,
+                LdsError::new(ErrorCode::BadRequest, "hello was already received"),
+            )
         }
         ClientFrame::Accept { cid, request } => (
             cid,
@@ -35,7 +38,10 @@ pub async fn handle(state: &AppState, agent: &AgentInfo, frame: ClientFrame) -> 
         } => {
             let due = due_at.with_timezone(&Utc);
             let result = if due <= Utc::now() {
-                Err(LdsError::new(ErrorCode::BadRequest, "due_at must be in the future"))
+                Err(LdsError::new(
+                    ErrorCode::BadRequest,
+                    "due_at must be in the future",
+                ))
             } else {
                 requests::schedule_by_agent(&state.store, agent, customer, due)
                     .await
@@ -67,7 +73,13 @@ pub async fn handle(state: &AppState, agent: &AgentInfo, frame: ClientFrame) -> 
 /// A won claim starts the session's calls.
 fn claimed(
     state: &AppState,
-    result: Result<(headsup_protocol::model::Request, headsup_protocol::model::Session), LdsError>,
+    result: Result<
+        (
+            headsup_protocol::model::Request,
+            headsup_protocol::model::Session,
+        ),
+        LdsError,
+    >,
 ) -> Result<ServerFrame, LdsError> {
     let (request, session) = result?;
     state.telephony.dial(&session);

@@ -81,7 +81,12 @@ async fn handshake(
             ..
         }) => (token, last_seq, protocol),
         Ok(_) => {
-            refuse(&mut sink, ErrorCode::HelloRequired, "the first frame must be hello").await;
+            refuse(
+                &mut sink,
+                ErrorCode::HelloRequired,
+                "the first frame must be hello",
+            )
+            .await;
             return None;
         }
         Err(e) => {
@@ -143,7 +148,11 @@ async fn refuse(sink: &mut Sink, code: ErrorCode, message: &str) {
 }
 
 fn text(frame: &ServerFrame) -> Message {
-    Message::Text(serde_json::to_string(frame).expect("frames serialize").into())
+    Message::Text(
+        serde_json::to_string(frame)
+            .expect("frames serialize")
+            .into(),
+    )
 }
 
 impl Conn {
@@ -254,7 +263,9 @@ impl Conn {
             return Ok(()); // already sent (from the log during catch-up)
         }
         if seq == self.sent + 1 {
-            self.sink.send(Message::Text(text.to_string().into())).await?;
+            self.sink
+                .send(Message::Text(text.to_string().into()))
+                .await?;
             self.sent = seq;
             return Ok(());
         }
@@ -270,7 +281,9 @@ impl Conn {
             };
             let done = (batch.len() as i64) < CATCH_UP_BATCH;
             for (seq, text) in batch {
-                self.sink.feed(Message::Text(text.to_string().into())).await?;
+                self.sink
+                    .feed(Message::Text(text.to_string().into()))
+                    .await?;
                 self.sent = seq;
             }
             self.sink.flush().await?;

@@ -34,7 +34,11 @@ pub fn parse(text: &str) -> Result<ClientFrame, FrameError> {
         message: format!("not JSON: {e}"),
     })?;
     let cid = value.get("cid").and_then(|c| c.as_u64());
-    let Some(kind) = value.get("type").and_then(|t| t.as_str()).map(str::to_string) else {
+    let Some(kind) = value
+        .get("type")
+        .and_then(|t| t.as_str())
+        .map(str::to_string)
+    else {
         return Err(FrameError {
             cid,
             code: ErrorCode::MalformedFrame,
@@ -67,7 +71,10 @@ mod tests {
         assert_eq!((e.code, e.cid), (ErrorCode::UnknownFrame, Some(4)));
         let e = parse(r#"{"type":"accept","cid":5}"#).unwrap_err();
         assert_eq!((e.code, e.cid), (ErrorCode::MalformedFrame, Some(5)));
-        let big = format!(r#"{{"type":"accept","x":"{}"}}"#, "a".repeat(MAX_FRAME_BYTES));
+        let big = format!(
+            r#"{{"type":"accept","x":"{}"}}"#,
+            "a".repeat(MAX_FRAME_BYTES)
+        );
         assert_eq!(parse(&big).unwrap_err().code, ErrorCode::TooLarge);
         assert!(parse(r#"{"type":"attend_next","cid":1}"#).is_ok());
     }

@@ -120,7 +120,9 @@ impl AgentConn {
             let f = self.read_frame().await?;
             match f {
                 ServerFrame::Event { ref event, .. } if want(event) => {
-                    let ServerFrame::Event { event, .. } = f else { unreachable!() };
+                    let ServerFrame::Event { event, .. } = f else {
+                        unreachable!()
+                    };
                     return Ok(event);
                 }
                 other => self.pending.push_back(other),

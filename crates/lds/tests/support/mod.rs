@@ -114,9 +114,10 @@ impl TestServer {
             .await
             .unwrap()
             .unwrap();
-        let (token, _) = accounts::issue_token(&self.store().db, info.id, chrono::Duration::hours(1))
-            .await
-            .unwrap();
+        let (token, _) =
+            accounts::issue_token(&self.store().db, info.id, chrono::Duration::hours(1))
+                .await
+                .unwrap();
         (info, token)
     }
 

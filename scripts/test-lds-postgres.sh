@@ -1,0 +1,17 @@
+#!/usr/bin/env bash
+# Runs the LDS test suite against a real PostgreSQL server: a private cluster from Debian's
+# `postgresql` package in a temp folder on its own port, removed afterwards. Each test creates
+# its own database in it (LDS_TEST_POSTGRES_URL names the admin database).
+set -euo pipefail
+here="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+cd "$here"
+pgbin=$(ls -d /usr/lib/postgresql/*/bin | sort -V | tail -1)
+port="${LDS_PG_PORT:-55432}"
+dir=$(mktemp -d)
+chown postgres "$dir" 2>/dev/null || true
+as_pg() { if [ "$(id -u)" = 0 ]; then su postgres -s /bin/bash -c "$*"; else bash -c "$*"; fi; }
+as_pg "$pgbin/initdb -D $dir/data -U lds --auth=trust >/dev/null"
+as_pg "$pgbin/pg_ctl -D $dir/data -o '-p $port -k $dir -c listen_addresses=127.0.0.1' -l $dir/log -w start >/dev/null"
+trap 'as_pg "$pgbin/pg_ctl -D $dir/data -m immediate stop" >/dev/null 2>&1 || true; rm -rf "$dir"' EXIT
+export LDS_TEST_POSTGRES_URL="postgres://lds@127.0.0.1:$port/postgres"
+cargo test -p lds "$@"

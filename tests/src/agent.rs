@@ -1,0 +1,108 @@
+//! A second agent without a window: the real driver of the client crate (the same core, socket
+//! and protocol as the app) with a shell that only records. Tests use it as "another agent of the
+//! team", or as a second device of the app's own agent.
+
+use std::sync::{Arc, Mutex};
+
+use headsup_client::{AgentConfig, AgentHandle, SecretError, SecretStore, Shell};
+use headsup_core::{Notification, NotificationId};
+use headsup_protocol::view::{ConnectionView, Intent, LoginView, ViewState};
+
+use crate::wait;
+
+/// Keeps the token in memory: a headless test agent must not touch the app's keyring entries.
+#[derive(Default)]
+struct MemorySecret(Mutex<Option<String>>);
+
+impl SecretStore for MemorySecret {
+    fn load(&self) -> Result<Option<String>, SecretError> {
+        Ok(self.0.lock().unwrap().clone())
+    }
+    fn store(&self, token: &str) -> Result<(), SecretError> {
+        *self.0.lock().unwrap() = Some(token.to_string());
+        Ok(())
+    }
+    fn clear(&self) -> Result<(), SecretError> {
+        *self.0.lock().unwrap() = None;
+        Ok(())
+    }
+}
+
+/// Records what the core asked this agent's platform to show.
+#[derive(Default)]
+struct RecordingShell {
+    shown: Mutex<Vec<Notification>>,
+}
+
+impl Shell for RecordingShell {
+    fn show_notification(&self, notification: &Notification) {
+        self.shown.lock().unwrap().push(notification.clone());
+    }
+    fn withdraw_notification(&self, _id: NotificationId) {}
+    fn render(&self, _view: &ViewState) {}
+}
+
+pub struct HeadlessAgent {
+    handle: AgentHandle,
+    shell: Arc<RecordingShell>,
+    _data: tempfile::TempDir,
+}
+
+impl HeadlessAgent {
+    /// Signs in to the LDS at `lds_url` and returns once the agent is in sync.
+    pub async fn sign_in(lds_url: &str, email: &str, password: &str) -> HeadlessAgent {
+        let data = tempfile::tempdir().expect("temp dir for the headless agent");
+        let config = AgentConfig {
+            lds_url: lds_url.to_string(),
+            device: format!("headless-test-{email}"),
+            profile: format!("headless-{email}"),
+            data_dir: data.path().to_path_buf(),
+        };
+        let shell = Arc::new(RecordingShell::default());
+        let handle = headsup_client::spawn_with(
+            config,
+            shell.clone(),
+            Box::new(MemorySecret::default()),
+        );
+        handle.intent(Intent::SubmitEmail {
+            email: email.to_string(),
+        });
+        handle.intent(Intent::SubmitPassword {
+            password: password.to_string(),
+        });
+        let agent = HeadlessAgent {
+            handle,
+            shell,
+            _data: data,
+        };
+        agent
+            .view_until(&format!("headless {email} to be signed in and synced"), |v| {
+                v.login == LoginView::SignedIn
+                    && matches!(v.connection, ConnectionView::Synced { .. })
+            })
+            .await;
+        agent
+    }
+
+    pub fn intent(&self, intent: Intent) {
+        self.handle.intent(intent);
+    }
+
+    pub fn view(&self) -> ViewState {
+        self.handle.view()
+    }
+
+    /// Waits until the agent's view satisfies `pred`; returns that view.
+    pub async fn view_until(&self, what: &str, pred: impl Fn(&ViewState) -> bool) -> ViewState {
+        wait::until(what, || async {
+            let v = self.handle.view();
+            pred(&v).then_some(v)
+        })
+        .await
+    }
+
+    /// The notifications this agent's core raised so far.
+    pub fn notifications(&self) -> Vec<Notification> {
+        self.shell.shown.lock().unwrap().clone()
+    }
+}

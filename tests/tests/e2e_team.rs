@@ -1,0 +1,198 @@
+//! The app among colleagues, end to end with real parts: a request taken by another agent, the
+//! quiet rules of a session, and a tap on a notification. The other agent is the client crate's
+//! real driver without a window ([`HeadlessAgent`]): same core, same socket, same protocol.
+
+use headsup_protocol::model::{LegState, RequestKind};
+use headsup_protocol::view::Intent;
+use headsup_protocol::RequestId;
+use headsup_tests::agent::HeadlessAgent;
+use headsup_tests::app::row;
+use headsup_tests::daemon;
+use headsup_tests::team::{Team, ANA, BO, PASSWORD};
+use headsup_tests::wait;
+
+/// Whether the headless agent sees request `id` as an offer it can take now (blinking: a due
+/// scheduled call still reads "scheduled").
+fn offered(view: &headsup_protocol::view::ViewState, id: RequestId) -> bool {
+    view.queue.iter().any(|r| r.id == id && r.blinking)
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+#[ignore = "needs the desktop session from scripts/test.sh (Xvfb, D-Bus, dunst, WebDriver)"]
+async fn a_request_taken_by_another_agent_shows_taken_and_its_notification_is_closed() {
+    let team = Team::start();
+    let app = team.ana_app("e2e-taken").await;
+    let bo = HeadlessAgent::sign_in(&team.lds.base_url, BO.email, PASSWORD).await;
+
+    let request = team
+        .lds
+        .post(&team.key, RequestKind::CallNow, "Tara Taken", None)
+        .await;
+    let shown = team.bus.wait_for_body("Tara Taken is waiting for a call").await;
+    let daemon_id = shown.id.expect("the daemon answered Notify with an id");
+    app.class_until(&row(request.id), "blinking").await;
+    bo.view_until("Bo to be offered the request", |v| offered(v, request.id))
+        .await;
+
+    bo.intent(Intent::Accept {
+        request: request.id,
+    });
+    bo.view_until("Bo's session to start", |v| v.session.is_some())
+        .await;
+
+    app.attr_until(&row(request.id), "data-status", "taken").await;
+    app.text_until(&row(request.id), |t| t.contains(BO.name)).await;
+    assert_eq!(app.has_class(&row(request.id), "blinking").await, Some(false));
+    // Withdrawn from the screen: the app closed exactly the bubble the daemon gave it.
+    team.bus.wait_closed(daemon_id).await;
+    app.screenshot("taken-by-bo").await;
+    app.quit().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+#[ignore = "needs the desktop session from scripts/test.sh (Xvfb, D-Bus, dunst, WebDriver)"]
+async fn no_inbound_or_scheduled_notification_during_a_session_and_an_offer_after_it() {
+    let team = Team::start();
+    let app = team.ana_app("e2e-busy").await;
+    // Ana's second device: it tells the test the session id the telephony simulator needs.
+    let ana_phone = HeadlessAgent::sign_in(&team.lds.base_url, ANA.email, PASSWORD).await;
+    let bo = HeadlessAgent::sign_in(&team.lds.base_url, BO.email, PASSWORD).await;
+
+    // Ana takes a customer by tapping the blinking row.
+    let first = team
+        .lds
+        .post(&team.key, RequestKind::CallNow, "Pia Pending", None)
+        .await;
+    app.class_until(&row(first.id), "blinking").await;
+    app.click(&format!("{} .row-main", row(first.id))).await;
+    app.find("#session").await;
+    let session = ana_phone
+        .view_until("the session on Ana's other device", |v| v.session.is_some())
+        .await
+        .session
+        .unwrap();
+    app.text_until("#agent-leg", |t| t.contains("Ringing")).await;
+    for leg in ["agent", "customer"] {
+        team.lds
+            .set_leg(&team.key, session.id, leg, LegState::Answered)
+            .await
+            .expect("telephony reports the leg answered");
+    }
+    app.attr_until("#session", "data-state", "bridged").await;
+    app.text_until("#session-state", |t| t.contains("Bridged")).await;
+    app.text_until("#customer-leg", |t| t.contains("Answered")).await;
+    app.screenshot_for_docs("session").await;
+
+    // During the session: an inbound call, and a scheduled call that falls due.
+    let inbound = team
+        .lds
+        .post(&team.key, RequestKind::InboundCall, "Ivo Inbound", None)
+        .await;
+    let scheduled = team
+        .lds
+        .post(&team.key, RequestKind::ScheduledByCustomer, "Sara Scheduled", Some(2))
+        .await;
+    // Bo is free, so both reach him as offers: they are live, and Ana is the one held back.
+    bo.view_until("Bo to be offered the inbound call and the due call", |v| {
+        offered(v, inbound.id) && offered(v, scheduled.id)
+    })
+    .await;
+    // A plain call-now request still notifies during a session (the team must see it): once its
+    // Notify is on the bus, anything raised for the quiet ones before it would be there too.
+    let marker = team
+        .lds
+        .post(&team.key, RequestKind::CallNow, "Mark Marker", None)
+        .await;
+    team.bus.wait_for_body("Mark Marker is waiting for a call").await;
+    assert_eq!(team.bus.count_mentioning("Ivo Inbound"), 0, "{:?}", team.bus.shown());
+    assert_eq!(team.bus.count_mentioning("Sara Scheduled"), 0, "{:?}", team.bus.shown());
+    // Bo takes the marker, so only the held-back requests wait when Ana is free.
+    bo.intent(Intent::Accept { request: marker.id });
+    app.attr_until(&row(marker.id), "data-status", "taken").await;
+
+    app.click("#end-session").await;
+    app.wait_gone("#session").await;
+    // Now free: the held-back requests are offered to Ana and she hears about them.
+    app.class_until(&format!("#queue {}", row(inbound.id)), "blinking")
+        .await;
+    app.class_until(&format!("#queue {}", row(scheduled.id)), "blinking")
+        .await;
+    wait::until("a notification about the waiting customers", || async {
+        let shown = team.bus.shown();
+        let summary = shown
+            .iter()
+            .any(|n| n.summary == "You are free: customers are waiting");
+        let each = ["Ivo Inbound is calling in", "Sara Scheduled booked a call for now"]
+            .iter()
+            .all(|body| shown.iter().any(|n| n.body == *body));
+        (summary || each).then_some(())
+    })
+    .await;
+    app.quit().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+#[ignore = "needs the desktop session from scripts/test.sh (Xvfb, D-Bus, dunst, WebDriver)"]
+async fn tapping_a_notification_brings_its_request_into_view_without_accepting_it() {
+    let team = Team::start();
+    let app = team.ana_app("e2e-tap").await;
+    let bo = HeadlessAgent::sign_in(&team.lds.base_url, BO.email, PASSWORD).await;
+
+    // Enough customers that the newest (listed last: oldest first) is below the fold.
+    let mut fillers = Vec::new();
+    for n in 1..=24 {
+        let name = format!("Filler {n:02}");
+        fillers.push(team.lds.post(&team.key, RequestKind::CallNow, &name, None).await);
+    }
+    app.find(&row(fillers.last().unwrap().id)).await;
+    team.bus.wait_for_body("Filler 24 is waiting for a call").await;
+    daemon::clear().await;
+
+    let tapped = team
+        .lds
+        .post(&team.key, RequestKind::CallNow, "Tom Tapped", None)
+        .await;
+    let target = row(tapped.id);
+    team.bus.wait_for_body("Tom Tapped is waiting for a call").await;
+    app.class_until(&target, "blinking").await;
+    daemon::wait_displayed(1).await;
+    let in_view = format!(
+        "const r = document.querySelector('{}').getBoundingClientRect();
+         return r.top >= 0 && r.bottom <= window.innerHeight;",
+        target.replace('\'', "\\'")
+    );
+    assert_eq!(
+        app.js(&in_view).await,
+        serde_json::json!(false),
+        "the test needs Tom's row out of view before the tap"
+    );
+
+    // The agent clicks the bubble (the daemon's default action, as a left click does).
+    daemon::activate_first();
+
+    wait::until("Tom's row scrolled into view", || async {
+        (app.js(&in_view).await == serde_json::json!(true)).then_some(())
+    })
+    .await;
+    let focused_row = "const row = document.activeElement && document.activeElement.closest('.request-row');
+         return row ? row.getAttribute('data-request-id') : null;";
+    wait::until("Tom's row to have the keyboard focus", || async {
+        (app.js(focused_row).await == serde_json::json!(tapped.id.0.to_string())).then_some(())
+    })
+    .await;
+    assert_eq!(app.has_class(&target, "blinking").await, Some(true));
+    assert_eq!(app.attr(&target, "data-status").await.as_deref(), Some("now"));
+    assert!(!app.exists("#session").await, "a tap never accepts");
+    app.screenshot_for_docs("notification-tap").await;
+
+    // Proof that the tap did not take the customer: a colleague still can.
+    bo.intent(Intent::Accept {
+        request: tapped.id,
+    });
+    let view = bo
+        .view_until("Bo's session with Tom", |v| v.session.is_some())
+        .await;
+    assert_eq!(view.session.unwrap().request, tapped.id);
+    app.attr_until(&target, "data-status", "taken").await;
+    app.quit().await;
+}
