@@ -59,11 +59,8 @@ impl HeadlessAgent {
             data_dir: data.path().to_path_buf(),
         };
         let shell = Arc::new(RecordingShell::default());
-        let handle = headsup_client::spawn_with(
-            config,
-            shell.clone(),
-            Box::new(MemorySecret::default()),
-        );
+        let handle =
+            headsup_client::spawn_with(config, shell.clone(), Box::new(MemorySecret::default()));
         handle.intent(Intent::SubmitEmail {
             email: email.to_string(),
         });
@@ -76,10 +73,13 @@ impl HeadlessAgent {
             _data: data,
         };
         agent
-            .view_until(&format!("headless {email} to be signed in and synced"), |v| {
-                v.login == LoginView::SignedIn
-                    && matches!(v.connection, ConnectionView::Synced { .. })
-            })
+            .view_until(
+                &format!("headless {email} to be signed in and synced"),
+                |v| {
+                    v.login == LoginView::SignedIn
+                        && matches!(v.connection, ConnectionView::Synced { .. })
+                },
+            )
             .await;
         agent
     }

@@ -223,9 +223,10 @@ impl App {
         }
         self.click("#settings-save").await;
         // Saved means written to the profile's state file by the core, not just clicked.
-        wait::until(&format!("notifications={on} saved in the state file"), || async {
-            (self.saved_state()?.settings.notifications == on).then_some(())
-        })
+        wait::until(
+            &format!("notifications={on} saved in the state file"),
+            || async { (self.saved_state()?.settings.notifications == on).then_some(()) },
+        )
         .await;
         if self.exists("#settings-close").await {
             self.click("#settings-close").await;

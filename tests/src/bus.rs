@@ -59,11 +59,18 @@ impl NotifyWatch {
         let events = Arc::new(Mutex::new(Vec::new()));
         let (ready_tx, ready_rx) = std::sync::mpsc::channel();
         let sink = events.clone();
+        // The raw monitor output, for a human reading a failure.
+        let raw_path = crate::artifacts_dir().join(format!("bus-{}.log", std::process::id()));
+        let mut raw = std::fs::File::create(&raw_path).ok();
         std::thread::spawn(move || {
             let mut parser = Parser::default();
             let mut ready = Some(ready_tx);
             for line in BufReader::new(stdout).lines() {
                 let Ok(line) = line else { break };
+                if let Some(f) = raw.as_mut() {
+                    use std::io::Write;
+                    let _ = writeln!(f, "{line}");
+                }
                 // dbus-monitor first reports its own NameAcquired signal: it is attached.
                 if let Some(tx) = ready.take() {
                     let _ = tx.send(());
@@ -116,12 +123,20 @@ impl NotifyWatch {
             .collect()
     }
 
-    /// Waits for a `Notify` whose body is exactly `body`, with its daemon id; returns it.
+    /// Waits for a `Notify` whose body is exactly `body`; returns it.
     pub async fn wait_for_body(&self, body: &str) -> Shown {
-        crate::wait::until(&format!("a Notify with body {body:?} on the bus"), || async {
-            self.shown()
-                .into_iter()
-                .find(|n| n.body == body && n.id.is_some())
+        crate::wait::until(
+            &format!("a Notify with body {body:?} on the bus"),
+            || async { self.shown().into_iter().find(|n| n.body == body) },
+        )
+        .await
+    }
+
+    /// Waits for a `Notify` whose body is exactly `body` and for the daemon's answer to it;
+    /// returns the id the daemon gave it.
+    pub async fn wait_for_id(&self, body: &str) -> u32 {
+        crate::wait::until(&format!("the daemon's id for {body:?}"), || async {
+            self.shown().into_iter().find(|n| n.body == body)?.id
         })
         .await
     }
@@ -161,6 +176,13 @@ impl NotifyWatch {
 
 impl Drop for NotifyWatch {
     fn drop(&mut self) {
+        // A failing test's most useful evidence: what the daemon was actually asked to do.
+        if std::thread::panicking() {
+            eprintln!("--- notification calls seen on the bus ---");
+            for event in self.events() {
+                eprintln!("{event:?}");
+            }
+        }
         let _ = self.child.kill();
         let _ = self.child.wait();
     }
@@ -192,7 +214,7 @@ enum Kind {
 
 fn header_field(header: &str, key: &str) -> Option<String> {
     header
-        .split(|c: char| c == ' ' || c == ';')
+        .split([' ', ';'])
         .find_map(|part| part.strip_prefix(key).map(|v| v.to_string()))
 }
 
@@ -235,13 +257,9 @@ impl Parser {
             });
             return done;
         }
-        let Some(m) = self.current.as_mut() else {
-            return None;
-        };
+        let m = self.current.as_mut()?;
         // Top-level arguments are indented by exactly three spaces.
-        let Some(arg) = line.strip_prefix("   ").filter(|a| !a.starts_with(' ')) else {
-            return None;
-        };
+        let arg = line.strip_prefix("   ").filter(|a| !a.starts_with(' '))?;
         if let Some(rest) = arg.strip_prefix("string \"") {
             match rest.strip_suffix('"') {
                 Some(s) => m.strings.push(s.to_string()),

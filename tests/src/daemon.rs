@@ -40,13 +40,21 @@ pub fn counts() -> String {
 }
 
 /// Does what a click on the body of the first bubble does: invokes its default action, which
-/// the daemon reports to the app as `ActionInvoked(id, "default")`.
-pub fn activate_first() {
-    dunstctl(&["action", "0"]);
+/// the daemon reports to the app as `ActionInvoked(id, "default")`. Says whether dunst took it
+/// (it refuses while it has no bubble at that position yet).
+pub fn activate_first() -> bool {
+    Command::new("dunstctl")
+        .args(["action", "0"])
+        .status()
+        .is_ok_and(|s| s.success())
 }
 
 /// Waits until exactly `n` bubbles are on screen.
 pub async fn wait_displayed(n: usize) {
     let seen = crate::wait::try_until(|| async { (displayed() == n).then_some(()) }).await;
-    assert!(seen.is_some(), "expected {n} bubble(s) on screen; the daemon says: {}", counts());
+    assert!(
+        seen.is_some(),
+        "expected {n} bubble(s) on screen; the daemon says: {}",
+        counts()
+    );
 }

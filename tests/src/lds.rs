@@ -165,7 +165,10 @@ impl Lds {
             .await?;
         let status = resp.status();
         if !status.is_success() {
-            bail!("telephony simulator answered {status}: {}", resp.text().await?);
+            bail!(
+                "telephony simulator answered {status}: {}",
+                resp.text().await?
+            );
         }
         Ok(resp.json().await?)
     }

@@ -10,8 +10,8 @@ use headsup_protocol::model::{Customer, RequestKind};
 use headsup_protocol::view::Intent;
 use headsup_tests::agent::HeadlessAgent;
 use headsup_tests::app::{row, App};
-use headsup_tests::daemon;
 use headsup_tests::team::{Team, ANA, PASSWORD};
+use headsup_tests::{daemon, wait};
 
 #[tokio::test]
 #[ignore = "needs the desktop session from scripts/test.sh (Xvfb, D-Bus, dunst, WebDriver)"]
@@ -26,7 +26,9 @@ async fn two_step_sign_in_shows_a_wrong_password_inline_and_stores_nothing() {
     app.click("#email-next").await;
     app.type_into("#password", "not the password").await;
     app.click("#connect").await;
-    let error = app.text_until("#login-error", |t| !t.trim().is_empty()).await;
+    let error = app
+        .text_until("#login-error", |t| !t.trim().is_empty())
+        .await;
     assert_eq!(error.trim(), "Wrong e-mail or password.");
     app.screenshot("sign-in-wrong-password").await;
     // Still on the password step, and no token anywhere.
@@ -42,7 +44,8 @@ async fn two_step_sign_in_shows_a_wrong_password_inline_and_stores_nothing() {
     app.type_into("#password", PASSWORD).await;
     app.click("#connect").await;
     app.wait_synced().await;
-    app.text_until("#agent-name", |t| t.contains(ANA.name)).await;
+    app.text_until("#agent-name", |t| t.contains(ANA.name))
+        .await;
     let token = KeyringStore::new(profile)
         .load()
         .expect("keyring readable")
@@ -147,9 +150,17 @@ async fn each_request_kind_raises_its_own_notification_and_row() {
             }
             kind if kind.is_scheduled() => {
                 let due = Some(DUE_IN_SECS);
-                team.lds.post(&team.key, kind, expected.customer, due).await.id
+                team.lds
+                    .post(&team.key, kind, expected.customer, due)
+                    .await
+                    .id
             }
-            kind => team.lds.post(&team.key, kind, expected.customer, None).await.id,
+            kind => {
+                team.lds
+                    .post(&team.key, kind, expected.customer, None)
+                    .await
+                    .id
+            }
         };
         ids.push(id);
     }
@@ -160,7 +171,10 @@ async fn each_request_kind_raises_its_own_notification_and_row() {
             app.find(&row(*id)).await;
             if chrono::Utc::now() < due_at - chrono::Duration::seconds(1) {
                 let css = format!("#scheduled {}", row(*id));
-                assert_eq!(app.attr(&css, "data-status").await.as_deref(), Some("scheduled"));
+                assert_eq!(
+                    app.attr(&css, "data-status").await.as_deref(),
+                    Some("scheduled")
+                );
                 assert_eq!(app.has_class(&css, "blinking").await, Some(false));
             }
         }
@@ -168,7 +182,11 @@ async fn each_request_kind_raises_its_own_notification_and_row() {
 
     for (expected, id) in KINDS.iter().zip(&ids) {
         let shown = team.bus.wait_for_body(expected.body).await;
-        assert_eq!(shown.summary, expected.title, "title for {:?}", expected.kind);
+        assert_eq!(
+            shown.summary, expected.title,
+            "title for {:?}",
+            expected.kind
+        );
         if expected.kind.is_scheduled() {
             assert!(
                 chrono::Utc::now() >= due_at,
@@ -177,16 +195,27 @@ async fn each_request_kind_raises_its_own_notification_and_row() {
             );
         }
         // Due scheduled calls join the requests, blinking, and still read "Scheduled 14:30".
-        let status = if expected.kind.is_scheduled() { "scheduled" } else { "now" };
+        let status = if expected.kind.is_scheduled() {
+            "scheduled"
+        } else {
+            "now"
+        };
         let css = format!("#queue {}", row(*id));
-        app.attr_until(&css, "data-kind", expected.kind.as_str()).await;
+        app.attr_until(&css, "data-kind", expected.kind.as_str())
+            .await;
         app.attr_until(&css, "data-status", status).await;
         app.class_until(&css, "blinking").await;
-        app.text_until(&css, |t| t.contains(expected.customer)).await;
+        app.text_until(&css, |t| t.contains(expected.customer))
+            .await;
     }
     // One first alert per request, whatever its kind.
     for expected in &KINDS {
-        assert_eq!(team.bus.count_body(expected.body), 1, "{}", expected.customer);
+        assert_eq!(
+            team.bus.count_body(expected.body),
+            1,
+            "{}",
+            expected.customer
+        );
     }
     app.screenshot_for_docs("request-tab").await;
     app.quit().await;
@@ -218,7 +247,10 @@ async fn notifications_turned_off_in_settings_raise_nothing_until_turned_on() {
         .lds
         .post(&team.key, RequestKind::CallNow, "Nora Noisy", None)
         .await;
-    let shown = team.bus.wait_for_body("Nora Noisy is waiting for a call").await;
+    let shown = team
+        .bus
+        .wait_for_body("Nora Noisy is waiting for a call")
+        .await;
     assert_eq!(shown.summary, "New customer request");
     app.class_until(&row(loud.id), "blinking").await;
     // The bus is ordered: had the quiet request been notified, it would have been seen first.
@@ -229,7 +261,12 @@ async fn notifications_turned_off_in_settings_raise_nothing_until_turned_on() {
         team.bus.shown()
     );
     // Saved settings survive restarts: they are in the profile's state file.
-    assert!(app.saved_state().expect("state file").settings.notifications);
+    assert!(
+        app.saved_state()
+            .expect("state file")
+            .settings
+            .notifications
+    );
     app.quit().await;
 }
 
@@ -249,7 +286,9 @@ async fn a_restarted_app_is_still_signed_in_and_resyncs_the_queue() {
         .lds
         .post(&team.key, RequestKind::CallNow, "Rita Restart", None)
         .await;
-    team.bus.wait_for_body("Rita Restart is waiting for a call").await;
+    team.bus
+        .wait_for_body("Rita Restart is waiting for a call")
+        .await;
     app.find(&row(before.id)).await;
     app.quit().await;
 
@@ -264,42 +303,75 @@ async fn a_restarted_app_is_still_signed_in_and_resyncs_the_queue() {
         .expect("app again");
     // No sign-in form: the token came from the keyring.
     app.wait_synced().await;
-    app.text_until("#agent-name", |t| t.contains(ANA.name)).await;
+    app.text_until("#agent-name", |t| t.contains(ANA.name))
+        .await;
     assert!(!app.exists("#email").await, "the sign-in form is not shown");
     app.class_until(&row(before.id), "blinking").await;
     app.class_until(&row(missed.id), "blinking").await;
-    team.bus.wait_for_body("Otto Offline is waiting for a call").await;
+    team.bus
+        .wait_for_body("Otto Offline is waiting for a call")
+        .await;
     // The restart does not notify again what was notified before it.
     let shown = team.bus.shown();
-    assert_eq!(team.bus.count_body("Rita Restart is waiting for a call"), 1, "{shown:?}");
-    assert_eq!(team.bus.count_body("Otto Offline is waiting for a call"), 1, "{shown:?}");
+    assert_eq!(
+        team.bus.count_body("Rita Restart is waiting for a call"),
+        1,
+        "{shown:?}"
+    );
+    assert_eq!(
+        team.bus.count_body("Otto Offline is waiting for a call"),
+        1,
+        "{shown:?}"
+    );
     app.quit().await;
 }
 
 #[tokio::test]
 #[ignore = "needs the desktop session from scripts/test.sh (Xvfb, D-Bus, dunst, WebDriver)"]
+async fn check_screen_shows_the_socket_state() {
+    let team = Team::start();
+    let app = team.ana_app("e2e-check-screen").await;
+    app.click("#agent-name").await;
+    app.click("#menu-check").await;
+    app.find("#check").await;
+    app.text_until("#check-socket", |t| !t.trim().is_empty())
+        .await;
+    app.text_until("#check-last-sync", |t| !t.trim().is_empty())
+        .await;
+    app.screenshot_for_docs("check").await;
+    app.quit().await;
+}
+
+/// Fails today: the shell raises the test ring, but a click on it never reaches the waiting
+/// `test_notification` command (it answers `tapped: false`), while clicks on customer
+/// notifications do arrive (see e2e_team's tap test).
+#[tokio::test]
+#[ignore = "needs the desktop session from scripts/test.sh (Xvfb, D-Bus, dunst, WebDriver)"]
 async fn check_screen_test_ring_reaches_the_daemon_and_reports_the_tap() {
     let team = Team::start();
     let app = team.ana_app("e2e-check").await;
-    daemon::clear().await;
 
     app.click("#agent-name").await;
     app.click("#menu-check").await;
     app.find("#check").await;
-    app.text_until("#check-socket", |t| !t.trim().is_empty()).await;
-    app.screenshot_for_docs("check").await;
+    app.text_until("#check-socket", |t| !t.trim().is_empty())
+        .await;
 
+    // Bubbles left by earlier tests share the daemon: clear them so position 0 is the ring.
+    daemon::clear().await;
     app.click("#test-ring").await;
     let shown = team
         .bus
         .wait_for_body("Click this notification to finish the test.")
         .await;
     assert_eq!(shown.summary, "Heads-Up test ring");
-    daemon::wait_displayed(1).await;
-    daemon::activate_first();
-    let result = app
-        .text_until("#test-ring-result", |t| t.contains("tapped"))
-        .await;
+    // Click the bubble until the app reports the tap (the bubble may take a moment to map).
+    let result = wait::until("the check screen to report the tap", || async {
+        daemon::activate_first();
+        let text = app.js("const r = document.getElementById('test-ring-result'); return r ? r.textContent : null;").await;
+        text.as_str().filter(|t| t.contains("tapped")).map(str::to_string)
+    })
+    .await;
     let report: serde_json::Value =
         serde_json::from_str(result.trim()).expect("the check screen shows the command's JSON");
     assert_eq!(report["shown"], true, "{report}");

@@ -28,8 +28,10 @@ async fn a_request_taken_by_another_agent_shows_taken_and_its_notification_is_cl
         .lds
         .post(&team.key, RequestKind::CallNow, "Tara Taken", None)
         .await;
-    let shown = team.bus.wait_for_body("Tara Taken is waiting for a call").await;
-    let daemon_id = shown.id.expect("the daemon answered Notify with an id");
+    let daemon_id = team
+        .bus
+        .wait_for_id("Tara Taken is waiting for a call")
+        .await;
     app.class_until(&row(request.id), "blinking").await;
     bo.view_until("Bo to be offered the request", |v| offered(v, request.id))
         .await;
@@ -40,9 +42,14 @@ async fn a_request_taken_by_another_agent_shows_taken_and_its_notification_is_cl
     bo.view_until("Bo's session to start", |v| v.session.is_some())
         .await;
 
-    app.attr_until(&row(request.id), "data-status", "taken").await;
-    app.text_until(&row(request.id), |t| t.contains(BO.name)).await;
-    assert_eq!(app.has_class(&row(request.id), "blinking").await, Some(false));
+    app.attr_until(&row(request.id), "data-status", "taken")
+        .await;
+    app.text_until(&row(request.id), |t| t.contains(BO.name))
+        .await;
+    assert_eq!(
+        app.has_class(&row(request.id), "blinking").await,
+        Some(false)
+    );
     // Withdrawn from the screen: the app closed exactly the bubble the daemon gave it.
     team.bus.wait_closed(daemon_id).await;
     app.screenshot("taken-by-bo").await;
@@ -71,7 +78,8 @@ async fn no_inbound_or_scheduled_notification_during_a_session_and_an_offer_afte
         .await
         .session
         .unwrap();
-    app.text_until("#agent-leg", |t| t.contains("Ringing")).await;
+    app.text_until("#agent-leg", |t| t.contains("Ringing"))
+        .await;
     for leg in ["agent", "customer"] {
         team.lds
             .set_leg(&team.key, session.id, leg, LegState::Answered)
@@ -79,8 +87,10 @@ async fn no_inbound_or_scheduled_notification_during_a_session_and_an_offer_afte
             .expect("telephony reports the leg answered");
     }
     app.attr_until("#session", "data-state", "bridged").await;
-    app.text_until("#session-state", |t| t.contains("Bridged")).await;
-    app.text_until("#customer-leg", |t| t.contains("Answered")).await;
+    app.text_until("#session-state", |t| t.contains("Bridged"))
+        .await;
+    app.text_until("#customer-leg", |t| t.contains("Answered"))
+        .await;
     app.screenshot_for_docs("session").await;
 
     // During the session: an inbound call, and a scheduled call that falls due.
@@ -90,7 +100,12 @@ async fn no_inbound_or_scheduled_notification_during_a_session_and_an_offer_afte
         .await;
     let scheduled = team
         .lds
-        .post(&team.key, RequestKind::ScheduledByCustomer, "Sara Scheduled", Some(2))
+        .post(
+            &team.key,
+            RequestKind::ScheduledByCustomer,
+            "Sara Scheduled",
+            Some(2),
+        )
         .await;
     // Bo is free, so both reach him as offers: they are live, and Ana is the one held back.
     bo.view_until("Bo to be offered the inbound call and the due call", |v| {
@@ -103,12 +118,25 @@ async fn no_inbound_or_scheduled_notification_during_a_session_and_an_offer_afte
         .lds
         .post(&team.key, RequestKind::CallNow, "Mark Marker", None)
         .await;
-    team.bus.wait_for_body("Mark Marker is waiting for a call").await;
-    assert_eq!(team.bus.count_mentioning("Ivo Inbound"), 0, "{:?}", team.bus.shown());
-    assert_eq!(team.bus.count_mentioning("Sara Scheduled"), 0, "{:?}", team.bus.shown());
+    team.bus
+        .wait_for_body("Mark Marker is waiting for a call")
+        .await;
+    assert_eq!(
+        team.bus.count_mentioning("Ivo Inbound"),
+        0,
+        "{:?}",
+        team.bus.shown()
+    );
+    assert_eq!(
+        team.bus.count_mentioning("Sara Scheduled"),
+        0,
+        "{:?}",
+        team.bus.shown()
+    );
     // Bo takes the marker, so only the held-back requests wait when Ana is free.
     bo.intent(Intent::Accept { request: marker.id });
-    app.attr_until(&row(marker.id), "data-status", "taken").await;
+    app.attr_until(&row(marker.id), "data-status", "taken")
+        .await;
 
     app.click("#end-session").await;
     app.wait_gone("#session").await;
@@ -122,9 +150,12 @@ async fn no_inbound_or_scheduled_notification_during_a_session_and_an_offer_afte
         let summary = shown
             .iter()
             .any(|n| n.summary == "You are free: customers are waiting");
-        let each = ["Ivo Inbound is calling in", "Sara Scheduled booked a call for now"]
-            .iter()
-            .all(|body| shown.iter().any(|n| n.body == *body));
+        let each = [
+            "Ivo Inbound is calling in",
+            "Sara Scheduled booked a call for now",
+        ]
+        .iter()
+        .all(|body| shown.iter().any(|n| n.body == *body));
         (summary || each).then_some(())
     })
     .await;
@@ -142,10 +173,16 @@ async fn tapping_a_notification_brings_its_request_into_view_without_accepting_i
     let mut fillers = Vec::new();
     for n in 1..=24 {
         let name = format!("Filler {n:02}");
-        fillers.push(team.lds.post(&team.key, RequestKind::CallNow, &name, None).await);
+        fillers.push(
+            team.lds
+                .post(&team.key, RequestKind::CallNow, &name, None)
+                .await,
+        );
     }
     app.find(&row(fillers.last().unwrap().id)).await;
-    team.bus.wait_for_body("Filler 24 is waiting for a call").await;
+    team.bus
+        .wait_for_body("Filler 24 is waiting for a call")
+        .await;
     daemon::clear().await;
 
     let tapped = team
@@ -153,9 +190,10 @@ async fn tapping_a_notification_brings_its_request_into_view_without_accepting_i
         .post(&team.key, RequestKind::CallNow, "Tom Tapped", None)
         .await;
     let target = row(tapped.id);
-    team.bus.wait_for_body("Tom Tapped is waiting for a call").await;
+    team.bus
+        .wait_for_body("Tom Tapped is waiting for a call")
+        .await;
     app.class_until(&target, "blinking").await;
-    daemon::wait_displayed(1).await;
     let in_view = format!(
         "const r = document.querySelector('{}').getBoundingClientRect();
          return r.top >= 0 && r.bottom <= window.innerHeight;",
@@ -167,28 +205,30 @@ async fn tapping_a_notification_brings_its_request_into_view_without_accepting_i
         "the test needs Tom's row out of view before the tap"
     );
 
-    // The agent clicks the bubble (the daemon's default action, as a left click does).
-    daemon::activate_first();
-
+    // The agent clicks the bubble (the daemon's default action, as a left click does); again
+    // until the app reacts, since the bubble may take a moment to map.
     wait::until("Tom's row scrolled into view", || async {
+        daemon::activate_first();
         (app.js(&in_view).await == serde_json::json!(true)).then_some(())
     })
     .await;
-    let focused_row = "const row = document.activeElement && document.activeElement.closest('.request-row');
+    let focused_row =
+        "const row = document.activeElement && document.activeElement.closest('.request-row');
          return row ? row.getAttribute('data-request-id') : null;";
     wait::until("Tom's row to have the keyboard focus", || async {
         (app.js(focused_row).await == serde_json::json!(tapped.id.0.to_string())).then_some(())
     })
     .await;
     assert_eq!(app.has_class(&target, "blinking").await, Some(true));
-    assert_eq!(app.attr(&target, "data-status").await.as_deref(), Some("now"));
+    assert_eq!(
+        app.attr(&target, "data-status").await.as_deref(),
+        Some("now")
+    );
     assert!(!app.exists("#session").await, "a tap never accepts");
     app.screenshot_for_docs("notification-tap").await;
 
     // Proof that the tap did not take the customer: a colleague still can.
-    bo.intent(Intent::Accept {
-        request: tapped.id,
-    });
+    bo.intent(Intent::Accept { request: tapped.id });
     let view = bo
         .view_until("Bo's session with Tom", |v| v.session.is_some())
         .await;

@@ -3,7 +3,8 @@
 //!
 //! SQLite allows one writer at a time. Rather than let concurrent write transactions collide
 //! and retry, writers on this process queue on one async mutex ([`Db::begin_write`]); PostgreSQL
-//! needs no such queue and relies on row locks and conditional updates.
+//! gets the same single-writer discipline across processes from a transaction-scoped advisory
+//! lock, which rules out lock-order deadlocks between event-appending transactions.
 
 use std::path::Path;
 use std::sync::Arc;
@@ -96,7 +97,14 @@ impl Db {
             Backend::Sqlite => Some(self.sqlite_writer.clone().lock_owned().await),
             Backend::Postgres => None,
         };
-        let tx = self.pool.begin().await?;
+        let mut tx = self.pool.begin().await?;
+        if self.backend == Backend::Postgres {
+            // One writer at a time across every process, as on SQLite. Writes lock agents'
+            // counters and, through foreign keys, other rows in orders that can otherwise
+            // deadlock; the claim itself is still decided by its conditional UPDATE.
+            tx.execute("SELECT COUNT(*) FROM (SELECT pg_advisory_xact_lock(7700)) AS writer")
+                .await?;
+        }
         Ok(WriteTx {
             tx,
             _writer: writer,

@@ -36,7 +36,9 @@ async fn two_processes_share_one_winner_and_fan_out_taken() {
     }
     let db = support::fresh_db().await;
     let store = lds::db::Db::connect(&db.url).await.unwrap();
-    let (_, key) = lds::store::accounts::add_team(&store, "Split", 3600, 600).await.unwrap();
+    let (_, key) = lds::store::accounts::add_team(&store, "Split", 3600, 600)
+        .await
+        .unwrap();
     let mut tokens = Vec::new();
     for i in 0..6 {
         let email = format!("a{i}@split.test");
@@ -76,7 +78,9 @@ async fn two_processes_share_one_winner_and_fan_out_taken() {
         let r = support::http()
             .post(format!("http://{addr}/api/v1/requests"))
             .bearer_auth(&key)
-            .json(&serde_json::json!({"kind": "call_now", "customer": {"name": format!("T{trial}")}}))
+            .json(
+                &serde_json::json!({"kind": "call_now", "customer": {"name": format!("T{trial}")}}),
+            )
             .send()
             .await
             .unwrap();
@@ -94,15 +98,26 @@ async fn two_processes_share_one_winner_and_fan_out_taken() {
         let id = id.unwrap();
         let mut cids = Vec::new();
         for a in agents.iter_mut() {
-            cids.push(a.send_command(|cid| ClientFrame::Accept { cid, request: id }).await.unwrap());
+            cids.push(
+                a.send_command(|cid| ClientFrame::Accept { cid, request: id })
+                    .await
+                    .unwrap(),
+            );
         }
         let mut winners = Vec::new();
         for (i, (a, cid)) in agents.iter_mut().zip(cids).enumerate() {
-            if let ServerFrame::Reply { session: Some(s), .. } = a.answer(cid).await.unwrap() {
+            if let ServerFrame::Reply {
+                session: Some(s), ..
+            } = a.answer(cid).await.unwrap()
+            {
                 winners.push((i, s));
             }
         }
-        assert_eq!(winners.len(), 1, "trial {trial}: one winner across both processes");
+        assert_eq!(
+            winners.len(),
+            1,
+            "trial {trial}: one winner across both processes"
+        );
         let (w, session) = winners[0];
         for (i, a) in agents.iter_mut().enumerate() {
             if i != w {
