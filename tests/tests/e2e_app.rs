@@ -21,7 +21,6 @@ async fn two_step_sign_in_shows_a_wrong_password_inline_and_stores_nothing() {
     let app = App::start(&team.lds.base_url, profile).await.expect("app");
 
     app.find("#email").await;
-    app.screenshot_for_docs("sign-in").await;
     app.type_into("#email", ANA.email).await;
     app.click("#email-next").await;
     app.type_into("#password", "not the password").await;
@@ -30,7 +29,8 @@ async fn two_step_sign_in_shows_a_wrong_password_inline_and_stores_nothing() {
         .text_until("#login-error", |t| !t.trim().is_empty())
         .await;
     assert_eq!(error.trim(), "Wrong e-mail or password.");
-    app.screenshot("sign-in-wrong-password").await;
+    // The password step with its inline error: the sign-in screenshot of the README.
+    app.screenshot_for_docs("sign-in").await;
     // Still on the password step, and no token anywhere.
     app.find("#password").await;
     assert!(!app.exists("#agent-name").await, "not signed in");

@@ -12,7 +12,7 @@ use rand::{Rng, SeedableRng};
 use support::{AgentConn, TestServer};
 
 const AGENTS: usize = 4;
-const REQUESTS: usize = 400;
+const REQUESTS: usize = 200;
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn cut_connections_lose_nothing_and_double_nothing() {
