@@ -2,6 +2,8 @@
 //! quiet rules of a session, and a tap on a notification. The other agent is the client crate's
 //! real driver without a window ([`HeadlessAgent`]): same core, same socket, same protocol.
 
+use chrono::Utc;
+use headsup_core::copy;
 use headsup_protocol::model::{LegState, RequestKind};
 use headsup_protocol::view::Intent;
 use headsup_protocol::RequestId;
@@ -58,7 +60,7 @@ async fn a_request_taken_by_another_agent_shows_taken_and_its_notification_is_cl
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 #[ignore = "needs the desktop session from scripts/test.sh (Xvfb, D-Bus, dunst, WebDriver)"]
-async fn no_inbound_or_scheduled_notification_during_a_session_and_an_offer_after_it() {
+async fn no_inbound_or_scheduled_notification_during_a_session_and_one_catch_up_after_it() {
     let team = Team::start();
     let app = team.ana_app("e2e-busy").await;
     // Ana's second device: it tells the test the session id the telephony simulator needs.
@@ -138,27 +140,49 @@ async fn no_inbound_or_scheduled_notification_during_a_session_and_an_offer_afte
     app.attr_until(&row(marker.id), "data-status", "taken")
         .await;
 
+    let ending_at = Utc::now();
     app.click("#end-session").await;
     app.wait_gone("#session").await;
-    // Now free: the held-back requests are offered to Ana and she hears about them.
+    // Now free: the held-back requests are offered to Ana. The server sends their offers before
+    // the session's end, so the app, still busy when they arrive, keeps them quiet and then
+    // raises ONE catch-up summary for both instead of a burst of one alert each.
     app.class_until(&format!("#queue {}", row(inbound.id)), "blinking")
         .await;
     app.class_until(&format!("#queue {}", row(scheduled.id)), "blinking")
         .await;
-    wait::until("a notification about the waiting customers", || async {
-        let shown = team.bus.shown();
-        let summary = shown
-            .iter()
-            .any(|n| n.summary == "You are free: customers are waiting");
-        let each = [
-            "Ivo Inbound is calling in",
-            "Sara Scheduled booked a call for now",
-        ]
-        .iter()
-        .all(|body| shown.iter().any(|n| n.body == *body));
-        (summary || each).then_some(())
+    let (catch_up_title, _) = copy::catch_up(2, ending_at, ending_at);
+    let summary = wait::until("the catch-up summary", || async {
+        team.bus
+            .shown()
+            .into_iter()
+            .find(|n| n.summary == catch_up_title)
     })
     .await;
+    let shown_by = Utc::now();
+    // The body says how long the oldest has waited, as of the moment the app handled the end:
+    // somewhere between the click and now, so any second in between gives an acceptable text.
+    let oldest = inbound
+        .created_at
+        .min(scheduled.due_at.expect("a scheduled call has a due time"));
+    let mut acceptable: Vec<String> = (0..=(shown_by - ending_at).num_seconds() + 1)
+        .map(|s| copy::catch_up(2, oldest, ending_at + chrono::Duration::seconds(s)).1)
+        .collect();
+    acceptable.dedup();
+    assert!(
+        acceptable.contains(&summary.body),
+        "catch-up body {:?}, expected one of {acceptable:?}",
+        summary.body
+    );
+    // The summary is on the bus, so everything the app did for the offers before it is too:
+    // exactly one summary and not a single alert naming a held-back customer.
+    let shown = team.bus.shown();
+    assert_eq!(
+        shown.iter().filter(|n| n.summary == catch_up_title).count(),
+        1,
+        "{shown:?}"
+    );
+    assert_eq!(team.bus.count_mentioning("Ivo Inbound"), 0, "{shown:?}");
+    assert_eq!(team.bus.count_mentioning("Sara Scheduled"), 0, "{shown:?}");
     app.quit().await;
 }
 

@@ -194,6 +194,14 @@ async fn busy_agents_are_refused_and_get_held_back_offers_when_free() {
         .await;
     assert_eq!(inbound.status(), 201);
     let inbound: headsup_protocol::lds::NewRequestResponse = inbound.json().await.unwrap();
+    let chat = s
+        .post(
+            &key,
+            &json!({"kind": "chat_inbound", "customer": {"name": "Chatty"}}),
+        )
+        .await;
+    assert_eq!(chat.status(), 201);
+    let chat: headsup_protocol::lds::NewRequestResponse = chat.json().await.unwrap();
 
     // Legs answered through the telephony simulator bridge the session.
     for leg in ["agent", "customer"] {
@@ -217,27 +225,50 @@ async fn busy_agents_are_refused_and_get_held_back_offers_when_free() {
         }
     }
 
-    // Ending the session frees Ana, and the inbound call held back is offered now.
+    // Ending the session frees Ana. The requests held back are offered BEFORE the session is
+    // reported ended, so her client, still busy when they arrive, keeps them quiet and raises one
+    // catch-up summary on `ended` instead of one alert each. The support client checks the seqs
+    // are consecutive, so all of it came from one transaction with nothing in between.
     let end = ana
         .command(|cid| ClientFrame::EndSession { cid, session })
         .await
         .unwrap();
     assert!(matches!(end, ServerFrame::Reply { .. }), "{end:?}");
     match ana.next_event().await.unwrap() {
-        Event::SessionUpdated { session: s } => {
-            assert_eq!(s.state, SessionState::Ended);
-            assert_eq!(s.agent_leg, LegState::HungUp);
-        }
-        other => panic!("expected the session to end, got {other:?}"),
-    }
-    match ana.next_event().await.unwrap() {
         Event::Offered { request } => {
             assert_eq!(request.id, inbound.request.id);
             assert_eq!(request.kind, RequestKind::InboundCall);
             assert_eq!(request.customer.label(), "+1 555 0100");
         }
-        other => panic!("expected the held-back inbound call, got {other:?}"),
+        other => panic!("expected the held-back inbound call first, got {other:?}"),
     }
+    match ana.next_event().await.unwrap() {
+        Event::Offered { request } => {
+            assert_eq!(request.id, chat.request.id);
+            assert_eq!(request.kind, RequestKind::ChatInbound);
+        }
+        other => panic!("expected the held-back chat next, got {other:?}"),
+    }
+    match ana.next_event().await.unwrap() {
+        Event::SessionUpdated { session: s } => {
+            assert_eq!(s.state, SessionState::Ended);
+            assert_eq!(s.agent_leg, LegState::HungUp);
+        }
+        other => panic!("expected the session to end after the offers, got {other:?}"),
+    }
+    // The session really is over on the server too: the call-now request refused while busy
+    // (offered then, so not re-offered above) can be taken now.
+    let again = ana
+        .command(|cid| ClientFrame::Accept {
+            cid,
+            request: second.id,
+        })
+        .await
+        .unwrap();
+    assert!(
+        matches!(again, ServerFrame::Reply { .. }),
+        "free again, Ana can take the call-now request: {again:?}"
+    );
 }
 
 #[tokio::test]

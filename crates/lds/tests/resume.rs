@@ -11,6 +11,11 @@ use headsup_protocol::lds::{ClientFrame, Event, ServerFrame};
 use rand::{Rng, SeedableRng};
 use support::{AgentConn, TestServer};
 
+/// A bound on each network step, so that a stuck server fails the test with a message.
+const PATIENCE: std::time::Duration = std::time::Duration::from_secs(20);
+/// How long a reader waits for the next frame before it treats the silence as its moment to cut.
+const QUIET: std::time::Duration = std::time::Duration::from_millis(300);
+
 const AGENTS: usize = 4;
 const REQUESTS: usize = 200;
 
@@ -32,13 +37,17 @@ async fn cut_connections_lose_nothing_and_double_nothing() {
             for n in 0..REQUESTS {
                 let body =
                     serde_json::json!({"kind": "call_now", "customer": {"name": format!("C{n}")}});
-                let r = client
-                    .post(format!("{base}/api/v1/requests"))
-                    .bearer_auth(&key)
-                    .json(&body)
-                    .send()
-                    .await
-                    .unwrap();
+                let r = tokio::time::timeout(
+                    PATIENCE,
+                    client
+                        .post(format!("{base}/api/v1/requests"))
+                        .bearer_auth(&key)
+                        .json(&body)
+                        .send(),
+                )
+                .await
+                .unwrap_or_else(|_| panic!("intake of request {n} did not answer"))
+                .unwrap();
                 assert_eq!(r.status(), 201);
             }
             done.store(true, std::sync::atomic::Ordering::SeqCst);
@@ -75,7 +84,11 @@ async fn cut_connections_lose_nothing_and_double_nothing() {
                 }
                 if rng.gen_bool(0.1) {
                     // Cut during the handshake: hello sent, nothing read.
-                    let (mut ws, _) = tokio_tungstenite::connect_async(&ws_url).await.unwrap();
+                    let (mut ws, _) =
+                        tokio::time::timeout(PATIENCE, tokio_tungstenite::connect_async(&ws_url))
+                            .await
+                            .expect("the server accepts a WebSocket")
+                            .unwrap();
                     let hello = ClientFrame::Hello {
                         token: token.clone(),
                         last_seq: last,
@@ -89,7 +102,11 @@ async fn cut_connections_lose_nothing_and_double_nothing() {
                     cuts += 1;
                     continue;
                 }
-                let mut conn = AgentConn::connect(&ws_url, &token, last).await.unwrap();
+                let mut conn =
+                    tokio::time::timeout(PATIENCE, AgentConn::connect(&ws_url, &token, last))
+                        .await
+                        .expect("connect and hello answered")
+                        .unwrap();
                 if let ServerFrame::Welcome { resumed, .. } = conn.welcome {
                     assert!(
                         resumed || last.is_none(),
@@ -106,8 +123,16 @@ async fn cut_connections_lose_nothing_and_double_nothing() {
                     read = read.min(head as u64 - conn.last_seq).max(1);
                 }
                 for _ in 0..read {
-                    let Ok(frame) = conn.next_frame().await else {
-                        break;
+                    // While traffic flows, fewer than `read` frames may be on their way: a quiet
+                    // moment is as good a moment to cut as any (this bounds the cut's timing, it
+                    // asserts nothing). A gap or duplicate is what this test exists to catch.
+                    let frame = match tokio::time::timeout(QUIET, conn.next_frame()).await {
+                        Err(_) => break,
+                        Ok(Ok(frame)) => frame,
+                        Ok(Err(e)) if e.to_string().contains("gap or duplicate") => {
+                            panic!("agent {id}: {e}")
+                        }
+                        Ok(Err(_)) => break,
                     };
                     if let ServerFrame::Event { seq, event, .. } = frame {
                         assert!(
@@ -130,13 +155,27 @@ async fn cut_connections_lose_nothing_and_double_nothing() {
                 drop(conn); // an abrupt cut: no close frame
                 cuts += 1;
             }
-            (id, received, cuts, start)
+            (id, token, received, last, cuts, start)
         }));
     }
     traffic.await.unwrap();
     for client in clients {
-        let (id, received, n, start) = client.await.unwrap();
+        let (id, token, mut received, last, n, start) = client.await.unwrap();
         cuts += n;
+        // A reject sent just before a cut can be processed after the agent caught up, adding a
+        // `rejected` event to its log: one last resume must deliver exactly those.
+        let head: i64 = sqlx::query_as::<_, (i64,)>("SELECT last_seq FROM agents WHERE id = $1")
+            .bind(id.0)
+            .fetch_one(&s.store().db.pool)
+            .await
+            .unwrap()
+            .0;
+        let mut conn = AgentConn::connect(&s.ws_url, &token, last).await.unwrap();
+        while conn.last_seq < head as u64 {
+            if let ServerFrame::Event { seq, event, .. } = conn.next_frame().await.unwrap() {
+                assert!(received.insert(seq, event).is_none(), "seq {seq} twice");
+            }
+        }
         let log: Vec<(i64, String)> =
             sqlx::query_as("SELECT seq, body FROM events WHERE agent_id = $1 ORDER BY seq")
                 .bind(id.0)

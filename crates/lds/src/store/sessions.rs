@@ -77,8 +77,14 @@ pub async fn end(store: &Store, agent: &AgentInfo, id: SessionId) -> LdsResult<S
     Ok(session)
 }
 
-/// Marks the session ended (legs still up are hung up), tells the agent, and offers what was
-/// held back while they were busy.
+/// Marks the session ended (legs still up are hung up), offers the agent what was held back while
+/// they were busy, then tells them the session ended.
+///
+/// The order matters to the client: offers that arrive while its session is still open are kept
+/// quietly as waiting, and the `ended` event then raises one catch-up summary for all of them.
+/// Sent the other way round, the client is already free and alerts every offer on its own (the
+/// burst the catch-up exists to avoid). Everything is in the caller's transaction, so the agent
+/// sees all of it, with consecutive seqs, or none of it.
 async fn close(
     conn: &mut AnyConnection,
     store: &Store,
@@ -93,12 +99,10 @@ async fn close(
     session.agent_leg = hang_up(session.agent_leg);
     session.customer_leg = hang_up(session.customer_leg);
     session.state = SessionState::Ended;
+    // Saved first: the held-back offers go only to free agents, and the agent is free once the
+    // session row says ended.
     save(conn, &session, Some(now)).await?;
     let backend = store.db.backend;
-    let event = Event::SessionUpdated {
-        session: session.clone(),
-    };
-    events::append(conn, backend, outbox, &[session.agent], now, &event).await?;
     let team: i64 = sqlx::Row::try_get(
         &sqlx::query("SELECT team_id FROM agents WHERE id = $1")
             .bind(session.agent.0)
@@ -115,6 +119,10 @@ async fn close(
         now,
     )
     .await?;
+    let event = Event::SessionUpdated {
+        session: session.clone(),
+    };
+    events::append(conn, backend, outbox, &[session.agent], now, &event).await?;
     Ok(session)
 }
 

@@ -90,6 +90,10 @@ impl AgentConn {
         Ok(())
     }
 
+    pub fn pending_len(&self) -> usize {
+        self.pending.len()
+    }
+
     pub async fn next_frame(&mut self) -> Result<ServerFrame> {
         match self.pending.pop_front() {
             Some(f) => Ok(f),
