@@ -35,6 +35,9 @@ cargo build --workspace --bins --locked
 cargo nextest run --workspace --locked --no-run --run-ignored all >/dev/null 2>&1 \
   || cargo nextest run --workspace --locked --no-run --run-ignored all
 
+phase "LDS suite against a real PostgreSQL (private cluster), two processes on one database"
+bash scripts/test-lds-postgres.sh -q
+
 phase "run every test inside a real desktop session"
 export HEADSUP_APP_BIN="$here/target/debug/headsup"
 export HEADSUP_LDS_BIN="$here/target/debug/lds"
@@ -43,4 +46,5 @@ mkdir -p "$HEADSUP_ARTIFACTS"
 xvfb-run -a -s "-screen 0 1280x800x24" dbus-run-session -- \
   bash scripts/desktop-session.sh \
   cargo nextest run --workspace --locked --run-ignored all --no-fail-fast \
-    --failure-output final --success-output never
+    --failure-output final --success-output never \
+    -E 'not binary(two_processes)' # needs PostgreSQL: ran in the phase above
