@@ -97,7 +97,13 @@ impl Db {
             Backend::Sqlite => Some(self.sqlite_writer.clone().lock_owned().await),
             Backend::Postgres => None,
         };
-        let mut tx = self.pool.begin().await?;
+        // SQLite: take the write lock at BEGIN. A deferred transaction that reads first and
+        // writes later fails at once with SQLITE_BUSY (busy_timeout does not apply) when
+        // another connection committed in between.
+        let mut tx = match self.backend {
+            Backend::Sqlite => self.pool.begin_with("BEGIN IMMEDIATE").await?,
+            Backend::Postgres => self.pool.begin().await?,
+        };
         if self.backend == Backend::Postgres {
             // One writer at a time across every process, as on SQLite. Writes lock agents'
             // counters and, through foreign keys, other rows in orders that can otherwise

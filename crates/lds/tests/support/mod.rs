@@ -67,6 +67,14 @@ impl TestServer {
     }
 
     pub async fn start_on(db: TestDb, tune: impl FnOnce(&mut ServerConfig)) -> TestServer {
+        // The server's warnings and errors go to the test's output, so a failure shows its cause.
+        let _ = tracing_subscriber::fmt()
+            .with_test_writer()
+            .with_env_filter(
+                tracing_subscriber::EnvFilter::try_from_default_env()
+                    .unwrap_or_else(|_| "lds=warn".into()),
+            )
+            .try_init();
         let mut config = ServerConfig::new("127.0.0.1:0".parse().unwrap(), db.url.clone());
         // Tests sign in many times; the limits have their own test.
         config.rates.login_per_account_per_min = 10_000;
