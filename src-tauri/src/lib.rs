@@ -10,6 +10,8 @@ mod config;
 mod notifications;
 mod permission;
 mod shell;
+#[cfg(test)]
+mod test_rows;
 mod window;
 
 #[cfg(desktop)]

@@ -44,26 +44,14 @@ impl<R: Runtime> Shell for TauriShell<R> {
 mod tests {
     use std::sync::mpsc;
 
-    use headsup_protocol::model::RequestKind;
-    use headsup_protocol::view::{LoginView, QueueRow, RowStatus};
+    use headsup_protocol::view::{LoginView, RowStatus};
     use headsup_protocol::RequestId;
     use tauri::Listener;
 
     use super::*;
     use crate::notifications::PluginNotifications;
+    use crate::test_rows::row;
     use headsup_core::{Notification, NotificationId};
-
-    fn row(id: i64, status: RowStatus) -> QueueRow {
-        QueueRow {
-            id: RequestId(id),
-            kind: RequestKind::CallNow,
-            label: format!("customer {id}"),
-            status,
-            blinking: true,
-            created_at: chrono::DateTime::UNIX_EPOCH,
-            due_local: None,
-        }
-    }
 
     #[test]
     fn render_emits_the_whole_view_as_the_view_event() {

@@ -77,23 +77,9 @@ fn tooltip(waiting: usize) -> String {
 
 #[cfg(test)]
 mod tests {
-    use headsup_protocol::model::RequestKind;
-    use headsup_protocol::view::QueueRow;
-    use headsup_protocol::RequestId;
 
     use super::*;
-
-    fn row(id: i64, status: RowStatus) -> QueueRow {
-        QueueRow {
-            id: RequestId(id),
-            kind: RequestKind::CallNow,
-            label: format!("customer {id}"),
-            status,
-            blinking: true,
-            created_at: chrono::DateTime::UNIX_EPOCH,
-            due_local: None,
-        }
-    }
+    use crate::test_rows::row;
 
     #[test]
     fn waiting_count_counts_rows_waiting_now() {
