@@ -9,6 +9,8 @@ pub const LDS_URL_VAR: &str = "HEADSUP_LDS_URL";
 pub const PROFILE_VAR: &str = "HEADSUP_PROFILE";
 /// Replaces the per-profile folder under the OS data dir; tests give each app a temp folder.
 pub const DATA_DIR_VAR: &str = "HEADSUP_DATA_DIR";
+/// A PEM file of extra root certificates, for an https LDS whose certificate a private CA signed.
+pub const EXTRA_ROOT_VAR: &str = "HEADSUP_LDS_CA";
 
 pub const DEFAULT_LDS_URL: &str = "http://127.0.0.1:7700";
 pub const DEFAULT_PROFILE: &str = "default";
@@ -20,6 +22,7 @@ pub struct LaunchConfig {
     /// Separates two agents on one machine: their data, their single-instance lock, their window.
     pub profile: String,
     pub data_dir_override: Option<PathBuf>,
+    pub extra_root_pem: Option<PathBuf>,
 }
 
 impl LaunchConfig {
@@ -35,6 +38,7 @@ impl LaunchConfig {
             lds_url: set(LDS_URL_VAR).unwrap_or_else(|| DEFAULT_LDS_URL.to_owned()),
             profile: set(PROFILE_VAR).unwrap_or_else(|| DEFAULT_PROFILE.to_owned()),
             data_dir_override: set(DATA_DIR_VAR).map(PathBuf::from),
+            extra_root_pem: set(EXTRA_ROOT_VAR).map(PathBuf::from),
         }
     }
 
@@ -64,6 +68,7 @@ impl LaunchConfig {
             device: device_name(),
             profile: self.profile.clone(),
             data_dir: data_dir.to_path_buf(),
+            extra_root_pem: self.extra_root_pem.clone(),
         }
     }
 }
@@ -104,6 +109,7 @@ mod tests {
             lds_url: DEFAULT_LDS_URL.into(),
             profile: DEFAULT_PROFILE.into(),
             data_dir_override: None,
+            extra_root_pem: None,
         };
         assert_eq!(launch(&[]), expected);
         assert_eq!(
@@ -118,6 +124,7 @@ mod tests {
             (LDS_URL_VAR, "http://10.0.0.5:9000"),
             (PROFILE_VAR, "ana"),
             (DATA_DIR_VAR, "/tmp/x"),
+            (EXTRA_ROOT_VAR, "/etc/lds-ca.pem"),
         ]);
         assert_eq!(got.lds_url, "http://10.0.0.5:9000");
         assert_eq!(got.profile, "ana");
@@ -125,6 +132,7 @@ mod tests {
         let agent = got.agent_config(Path::new("/tmp/x"));
         assert_eq!(agent.profile, "ana");
         assert_eq!(agent.data_dir, PathBuf::from("/tmp/x"));
+        assert_eq!(agent.extra_root_pem, Some(PathBuf::from("/etc/lds-ca.pem")));
     }
 
     #[test]

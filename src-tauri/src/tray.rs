@@ -1,7 +1,6 @@
 //! The tray icon: how many customers wait, and Show/Quit. With the window closed it is the app's
 //! only visible part, while the socket to the LDS stays open.
 
-use headsup_protocol::view::{RowStatus, ViewState};
 use tauri::menu::{Menu, MenuItem};
 use tauri::tray::{MouseButton, MouseButtonState, TrayIconBuilder, TrayIconEvent};
 use tauri::{AppHandle, Runtime};
@@ -44,8 +43,9 @@ pub fn create<R: Runtime>(app: &AppHandle<R>) -> tauri::Result<()> {
 }
 
 /// Shows the number of waiting customers in the tooltip and, where the tray has one (macOS,
-/// Linux indicators), the title beside the icon.
-pub fn show_waiting<R: Runtime>(app: &AppHandle<R>, waiting: usize) {
+/// Linux indicators), the title beside the icon. The number is the core's `ViewState::waiting`:
+/// which customers count as waiting is a rule, so the shell only words it.
+pub fn show_waiting<R: Runtime>(app: &AppHandle<R>, waiting: u32) {
     let Some(tray) = app.tray_by_id(TRAY_ID) else {
         return;
     };
@@ -58,16 +58,7 @@ pub fn show_waiting<R: Runtime>(app: &AppHandle<R>, waiting: usize) {
     }
 }
 
-/// The tray's count: the rows the request tab shows as waiting now. A count of what the view
-/// already says, not a rule: which rows wait is the core's decision.
-pub fn waiting_count(view: &ViewState) -> usize {
-    view.queue
-        .iter()
-        .filter(|row| matches!(row.status, RowStatus::Now))
-        .count()
-}
-
-fn tooltip(waiting: usize) -> String {
+fn tooltip(waiting: u32) -> String {
     match waiting {
         0 => "Heads-Up: no customer waiting".to_owned(),
         1 => "Heads-Up: 1 customer waiting".to_owned(),
@@ -77,24 +68,7 @@ fn tooltip(waiting: usize) -> String {
 
 #[cfg(test)]
 mod tests {
-
     use super::*;
-    use crate::test_rows::row;
-
-    #[test]
-    fn waiting_count_counts_rows_waiting_now() {
-        let view = ViewState {
-            queue: vec![
-                row(1, RowStatus::Now),
-                row(2, RowStatus::TimedOut),
-                row(3, RowStatus::Taken { by: "Bo".into() }),
-                row(4, RowStatus::Now),
-            ],
-            scheduled: vec![row(5, RowStatus::Scheduled)],
-            ..ViewState::default()
-        };
-        assert_eq!(waiting_count(&view), 2);
-    }
 
     #[test]
     fn tooltip_counts_customers() {

@@ -57,6 +57,7 @@ impl HeadlessAgent {
             device: format!("headless-test-{email}"),
             profile: format!("headless-{email}"),
             data_dir: data.path().to_path_buf(),
+            extra_root_pem: None,
         };
         let shell = Arc::new(RecordingShell::default());
         let handle =

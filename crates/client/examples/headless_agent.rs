@@ -33,6 +33,9 @@ struct Args {
     /// Folder for the non-secret state.
     #[arg(long, default_value = "./headless-agent-data")]
     data_dir: PathBuf,
+    /// A PEM file of extra root certificates, for an https LDS behind a private CA.
+    #[arg(long)]
+    extra_root_pem: Option<PathBuf>,
 }
 
 struct PrintingShell;
@@ -76,6 +79,7 @@ async fn main() {
         device: format!("headless-{}", std::process::id()),
         profile: args.profile,
         data_dir: args.data_dir,
+        extra_root_pem: args.extra_root_pem,
     };
     let signed_in = KeyringStore::new(&config.profile)
         .load()

@@ -4,6 +4,7 @@
 //! through [`spawn`]; none of them adds a rule.
 
 use std::path::PathBuf;
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
 
 use headsup_core::{Notification, NotificationId};
@@ -15,9 +16,12 @@ mod lds_api;
 mod run_loop;
 mod saved_file;
 mod secret;
+mod state_writer;
+mod tls;
 
 pub use lds_api::ws_url;
 pub use secret::{KeyringStore, SecretError, SecretStore, KEYRING_SERVICE};
+pub use tls::TlsError;
 
 /// Where the driver finds the LDS and keeps the agent's local state.
 #[derive(Debug, Clone)]
@@ -30,6 +34,9 @@ pub struct AgentConfig {
     pub profile: String,
     /// Folder for non-secret local state (settings, last processed sequence, notified ids).
     pub data_dir: PathBuf,
+    /// A PEM file of extra root certificates to trust besides the public web roots, for an LDS
+    /// served over https by a private CA. `None` trusts the public roots only.
+    pub extra_root_pem: Option<PathBuf>,
 }
 
 /// What the platform (the Tauri shell, a test, a headless tool) does with the core's outputs.
@@ -49,6 +56,7 @@ pub(crate) enum Command {
 pub struct AgentHandle {
     commands: mpsc::UnboundedSender<Command>,
     view: Arc<Mutex<ViewState>>,
+    state_writes: Arc<AtomicU64>,
 }
 
 impl AgentHandle {
@@ -66,6 +74,12 @@ impl AgentHandle {
     pub fn view(&self) -> ViewState {
         self.view.lock().expect("view lock").clone()
     }
+
+    /// How many times the saved-state file was written since start: a diagnostic for the
+    /// write-coalescing measurement (`examples/save_burst.rs`), not a rule.
+    pub fn state_writes(&self) -> u64 {
+        self.state_writes.load(Ordering::Relaxed)
+    }
 }
 
 /// Starts the agent on the current tokio runtime, with the token in the OS keyring.
@@ -82,12 +96,18 @@ pub fn spawn_with(
 ) -> AgentHandle {
     let (tx, rx) = mpsc::unbounded_channel();
     let view = Arc::new(Mutex::new(ViewState::default()));
+    let state_writes = Arc::new(AtomicU64::new(0));
     let driver = run_loop::Driver {
         config,
         shell,
         secrets: Arc::from(secrets),
         view: view.clone(),
+        state_writes: state_writes.clone(),
     };
     tokio::spawn(driver.run(rx));
-    AgentHandle { commands: tx, view }
+    AgentHandle {
+        commands: tx,
+        view,
+        state_writes,
+    }
 }

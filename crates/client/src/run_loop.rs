@@ -2,6 +2,7 @@
 //! first (a command from the handle, a socket frame, an answer from a background call, the
 //! core's timer) and feed it in with `Utc::now()`. It makes no decision of its own.
 
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::Duration as StdDuration;
 
@@ -16,7 +17,8 @@ use tokio_tungstenite::tungstenite::Message;
 
 use crate::lds_api::{self, Socket};
 use crate::secret::SecretStore;
-use crate::{saved_file, AgentConfig, Command, Shell};
+use crate::state_writer::{ShellCall, StateWriter};
+use crate::{saved_file, tls, AgentConfig, Command, Shell};
 
 /// How often the loop compares the wall clock with the monotonic one; a jump larger than
 /// `CLOCK_JUMP` between two checks means the machine slept (or the clock was set).
@@ -29,7 +31,8 @@ enum Background {
     /// `attempt` is the connect generation it answers; answers to abandoned attempts are dropped.
     Connected {
         attempt: u64,
-        result: Result<Socket, String>,
+        // Boxed: a TLS socket is large, and the channel's every message would pay for it.
+        result: Result<Box<Socket>, String>,
     },
 }
 
@@ -38,14 +41,24 @@ pub struct Driver {
     pub shell: Arc<dyn Shell>,
     pub secrets: Arc<dyn SecretStore>,
     pub view: Arc<Mutex<ViewState>>,
+    pub state_writes: Arc<AtomicU64>,
 }
 
 impl Driver {
     pub async fn run(self, mut commands: mpsc::UnboundedReceiver<Command>) {
         let saved = saved_file::load(&self.config.data_dir);
+        let mut writer = StateWriter::new(saved.notified.clone());
         let mut core = Core::new(self.config.device.clone(), saved, random_seed());
         let (bg_tx, mut bg_rx) = mpsc::unbounded_channel::<Background>();
-        let http = reqwest::Client::new();
+        // One TLS configuration for https and wss. If it cannot be built (the extra root file is
+        // unreadable), sign-in and connecting fail with the reason rather than silently trusting
+        // less than the configuration asked for.
+        let network = tls::client_config(self.config.extra_root_pem.as_deref())
+            .map_err(|e| e.to_string())
+            .and_then(|tls| Ok((lds_api::http_client(tls.clone())?, tls)));
+        if let Err(e) = &network {
+            tracing::error!(error = %e, "the LDS cannot be reached");
+        }
         let mut socket: Option<Socket> = None;
         let mut attempt: u64 = 0;
 
@@ -65,14 +78,16 @@ impl Driver {
         loop {
             // 1. Perform everything the core asked for.
             let mut render = false;
-            let mut save = false;
             while let Some(output) = core.poll() {
                 match output {
                     Output::Login { email, password } => {
-                        let (http, url, tx) =
-                            (http.clone(), self.config.lds_url.clone(), bg_tx.clone());
+                        let (network, url, tx) =
+                            (network.clone(), self.config.lds_url.clone(), bg_tx.clone());
                         tokio::spawn(async move {
-                            let result = lds_api::login(&http, &url, email, password).await;
+                            let result = match network {
+                                Ok((http, _)) => lds_api::login(&http, &url, email, password).await,
+                                Err(e) => Err(LoginFailure::Unreachable(e)),
+                            };
                             let _ = tx.send(Background::Login(result));
                         });
                     }
@@ -96,8 +111,15 @@ impl Driver {
                         attempt += 1;
                         let (url, tx, this_attempt) =
                             (self.config.lds_url.clone(), bg_tx.clone(), attempt);
+                        let network = network.clone();
                         tokio::spawn(async move {
-                            let result = lds_api::connect(&url).await;
+                            let result = match network {
+                                Ok((_, tls)) => lds_api::connect(&url, tls).await.map(Box::new),
+                                Err(e) => Err(e),
+                            };
+                            if let Err(reason) = &result {
+                                tracing::warn!(%reason, "could not open the LDS socket");
+                            }
                             let _ = tx.send(Background::Connected {
                                 attempt: this_attempt,
                                 result,
@@ -137,17 +159,14 @@ impl Driver {
                             }
                         }
                     }
-                    Output::Notify(n) => self.shell.show_notification(&n),
-                    Output::Withdraw(id) => self.shell.withdraw_notification(id),
+                    // Notifications wait for the file to list their request (state_writer.rs).
+                    Output::Notify(n) => writer.shell_call(ShellCall::Show(n)),
+                    Output::Withdraw(id) => writer.shell_call(ShellCall::Withdraw(id)),
                     Output::ViewChanged => render = true,
-                    Output::SaveState => save = true,
+                    Output::SaveState => writer.save_requested(),
                 }
             }
-            if save {
-                if let Err(e) = saved_file::save(&self.config.data_dir, &core.saved_state()) {
-                    tracing::error!(error = %e, "could not save the agent state");
-                }
-            }
+            self.settle(&mut writer, &core);
             if render {
                 let view = core.view(Utc::now());
                 *self.view.lock().expect("view lock") = view.clone();
@@ -169,7 +188,7 @@ impl Driver {
                     Background::Login(result) => Input::LoginFinished(result),
                     Background::Connected { attempt: a, .. } if a != attempt => continue,
                     Background::Connected { result: Ok(s), .. } => {
-                        socket = Some(s);
+                        socket = Some(*s);
                         Input::Connected
                     }
                     Background::Connected { result: Err(reason), .. } => Input::Disconnected { reason },
@@ -190,11 +209,14 @@ impl Driver {
                     Some(Ok(_)) => Input::Heartbeat,
                 },
                 _ = sleep_until(deadline) => Input::Timeout,
+                _ = sleep_until(writer.deadline()) => {
+                    self.settle(&mut writer, &core);
+                    continue;
+                }
                 _ = clock_check.tick() => {
-                    let (wall, mono) = (Utc::now(), Instant::now());
-                    let expected = chrono::Duration::from_std(mono - wall_mark.1).unwrap_or_default();
-                    let jumped = ((wall - wall_mark.0) - expected).abs() > CLOCK_JUMP;
-                    wall_mark = (wall, mono);
+                    let mark = (Utc::now(), Instant::now());
+                    let jumped = clock_jumped(wall_mark, mark);
+                    wall_mark = mark;
                     if !jumped {
                         continue;
                     }
@@ -203,9 +225,38 @@ impl Driver {
             };
             core.handle(input, Utc::now());
         }
+        if writer.shutdown(core.notified()) {
+            self.write_state(&core);
+        }
         if let Some(mut s) = socket {
             let _ = s.close(None).await;
         }
+    }
+
+    /// Writes the saved state if due, then performs the notification calls it allows.
+    fn settle(&self, writer: &mut StateWriter, core: &Core) {
+        let now = Instant::now();
+        let step = writer.step(core.notified(), now);
+        if step.write {
+            self.write_state(core);
+            writer.written(core.notified(), now);
+        }
+        for call in step.release {
+            match call {
+                ShellCall::Show(n) => self.shell.show_notification(&n),
+                ShellCall::Withdraw(id) => self.shell.withdraw_notification(id),
+            }
+        }
+    }
+
+    /// A failed write is logged and counted as written: retrying at once would fail the same way,
+    /// and holding notifications until the disk recovers would silence the agent. The next
+    /// change tries again.
+    fn write_state(&self, core: &Core) {
+        if let Err(e) = saved_file::save(&self.config.data_dir, &core.saved_state()) {
+            tracing::error!(error = %e, "could not save the agent state");
+        }
+        self.state_writes.fetch_add(1, Ordering::Relaxed);
     }
 
     /// Runs a secret-store call off the async threads (the OS stores block). `None` if the
@@ -238,9 +289,47 @@ async fn sleep_until(deadline: Option<Instant>) {
     }
 }
 
+/// Whether the wall clock moved differently from the monotonic one between two marks by more
+/// than [`CLOCK_JUMP`]: the machine slept (the monotonic clock stops in suspend on Linux) or the
+/// time was set. Either way events may have been missed.
+fn clock_jumped(
+    before: (chrono::DateTime<Utc>, Instant),
+    after: (chrono::DateTime<Utc>, Instant),
+) -> bool {
+    let expected = chrono::Duration::from_std(after.1 - before.1).unwrap_or_default();
+    ((after.0 - before.0) - expected).abs() > CLOCK_JUMP
+}
+
 /// A seed for the reconnect jitter, different per process, so a fleet of agents does not
 /// reconnect in step after an LDS restart. std's RandomState is randomly keyed per process.
 fn random_seed() -> u64 {
     use std::hash::{BuildHasher, RandomState};
     RandomState::new().hash_one(std::process::id())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_wall_clock_that_runs_with_the_monotonic_one_is_no_jump() {
+        let (wall, mono) = (Utc::now(), Instant::now());
+        let later = (wall + chrono::Duration::seconds(5), mono + CLOCK_CHECK);
+        assert!(!clock_jumped((wall, mono), later));
+        // Scheduling delays of a few seconds are not a jump either.
+        let late = (
+            wall + chrono::Duration::seconds(12),
+            mono + StdDuration::from_secs(9),
+        );
+        assert!(!clock_jumped((wall, mono), late));
+    }
+
+    #[test]
+    fn sleep_or_a_set_clock_is_a_jump_either_way() {
+        let (wall, mono) = (Utc::now(), Instant::now());
+        let slept = (wall + chrono::Duration::hours(1), mono + CLOCK_CHECK);
+        assert!(clock_jumped((wall, mono), slept));
+        let set_back = (wall - chrono::Duration::minutes(2), mono + CLOCK_CHECK);
+        assert!(clock_jumped((wall, mono), set_back));
+    }
 }

@@ -1,6 +1,12 @@
 //! Where the session token lives: the OS secret store, never a file. Behind a small trait so each
 //! platform (and a test) picks its store explicitly.
 
+// keyring v4 re-exports keyring-core's error, so both platforms match on one type.
+use keyring::Error as StoreError;
+
+#[cfg(target_os = "android")]
+mod android;
+
 /// A failure of the secret store (no Secret Service on the bus, locked keychain…).
 #[derive(Debug, thiserror::Error)]
 #[error("secret store: {0}")]
@@ -13,9 +19,9 @@ pub trait SecretStore: Send + Sync + 'static {
     fn clear(&self) -> Result<(), SecretError>;
 }
 
-/// The OS store through the `keyring` crate (v4, `v1` features: Secret Service on Linux,
-/// Keychain on Apple, Credential Manager on Windows; the v1 module sets the default store on
-/// first use, so nothing needs setting up at start).
+/// The OS store through the `keyring` crates. Desktop: keyring v4's `v1` entry (Secret Service on
+/// Linux, Keychain on Apple, Credential Manager on Windows; it sets its default store on first
+/// use). Android: the Keystore-backed store of [`android`], because `v1` refuses Android.
 pub struct KeyringStore {
     service: String,
     user: String,
@@ -32,8 +38,14 @@ impl KeyringStore {
         }
     }
 
+    #[cfg(not(target_os = "android"))]
     fn entry(&self) -> Result<keyring::Entry, SecretError> {
         keyring::Entry::new(&self.service, &self.user).map_err(|e| SecretError(e.to_string()))
+    }
+
+    #[cfg(target_os = "android")]
+    fn entry(&self) -> Result<keyring_core::Entry, SecretError> {
+        android::entry(&self.service, &self.user)
     }
 }
 
@@ -41,7 +53,7 @@ impl SecretStore for KeyringStore {
     fn load(&self) -> Result<Option<String>, SecretError> {
         match self.entry()?.get_password() {
             Ok(token) => Ok(Some(token)),
-            Err(keyring::Error::NoEntry) => Ok(None),
+            Err(StoreError::NoEntry) => Ok(None),
             Err(e) => Err(SecretError(e.to_string())),
         }
     }
@@ -54,7 +66,7 @@ impl SecretStore for KeyringStore {
 
     fn clear(&self) -> Result<(), SecretError> {
         match self.entry()?.delete_credential() {
-            Ok(()) | Err(keyring::Error::NoEntry) => Ok(()),
+            Ok(()) | Err(StoreError::NoEntry) => Ok(()),
             Err(e) => Err(SecretError(e.to_string())),
         }
     }

@@ -19,6 +19,7 @@ fn config(lds_url: String, profile: &str, data_dir: &std::path::Path) -> AgentCo
         device: "test-laptop".into(),
         profile: profile.into(),
         data_dir: data_dir.to_path_buf(),
+        extra_root_pem: None,
     }
 }
 

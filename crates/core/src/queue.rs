@@ -131,17 +131,12 @@ impl Queue {
         self.timers.range(after_now).next().map(|&(at, _)| at)
     }
 
-    /// The request tab (oldest first) and the timeline of scheduled calls not yet due (soonest
-    /// first).
-    pub fn rows(
-        &self,
-        now: DateTime<Utc>,
-        tz: Tz,
-        mask_phone: bool,
-        busy: bool,
-    ) -> (Vec<QueueRow>, Vec<QueueRow>) {
+    /// The request tab (oldest first), the timeline of scheduled calls not yet due (soonest
+    /// first), and how many customers wait now.
+    pub fn rows(&self, now: DateTime<Utc>, tz: Tz, mask_phone: bool, busy: bool) -> Rows {
         let mut queue = Vec::new();
         let mut scheduled = Vec::new();
+        let mut waiting: u32 = 0;
         for t in self.requests.values() {
             let r = &t.request;
             let due = r.due_at.filter(|_| r.kind.is_scheduled());
@@ -165,6 +160,12 @@ impl Queue {
                 ),
                 RequestState::Cancelled => (RowStatus::Cancelled, false, false),
             };
+            // Waiting = could be taken now by someone: exactly the rows that blink when the
+            // agent is free. Counted from the state, not from `blinking`, so busy does not hide it.
+            let open = matches!(r.state, RequestState::Pending | RequestState::Scheduled);
+            if open && !timeline {
+                waiting = waiting.saturating_add(1);
+            }
             let row = QueueRow {
                 id: r.id,
                 kind: r.kind,
@@ -182,11 +183,22 @@ impl Queue {
         }
         queue.sort_by_key(|(at, row)| (*at, row.id));
         scheduled.sort_by_key(|(at, row)| (*at, row.id));
-        (
-            queue.into_iter().map(|(_, r)| r).collect(),
-            scheduled.into_iter().map(|(_, r)| r).collect(),
-        )
+        Rows {
+            queue: queue.into_iter().map(|(_, r)| r).collect(),
+            scheduled: scheduled.into_iter().map(|(_, r)| r).collect(),
+            waiting,
+        }
     }
+}
+
+/// The queue as the view shows it at one moment.
+pub struct Rows {
+    /// The request tab, oldest first.
+    pub queue: Vec<QueueRow>,
+    /// Scheduled calls not yet due, soonest first.
+    pub scheduled: Vec<QueueRow>,
+    /// Offers not yet taken plus scheduled calls that are due.
+    pub waiting: u32,
 }
 
 /// Since when the customer has been waiting: the due time for a scheduled call, else creation.

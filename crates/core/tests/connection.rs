@@ -154,3 +154,35 @@ fn a_connect_that_hangs_is_given_up_after_the_dead_time() {
         ConnectionView::Offline { .. }
     ));
 }
+
+/// The first reconnect delays after the LDS drops every agent at once, for one jitter seed.
+fn first_retry_delays(seed: u64) -> Vec<chrono::Duration> {
+    let mut h = Harness::with_saved_and_seed(headsup_core::SavedState::default(), seed);
+    h.sign_in(vec![]);
+    h.input(Input::Disconnected {
+        reason: "LDS restarted".into(),
+    });
+    let mut delays = vec![retry_at_of(&h) - h.now];
+    for _ in 0..3 {
+        h.advance(retry_at_of(&h) - h.now);
+        h.input(Input::Disconnected {
+            reason: "refused".into(),
+        });
+        delays.push(retry_at_of(&h) - h.now);
+    }
+    delays
+}
+
+#[test]
+fn reconnect_jitter_spreads_agents_apart_but_is_reproducible() {
+    assert_eq!(
+        first_retry_delays(7),
+        first_retry_delays(7),
+        "same seed, same schedule: the core stays deterministic"
+    );
+    let fleet: std::collections::BTreeSet<_> = (1..=8).map(first_retry_delays).collect();
+    assert!(
+        fleet.len() > 1,
+        "agents with different seeds must not reconnect in step: {fleet:?}"
+    );
+}

@@ -288,3 +288,51 @@ fn several_offers_found_after_a_reconnect_give_one_summary() {
         .iter()
         .any(|o| matches!(o, Output::Notify(n) if n.id != CATCH_UP_ID)));
 }
+
+#[test]
+fn re_alerts_stop_when_the_request_is_cancelled_times_out_or_is_rejected() {
+    let mut h = Harness::new();
+    h.sign_in(vec![]);
+    for id in 1..=3 {
+        h.offer(id, RequestKind::CallNow);
+    }
+    assert_eq!(
+        notifications(&h.advance(Duration::seconds(30))).len(),
+        3,
+        "each re-alerts once after 30 s"
+    );
+    h.event(Event::Cancelled {
+        request: RequestId(1),
+    });
+    h.event(Event::TimedOut {
+        request: RequestId(2),
+    });
+    h.event(Event::Rejected {
+        request: RequestId(3),
+    });
+    assert!(notifications(&h.advance(Duration::minutes(5))).is_empty());
+}
+
+#[test]
+fn each_of_the_six_kinds_raises_one_notification_with_its_own_title() {
+    let mut h = Harness::new();
+    h.sign_in(vec![]);
+    let kinds = [
+        RequestKind::CallNow,
+        RequestKind::ScheduledByCustomer,
+        RequestKind::ScheduledByAgent,
+        RequestKind::CallMeBack,
+        RequestKind::InboundCall,
+        RequestKind::ChatInbound,
+    ];
+    let mut titles = std::collections::BTreeSet::new();
+    for (i, kind) in kinds.into_iter().enumerate() {
+        let id = i as i64 + 1;
+        let n = notifications(&h.offer(id, kind));
+        assert_eq!(n.len(), 1, "{kind:?}");
+        assert_eq!(n[0].request, Some(RequestId(id)));
+        assert!(n[0].body.contains(&format!("Customer {id}")), "{:?}", n[0]);
+        titles.insert(n[0].title.clone());
+    }
+    assert_eq!(titles.len(), 6, "{titles:?}");
+}

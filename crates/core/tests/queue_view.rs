@@ -261,3 +261,74 @@ fn scheduling_a_call_needs_a_customer_and_a_future_time() {
     });
     assert!(matches!(&sent(&out)[..], [ClientFrame::Schedule { due_at, .. }] if *due_at == due));
 }
+
+#[test]
+fn waiting_counts_offers_and_due_scheduled_calls_only() {
+    let mut h = Harness::new();
+    let t = h.now;
+    let mut booked = request(10, RequestKind::ScheduledByAgent, t - Duration::hours(1));
+    booked.state = RequestState::Scheduled;
+    booked.due_at = Some(t + Duration::minutes(10));
+    let mut timed_out = request(3, RequestKind::CallNow, t - Duration::minutes(20));
+    timed_out.state = RequestState::TimedOut;
+    h.sign_in(vec![
+        request(1, RequestKind::CallNow, t),
+        request(2, RequestKind::InboundCall, t),
+        request(4, RequestKind::CallNow, t),
+        booked,
+        timed_out,
+    ]);
+    assert_eq!(
+        h.core.view(h.now).waiting,
+        3,
+        "three offers; not the timed-out one, not the booked call"
+    );
+
+    h.event(Event::Taken {
+        request: RequestId(1),
+        by: bo(),
+    });
+    h.event(Event::Cancelled {
+        request: RequestId(2),
+    });
+    let view = h.core.view(h.now);
+    assert_eq!(
+        view.queue.len(),
+        4,
+        "closed rows still shown while they linger"
+    );
+    assert_eq!(view.waiting, 1, "but they no longer wait");
+
+    h.advance(Duration::minutes(11));
+    assert_eq!(h.core.view(h.now).waiting, 2, "the booked call fell due");
+
+    // Busy: nothing blinks, yet the customers still wait (for a colleague, or for later).
+    h.event(Event::Assigned {
+        request: request(5, RequestKind::CallNow, h.now),
+        session: session(1, 5, SessionState::Bridged),
+    });
+    let view = h.core.view(h.now);
+    assert!(view.busy && view.queue.iter().all(|r| !r.blinking));
+    assert_eq!(view.waiting, 2);
+}
+
+#[test]
+fn a_due_scheduled_call_cannot_be_accepted_while_busy() {
+    let mut h = Harness::new();
+    let mut booked = request(7, RequestKind::ScheduledByAgent, h.now - Duration::hours(1));
+    booked.state = RequestState::Scheduled;
+    booked.due_at = Some(h.now);
+    h.sign_in(vec![booked]);
+    h.event(Event::Assigned {
+        request: request(8, RequestKind::CallNow, h.now),
+        session: session(1, 8, SessionState::Bridged),
+    });
+    let out = h.intent(Intent::Accept {
+        request: RequestId(7),
+    });
+    assert!(sent(&out).is_empty(), "refused locally: {out:?}");
+    assert_eq!(
+        h.core.view(h.now).notice.unwrap().level,
+        NoticeLevel::Warning
+    );
+}

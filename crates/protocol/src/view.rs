@@ -34,6 +34,12 @@ pub struct ViewState {
     pub session: Option<Session>,
     /// In a session or on a call: accepting is refused.
     pub busy: bool,
+    /// How many customers wait on this agent now: offers not yet taken and scheduled calls whose
+    /// time has come (the rows of `queue` that are neither closed nor timed out). Counted by the
+    /// core so the tray, the UI and tests all show one number; it does not drop to 0 while
+    /// `busy` (they still wait, for the agent or a colleague).
+    #[serde(default)]
+    pub waiting: u32,
     pub settings: Settings,
     /// The request the UI should bring into view (after a notification tap).
     #[serde(default, skip_serializing_if = "Option::is_none")]

@@ -24,6 +24,7 @@ pub fn start() -> TestApp {
         lds_url: "http://127.0.0.1:9".into(),
         profile: "test".into(),
         data_dir_override: Some(data_dir.path().join("profile")),
+        extra_root_pem: None,
     };
     let mut app = app_builder(mock_builder(), launch, |_| Ok(()))
         .build(context())

@@ -7,6 +7,7 @@
 pub mod relay;
 pub mod secret_service;
 pub mod shell;
+pub mod tls_terminator;
 
 use std::time::Duration;
 

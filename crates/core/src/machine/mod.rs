@@ -139,15 +139,16 @@ impl Core {
             .as_ref()
             .and_then(|a| a.time_zone.parse().ok())
             .unwrap_or(Tz::UTC);
-        let (queue, scheduled) = self
+        let rows = self
             .queue
             .rows(now, tz, self.settings.mask_phone, self.busy());
         ViewState {
             login: self.login.clone(),
             connection: self.link.view(),
             agent: self.agent.clone(),
-            queue,
-            scheduled,
+            queue: rows.queue,
+            scheduled: rows.scheduled,
+            waiting: rows.waiting,
             session: self.session.clone(),
             busy: self.busy(),
             settings: self.settings.clone(),
@@ -164,6 +165,12 @@ impl Core {
             last_seq: self.last_seq,
             notified: self.alerts.notified().clone(),
         }
+    }
+
+    /// The requests already notified, as [`Core::saved_state`] would save them; lets the driver
+    /// check that the file lists a request before its notification is shown, without a copy.
+    pub fn notified(&self) -> &std::collections::BTreeSet<RequestId> {
+        self.alerts.notified()
     }
 
     /// Whether the agent has a session token (signed in, or signing in from a stored one).

@@ -87,8 +87,13 @@ impl Harness {
     }
 
     pub fn with_saved(saved: SavedState) -> Self {
+        Self::with_saved_and_seed(saved, 42)
+    }
+
+    /// `jitter_seed` is what the driver draws at random per process.
+    pub fn with_saved_and_seed(saved: SavedState, jitter_seed: u64) -> Self {
         Harness {
-            core: Core::new("laptop", saved, 42),
+            core: Core::new("laptop", saved, jitter_seed),
             now: t0(),
             log: Vec::new(),
             server_alive: true,

@@ -1,0 +1,156 @@
+//! An LDS behind https: the driver signs in over https and takes offers over wss, trusting a
+//! private CA named in its config; without that CA it refuses the server, and says why.
+
+mod support;
+
+use std::sync::Arc;
+
+use headsup_client::{spawn_with, AgentConfig, AgentHandle, KeyringStore, SecretStore};
+use headsup_protocol::view::{ConnectionView, Intent, LoginView};
+use support::shell::RecordingShell;
+use support::tls_terminator::{TestPki, TlsTerminator};
+use support::{eventually, secret_service, Lds, PASSWORD};
+
+fn start(
+    lds_url: String,
+    profile: &str,
+    data: &tempfile::TempDir,
+    extra_root_pem: Option<std::path::PathBuf>,
+    shell: &Arc<RecordingShell>,
+) -> AgentHandle {
+    let config = AgentConfig {
+        lds_url,
+        device: "tls-laptop".into(),
+        profile: profile.into(),
+        data_dir: data.path().to_path_buf(),
+        extra_root_pem,
+    };
+    KeyringStore::new(profile).clear().unwrap();
+    let store = Box::new(KeyringStore::new(profile));
+    spawn_with(config, shell.clone(), store)
+}
+
+fn sign_in(agent: &AgentHandle, email: &str) {
+    agent.intent(Intent::SubmitEmail {
+        email: email.to_string(),
+    });
+    agent.intent(Intent::SubmitPassword {
+        password: PASSWORD.into(),
+    });
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn signs_in_and_receives_an_offer_over_https_and_wss_with_a_private_ca() {
+    secret_service::ensure();
+    let lds = Lds::start().await;
+    let pki = TestPki::generate();
+    let terminator = TlsTerminator::start(&pki, lds.server.addr).await;
+    let data = tempfile::tempdir().unwrap();
+    let ca = data.path().join("private-ca.pem");
+    pki.write_ca(&ca);
+    let shell = Arc::new(RecordingShell::default());
+    let agent = start(terminator.url(), "tls-ok", &data, Some(ca), &shell);
+
+    sign_in(&agent, &lds.email);
+    eventually("signed in and synced over wss", || {
+        let v = agent.view();
+        (v.login == LoginView::SignedIn && matches!(v.connection, ConnectionView::Synced { .. }))
+            .then_some(())
+    })
+    .await;
+    assert!(
+        KeyringStore::new("tls-ok").load().unwrap().is_some(),
+        "the token from the https login was kept"
+    );
+
+    let offer = lds.call_now("Teresa").await;
+    let shown = eventually("the offer's notification", || {
+        shell
+            .shown()
+            .into_iter()
+            .find(|n| n.request == Some(offer.id))
+    })
+    .await;
+    assert_eq!(shown.body, "Teresa is waiting for a call");
+    eventually("the offer's row", || {
+        agent.view().queue.into_iter().find(|r| r.id == offer.id)
+    })
+    .await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_untrusted_certificate_is_refused_with_a_clear_reason() {
+    secret_service::ensure();
+    let lds = Lds::start().await;
+    let pki = TestPki::generate();
+    let terminator = TlsTerminator::start(&pki, lds.server.addr).await;
+    let data = tempfile::tempdir().unwrap();
+    let shell = Arc::new(RecordingShell::default());
+    // Public roots only: the private CA is not named.
+    let agent = start(terminator.url(), "tls-untrusted", &data, None, &shell);
+
+    sign_in(&agent, &lds.email);
+    let error = eventually("the sign-in refused", || match agent.view().login {
+        LoginView::Password { error, .. } => error,
+        _ => None,
+    })
+    .await;
+    assert!(
+        error.contains("certificate") && error.contains("UnknownIssuer"),
+        "the agent is told the certificate is not trusted: {error}"
+    );
+    eprintln!("sign-in error shown: {error}");
+    assert!(KeyringStore::new("tls-untrusted").load().unwrap().is_none());
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_socket_to_an_untrusted_server_goes_offline_and_retries_instead_of_hanging() {
+    secret_service::ensure();
+    let lds = Lds::start().await;
+    let pki = TestPki::generate();
+    let terminator = TlsTerminator::start(&pki, lds.server.addr).await;
+    let data = tempfile::tempdir().unwrap();
+    let shell = Arc::new(RecordingShell::default());
+    let profile = "tls-untrusted-socket";
+    // Signed in before (a token is kept), so the driver goes straight to wss://.
+    KeyringStore::new(profile).clear().unwrap();
+    let config = AgentConfig {
+        lds_url: terminator.url(),
+        device: "tls-laptop".into(),
+        profile: profile.into(),
+        data_dir: data.path().to_path_buf(),
+        extra_root_pem: None,
+    };
+    let store = KeyringStore::new(profile);
+    store.store("a-token-from-before").unwrap();
+    let agent = spawn_with(config, shell.clone(), Box::new(store));
+    eventually("offline with a retry planned", || {
+        match agent.view().connection {
+            ConnectionView::Offline {
+                retry_at: Some(_), ..
+            } => Some(()),
+            _ => None,
+        }
+    })
+    .await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_unreadable_extra_root_file_is_the_reason_given() {
+    secret_service::ensure();
+    let lds = Lds::start().await;
+    let pki = TestPki::generate();
+    let terminator = TlsTerminator::start(&pki, lds.server.addr).await;
+    let data = tempfile::tempdir().unwrap();
+    let missing = data.path().join("missing-ca.pem");
+    let shell = Arc::new(RecordingShell::default());
+    let agent = start(terminator.url(), "tls-no-ca", &data, Some(missing), &shell);
+
+    sign_in(&agent, &lds.email);
+    let error = eventually("the sign-in refused", || match agent.view().login {
+        LoginView::Password { error, .. } => error,
+        _ => None,
+    })
+    .await;
+    assert!(error.contains("missing-ca.pem"), "{error}");
+}
