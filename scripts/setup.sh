@@ -25,6 +25,9 @@ apt_packages=(
   webkit2gtk-driver imagemagick x11vnc
   # The LDS's second backend (PostgreSQL tests start a private cluster).
   postgresql
+  # scripts/check-android.sh: ring's C compiled for aarch64-linux-android without the NDK
+  # (clang-14 cross-compiles; llvm-14 has llvm-ar-14).
+  clang-14 llvm-14
 )
 missing=()
 for p in "${apt_packages[@]}"; do

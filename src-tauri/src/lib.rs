@@ -37,6 +37,8 @@ pub fn run() {
     let builder = tauri::Builder::default();
     #[cfg(desktop)]
     let builder = desktop::plugins(builder, &launch);
+    #[cfg(mobile)]
+    let builder = builder.plugin(tauri_plugin_keepalive::init());
     let builder = builder.plugin(log_plugin(&launch));
     run_app(builder, launch);
 }

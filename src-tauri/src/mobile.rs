@@ -1,6 +1,9 @@
-//! Mobile only (Android): the notification channel incoming customers arrive on.
+//! Mobile only (Android): the notification channel incoming customers arrive on, and the
+//! foreground service that keeps the LDS socket alive while the app is in the background
+//! (`crates/keepalive`, registered in `run()`).
 
-use tauri::{App, Runtime};
+use headsup_protocol::view::ViewState;
+use tauri::{App, AppHandle, Runtime};
 
 #[cfg(target_os = "android")]
 pub fn setup<R: Runtime>(app: &mut App<R>) -> tauri::Result<()> {
@@ -27,4 +30,10 @@ pub fn setup<R: Runtime>(app: &mut App<R>) -> tauri::Result<()> {
 #[cfg(not(target_os = "android"))]
 pub fn setup<R: Runtime>(_app: &mut App<R>) -> tauri::Result<()> {
     Ok(())
+}
+
+/// Called on every render: the service runs while the agent is signed in, and its notification
+/// says whether the LDS link is up.
+pub fn on_render<R: Runtime>(app: &AppHandle<R>, view: &ViewState) {
+    tauri_plugin_keepalive::follow(app, view);
 }

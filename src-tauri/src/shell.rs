@@ -35,8 +35,10 @@ impl<R: Runtime> Shell for TauriShell<R> {
             tracing::error!(%error, "emitting the view failed");
         }
         #[cfg(desktop)]
-        crate::tray::show_waiting(&self.app, crate::tray::waiting_count(view));
+        crate::tray::show_waiting(&self.app, view.waiting);
         permission::on_render(&self.app, view);
+        #[cfg(mobile)]
+        crate::mobile::on_render(&self.app, view);
     }
 }
 
