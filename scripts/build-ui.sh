@@ -3,7 +3,8 @@
 # with its JS glue. The app embeds ui/dist (tauri.conf.json `frontendDist`).
 #
 # Idempotent and quick when nothing changed: cargo's own fingerprints decide whether to rebuild,
-# and wasm-bindgen runs only when the wasm is newer than its output.
+# and wasm-bindgen runs only when the wasm differs from the one dist/ was made from (by content:
+# cargo may hand back an older artifact, e.g. after switching opt-level, so timestamps can lie).
 #
 # Toolchain (see ../shared/toolchain.md §1-2): Debian's rustc-web, linked by scripts/setup.sh as
 # rustup toolchain "web", rebuilds std for wasm32 (ui/.cargo/config.toml: build-std), which needs
@@ -31,7 +32,10 @@ if [ "$have" != "$want" ]; then
 fi
 
 mkdir -p "$dist"
-if [ "$wasm" -nt "$dist/headsup_ui_bg.wasm" ]; then
+# Kept in target/, not dist/: everything in dist/ is embedded in the app.
+made_from="$ui/target/dist-made-from.sha256"
+wasm_id="$(sha256sum "$wasm" | cut -d' ' -f1)"
+if [ ! -f "$dist/headsup_ui_bg.wasm" ] || [ "$(cat "$made_from" 2>/dev/null)" != "$wasm_id" ]; then
   echo "build-ui: wasm-bindgen $want"
   wasm-bindgen --target web --no-typescript --out-dir "$dist" --out-name headsup_ui "$wasm"
   # wasm-opt only where it can read rustc 1.96's output: binaryen >= 116 (Debian's 108 cannot,
@@ -43,6 +47,7 @@ if [ "$wasm" -nt "$dist/headsup_ui_bg.wasm" ]; then
       --enable-mutable-globals --enable-reference-types --enable-multivalue \
       "$dist/headsup_ui_bg.wasm" -o "$dist/headsup_ui_bg.wasm"
   fi
+  echo "$wasm_id" > "$made_from"
 else
   echo "build-ui: wasm unchanged, keeping $dist"
 fi

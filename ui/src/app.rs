@@ -10,7 +10,7 @@ use crate::components::request_tab::RequestTab;
 use crate::components::session::SessionPanel;
 use crate::components::settings::SettingsPanel;
 use crate::components::sign_in::SignIn;
-use crate::hooks::{use_intent, use_tauri_view};
+use crate::hooks::{use_intent, use_render_probe, use_tauri_view};
 use crate::state::{Action, Bridge, Screen};
 use headsup_protocol::view::{Intent, LoginView};
 use yew::prelude::*;
@@ -19,6 +19,7 @@ use yew::prelude::*;
 pub fn App() -> Html {
     let state = use_tauri_view();
     let on_intent = use_intent(&state);
+    use_render_probe(&state);
 
     match state.bridge {
         Bridge::Missing => return html! { <Fallback /> },

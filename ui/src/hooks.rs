@@ -40,9 +40,12 @@ async fn subscribe(
         let dispatcher = dispatcher.clone();
         let got_event = got_event.clone();
         move |view: Result<_, tauri::TauriError>| match view {
-            Ok(view) => {
+            Ok((view, arrival)) => {
                 got_event.set(true);
-                dispatcher.dispatch(Action::ViewArrived(Box::new(view)));
+                dispatcher.dispatch(Action::ViewArrived {
+                    view: Box::new(view),
+                    arrival,
+                });
             }
             Err(e) => dispatcher.dispatch(Action::LinkFailed(e.to_string())),
         }
@@ -55,10 +58,29 @@ async fn subscribe(
         }
     }
     match tauri::current_view().await {
-        Ok(view) if !got_event.get() => dispatcher.dispatch(Action::ViewArrived(Box::new(view))),
+        Ok((view, arrival)) if !got_event.get() => dispatcher.dispatch(Action::ViewArrived {
+            view: Box::new(view),
+            arrival,
+        }),
         Ok(_) => {}
         Err(e) => dispatcher.dispatch(Action::LinkFailed(format!("cannot read the view: {e}"))),
     }
+}
+
+/// Reports each rendered view to the render probe (`probe.rs`). Call it in the root component:
+/// its effect runs after the whole tree has rendered that state.
+#[hook]
+pub fn use_render_probe(state: &UseReducerHandle<AppState>) {
+    let rendered = crate::probe::Rendered {
+        views: state.views,
+        arrival: state.arrival,
+        rows: state.queue.len(),
+    };
+    use_effect_with(rendered.views, move |&views| {
+        if views > 0 {
+            crate::probe::report_rendered(rendered);
+        }
+    });
 }
 
 /// A callback that sends an intent to the app. Refusals come back as a notice in the next view;

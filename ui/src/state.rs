@@ -2,6 +2,7 @@
 //! owns itself (which screen is open, whether the profile menu is open). The view is replaced
 //! wholesale on every event; nothing here second-guesses it.
 
+use crate::probe::Arrival;
 use headsup_protocol::view::{LoginView, QueueRow, ViewState};
 use std::rc::Rc;
 use yew::Reducible;
@@ -43,6 +44,9 @@ pub struct AppState {
     /// Trouble on the link to the app: a view we could not read, an intent it could not even
     /// receive. Refusals are not this: the core sends those as notices.
     pub link_problem: Option<String>,
+    /// Views applied so far, and when the newest arrived: for the render probe (`probe.rs`).
+    pub views: u64,
+    pub arrival: Arrival,
 }
 
 impl Default for AppState {
@@ -55,12 +59,18 @@ impl Default for AppState {
             screen: Screen::Requests,
             menu_open: false,
             link_problem: None,
+            views: 0,
+            arrival: Arrival::default(),
         }
     }
 }
 
 pub enum Action {
-    ViewArrived(Box<ViewState>),
+    /// A view from the app, and when it arrived.
+    ViewArrived {
+        view: Box<ViewState>,
+        arrival: Arrival,
+    },
     BridgeMissing,
     LinkFailed(String),
     Show(Screen),
@@ -74,7 +84,11 @@ impl Reducible for AppState {
     fn reduce(self: Rc<Self>, action: Action) -> Rc<Self> {
         let mut next = (*self).clone();
         match action {
-            Action::ViewArrived(view) => next.take_view(*view),
+            Action::ViewArrived { view, arrival } => {
+                next.take_view(*view);
+                next.views += 1;
+                next.arrival = arrival;
+            }
             Action::BridgeMissing => next.bridge = Bridge::Missing,
             Action::LinkFailed(why) => next.link_problem = Some(why),
             Action::Show(screen) => {
@@ -147,12 +161,16 @@ mod tests {
         (*Rc::new(state).reduce(action)).clone()
     }
 
+    fn arrived(view: ViewState) -> Action {
+        Action::ViewArrived {
+            view: Box::new(view),
+            arrival: Arrival::default(),
+        }
+    }
+
     #[test]
     fn a_view_replaces_the_rows_and_goes_live() {
-        let s = reduce(
-            AppState::default(),
-            Action::ViewArrived(Box::new(signed_in())),
-        );
+        let s = reduce(AppState::default(), arrived(signed_in()));
         assert_eq!(s.bridge, Bridge::Live);
         let ids: Vec<_> = s.queue.iter().map(|r| r.id.0).collect();
         assert_eq!(ids, [1, 2]);
@@ -160,41 +178,55 @@ mod tests {
 
         let mut fewer = signed_in();
         fewer.queue.truncate(1);
-        let s = reduce(s, Action::ViewArrived(Box::new(fewer)));
+        let s = reduce(s, arrived(fewer));
         assert_eq!(s.queue.len(), 1);
     }
 
     #[test]
     fn a_new_focus_opens_the_request_tab_once() {
-        let s = reduce(
-            AppState::default(),
-            Action::ViewArrived(Box::new(signed_in())),
-        );
+        let s = reduce(AppState::default(), arrived(signed_in()));
         let s = reduce(s, Action::Show(Screen::Settings));
         let mut focused = signed_in();
         focused.focus = Some(RequestId(2));
-        let s = reduce(s, Action::ViewArrived(Box::new(focused.clone())));
+        let s = reduce(s, arrived(focused.clone()));
         assert_eq!(s.screen, Screen::Requests);
         assert_eq!(s.view.focus, Some(RequestId(2)));
 
         // The agent goes back to settings; a later update with the same focus leaves them there.
         let s = reduce(s, Action::Show(Screen::Settings));
-        let s = reduce(s, Action::ViewArrived(Box::new(focused)));
+        let s = reduce(s, arrived(focused));
         assert_eq!(s.screen, Screen::Settings);
     }
 
     #[test]
     fn signing_out_closes_menu_and_screens() {
-        let s = reduce(
-            AppState::default(),
-            Action::ViewArrived(Box::new(signed_in())),
-        );
+        let s = reduce(AppState::default(), arrived(signed_in()));
         let s = reduce(s, Action::Show(Screen::Check));
         let s = reduce(s, Action::ToggleMenu);
         assert!(s.menu_open);
-        let s = reduce(s, Action::ViewArrived(Box::default()));
+        let s = reduce(s, arrived(ViewState::default()));
         assert_eq!(s.screen, Screen::Requests);
         assert!(!s.menu_open);
+    }
+
+    #[test]
+    fn views_are_counted_for_the_render_probe() {
+        let s = reduce(AppState::default(), arrived(signed_in()));
+        let later = Arrival {
+            at_ms: 1234.5,
+            parse_ms: 6.5,
+        };
+        let s = reduce(
+            s,
+            Action::ViewArrived {
+                view: Box::new(signed_in()),
+                arrival: later,
+            },
+        );
+        assert_eq!(s.views, 2);
+        assert_eq!(s.arrival, later, "the probe times the newest view");
+        let s = reduce(s, Action::Show(Screen::Settings));
+        assert_eq!(s.views, 2, "only views count");
     }
 
     #[test]
@@ -202,7 +234,7 @@ mod tests {
         let s = reduce(AppState::default(), Action::LinkFailed("no app".into()));
         assert_eq!(s.link_problem.as_deref(), Some("no app"));
         assert_eq!(s.bridge, Bridge::Starting);
-        let s = reduce(s, Action::ViewArrived(Box::new(signed_in())));
+        let s = reduce(s, arrived(signed_in()));
         assert_eq!(s.link_problem, None);
     }
 }

@@ -1,12 +1,11 @@
 //! The request tab: "Attend next customer", pending customer requests (oldest first, as the core
 //! orders them) and scheduled calls.
 
-use super::request_list::{can_take, RequestList, RowAction};
+use super::request_list::{RequestList, RowAction};
+use super::request_row::can_take;
 use crate::state::Rows;
 use headsup_protocol::view::Intent;
 use headsup_protocol::RequestId;
-use wasm_bindgen::JsCast;
-use web_sys::{HtmlElement, ScrollIntoViewOptions, ScrollLogicalPosition};
 use yew::prelude::*;
 
 #[derive(Properties, PartialEq)]
@@ -20,14 +19,6 @@ pub struct RequestTabProps {
 
 #[function_component]
 pub fn RequestTab(props: &RequestTabProps) -> Html {
-    // A notification was tapped: bring that row into view and give it the keyboard focus, so
-    // Enter accepts it. Runs after render, when the row exists.
-    use_effect_with(props.focus, |focus| {
-        if let Some(id) = focus {
-            bring_into_view(*id);
-        }
-    });
-
     let offers = props
         .queue
         .iter()
@@ -69,14 +60,16 @@ pub fn RequestTab(props: &RequestTabProps) -> Html {
                     <p class="hint">{ "New requests appear here and blink; you will get a notification too." }</p>
                 </div>
             }
+            // A tapped notification's row is brought into view and focused (Enter accepts it)
+            // by whichever list holds it.
             <RequestList id="queue" label="Pending customer requests" rows={props.queue.clone()}
-                         busy={props.busy} on_action={on_action.clone()} />
+                         busy={props.busy} on_action={on_action.clone()} focus={props.focus} />
             <h2 id="scheduled-title" class="section-title">{ "Scheduled calls" }</h2>
             if props.scheduled.is_empty() {
                 <p class="empty-line">{ "No calls scheduled." }</p>
             }
             <RequestList id="scheduled" label="Scheduled calls" rows={props.scheduled.clone()}
-                         busy={props.busy} {on_action} />
+                         busy={props.busy} {on_action} focus={props.focus} />
         </section>
     }
 }
@@ -86,24 +79,6 @@ fn waiting_sentence(offers: usize) -> String {
         0 => "No customers waiting".into(),
         1 => "1 customer waiting".into(),
         n => format!("{n} customers waiting"),
-    }
-}
-
-fn bring_into_view(id: RequestId) {
-    let Some(document) = web_sys::window().and_then(|w| w.document()) else {
-        return;
-    };
-    let selector = format!(".request-row[data-request-id=\"{}\"]", id.0);
-    let Ok(Some(row)) = document.query_selector(&selector) else {
-        return;
-    };
-    let options = ScrollIntoViewOptions::new();
-    options.set_block(ScrollLogicalPosition::Center);
-    row.scroll_into_view_with_scroll_into_view_options(&options);
-    if let Ok(Some(button)) = row.query_selector(".row-main:not([disabled])") {
-        if let Ok(button) = button.dyn_into::<HtmlElement>() {
-            let _ = button.focus();
-        }
     }
 }
 

@@ -1,5 +1,7 @@
-//! Profile → Notifications: the agent's notification settings, saved as one `SaveSettings`.
+//! Profile → Notifications: the agent's notification settings, saved as one `SaveSettings`, and
+//! whether the OS lets them through (`os_permission`).
 
+use super::os_permission::NotificationPermission;
 use headsup_protocol::view::Settings;
 use web_sys::HtmlInputElement;
 use yew::prelude::*;
@@ -29,7 +31,9 @@ pub fn SettingsPanel(props: &SettingsProps) -> Html {
                     label: &'static str,
                     hint: &'static str,
                     get: fn(&Settings) -> bool,
-                    put: fn(&mut Settings, bool)| {
+                    put: fn(&mut Settings, bool),
+                    // More about the setting, under the hint, with its own element id.
+                    more: Option<(&'static str, Html)>| {
         let checked = get(&draft);
         let draft = draft.clone();
         let onchange = Callback::from(move |e: Event| {
@@ -38,12 +42,17 @@ pub fn SettingsPanel(props: &SettingsProps) -> Html {
             put(&mut next, on);
             draft.set(next);
         });
+        let described_by = match &more {
+            Some((more_id, _)) => format!("{id}-hint {more_id}"),
+            None => format!("{id}-hint"),
+        };
         html! {
             <div class="setting">
                 <input {id} type="checkbox" {checked} {onchange}
-                       aria-describedby={format!("{id}-hint")} />
+                       aria-describedby={described_by} />
                 <label for={id}>{ label }</label>
                 <p id={format!("{id}-hint")} class="hint">{ hint }</p>
+                { more.map(|(_, html)| html).unwrap_or_default() }
             </div>
         }
     };
@@ -93,13 +102,15 @@ pub fn SettingsPanel(props: &SettingsProps) -> Html {
             <form {onsubmit}>
                 { checkbox("setting-notifications", "Desktop notifications",
                     "A notification for every new request and every scheduled call that is due.",
-                    |s| s.notifications, |s, v| s.notifications = v) }
+                    |s| s.notifications, |s, v| s.notifications = v,
+                    // What the OS allows, beside what the agent wants.
+                    Some(("notification-permission", html! { <NotificationPermission /> }))) }
                 { checkbox("setting-sound", "Sound",
                     "Play the system sound with each notification.",
-                    |s| s.sound, |s, v| s.sound = v) }
+                    |s| s.sound, |s, v| s.sound = v, None) }
                 { checkbox("setting-mask-phone", "Mask phone numbers",
                     "Hide most digits of phone numbers in notifications (lock screens).",
-                    |s| s.mask_phone, |s, v| s.mask_phone = v) }
+                    |s| s.mask_phone, |s, v| s.mask_phone = v, None) }
                 <fieldset class="realert">
                     <legend>{ "While a customer waits unclaimed" }</legend>
                     { number("setting-realert-secs", "Alert again every (seconds)", 1,
