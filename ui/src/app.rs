@@ -81,7 +81,8 @@ pub fn App() -> Html {
     let screen = match state.screen {
         Screen::Requests => html! {
             <RequestTab queue={state.queue.clone()} scheduled={state.scheduled.clone()}
-                        busy={view.busy} focus={view.focus} on_intent={on_intent.clone()} />
+                        busy={view.busy} waiting={view.waiting} focus={view.focus}
+                        on_intent={on_intent.clone()} />
         },
         Screen::Settings => {
             let on_save = on_intent.reform(|settings| Intent::SaveSettings { settings });

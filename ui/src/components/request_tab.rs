@@ -13,18 +13,15 @@ pub struct RequestTabProps {
     pub queue: Rows,
     pub scheduled: Rows,
     pub busy: bool,
+    /// Customers the agent could take now, counted by the core (the tray shows the same number).
+    pub waiting: u32,
     pub focus: Option<RequestId>,
     pub on_intent: Callback<Intent>,
 }
 
 #[function_component]
 pub fn RequestTab(props: &RequestTabProps) -> Html {
-    let offers = props
-        .queue
-        .iter()
-        .chain(props.scheduled.iter())
-        .filter(|r| can_take(r, false))
-        .count();
+    let offers = props.waiting as usize;
     let on_action = {
         let (queue, scheduled) = (props.queue.clone(), props.scheduled.clone());
         let (busy, on_intent) = (props.busy, props.on_intent.clone());
