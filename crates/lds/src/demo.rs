@@ -1,16 +1,18 @@
 //! `lds demo`: a team, three agents and a steady stream of every kind of customer request, so the
-//! app has something to show. Legs are answered automatically.
+//! app has something to show. Legs are answered automatically, and some customers give up
+//! waiting (their requests are cancelled), so every state of a request appears.
 
 use std::time::Duration;
 
 use anyhow::Result;
 use chrono::Utc;
 use headsup_protocol::lds::NewRequest;
-use headsup_protocol::model::{Customer, RequestKind};
+use headsup_protocol::model::{Customer, RequestKind, RequestState};
+use headsup_protocol::RequestId;
 
 use crate::server::{Server, ServerConfig};
-use crate::store::accounts::{self, NewAgent};
-use crate::store::requests;
+use crate::store::accounts::{self, NewAgent, Team};
+use crate::store::{cancel, requests, Store};
 
 pub const TEAM: &str = "Demo";
 /// (e-mail, password, name, time zone)
@@ -28,6 +30,10 @@ const CUSTOMERS: [(Option<&str>, &str); 6] = [
     (None, "+1 555 0100"),
     (Some("Lucas Martin"), "+33 6 12 34 56 78"),
 ];
+
+/// One customer in this many gives up if nobody answers within [`PATIENCE`].
+const GIVES_UP_EVERY: usize = 3;
+const PATIENCE: Duration = Duration::from_secs(30);
 
 pub async fn run(mut config: ServerConfig, every: Duration) -> Result<()> {
     config.auto_answer = Some(Duration::from_secs(3));
@@ -100,9 +106,24 @@ pub async fn run(mut config: ServerConfig, every: Duration) -> Result<()> {
             }
         };
         match result {
-            Ok(r) => tracing::info!(request = %r.id, kind = kind.as_str(), "demo request"),
+            Ok(r) => {
+                tracing::info!(request = %r.id, kind = kind.as_str(), "demo request");
+                if n % GIVES_UP_EVERY == 1 && r.state == RequestState::Pending {
+                    tokio::spawn(give_up_later(store.clone(), team.clone(), r.id));
+                }
+            }
             Err(e) => tracing::warn!("demo request failed: {e}"),
         }
     }
     Ok(())
+}
+
+/// The customer hangs up after [`PATIENCE`] unless an agent took the request first (then the
+/// cancel is refused with `already_taken`, which is the point: the agent was quicker).
+async fn give_up_later(store: Store, team: Team, id: RequestId) {
+    tokio::time::sleep(PATIENCE).await;
+    match cancel::cancel(&store, &team, id).await {
+        Ok(_) => tracing::info!(request = %id, "demo customer gave up"),
+        Err(e) => tracing::debug!(request = %id, "demo customer stayed: {e}"),
+    }
 }

@@ -10,7 +10,8 @@
 //!   them between processes through PostgreSQL's LISTEN/NOTIFY.
 //! - [`http`] and [`ws`]: the public surface (`docs/protocol.md`).
 //! - [`clock`]: what happens because time passes (timeouts, scheduled calls coming due).
-//! - [`server`]: wires it all together; [`demo`]: seeded data and traffic for `lds demo`.
+//! - [`server`]: wires it all together; [`demo`]: seeded data and traffic for `lds demo`;
+//!   [`sim_client`]: `lds sim`, which drives a running server's simulated customers and calls.
 
 pub mod auth;
 pub mod clock;
@@ -23,6 +24,7 @@ pub mod metrics;
 pub mod pg_fanout;
 pub mod rate_limit;
 pub mod server;
+pub mod sim_client;
 pub mod store;
 pub mod telephony;
 pub mod time;

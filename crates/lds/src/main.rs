@@ -1,6 +1,8 @@
 //! `lds`: the Lead Distribution System's command line. See `docs/protocol.md` for the protocol
 //! and `lds --help` for the commands.
 
+mod sim_command;
+
 use std::io::Read;
 use std::net::SocketAddr;
 use std::time::Duration;
@@ -38,6 +40,9 @@ enum Command {
     /// Manage agents.
     #[command(subcommand)]
     Agent(AgentCommand),
+    /// Play customers and the telephone network against a running server: answer, fail or hang
+    /// up a call leg, or cancel a request (see docs/protocol.md, "Simulated telephony").
+    Sim(sim_command::SimArgs),
 }
 
 #[derive(Args, Clone)]
@@ -54,13 +59,14 @@ struct ServeArgs {
     /// through POST /api/v1/sim/sessions/{id}/legs/{leg}).
     #[arg(long)]
     auto_answer_secs: Option<u64>,
-    /// Sign-in attempts allowed per account per minute.
+    /// Sign-in attempts allowed per account per sliding minute (counted in the database, so
+    /// shared by every process on it).
     #[arg(long, default_value_t = 10)]
     login_per_account_per_min: u32,
-    /// Sign-in attempts allowed per client address per minute.
+    /// Sign-in attempts allowed per client address per sliding minute (in the database).
     #[arg(long, default_value_t = 60)]
     login_per_address_per_min: u32,
-    /// Intake requests allowed per team per minute.
+    /// Intake requests allowed per team per minute (counted in this process's memory).
     #[arg(long, default_value_t = 6000)]
     intake_per_team_per_min: u32,
 }
@@ -170,6 +176,7 @@ async fn run(command: Command, database_url: String) -> Result<()> {
             println!("agent {id} added: {email}");
             Ok(())
         }
+        Command::Sim(args) => sim_command::run(args).await,
         Command::Agent(AgentCommand::List) => {
             let db = lds::db::Db::connect(&database_url).await?;
             for a in accounts::list_agents(&db).await? {

@@ -1,9 +1,11 @@
-//! Rate limits for sign-in (per account and per client address) and intake (per team key).
+//! Rate limits: their configuration, and the intake limit (per team key).
 //!
-//! Kept in this process's memory: a limit is a brake against guessing and floods, not state an
-//! agent depends on, so N processes allowing N times the rate is acceptable (documented).
+//! Sign-in limits are counted in the database ([`crate::store::rate_limits`]), shared by every
+//! process. The intake limit stays in this process's memory: it is a brake against a flooding
+//! widget, not a defence against guessing, and counting it in the database would add a write
+//! transaction to every intake, the hottest write path. With N processes a team may send N
+//! times the rate (documented in `docs/protocol.md`).
 
-use std::net::IpAddr;
 use std::num::NonZeroU32;
 use std::sync::Arc;
 
@@ -11,16 +13,17 @@ use governor::{DefaultKeyedRateLimiter, Quota, RateLimiter};
 
 #[derive(Clone)]
 pub struct Limits {
-    login_per_account: Arc<DefaultKeyedRateLimiter<String>>,
-    login_per_address: Arc<DefaultKeyedRateLimiter<IpAddr>>,
     intake_per_team: Arc<DefaultKeyedRateLimiter<i64>>,
 }
 
-/// Rates in events per minute (burst = the same number).
+/// Rates in events per minute.
 #[derive(Debug, Clone, Copy)]
 pub struct Rates {
+    /// Sign-in attempts per account (database, sliding minute).
     pub login_per_account_per_min: u32,
+    /// Sign-in attempts per client address (database, sliding minute).
     pub login_per_address_per_min: u32,
+    /// Intake requests per team (this process; burst = the same number).
     pub intake_per_team_per_min: u32,
 }
 
@@ -41,23 +44,8 @@ fn per_minute(n: u32) -> Quota {
 impl Limits {
     pub fn new(r: Rates) -> Limits {
         Limits {
-            login_per_account: Arc::new(RateLimiter::keyed(per_minute(
-                r.login_per_account_per_min,
-            ))),
-            login_per_address: Arc::new(RateLimiter::keyed(per_minute(
-                r.login_per_address_per_min,
-            ))),
             intake_per_team: Arc::new(RateLimiter::keyed(per_minute(r.intake_per_team_per_min))),
         }
-    }
-
-    /// Both the address and the account must have budget left.
-    pub fn login(&self, email: &str, addr: IpAddr) -> bool {
-        self.login_per_address.check_key(&addr).is_ok()
-            && self
-                .login_per_account
-                .check_key(&email.trim().to_lowercase())
-                .is_ok()
     }
 
     pub fn intake(&self, team: i64) -> bool {
@@ -70,17 +58,11 @@ mod tests {
     use super::*;
 
     #[test]
-    fn login_budget_is_per_account() {
+    fn intake_budget_is_per_team() {
         let l = Limits::new(Rates {
-            login_per_account_per_min: 2,
-            login_per_address_per_min: 100,
             intake_per_team_per_min: 1,
+            ..Rates::default()
         });
-        let ip: IpAddr = "127.0.0.1".parse().unwrap();
-        assert!(l.login("a@x", ip));
-        assert!(l.login("A@x ", ip));
-        assert!(!l.login("a@x", ip));
-        assert!(l.login("b@x", ip));
         assert!(l.intake(1));
         assert!(!l.intake(1));
         assert!(l.intake(2));

@@ -93,6 +93,10 @@ impl Server {
         }
         let app = crate::http::router(state.clone());
         let task = tokio::spawn(async move {
+            // No Nagle: an event frame must leave now, not after the previous one's ACK.
+            let listener = axum::serve::ListenerExt::tap_io(listener, |tcp| {
+                let _ = tcp.set_nodelay(true);
+            });
             let served = axum::serve(
                 listener,
                 app.into_make_service_with_connect_info::<SocketAddr>(),

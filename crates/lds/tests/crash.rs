@@ -1,60 +1,19 @@
 //! Crash: the real `lds` binary is killed with SIGKILL in the middle of traffic and restarted on
-//! the same SQLite file. Every accept the agent was told about survives, and every agent resumes
-//! from its last processed sequence without a gap or a duplicate.
+//! the same database: a SQLite file, or a PostgreSQL database when `LDS_TEST_POSTGRES_URL` is set
+//! (`scripts/test-lds-postgres.sh`). Every accept the agent was told about survives, and every
+//! agent resumes from its last processed sequence without a gap or a duplicate.
 
 mod support;
 
-use std::io::{BufRead, BufReader, Write};
-use std::process::{Child, Command, Stdio};
-
 use headsup_protocol::lds::{ClientFrame, Event, LoginResponse, ServerFrame};
 use headsup_protocol::RequestId;
+use support::process::{cli, LdsProcess};
 use support::{http, AgentConn};
-
-const BIN: &str = env!("CARGO_BIN_EXE_lds");
-
-fn cli(db: &str, args: &[&str], stdin: Option<&str>) -> String {
-    let mut child = Command::new(BIN)
-        .args(args)
-        .args(["--database-url", db])
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .spawn()
-        .unwrap();
-    if let Some(input) = stdin {
-        child
-            .stdin
-            .take()
-            .unwrap()
-            .write_all(input.as_bytes())
-            .unwrap();
-    }
-    let out = child.wait_with_output().unwrap();
-    assert!(out.status.success(), "lds {args:?} failed");
-    String::from_utf8(out.stdout).unwrap().trim().to_string()
-}
-
-fn serve(db: &str) -> (Child, String) {
-    let mut child = Command::new(BIN)
-        .args(["serve", "--listen", "127.0.0.1:0", "--database-url", db])
-        .stdout(Stdio::piped())
-        .spawn()
-        .unwrap();
-    let mut lines = BufReader::new(child.stdout.take().unwrap()).lines();
-    let addr = loop {
-        let line = lines.next().expect("lds prints where it listens").unwrap();
-        if let Some(addr) = line.strip_prefix("listening on ") {
-            break addr.to_string();
-        }
-    };
-    std::thread::spawn(move || for _ in lines {});
-    (child, addr)
-}
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn kill_9_mid_traffic_loses_no_accepted_request_and_every_agent_resumes() {
-    let dir = tempfile::tempdir().unwrap();
-    let db = format!("sqlite://{}", dir.path().join("lds.db").display());
+    let test_db = support::fresh_db().await;
+    let db = test_db.url.clone();
     let key = cli(&db, &["team", "add", "--name", "Support"], None);
     for (email, name) in [("ana@x.test", "Ana"), ("bo@x.test", "Bo")] {
         cli(
@@ -73,7 +32,8 @@ async fn kill_9_mid_traffic_loses_no_accepted_request_and_every_agent_resumes() 
             Some("secret\n"),
         );
     }
-    let (mut server, addr) = serve(&db);
+    let mut server = LdsProcess::serve(&db);
+    let addr = server.addr.clone();
     let mut tokens = Vec::new();
     for email in ["ana@x.test", "bo@x.test"] {
         let r = http()
@@ -115,8 +75,7 @@ async fn kill_9_mid_traffic_loses_no_accepted_request_and_every_agent_resumes() 
             })
             .await
             .unwrap();
-            server.kill().unwrap(); // SIGKILL
-            server.wait().unwrap();
+            server.kill_9();
             break;
         }
         let reply = ana
@@ -152,7 +111,8 @@ async fn kill_9_mid_traffic_loses_no_accepted_request_and_every_agent_resumes() 
         _ => last,
     });
 
-    let (mut server, addr) = serve(&db);
+    let server = LdsProcess::serve(&db);
+    let addr = server.addr.clone();
     let store = lds::db::Db::connect(&db).await.unwrap();
     for id in &accepted {
         let (state, by): (String, Option<i64>) =
@@ -180,6 +140,4 @@ async fn kill_9_mid_traffic_loses_no_accepted_request_and_every_agent_resumes() 
         }
         assert_eq!(conn.last_seq, head_seq);
     }
-    server.kill().unwrap();
-    server.wait().unwrap();
 }

@@ -5,28 +5,9 @@
 
 mod support;
 
-use std::io::{BufRead, BufReader};
-use std::process::{Child, Command, Stdio};
-
 use headsup_protocol::lds::{ClientFrame, Event, ServerFrame};
+use support::process::LdsProcess;
 use support::AgentConn;
-
-fn serve(db: &str) -> (Child, String) {
-    let mut child = Command::new(env!("CARGO_BIN_EXE_lds"))
-        .args(["serve", "--listen", "127.0.0.1:0", "--database-url", db])
-        .stdout(Stdio::piped())
-        .spawn()
-        .unwrap();
-    let mut lines = BufReader::new(child.stdout.take().unwrap()).lines();
-    let addr = loop {
-        let line = lines.next().expect("lds prints where it listens").unwrap();
-        if let Some(addr) = line.strip_prefix("listening on ") {
-            break addr.to_string();
-        }
-    };
-    std::thread::spawn(move || for _ in lines {});
-    (child, addr)
-}
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn two_processes_share_one_winner_and_fan_out_taken() {
@@ -61,11 +42,12 @@ async fn two_processes_share_one_winner_and_fan_out_taken() {
                 .0,
         );
     }
-    let (mut p1, a1) = serve(&db.url);
-    let (mut p2, a2) = serve(&db.url);
+    let p1 = LdsProcess::serve(&db.url);
+    let p2 = LdsProcess::serve(&db.url);
+    let (a1, a2) = (&p1.addr, &p2.addr);
     let mut agents = Vec::new();
     for (i, token) in tokens.iter().enumerate() {
-        let addr = if i % 2 == 0 { &a1 } else { &a2 };
+        let addr = if i % 2 == 0 { a1 } else { a2 };
         agents.push(
             AgentConn::connect(&format!("ws://{addr}/api/v1/agent/ws"), token, None)
                 .await
@@ -74,7 +56,7 @@ async fn two_processes_share_one_winner_and_fan_out_taken() {
     }
     for trial in 0..50 {
         // Intake alternates between the processes too.
-        let addr = if trial % 2 == 0 { &a1 } else { &a2 };
+        let addr = if trial % 2 == 0 { a1 } else { a2 };
         let r = support::http()
             .post(format!("http://{addr}/api/v1/requests"))
             .bearer_auth(&key)
@@ -131,7 +113,4 @@ async fn two_processes_share_one_winner_and_fan_out_taken() {
             .await
             .unwrap();
     }
-    p1.kill().unwrap();
-    p2.kill().unwrap();
-    let _ = (p1.wait(), p2.wait());
 }

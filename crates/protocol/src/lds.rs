@@ -62,6 +62,13 @@ pub struct NewRequestResponse {
     pub request: Request,
 }
 
+/// `200` answer to `POST /api/v1/requests/{id}/cancel` (the customer gave up): the request as it
+/// now is, `state: cancelled`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CancelResponse {
+    pub request: Request,
+}
+
 // ---------------------------------------------------------------------------------------------
 // WebSocket: client → server
 

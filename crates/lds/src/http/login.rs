@@ -14,7 +14,7 @@ use super::body::{bearer, json};
 use crate::auth;
 use crate::error::LdsError;
 use crate::server::AppState;
-use crate::store::accounts;
+use crate::store::{accounts, rate_limits};
 
 pub async fn login(
     State(state): State<AppState>,
@@ -23,7 +23,14 @@ pub async fn login(
 ) -> Result<Json<LoginResponse>, LdsError> {
     let req: LoginRequest = json(body)?;
     let metrics = &state.store.metrics;
-    if !state.limits.login(&req.email, peer.ip()) {
+    let rates = state.config.rates;
+    let budgets = rate_limits::login_budgets(
+        &req.email,
+        peer.ip(),
+        rates.login_per_account_per_min,
+        rates.login_per_address_per_min,
+    );
+    if !rate_limits::try_spend(&state.store.db, &budgets, chrono::Utc::now()).await? {
         metrics.rate_limited.inc();
         return Err(LdsError::new(
             ErrorCode::RateLimited,

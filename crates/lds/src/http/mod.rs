@@ -2,6 +2,7 @@
 //! WebSocket upgrade. Every error body is `{"error": {"code", "message"}}` (`docs/protocol.md`).
 
 mod body;
+mod cancel;
 mod intake;
 mod login;
 mod reply;
@@ -27,6 +28,7 @@ pub fn router(state: AppState) -> Router {
         .route("/api/v1/login", post(login::login))
         .route("/api/v1/logout", post(login::logout))
         .route("/api/v1/requests", post(intake::create))
+        .route("/api/v1/requests/{id}/cancel", post(cancel::cancel))
         .route("/api/v1/sim/sessions/{session}/legs/{leg}", post(sim::leg))
         .route("/api/v1/agent/ws", get(crate::ws::upgrade))
         .fallback(not_found)

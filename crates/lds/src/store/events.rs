@@ -48,11 +48,13 @@ pub async fn append(
         .fetch_all(&mut *conn)
         .await?;
     }
+    let started = std::time::Instant::now();
     let bumped = sqlx::query(&format!(
         "UPDATE agents SET last_seq = last_seq + 1 WHERE id IN ({ids}) RETURNING id, last_seq"
     ))
     .fetch_all(&mut *conn)
     .await?;
+    let bumped_at = started.elapsed();
     sqlx::query(&format!(
         "INSERT INTO events (agent_id, seq, at, body) \
          SELECT id, last_seq, $1, $2 FROM agents WHERE id IN ({ids})"
@@ -61,7 +63,9 @@ pub async fn append(
     .bind(&body)
     .execute(&mut *conn)
     .await?;
+    let inserted_at = started.elapsed();
     let at_text = at_wire(at);
+    let bumped_rows = bumped.len();
     for row in bumped {
         let agent = AgentId(row.try_get::<i64, _>(0)?);
         let seq = row.try_get::<i64, _>(1)? as u64;
@@ -71,6 +75,13 @@ pub async fn append(
             text: frame_text(seq, &at_text, &body).into(),
         });
     }
+    tracing::trace!(
+        agents = bumped_rows,
+        bump_us = bumped_at.as_micros() as u64,
+        insert_us = (inserted_at - bumped_at).as_micros() as u64,
+        frames_us = (started.elapsed() - inserted_at).as_micros() as u64,
+        "events appended"
+    );
     Ok(())
 }
 

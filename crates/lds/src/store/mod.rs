@@ -4,7 +4,9 @@
 //! that did not happen.
 
 pub mod accounts;
+pub mod cancel;
 pub mod events;
+pub mod rate_limits;
 pub mod requests;
 pub mod rows;
 pub mod sessions;

@@ -53,7 +53,9 @@ pub async fn intake(store: &Store, team: &Team, new: NewRequest) -> LdsResult<Re
             None
         }
     };
+    let started = std::time::Instant::now();
     let mut w = store.db.begin_write().await?;
+    let writer_at = started.elapsed();
     let mut outbox = Outbox::default();
     let request = insert(
         &mut w.tx,
@@ -67,7 +69,18 @@ pub async fn intake(store: &Store, team: &Team, new: NewRequest) -> LdsResult<Re
         now,
     )
     .await?;
+    let written_at = started.elapsed();
+    let events = outbox.items.len();
     store.commit(w, outbox).await?;
+    // Where an intake's time goes (LDS_LOG=lds::store::requests=debug); see docs/performance.md.
+    tracing::debug!(
+        request = %request.id,
+        events,
+        wait_writer_us = writer_at.as_micros() as u64,
+        write_us = (written_at - writer_at).as_micros() as u64,
+        commit_publish_us = (started.elapsed() - written_at).as_micros() as u64,
+        "intake committed"
+    );
     store.metrics.requests_created.inc();
     Ok(request)
 }

@@ -7,7 +7,6 @@
 //! once, in order, whatever the hub does.
 
 use std::sync::atomic::Ordering;
-use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use axum::extract::ws::{CloseFrame, Message, WebSocket};
@@ -30,6 +29,14 @@ use crate::store::{accounts, events, snapshot};
 /// A client that opens a socket and says nothing is dropped after this.
 const HELLO_WITHIN: Duration = Duration::from_secs(10);
 const CATCH_UP_BATCH: i64 = 500;
+/// Pushes written before one flush; bounds how long other connections wait for this task.
+const MAX_PUSHES_PER_FLUSH: usize = 64;
+
+#[derive(PartialEq, Eq)]
+enum Delivered {
+    Sent,
+    Revoked,
+}
 
 type Sink = SplitSink<WebSocket, Message>;
 
@@ -199,8 +206,12 @@ impl Conn {
     }
 
     async fn serve(&mut self, mut stream: SplitStream<WebSocket>) -> anyhow::Result<()> {
-        let mut heartbeat = tokio::time::interval(Duration::from_secs(HEARTBEAT_SECS));
-        heartbeat.tick().await; // the first tick is immediate
+        // Each connection starts its period at a random phase: connections opened together
+        // (a server restart, a load test) would otherwise check their tokens and the log all
+        // in the same instant, every period, and queue an intake behind thousands of reads.
+        let period = Duration::from_secs(HEARTBEAT_SECS);
+        let phase = period.mul_f64(rand::random::<f64>());
+        let mut heartbeat = tokio::time::interval_at(tokio::time::Instant::now() + phase, period);
         let mut last_heard = Instant::now();
         loop {
             tokio::select! {
@@ -218,13 +229,12 @@ impl Conn {
                         Message::Ping(_) | Message::Pong(_) => {}
                     }
                 }
-                push = self.sub.rx.recv() => match push {
-                    Some(Push::Event { seq, text }) => self.deliver(seq, text).await?,
-                    Some(Push::Revoked) | None => {
+                push = self.sub.rx.recv() => {
+                    if self.deliver(push).await? == Delivered::Revoked {
                         refuse(&mut self.sink, ErrorCode::TokenRevoked, "signed out").await;
                         return Ok(());
                     }
-                },
+                }
                 _ = heartbeat.tick() => {
                     if last_heard.elapsed() > Duration::from_secs(DEAD_AFTER_SECS) {
                         anyhow::bail!("no frame or pong for {DEAD_AFTER_SECS} s: connection dead");
@@ -258,18 +268,41 @@ impl Conn {
         self.send(&answer).await
     }
 
-    async fn deliver(&mut self, seq: u64, text: Arc<str>) -> anyhow::Result<()> {
-        if seq <= self.sent {
-            return Ok(()); // already sent (from the log during catch-up)
+    /// Writes `first` and every other push already queued, then flushes once: when several
+    /// events are waiting (an offer and a `taken`, a burst of intakes) they leave in one write
+    /// instead of one system call each. `None` (the hub let go of this connection) ends it like
+    /// a revoked token.
+    async fn deliver(&mut self, first: Option<Push>) -> anyhow::Result<Delivered> {
+        let mut next = first;
+        if next.is_none() {
+            return Ok(Delivered::Revoked);
         }
-        if seq == self.sent + 1 {
-            self.sink
-                .send(Message::Text(text.to_string().into()))
-                .await?;
-            self.sent = seq;
-            return Ok(());
+        let mut gap = false;
+        let mut written = 0;
+        while let Some(push) = next.take() {
+            match push {
+                Push::Event { seq, text } if seq == self.sent + 1 && !gap => {
+                    self.sink
+                        .feed(Message::Text(text.to_string().into()))
+                        .await?;
+                    self.sent = seq;
+                    written += 1;
+                }
+                // Already sent (from the log during catch-up).
+                Push::Event { seq, .. } if seq <= self.sent => {}
+                // A gap: the log has it all, in order.
+                Push::Event { .. } => gap = true,
+                Push::Revoked => return Ok(Delivered::Revoked),
+            }
+            if written < MAX_PUSHES_PER_FLUSH {
+                next = self.sub.rx.try_recv().ok();
+            }
         }
-        self.catch_up().await
+        self.sink.flush().await?;
+        if gap {
+            self.catch_up().await?;
+        }
+        Ok(Delivered::Sent)
     }
 
     /// Sends every logged event after `sent`, in order.

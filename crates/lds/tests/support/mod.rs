@@ -4,6 +4,7 @@
 #![allow(dead_code)] // each test file uses a different part of the harness
 
 pub mod agent;
+pub mod process;
 
 use std::sync::OnceLock;
 use std::time::Duration;
@@ -140,6 +141,16 @@ impl TestServer {
             .post(format!("{}/api/v1/requests", self.base))
             .bearer_auth(key)
             .json(body)
+            .send()
+            .await
+            .unwrap()
+    }
+
+    /// `POST /api/v1/requests/{id}/cancel` with this intake key.
+    pub async fn cancel(&self, key: &str, id: impl std::fmt::Display) -> reqwest::Response {
+        http()
+            .post(format!("{}/api/v1/requests/{id}/cancel", self.base))
+            .bearer_auth(key)
             .send()
             .await
             .unwrap()
