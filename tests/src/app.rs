@@ -4,7 +4,7 @@
 use std::net::TcpListener;
 use std::os::unix::process::CommandExt;
 use std::path::PathBuf;
-use std::process::{Child, Command, Stdio};
+use std::process::{Child, Command};
 use std::time::Duration;
 
 use anyhow::{Context, Result};
@@ -43,6 +43,8 @@ impl App {
         crate::required_env("DISPLAY");
         let port = free_port();
         let native_port = free_port();
+        // The drivers' and the app's own output (a crash's last words), kept for a human.
+        let log = std::fs::File::create(crate::artifacts_dir().join(format!("app-{port}.log")))?;
         let driver = Command::new("tauri-driver")
             .args([
                 "--port",
@@ -56,8 +58,8 @@ impl App {
             .env("HEADSUP_LDS_URL", lds_url)
             .env("HEADSUP_PROFILE", profile)
             .env("HEADSUP_DATA_DIR", &data_dir)
-            .stdout(Stdio::null())
-            .stderr(Stdio::null())
+            .stdout(log.try_clone()?)
+            .stderr(log)
             // Its own process group, so that stopping it also stops WebKitWebDriver and the app.
             .process_group(0)
             .spawn()
@@ -90,6 +92,17 @@ impl App {
             data_dir,
             _data: None,
         })
+    }
+
+    /// The process id of tauri-driver, whose descendants are WebKitWebDriver, the app and the
+    /// app's WebKit processes (see [`crate::procs`]).
+    pub fn driver_pid(&self) -> u32 {
+        self.driver.id()
+    }
+
+    /// The app's own process (`headsup`), once WebKitWebDriver has started it.
+    pub fn app_pid(&self) -> Option<u32> {
+        crate::procs::find_descendant(self.driver.id(), "headsup")
     }
 
     /// Waits for an element to exist and returns it.

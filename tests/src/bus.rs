@@ -16,12 +16,17 @@ pub enum BusEvent {
         summary: String,
         body: String,
         replaces_id: u32,
+        /// When dbus-monitor saw the call, in microseconds since the Unix epoch (its `time=`
+        /// header field, stamped as the message is read off the bus, not when we parse the line).
+        time_us: u64,
     },
     /// The answer to a call; for `Notify` it carries the id the daemon gave the notification.
     Return {
         destination: String,
         reply_serial: u32,
         id: Option<u32>,
+        /// As [`BusEvent::Notify`]'s `time_us`.
+        time_us: u64,
     },
     Close {
         id: u32,
@@ -91,6 +96,69 @@ impl NotifyWatch {
         self.events.lock().unwrap().clone()
     }
 
+    /// How many `Notify` calls so far (cheap: no copy, for a benchmark polling thousands).
+    pub fn notify_count(&self) -> usize {
+        self.events
+            .lock()
+            .unwrap()
+            .iter()
+            .filter(|e| matches!(e, BusEvent::Notify { .. }))
+            .count()
+    }
+
+    /// How long the daemon took to answer each `Notify` call so far (the app waits for each
+    /// answer before its next call, so a slow daemon delays every later notification).
+    pub fn daemon_reply_times(&self) -> Vec<std::time::Duration> {
+        let events = self.events.lock().unwrap();
+        let mut calls = std::collections::HashMap::new();
+        let mut replies = Vec::new();
+        for e in events.iter() {
+            match e {
+                BusEvent::Notify {
+                    sender,
+                    serial,
+                    time_us,
+                    ..
+                } => {
+                    calls.insert((sender.clone(), *serial), *time_us);
+                }
+                BusEvent::Return {
+                    destination,
+                    reply_serial,
+                    time_us,
+                    ..
+                } => {
+                    if let Some(sent) = calls.remove(&(destination.clone(), *reply_serial)) {
+                        replies.push(std::time::Duration::from_micros(
+                            time_us.saturating_sub(sent),
+                        ));
+                    }
+                }
+                BusEvent::Close { .. } => {}
+            }
+        }
+        replies
+    }
+
+    /// Every `Notify` call so far as (time seen on the bus in µs since the epoch, summary, body),
+    /// in bus order.
+    pub fn notify_times(&self) -> Vec<(u64, String, String)> {
+        self.events
+            .lock()
+            .unwrap()
+            .iter()
+            .filter_map(|e| match e {
+                BusEvent::Notify {
+                    time_us,
+                    summary,
+                    body,
+                    ..
+                } => Some((*time_us, summary.clone(), body.clone())),
+                _ => None,
+            })
+            .collect()
+    }
+
     /// Every `Notify` call so far, with the daemon's id for it when its answer was seen.
     pub fn shown(&self) -> Vec<Shown> {
         let events = self.events();
@@ -109,6 +177,7 @@ impl NotifyWatch {
                             destination,
                             reply_serial,
                             id,
+                            ..
                         } if destination == sender && reply_serial == serial => *id,
                         _ => None,
                     });
@@ -218,6 +287,14 @@ fn header_field(header: &str, key: &str) -> Option<String> {
         .find_map(|part| part.strip_prefix(key).map(|v| v.to_string()))
 }
 
+/// dbus-monitor's `time=SECONDS.MICROSECONDS` as microseconds since the epoch (integers, so
+/// no rounding; the fraction is printed with six digits).
+fn parse_monitor_time(text: &str) -> Option<u64> {
+    let (secs, frac) = text.split_once('.').unwrap_or((text, "0"));
+    let frac = format!("{frac:0<6}");
+    Some(secs.parse::<u64>().ok()? * 1_000_000 + frac.get(..6)?.parse::<u64>().ok()?)
+}
+
 impl Parser {
     fn feed(&mut self, line: &str) -> Option<BusEvent> {
         if let Some(open) = self.open_string.as_mut() {
@@ -282,6 +359,7 @@ impl Parser {
                 summary: m.strings[2].clone(),
                 body: m.strings[3].clone(),
                 replaces_id: m.uints.first().copied().unwrap_or(0),
+                time_us: parse_monitor_time(&header_field(&m.header, "time=")?)?,
             }),
             Kind::Close => Some(BusEvent::Close {
                 id: *m.uints.first()?,
@@ -290,6 +368,7 @@ impl Parser {
                 destination: header_field(&m.header, "destination=").unwrap_or_default(),
                 reply_serial: header_field(&m.header, "reply_serial=")?.parse().ok()?,
                 id: m.uints.first().copied(),
+                time_us: parse_monitor_time(&header_field(&m.header, "time=")?)?,
             }),
             _ => None,
         }
@@ -319,6 +398,11 @@ method return time=1.1 sender=:1.3 -> destination=:1.7 serial=40 reply_serial=12
 method call time=2.0 sender=:1.7 -> destination=org.freedesktop.Notifications serial=13 path=/org/freedesktop/Notifications; interface=org.freedesktop.Notifications; member=CloseNotification
    uint32 5
 "#;
+        assert_eq!(
+            parse_monitor_time("1795298275.256812"),
+            Some(1_795_298_275_256_812)
+        );
+        assert_eq!(parse_monitor_time("2.5"), Some(2_500_000));
         let mut p = Parser::default();
         let mut evs: Vec<BusEvent> = text.lines().filter_map(|l| p.feed(l)).collect();
         evs.extend(p.finish());
@@ -331,11 +415,13 @@ method call time=2.0 sender=:1.7 -> destination=org.freedesktop.Notifications se
                     summary: "New customer request".into(),
                     body: "Maria Lopez\nis waiting".into(),
                     replaces_id: 0,
+                    time_us: 1_000_000,
                 },
                 BusEvent::Return {
                     destination: ":1.7".into(),
                     reply_serial: 12,
-                    id: Some(5)
+                    id: Some(5),
+                    time_us: 1_100_000,
                 },
                 BusEvent::Close { id: 5 },
             ]

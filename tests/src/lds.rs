@@ -21,6 +21,12 @@ pub struct Lds {
 impl Lds {
     /// Starts `lds serve` on 127.0.0.1 with a port chosen by the OS and a fresh SQLite file.
     pub fn start() -> Result<Lds> {
+        Lds::start_with(&[])
+    }
+
+    /// Like [`Lds::start`], with extra `lds serve` options (e.g. a higher intake rate limit for a
+    /// benchmark that posts thousands of requests).
+    pub fn start_with(serve_args: &[&str]) -> Result<Lds> {
         let bin = PathBuf::from(crate::required_env("HEADSUP_LDS_BIN"));
         let dir = tempfile::tempdir()?;
         let database_url = format!("sqlite://{}", dir.path().join("lds.db").display());
@@ -32,6 +38,7 @@ impl Lds {
                 "--database-url",
                 &database_url,
             ])
+            .args(serve_args)
             .stdout(Stdio::piped())
             .stderr(Stdio::inherit())
             .spawn()
@@ -83,6 +90,23 @@ impl Lds {
     /// Creates a team and returns its intake key.
     pub fn add_team(&self, name: &str) -> Result<String> {
         self.cli(&["team", "add", "--name", name], None)
+    }
+
+    /// Creates a team whose requests wait `offer_timeout_secs` for an agent before they time
+    /// out; returns its intake key.
+    pub fn add_team_with_timeout(&self, name: &str, offer_timeout_secs: i64) -> Result<String> {
+        let timeout = offer_timeout_secs.to_string();
+        self.cli(
+            &[
+                "team",
+                "add",
+                "--name",
+                name,
+                "--offer-timeout-secs",
+                &timeout,
+            ],
+            None,
+        )
     }
 
     pub fn add_agent(&self, email: &str, name: &str, team: &str, password: &str) -> Result<()> {

@@ -8,6 +8,7 @@
 //! - [`agent`]: a headless agent (the client crate's real driver) as a second agent or device.
 //! - [`daemon`]: the notification daemon's own controls (a click on a bubble).
 //! - [`team`]: the usual cast (an LDS with a team of two agents, and the bus watch).
+//! - [`procs`]: CPU time, memory and start time of a process tree, from `/proc` (benchmarks).
 //!
 //! The end-to-end tests need the desktop session `scripts/test.sh` builds (Xvfb, dbus-run-session,
 //! dunst, gnome-keyring); outside it they fail with a message saying so, never pass vacuously.
@@ -17,6 +18,7 @@ pub mod app;
 pub mod bus;
 pub mod daemon;
 pub mod lds;
+pub mod procs;
 pub mod team;
 pub mod wait;
 
