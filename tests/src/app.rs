@@ -254,8 +254,20 @@ impl App {
     }
 
     /// Ends the WebDriver session (which closes the app) and stops the drivers.
+    /// Returns once the app's process is gone: a new instance started while the old one still
+    /// holds the profile's single-instance name on the bus would try to hand over to it.
     pub async fn quit(self) {
+        let app = self.app_pid();
         let _ = tokio::time::timeout(Duration::from_secs(10), self.client.clone().close()).await;
+        drop(self);
+        let Some(pid) = app else { return };
+        let proc_dir = PathBuf::from(format!("/proc/{pid}"));
+        for _ in 0..200 {
+            if !proc_dir.exists() {
+                return;
+            }
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        }
     }
 }
 
