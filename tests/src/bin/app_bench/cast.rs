@@ -74,6 +74,24 @@ impl Cast {
         Ok((sent, resp.json().await?))
     }
 
+    /// The customer gives up: cancels request `id` through the LDS (intake key).
+    pub async fn cancel(&self, id: headsup_protocol::RequestId) -> Result<()> {
+        let resp = self
+            .http
+            .post(format!(
+                "{}/api/v1/requests/{}/cancel",
+                self.lds.base_url, id.0
+            ))
+            .bearer_auth(&self.key)
+            .send()
+            .await?;
+        let status = resp.status();
+        if !status.is_success() {
+            bail!("cancel answered {status}: {}", resp.text().await?);
+        }
+        Ok(())
+    }
+
     /// Posts `names` with at most `in_flight` requests outstanding (seeding, not a steady rate).
     pub async fn seed(&self, names: &[String], in_flight: usize) -> Result<Duration> {
         let started = Instant::now();

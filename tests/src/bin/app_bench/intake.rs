@@ -25,6 +25,8 @@ use crate::stats::{ms, summarize};
 pub struct Options {
     pub requests: usize,
     pub rate: f64,
+    /// Cancel each request this long after posting it (bounded queue), or never.
+    pub give_up: Option<Duration>,
 }
 
 fn body_of(name: &str) -> String {
@@ -46,8 +48,12 @@ pub async fn run(report: &mut Report, opts: &Options) -> Result<()> {
         .map(|i| format!("Intake {i:05}"))
         .collect();
     eprintln!(
-        "[bench] intake: posting {} requests at {}/s",
-        opts.requests, opts.rate
+        "[bench] intake: posting {} requests at {}/s{}",
+        opts.requests,
+        opts.rate,
+        opts.give_up
+            .map(|d| format!(", each cancelled {:.1} s after arriving", d.as_secs_f64()))
+            .unwrap_or_default()
     );
     let sweeping = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(true));
     let sweeper = {
@@ -70,10 +76,18 @@ pub async fn run(report: &mut Report, opts: &Options) -> Result<()> {
         // Each POST in its own task: a slow answer must not delay the next request's schedule.
         let cast = cast.clone();
         let name = name.clone();
+        let give_up = opts.give_up;
         posts.spawn(async move {
             let started = std::time::Instant::now();
             let r = cast.post(&name).await;
-            (i, r.map(|(sent, _)| (sent, started.elapsed())))
+            let r = r.map(|(sent, resp)| (sent, started.elapsed(), resp.request.id));
+            if let (Ok((_, _, id)), Some(after)) = (&r, give_up) {
+                tokio::time::sleep(after).await;
+                if let Err(e) = cast.cancel(*id).await {
+                    eprintln!("[bench] cancel of {name} failed: {e:#}");
+                }
+            }
+            (i, r.map(|(sent, answered_in, _)| (sent, answered_in)))
         });
     }
     let mut sent = vec![None; names.len()];
@@ -171,8 +185,13 @@ pub async fn run(report: &mut Report, opts: &Options) -> Result<()> {
     let doubled = count.iter().filter(|&&c| c > 1).count();
 
     let what = format!(
-        "intake → Notify on the bus ({} requests at {}/s)",
-        opts.requests, opts.rate
+        "intake → Notify on the bus ({} requests at {}/s, {})",
+        opts.requests,
+        opts.rate,
+        match opts.give_up {
+            Some(d) => format!("each cancelled after {:.0} s", d.as_secs_f64()),
+            None => "none taken: the queue grows".into(),
+        }
     );
     match summarize(&latencies) {
         Some(s) => report.add(

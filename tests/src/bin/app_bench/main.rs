@@ -46,6 +46,11 @@ struct Cli {
     /// Intake requests per second.
     #[arg(long, default_value_t = 20.0)]
     rate: f64,
+    /// In the intake scenario, each customer gives up (the request is cancelled through the
+    /// LDS) this many seconds after arriving, as when colleagues take customers: the queue stays
+    /// bounded. Without it nobody takes anything and the queue grows to `--requests`.
+    #[arg(long)]
+    give_up_secs: Option<f64>,
     /// Timed cold starts.
     #[arg(long, default_value_t = 5)]
     starts: usize,
@@ -90,6 +95,7 @@ async fn run(cli: &Cli, report: &mut report::Report, settle: Duration) -> Result
         let opts = intake::Options {
             requests: cli.requests,
             rate: cli.rate,
+            give_up: cli.give_up_secs.map(Duration::from_secs_f64),
         };
         intake::run(report, &opts).await?;
     }
