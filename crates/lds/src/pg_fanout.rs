@@ -106,7 +106,8 @@ async fn load(store: &Store, wanted: &[(AgentId, u64)]) -> Result<Vec<Delivery>>
         let _ = write!(keys, "({},{})", a.0, s);
     }
     let rows = sqlx::query(&format!(
-        "SELECT agent_id, seq, at, body FROM events WHERE (agent_id, seq) IN ({keys}) ORDER BY agent_id, seq"
+        "SELECT e.agent_id, e.seq, b.at, b.body FROM events e JOIN event_bodies b ON b.id = e.body_id \
+         WHERE (e.agent_id, e.seq) IN ({keys}) ORDER BY e.agent_id, e.seq"
     ))
     .fetch_all(&store.db.pool)
     .await?;

@@ -176,12 +176,14 @@ async fn cut_connections_lose_nothing_and_double_nothing() {
                 assert!(received.insert(seq, event).is_none(), "seq {seq} twice");
             }
         }
-        let log: Vec<(i64, String)> =
-            sqlx::query_as("SELECT seq, body FROM events WHERE agent_id = $1 ORDER BY seq")
-                .bind(id.0)
-                .fetch_all(&s.store().db.pool)
-                .await
-                .unwrap();
+        let log: Vec<(i64, String)> = sqlx::query_as(
+            "SELECT e.seq, b.body FROM events e JOIN event_bodies b ON b.id = e.body_id \
+                 WHERE e.agent_id = $1 ORDER BY e.seq",
+        )
+        .bind(id.0)
+        .fetch_all(&s.store().db.pool)
+        .await
+        .unwrap();
         let seqs: Vec<u64> = received.keys().copied().collect();
         let expected: Vec<u64> = (start + 1..=log.len() as u64).collect();
         assert_eq!(

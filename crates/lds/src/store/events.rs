@@ -1,9 +1,11 @@
 //! The per-agent event log: durable, gap-free sequence numbers.
 //!
-//! `agents.last_seq` is each agent's counter. Appending an event to many agents is two
-//! statements whatever the number of agents: bump the counters, then insert one row per agent
-//! from the bumped values. Both run in the caller's transaction, so a crash leaves either every
-//! row or none.
+//! `agents.last_seq` is each agent's counter. Appending an event to many agents is three
+//! statements whatever the number of agents: store the event's body once (`event_bodies`), bump
+//! the counters, then insert one narrow `(agent_id, seq, body_id)` row per agent from the bumped
+//! values. All run in the caller's transaction, so a crash leaves either every row or none.
+//! Readers join the body back; the frames on the wire are the same as when every row carried
+//! its own copy.
 
 use std::fmt::Write as _;
 use std::sync::Arc;
@@ -49,6 +51,14 @@ pub async fn append(
         .await?;
     }
     let started = std::time::Instant::now();
+    let body_id: i64 =
+        sqlx::query("INSERT INTO event_bodies (at, body) VALUES ($1, $2) RETURNING id")
+            .bind(at_ms)
+            .bind(&body)
+            .fetch_one(&mut *conn)
+            .await?
+            .try_get(0)?;
+    let body_at = started.elapsed();
     let bumped = sqlx::query(&format!(
         "UPDATE agents SET last_seq = last_seq + 1 WHERE id IN ({ids}) RETURNING id, last_seq"
     ))
@@ -56,11 +66,10 @@ pub async fn append(
     .await?;
     let bumped_at = started.elapsed();
     sqlx::query(&format!(
-        "INSERT INTO events (agent_id, seq, at, body) \
-         SELECT id, last_seq, $1, $2 FROM agents WHERE id IN ({ids})"
+        "INSERT INTO events (agent_id, seq, body_id) \
+         SELECT id, last_seq, $1 FROM agents WHERE id IN ({ids})"
     ))
-    .bind(at_ms)
-    .bind(&body)
+    .bind(body_id)
     .execute(&mut *conn)
     .await?;
     let inserted_at = started.elapsed();
@@ -77,7 +86,8 @@ pub async fn append(
     }
     tracing::trace!(
         agents = bumped_rows,
-        bump_us = bumped_at.as_micros() as u64,
+        body_us = body_at.as_micros() as u64,
+        bump_us = (bumped_at - body_at).as_micros() as u64,
         insert_us = (inserted_at - bumped_at).as_micros() as u64,
         frames_us = (started.elapsed() - inserted_at).as_micros() as u64,
         "events appended"
@@ -93,7 +103,8 @@ pub async fn read_after(
     limit: i64,
 ) -> Result<Vec<(u64, Arc<str>)>> {
     let rows = sqlx::query(
-        "SELECT seq, at, body FROM events WHERE agent_id = $1 AND seq > $2 ORDER BY seq LIMIT $3",
+        "SELECT e.seq, b.at, b.body FROM events e JOIN event_bodies b ON b.id = e.body_id \
+         WHERE e.agent_id = $1 AND e.seq > $2 ORDER BY e.seq LIMIT $3",
     )
     .bind(agent.0)
     .bind(after_seq as i64)
@@ -125,13 +136,23 @@ pub async fn bounds(conn: &mut AnyConnection, agent: AgentId) -> Result<(u64, Op
     Ok((head as u64, oldest.map(|s| s as u64)))
 }
 
-/// Deletes events older than `before`; a client that was away longer gets a snapshot.
+/// Deletes events older than `before` (the agents' rows, then their bodies); a client that was
+/// away longer gets a snapshot. Returns the number of agents' rows deleted. The counters in
+/// `agents.last_seq` are not touched, so sequence numbers never restart.
 pub async fn prune(conn: &mut AnyConnection, before: DateTime<Utc>) -> Result<u64> {
-    Ok(sqlx::query("DELETE FROM events WHERE at < $1")
-        .bind(to_millis(before))
-        .execute(conn)
-        .await?
-        .rows_affected())
+    let before = to_millis(before);
+    let rows = sqlx::query(
+        "DELETE FROM events WHERE body_id IN (SELECT id FROM event_bodies WHERE at < $1)",
+    )
+    .bind(before)
+    .execute(&mut *conn)
+    .await?
+    .rows_affected();
+    sqlx::query("DELETE FROM event_bodies WHERE at < $1")
+        .bind(before)
+        .execute(&mut *conn)
+        .await?;
+    Ok(rows)
 }
 
 fn id_list(agents: &[AgentId]) -> String {
