@@ -339,13 +339,7 @@ async fn bad_frames_on_an_open_socket_get_error_frames_and_the_socket_stays() {
         "{f:?}"
     );
 
-    let missing = ana
-        .command(|cid| ClientFrame::Accept {
-            cid,
-            request: RequestId(424242),
-        })
-        .await
-        .unwrap();
+    let missing = ana.accept(RequestId(424242)).await;
     assert!(
         matches!(
             missing,

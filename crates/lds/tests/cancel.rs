@@ -73,13 +73,7 @@ async fn cancel_reaches_every_device_and_the_request_can_no_longer_be_accepted()
         );
     }
 
-    let late = ana
-        .command(|cid| ClientFrame::Accept {
-            cid,
-            request: request.id,
-        })
-        .await
-        .unwrap();
+    let late = ana.accept(request.id).await;
     assert_eq!(error_code(&late), Some(ErrorCode::NotPending), "{late:?}");
     let next = bo_phone
         .command(|cid| ClientFrame::AttendNext { cid })
@@ -183,13 +177,7 @@ async fn refused_cancels_get_their_documented_codes_and_write_nothing() {
         conn.next_event().await.unwrap();
         conn.next_event().await.unwrap();
     }
-    let reply = ana_conn
-        .command(|cid| ClientFrame::Accept {
-            cid,
-            request: taken.id,
-        })
-        .await
-        .unwrap();
+    let reply = ana_conn.accept(taken.id).await;
     assert!(matches!(reply, ServerFrame::Reply { .. }), "{reply:?}");
     assert!(matches!(
         bo_conn.next_event().await.unwrap(),
@@ -233,13 +221,7 @@ async fn refused_cancels_get_their_documented_codes_and_write_nothing() {
         "no refused cancel appended an event"
     );
     // And the request nobody cancelled is still there to take.
-    let reply = bo_conn
-        .command(|cid| ClientFrame::Accept {
-            cid,
-            request: pending.id,
-        })
-        .await
-        .unwrap();
+    let reply = bo_conn.accept(pending.id).await;
     assert!(matches!(reply, ServerFrame::Reply { .. }), "{reply:?}");
 }
 

@@ -78,20 +78,7 @@ async fn kill_9_mid_traffic_loses_no_accepted_request_and_every_agent_resumes() 
             server.kill_9();
             break;
         }
-        let reply = ana
-            .command(|cid| ClientFrame::Accept {
-                cid,
-                request: request.id,
-            })
-            .await
-            .unwrap();
-        let ServerFrame::Reply {
-            session: Some(session),
-            ..
-        } = reply
-        else {
-            panic!("{reply:?}")
-        };
+        let session = ana.accept_session(request.id).await;
         accepted.push(request.id);
         let end = ana
             .command(|cid| ClientFrame::EndSession { cid, session })

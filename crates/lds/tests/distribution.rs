@@ -38,13 +38,7 @@ async fn first_accept_wins_and_every_device_of_the_others_hears_taken() {
         }
     }
 
-    let reply = ana1
-        .command(|cid| ClientFrame::Accept {
-            cid,
-            request: request.id,
-        })
-        .await
-        .unwrap();
+    let reply = ana1.accept(request.id).await;
     let ServerFrame::Reply { session, .. } = reply else {
         panic!("accept refused: {reply:?}")
     };
@@ -70,13 +64,7 @@ async fn first_accept_wins_and_every_device_of_the_others_hears_taken() {
             other => panic!("expected taken, got {other:?}"),
         }
     }
-    let late = bo_phone
-        .command(|cid| ClientFrame::Accept {
-            cid,
-            request: request.id,
-        })
-        .await
-        .unwrap();
+    let late = bo_phone.accept(request.id).await;
     assert_eq!(error_code(&late), Some(ErrorCode::AlreadyTaken));
 }
 
@@ -108,13 +96,7 @@ async fn reject_keeps_the_request_with_the_others_and_attend_next_takes_the_olde
         Event::Rejected { request: first.id }
     );
     // Rejected: Ana may not take it, and "attend next" skips it for her.
-    let again = ana
-        .command(|cid| ClientFrame::Accept {
-            cid,
-            request: first.id,
-        })
-        .await
-        .unwrap();
+    let again = ana.accept(first.id).await;
     assert_eq!(error_code(&again), Some(ErrorCode::NotOffered));
     let next = ana
         .command(|cid| ClientFrame::AttendNext { cid })
@@ -154,20 +136,7 @@ async fn busy_agents_are_refused_and_get_held_back_offers_when_free() {
 
     let first = s.call_now(&key, "First").await;
     ana.next_event().await.unwrap();
-    let reply = ana
-        .command(|cid| ClientFrame::Accept {
-            cid,
-            request: first.id,
-        })
-        .await
-        .unwrap();
-    let ServerFrame::Reply {
-        session: Some(session),
-        ..
-    } = reply
-    else {
-        panic!("{reply:?}")
-    };
+    let session = ana.accept_session(first.id).await;
     ana.wait_event(|e| matches!(e, Event::Assigned { .. }))
         .await
         .unwrap();
@@ -178,13 +147,7 @@ async fn busy_agents_are_refused_and_get_held_back_offers_when_free() {
     assert!(
         matches!(ana.next_event().await.unwrap(), Event::Offered { request } if request.id == second.id)
     );
-    let refused = ana
-        .command(|cid| ClientFrame::Accept {
-            cid,
-            request: second.id,
-        })
-        .await
-        .unwrap();
+    let refused = ana.accept(second.id).await;
     assert_eq!(error_code(&refused), Some(ErrorCode::Busy));
     let inbound = s
         .post(
@@ -258,13 +221,7 @@ async fn busy_agents_are_refused_and_get_held_back_offers_when_free() {
     }
     // The session really is over on the server too: the call-now request refused while busy
     // (offered then, so not re-offered above) can be taken now.
-    let again = ana
-        .command(|cid| ClientFrame::Accept {
-            cid,
-            request: second.id,
-        })
-        .await
-        .unwrap();
+    let again = ana.accept(second.id).await;
     assert!(
         matches!(again, ServerFrame::Reply { .. }),
         "free again, Ana can take the call-now request: {again:?}"

@@ -3,7 +3,7 @@
 
 mod support;
 
-use headsup_protocol::lds::{ClientFrame, Event, ServerFrame};
+use headsup_protocol::lds::Event;
 use headsup_protocol::model::{LegState, Request, RequestState, Session, SessionState};
 use headsup_protocol::SessionId;
 use support::process::BIN;
@@ -43,20 +43,7 @@ async fn accept_next(s: &TestServer, key: &str, ana: &mut AgentConn, name: &str)
     ana.wait_event(|e| matches!(e, Event::Offered { request: r } if r.id == request.id))
         .await
         .unwrap();
-    let reply = ana
-        .command(|cid| ClientFrame::Accept {
-            cid,
-            request: request.id,
-        })
-        .await
-        .unwrap();
-    let ServerFrame::Reply {
-        session: Some(session),
-        ..
-    } = reply
-    else {
-        panic!("accept refused: {reply:?}")
-    };
+    let session = ana.accept_session(request.id).await;
     ana.wait_event(|e| matches!(e, Event::Assigned { .. }))
         .await
         .unwrap();

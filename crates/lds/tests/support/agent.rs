@@ -6,6 +6,7 @@ use std::time::Duration;
 use anyhow::{anyhow, bail, Result};
 use futures_util::{SinkExt, StreamExt};
 use headsup_protocol::lds::{ClientFrame, Event, ServerFrame, PROTOCOL_VERSION};
+use headsup_protocol::{RequestId, SessionId};
 use tokio::net::TcpStream;
 use tokio_tungstenite::tungstenite::Message;
 use tokio_tungstenite::{MaybeTlsStream, WebSocketStream};
@@ -166,6 +167,24 @@ impl AgentConn {
     pub async fn command(&mut self, make: impl FnOnce(u64) -> ClientFrame) -> Result<ServerFrame> {
         let cid = self.send_command(make).await?;
         self.answer(cid).await
+    }
+
+    /// Sends `accept` for `request` and returns the answer (a reply or an error frame).
+    pub async fn accept(&mut self, request: RequestId) -> ServerFrame {
+        self.command(|cid| ClientFrame::Accept { cid, request })
+            .await
+            .expect("the accept is answered")
+    }
+
+    /// Accepts `request`, which must succeed, and returns the session the LDS opened.
+    pub async fn accept_session(&mut self, request: RequestId) -> SessionId {
+        match self.accept(request).await {
+            ServerFrame::Reply {
+                session: Some(session),
+                ..
+            } => session,
+            other => panic!("accept of {request} refused: {other:?}"),
+        }
     }
 
     /// Reads frames until the server closes; returns them.
