@@ -21,7 +21,7 @@ apt_packages=(
   libsoup-3.0-dev libjavascriptcoregtk-4.1-dev libxdo-dev pkg-config build-essential
   # A real desktop session for tests and headless demos: X server, session bus, notification
   # daemon, secret service, WebDriver for WebKitGTK, screenshots.
-  xvfb xauth x11-utils xdotool dbus dbus-x11 dunst gnome-keyring libsecret-tools
+  xvfb xauth x11-utils xdotool openbox dbus dbus-x11 dunst gnome-keyring libsecret-tools
   webkit2gtk-driver imagemagick x11vnc
   # The LDS's second backend (PostgreSQL tests start a private cluster).
   postgresql

@@ -21,6 +21,7 @@ pub mod lds;
 pub mod procs;
 pub mod team;
 pub mod wait;
+pub mod window_manager;
 
 /// Reads a required environment variable or panics with a message telling how to get it.
 pub fn required_env(name: &str) -> String {
