@@ -182,6 +182,10 @@ impl App {
     /// and also written to `$HEADSUP_SCREENSHOTS_DIR` (e.g. docs/screenshots) when that is set,
     /// so refreshing the README's pictures is one test run.
     pub async fn screenshot_for_docs(&self, name: &str) {
+        // WebKitGTK under Xvfb paints a change up to a few hundred ms later (measured by
+        // ui/bench): without this pause the picture can show the screen before the last click.
+        // Not an assertion: only what the docs show depends on it.
+        tokio::time::sleep(Duration::from_millis(800)).await;
         let path = self.screenshot(name).await;
         if let Ok(dir) = std::env::var("HEADSUP_SCREENSHOTS_DIR") {
             std::fs::create_dir_all(&dir).expect("create screenshots dir");
