@@ -11,23 +11,51 @@ use support::shell::RecordingShell;
 use support::tls_terminator::{TestPki, TlsTerminator};
 use support::{eventually, secret_service, Lds, PASSWORD};
 
-fn start(
-    lds_url: String,
-    profile: &str,
-    data: &tempfile::TempDir,
-    extra_root_pem: Option<std::path::PathBuf>,
-    shell: &Arc<RecordingShell>,
-) -> AgentHandle {
-    let config = AgentConfig {
-        lds_url,
-        device: "tls-laptop".into(),
-        profile: profile.into(),
-        data_dir: data.path().to_path_buf(),
-        extra_root_pem,
-    };
-    KeyringStore::new(profile).clear().unwrap();
-    let store = Box::new(KeyringStore::new(profile));
-    spawn_with(config, shell.clone(), store)
+/// The real LDS on loopback behind a TLS terminator whose certificate a private CA signed.
+struct BehindTls {
+    lds: Lds,
+    pki: TestPki,
+    terminator: TlsTerminator,
+    data: tempfile::TempDir,
+    shell: Arc<RecordingShell>,
+}
+
+impl BehindTls {
+    async fn start() -> BehindTls {
+        secret_service::ensure();
+        let lds = Lds::start().await;
+        let pki = TestPki::generate();
+        let terminator = TlsTerminator::start(&pki, lds.server.addr).await;
+        BehindTls {
+            lds,
+            pki,
+            terminator,
+            data: tempfile::tempdir().unwrap(),
+            shell: Arc::new(RecordingShell::default()),
+        }
+    }
+
+    /// An agent for `profile` talking to the terminator; `token` is one kept from an earlier run.
+    fn agent(
+        &self,
+        profile: &str,
+        extra_root_pem: Option<std::path::PathBuf>,
+        token: Option<&str>,
+    ) -> AgentHandle {
+        let config = AgentConfig {
+            lds_url: self.terminator.url(),
+            device: "tls-laptop".into(),
+            profile: profile.into(),
+            data_dir: self.data.path().to_path_buf(),
+            extra_root_pem,
+        };
+        let store = KeyringStore::new(profile);
+        store.clear().unwrap();
+        if let Some(token) = token {
+            store.store(token).unwrap();
+        }
+        spawn_with(config, self.shell.clone(), Box::new(store))
+    }
 }
 
 fn sign_in(agent: &AgentHandle, email: &str) {
@@ -41,15 +69,11 @@ fn sign_in(agent: &AgentHandle, email: &str) {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn signs_in_and_receives_an_offer_over_https_and_wss_with_a_private_ca() {
-    secret_service::ensure();
-    let lds = Lds::start().await;
-    let pki = TestPki::generate();
-    let terminator = TlsTerminator::start(&pki, lds.server.addr).await;
-    let data = tempfile::tempdir().unwrap();
-    let ca = data.path().join("private-ca.pem");
-    pki.write_ca(&ca);
-    let shell = Arc::new(RecordingShell::default());
-    let agent = start(terminator.url(), "tls-ok", &data, Some(ca), &shell);
+    let tls = BehindTls::start().await;
+    let (lds, shell) = (&tls.lds, &tls.shell);
+    let ca = tls.data.path().join("private-ca.pem");
+    tls.pki.write_ca(&ca);
+    let agent = tls.agent("tls-ok", Some(ca), None);
 
     sign_in(&agent, &lds.email);
     eventually("signed in and synced over wss", || {
@@ -80,16 +104,11 @@ async fn signs_in_and_receives_an_offer_over_https_and_wss_with_a_private_ca() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn an_untrusted_certificate_is_refused_with_a_clear_reason() {
-    secret_service::ensure();
-    let lds = Lds::start().await;
-    let pki = TestPki::generate();
-    let terminator = TlsTerminator::start(&pki, lds.server.addr).await;
-    let data = tempfile::tempdir().unwrap();
-    let shell = Arc::new(RecordingShell::default());
+    let tls = BehindTls::start().await;
     // Public roots only: the private CA is not named.
-    let agent = start(terminator.url(), "tls-untrusted", &data, None, &shell);
+    let agent = tls.agent("tls-untrusted", None, None);
 
-    sign_in(&agent, &lds.email);
+    sign_in(&agent, &tls.lds.email);
     let error = eventually("the sign-in refused", || match agent.view().login {
         LoginView::Password { error, .. } => error,
         _ => None,
@@ -105,25 +124,9 @@ async fn an_untrusted_certificate_is_refused_with_a_clear_reason() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_socket_to_an_untrusted_server_goes_offline_and_retries_instead_of_hanging() {
-    secret_service::ensure();
-    let lds = Lds::start().await;
-    let pki = TestPki::generate();
-    let terminator = TlsTerminator::start(&pki, lds.server.addr).await;
-    let data = tempfile::tempdir().unwrap();
-    let shell = Arc::new(RecordingShell::default());
-    let profile = "tls-untrusted-socket";
+    let tls = BehindTls::start().await;
     // Signed in before (a token is kept), so the driver goes straight to wss://.
-    KeyringStore::new(profile).clear().unwrap();
-    let config = AgentConfig {
-        lds_url: terminator.url(),
-        device: "tls-laptop".into(),
-        profile: profile.into(),
-        data_dir: data.path().to_path_buf(),
-        extra_root_pem: None,
-    };
-    let store = KeyringStore::new(profile);
-    store.store("a-token-from-before").unwrap();
-    let agent = spawn_with(config, shell.clone(), Box::new(store));
+    let agent = tls.agent("tls-untrusted-socket", None, Some("a-token-from-before"));
     eventually("offline with a retry planned", || {
         match agent.view().connection {
             ConnectionView::Offline {
@@ -137,16 +140,11 @@ async fn a_socket_to_an_untrusted_server_goes_offline_and_retries_instead_of_han
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn an_unreadable_extra_root_file_is_the_reason_given() {
-    secret_service::ensure();
-    let lds = Lds::start().await;
-    let pki = TestPki::generate();
-    let terminator = TlsTerminator::start(&pki, lds.server.addr).await;
-    let data = tempfile::tempdir().unwrap();
-    let missing = data.path().join("missing-ca.pem");
-    let shell = Arc::new(RecordingShell::default());
-    let agent = start(terminator.url(), "tls-no-ca", &data, Some(missing), &shell);
+    let tls = BehindTls::start().await;
+    let missing = tls.data.path().join("missing-ca.pem");
+    let agent = tls.agent("tls-no-ca", Some(missing), None);
 
-    sign_in(&agent, &lds.email);
+    sign_in(&agent, &tls.lds.email);
     let error = eventually("the sign-in refused", || match agent.view().login {
         LoginView::Password { error, .. } => error,
         _ => None,
