@@ -135,7 +135,10 @@ async fn no_inbound_or_scheduled_notification_during_a_session_and_one_catch_up_
         "{:?}",
         team.bus.shown()
     );
-    // Bo takes the marker, so only the held-back requests wait when Ana is free.
+    // Bo takes the marker, so only the held-back requests wait when Ana is free. His core refuses
+    // an accept for a request it has not been offered yet, so wait for his offer first.
+    bo.view_until("Bo to be offered the marker", |v| offered(v, marker.id))
+        .await;
     bo.intent(Intent::Accept { request: marker.id });
     app.attr_until(&row(marker.id), "data-status", "taken")
         .await;
