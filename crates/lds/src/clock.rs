@@ -76,13 +76,12 @@ pub async fn time_out_expired(store: &Store, now: DateTime<Utc>) -> Result<usize
         let event = Event::TimedOut {
             request: request.id,
         };
-        events::append(&mut w.tx, store.db.backend, &mut outbox, &to, now, &event).await?;
+        events::append(&mut w.tx, &mut outbox, &to, now, &event).await?;
         if request.kind == RequestKind::CallNow && request.customer.phone.is_some() {
             let team = accounts::team_by_id(&mut w.tx, request.team).await?;
             let due = now + Duration::seconds(team.callback_delay_secs);
             requests::insert(
                 &mut w.tx,
-                store.db.backend,
                 &mut outbox,
                 &team,
                 RequestKind::CallMeBack,
@@ -131,15 +130,7 @@ pub async fn offer_due(store: &Store, now: DateTime<Utc>) -> Result<usize> {
         done += 1;
         request.state = RequestState::Pending;
         request.expires_at = Some(crate::time::from_millis(to_millis(expires)));
-        requests::offer(
-            &mut w.tx,
-            store.db.backend,
-            &mut outbox,
-            &request,
-            None,
-            now,
-        )
-        .await?;
+        requests::offer(&mut w.tx, &mut outbox, &request, None, now).await?;
     }
     store.commit(w, outbox).await?;
     Ok(done)

@@ -34,10 +34,23 @@ pub struct WriteTx {
     _writer: Option<OwnedMutexGuard<()>>,
 }
 
+/// This process's SQLite writer slot, kept past a commit while its entries are numbered.
+pub struct WriterSlot {
+    _guard: Option<OwnedMutexGuard<()>>,
+}
+
 impl WriteTx {
     pub async fn commit(self) -> Result<()> {
         self.tx.commit().await?;
         Ok(())
+    }
+
+    /// Commits and keeps the writer slot: the next writer's entries are numbered after these.
+    pub async fn commit_holding_slot(self) -> Result<WriterSlot> {
+        self.tx.commit().await?;
+        Ok(WriterSlot {
+            _guard: self._writer,
+        })
     }
 }
 
@@ -114,6 +127,16 @@ impl Db {
         Ok(WriteTx {
             tx,
             _writer: writer,
+        })
+    }
+
+    /// A PostgreSQL write transaction that does not take the writers' lock (the indexer, which
+    /// takes its own).
+    pub async fn begin_unlocked_write(&self) -> Result<WriteTx> {
+        debug_assert_eq!(self.backend, Backend::Postgres);
+        Ok(WriteTx {
+            tx: self.pool.begin().await?,
+            _writer: None,
         })
     }
 

@@ -12,19 +12,22 @@ use std::sync::{Arc, Mutex};
 use headsup_protocol::AgentId;
 use tokio::sync::mpsc;
 
-/// A committed event ready to send: `text` is the complete `event` frame.
+use crate::store::events::LoggedEvent;
+
+/// A committed event numbered for one agent. The frame is built by the connection that sends
+/// it ([`LoggedEvent::frame`]), on its own task, rather than N times by the publisher.
 #[derive(Debug, Clone)]
 pub struct Delivery {
     pub agent: AgentId,
     pub seq: u64,
-    pub text: Arc<str>,
+    pub event: Arc<LoggedEvent>,
 }
 
 #[derive(Debug, Clone)]
 pub enum Push {
     Event {
         seq: u64,
-        text: Arc<str>,
+        event: Arc<LoggedEvent>,
     },
     /// The token this connection signed in with was revoked (logout): close it.
     Revoked,
@@ -121,7 +124,7 @@ impl Hub {
                 for s in subs {
                     let push = Push::Event {
                         seq: d.seq,
-                        text: d.text.clone(),
+                        event: d.event.clone(),
                     };
                     if s.tx.try_send(push).is_err() {
                         s.lagged.store(true, Ordering::Relaxed);
@@ -147,6 +150,14 @@ impl Hub {
 mod tests {
     use super::*;
 
+    fn event() -> Arc<LoggedEvent> {
+        Arc::new(LoggedEvent {
+            id: 1,
+            at: "2026-11-22T00:00:00.000Z".into(),
+            body: "{}".into(),
+        })
+    }
+
     #[tokio::test]
     async fn publish_reaches_only_that_agents_connections_and_drop_unsubscribes() {
         let hub = Hub::new();
@@ -156,7 +167,7 @@ mod tests {
         hub.publish(&[Delivery {
             agent: AgentId(1),
             seq: 7,
-            text: "x".into(),
+            event: event(),
         }]);
         assert!(matches!(
             a1.rx.recv().await,
@@ -183,7 +194,7 @@ mod tests {
             .map(|seq| Delivery {
                 agent: AgentId(1),
                 seq,
-                text: "x".into(),
+                event: event(),
             })
             .collect();
         hub.publish(&d);

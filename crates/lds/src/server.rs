@@ -67,7 +67,7 @@ impl Server {
     /// Binds, migrates, starts the background tasks and serves until dropped or the process ends.
     pub async fn start(config: ServerConfig) -> Result<Server> {
         let db = Db::connect(&config.database_url).await?;
-        let store = Store::new(db, Hub::new(), Arc::new(Metrics::new()));
+        let store = Store::open(db, Hub::new(), Arc::new(Metrics::new())).await?;
         let (reports_tx, reports_rx) = mpsc::unbounded_channel();
         let telephony: Arc<dyn Telephony> =
             Arc::new(SimulatedTelephony::new(reports_tx, config.auto_answer));
@@ -85,6 +85,7 @@ impl Server {
         let mut tasks = tokio::task::JoinSet::new();
         tasks.spawn(crate::clock::run(store.clone(), config.event_retention));
         tasks.spawn(apply_leg_reports(store.clone(), reports_rx));
+        tasks.spawn(crate::store::indexer::run(store.clone()));
         if store.db.backend == Backend::Postgres {
             tasks.spawn(crate::pg_fanout::listen(
                 store.clone(),

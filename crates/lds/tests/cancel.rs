@@ -8,7 +8,6 @@ use headsup_protocol::error::ErrorBody;
 use headsup_protocol::lds::{CancelResponse, ClientFrame, Event, ServerFrame};
 use headsup_protocol::model::RequestState;
 use headsup_protocol::{AgentId, ErrorCode, RequestId};
-use lds::store::events;
 use serde_json::json;
 use support::{http, TestServer};
 
@@ -25,10 +24,9 @@ fn error_code(f: &ServerFrame) -> Option<ErrorCode> {
     }
 }
 
-/// The agent's newest event sequence in the database.
+/// The agent's newest event sequence.
 async fn head_seq(s: &TestServer, agent: AgentId) -> u64 {
-    let mut conn = s.store().db.pool.acquire().await.unwrap();
-    events::bounds(&mut conn, agent).await.unwrap().0
+    s.store().sequencer.head(agent)
 }
 
 async fn state_in_db(s: &TestServer, id: RequestId) -> String {

@@ -1,16 +1,23 @@
-//! The event log's storage: one body per fan-out, per-agent rows that point at it, and the
-//! migration that moved the old one-body-per-row log into that shape.
+//! The event log's storage: one entry per fan-out naming its audience, the per-agent index
+//! written behind it (and rebuilt from it after a crash), and the migrations that moved older
+//! logs into that shape.
 
 mod support;
 
 use std::borrow::Cow;
 
 use chrono::{Duration, Utc};
-use headsup_protocol::lds::{Event, ServerFrame};
-use headsup_protocol::model::AgentRef;
+use std::sync::Arc;
+
+use headsup_protocol::lds::{Event, NewRequest, ServerFrame};
+use headsup_protocol::model::{AgentRef, Customer, RequestKind};
 use headsup_protocol::{AgentId, RequestId};
 use lds::db::{backend_of, Backend, Db};
-use lds::store::events;
+use lds::hub::{Hub, Push};
+use lds::metrics::Metrics;
+use lds::store::accounts::{self, Team};
+use lds::store::sequencer::Sequencer;
+use lds::store::{events, indexer, requests, Store};
 use lds::time::from_millis;
 use sqlx::{AnyPool, Executor};
 use support::{fresh_db, TestServer};
@@ -24,51 +31,162 @@ async fn count(pool: &AnyPool, table: &str) -> i64 {
 }
 
 #[tokio::test]
-async fn a_fan_out_stores_its_body_once() {
+async fn a_fan_out_logs_one_entry_and_the_index_follows() {
     let s = TestServer::start().await;
     let (_, key) = s.team("Support", 3600).await;
+    let mut agents = Vec::new();
     for name in ["Ana", "Bo", "Cy"] {
-        s.agent("Support", name).await;
+        agents.push(s.agent("Support", name).await.0.id);
     }
     s.call_now(&key, "C1").await;
-    let pool = &s.store().db.pool;
-    assert_eq!(count(pool, "events").await, 3, "one row per agent");
+    let store = s.store();
+    let pool = &store.db.pool;
     assert_eq!(
         count(pool, "event_bodies").await,
         1,
-        "one body for all three"
+        "one entry for all three"
     );
+    for agent in &agents {
+        assert_eq!(store.sequencer.head(*agent), 1, "numbered at once");
+    }
+    indexer::index_once(store).await.unwrap();
+    assert_eq!(count(pool, "events").await, 3, "one index row per agent");
+    let counters: Vec<(i64,)> = sqlx::query_as("SELECT last_seq FROM agents ORDER BY id")
+        .fetch_all(pool)
+        .await
+        .unwrap();
+    assert_eq!(counters, vec![(1,), (1,), (1,)]);
+}
+
+/// Entries committed but not indexed when the process died are numbered again at start exactly
+/// as they were numbered live, then indexed: a client's `last_seq` stays valid.
+#[tokio::test]
+async fn a_restart_numbers_the_unindexed_entries_as_they_were_delivered() {
+    let db = fresh_db().await;
+    let url = db.url.clone();
+    let (token, live) = {
+        // No indexer runs in this process: every entry stays unindexed, as if the server
+        // had been killed before writing its index.
+        let (store, team, agents) = store_with_agents(&url, &["Ana", "Bo"]).await;
+        let (ana, token) = agents[0].clone();
+        let mut sub = store.hub.subscribe(ana, "t".into());
+        for n in 0..5 {
+            requests::intake(&store, &team, new_call(&format!("C{n}")))
+                .await
+                .unwrap();
+        }
+        let mut live = Vec::new();
+        while let Ok(Push::Event { seq, event }) = sub.rx.try_recv() {
+            live.push((seq, event.frame(seq)));
+        }
+        assert_eq!(live.len(), 5);
+        assert_eq!(count(&store.db.pool, "events").await, 0, "nothing indexed");
+        (token, live)
+    };
+
+    let s = TestServer::start_on(db, |_| {}).await;
+    let ana = AgentId(1);
+    assert_eq!(s.store().sequencer.head(ana), 5, "replayed from the log");
+    assert_eq!(s.store().read_after(ana, 0, 10).await.unwrap(), live);
+    indexer::index_once(s.store()).await.unwrap();
+    let mut conn = s.store().db.pool.acquire().await.unwrap();
+    assert_eq!(
+        events::read_indexed_after(&mut conn, ana, 0, 10)
+            .await
+            .unwrap(),
+        live,
+        "the index holds what was delivered"
+    );
+    // A client that saw seq 3 before the restart resumes with 4 and 5.
+    let mut client = s.connect(&token, Some(3)).await;
+    assert!(matches!(
+        client.welcome,
+        ServerFrame::Welcome {
+            resumed: true,
+            head_seq: 5,
+            ..
+        }
+    ));
+    for want in [4, 5] {
+        loop {
+            if let ServerFrame::Event { seq, .. } = client.next_frame().await.unwrap() {
+                assert_eq!(seq, want);
+                break;
+            }
+        }
+    }
+}
+
+/// A store on `url` with no server and no indexer, a team and signed-in agents (id, token).
+async fn store_with_agents(url: &str, names: &[&str]) -> (Store, Team, Vec<(AgentId, String)>) {
+    let db = Db::connect(url).await.unwrap();
+    let store = Store::open(db, Hub::new(), Arc::new(Metrics::new()))
+        .await
+        .unwrap();
+    let (team, _) = accounts::add_team(&store.db, "Support", 3600, 600)
+        .await
+        .unwrap();
+    let mut agents = Vec::new();
+    for name in names {
+        let id = accounts::add_agent(
+            &store.db,
+            &accounts::NewAgent {
+                team: "Support",
+                email: &format!("{name}@test.example"),
+                name,
+                password_hash: "h",
+                time_zone: "UTC",
+            },
+        )
+        .await
+        .unwrap();
+        let (token, _) = accounts::issue_token(&store.db, id, Duration::hours(1))
+            .await
+            .unwrap();
+        agents.push((id, token));
+    }
+    (store, team, agents)
+}
+
+fn new_call(name: &str) -> NewRequest {
+    NewRequest {
+        kind: RequestKind::CallNow,
+        customer: Customer {
+            name: Some(name.into()),
+            phone: None,
+        },
+        due_at: None,
+    }
 }
 
 #[tokio::test]
-async fn pruning_everything_keeps_the_sequence_running() {
+async fn pruning_keeps_the_sequence_running() {
     let s = TestServer::start().await;
     let (_, key) = s.team("Support", 3600).await;
     let (ana, token) = s.agent("Support", "Ana").await;
     s.call_now(&key, "C1").await;
     s.call_now(&key, "C2").await;
-    let db = &s.store().db;
-    let mut conn = db.pool.acquire().await.unwrap();
-    assert_eq!(
-        events::bounds(&mut conn, ana.id).await.unwrap(),
-        (2, Some(1))
-    );
+    let store = s.store();
+    let db = &store.db;
+    indexer::index_once(store).await.unwrap();
+    assert_eq!(store.bounds(ana.id).await.unwrap(), (2, Some(1)));
 
     let mut w = db.begin_write().await.unwrap();
     let pruned = events::prune(&mut w.tx, Utc::now() + Duration::seconds(1))
         .await
         .unwrap();
     w.commit().await.unwrap();
-    assert_eq!(pruned, 2);
-    assert_eq!(count(&db.pool, "event_bodies").await, 0, "bodies go too");
-    assert_eq!(events::bounds(&mut conn, ana.id).await.unwrap(), (2, None));
+    assert_eq!(pruned, 1, "the newest entry stays: log ids never go back");
+    assert_eq!(count(&db.pool, "event_bodies").await, 1, "bodies go too");
+    let mut conn = db.pool.acquire().await.unwrap();
+    assert_eq!(
+        events::oldest_indexed(&mut conn, ana.id).await.unwrap(),
+        Some(2)
+    );
 
     // The counter lives on: the next event is 3, and a client at 2 is resumed, not reset.
     s.call_now(&key, "C3").await;
-    assert_eq!(
-        events::bounds(&mut conn, ana.id).await.unwrap(),
-        (3, Some(3))
-    );
+    assert_eq!(store.sequencer.head(ana.id), 3);
     let mut client = s.connect(&token, Some(2)).await;
     loop {
         match client.next_frame().await.unwrap() {
@@ -81,6 +199,24 @@ async fn pruning_everything_keeps_the_sequence_running() {
             _ => {}
         }
     }
+}
+
+/// Entries not indexed yet are never pruned: the numbers are derived from them.
+#[tokio::test]
+async fn pruning_spares_unindexed_entries() {
+    let db = fresh_db().await;
+    let (store, team, _) = store_with_agents(&db.url, &["Ana"]).await;
+    for n in 0..3 {
+        requests::intake(&store, &team, new_call(&format!("C{n}")))
+            .await
+            .unwrap();
+    }
+    let mut w = store.db.begin_write().await.unwrap();
+    events::prune(&mut w.tx, Utc::now() + Duration::seconds(1))
+        .await
+        .unwrap();
+    w.commit().await.unwrap();
+    assert_eq!(count(&store.db.pool, "event_bodies").await, 3);
 }
 
 /// A database written by the previous schema (every row carried its body) reads back, after
@@ -162,32 +298,29 @@ async fn the_migration_keeps_every_event_and_its_sequence() {
         events::frame_text(seq, &at, body)
     };
     let mut conn = migrated.pool.acquire().await.unwrap();
-    let read = |log: Vec<(u64, std::sync::Arc<str>)>| {
-        log.into_iter()
-            .map(|(seq, text)| (seq, text.to_string()))
-            .collect::<Vec<_>>()
-    };
     assert_eq!(
-        read(
-            events::read_after(&mut conn, AgentId(1), 0, 10)
-                .await
-                .unwrap()
-        ),
+        events::read_indexed_after(&mut conn, AgentId(1), 0, 10)
+            .await
+            .unwrap(),
         vec![
             (1, frame(1, 1_700_000_000_001, &first)),
             (2, frame(2, 1_700_000_000_002, &second)),
         ]
     );
     assert_eq!(
-        read(
-            events::read_after(&mut conn, AgentId(2), 0, 10)
-                .await
-                .unwrap()
-        ),
+        events::read_indexed_after(&mut conn, AgentId(2), 0, 10)
+            .await
+            .unwrap(),
         vec![(1, frame(1, 1_700_000_000_001, &first))]
     );
     assert_eq!(
-        events::bounds(&mut conn, AgentId(1)).await.unwrap(),
-        (2, Some(1))
+        events::oldest_indexed(&mut conn, AgentId(1)).await.unwrap(),
+        Some(1)
+    );
+    // The counters are the index's: nothing after it to replay.
+    let sequencer = Sequencer::load(&migrated).await.unwrap();
+    assert_eq!(
+        (sequencer.head(AgentId(1)), sequencer.head(AgentId(2))),
+        (2, 1)
     );
 }

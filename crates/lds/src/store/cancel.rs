@@ -73,7 +73,6 @@ pub async fn cancel(store: &Store, team: &Team, id: RequestId) -> LdsResult<Requ
     let mut outbox = Outbox::default();
     events::append(
         &mut w.tx,
-        store.db.backend,
         &mut outbox,
         &to,
         now,

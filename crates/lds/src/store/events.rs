@@ -1,107 +1,97 @@
-//! The per-agent event log: durable, gap-free sequence numbers.
+//! The event log: durable, gap-free per-agent sequence numbers.
 //!
-//! `agents.last_seq` is each agent's counter. Appending an event to many agents is three
-//! statements whatever the number of agents: store the event's body once (`event_bodies`), bump
-//! the counters, then insert one narrow `(agent_id, seq, body_id)` row per agent from the bumped
-//! values. All run in the caller's transaction, so a crash leaves either every row or none.
-//! Readers join the body back; the frames on the wire are the same as when every row carried
-//! its own copy.
+//! A write appends one log entry per event (`event_bodies`: the event's JSON once, and its
+//! audience) inside its own transaction, so a crash leaves either the entry or nothing. The
+//! per-agent numbers follow from the log in id order ([`super::sequencer`]); the per-agent index
+//! (`events (agent_id, seq, body_id)` rows and `agents.last_seq`) is written behind it by
+//! [`super::indexer`]. Readers join the body back; the frames on the wire are the same as when
+//! every agent's row was written by the intake itself.
 
 use std::fmt::Write as _;
 use std::sync::Arc;
 
-use anyhow::Result;
+use anyhow::{Context, Result};
 use chrono::{DateTime, Utc};
 use headsup_protocol::lds::Event;
 use headsup_protocol::AgentId;
 use sqlx::{AnyConnection, Row};
 
-use crate::db::Backend;
-use crate::hub::Delivery;
+use super::sequencer::Entry;
 use crate::time::{from_millis, to_millis};
 
-/// Events written by an open transaction, to publish after it commits.
-#[derive(Default)]
-pub struct Outbox {
-    pub items: Vec<Delivery>,
+/// One logged event, as every connection that sends it needs it: each agent's frame differs
+/// only in `seq` ([`frame_text`]).
+#[derive(Debug)]
+pub struct LoggedEvent {
+    /// The log entry's id (`event_bodies.id`): the log's order.
+    pub id: i64,
+    /// `at` as it appears on the wire.
+    pub at: String,
+    /// The `Event` as JSON.
+    pub body: String,
 }
 
-/// Appends `event` to the log of each of `agents` (duplicates ignored).
+impl LoggedEvent {
+    pub fn frame(&self, seq: u64) -> String {
+        frame_text(seq, &self.at, &self.body)
+    }
+}
+
+/// Entries written by an open transaction, to number and publish after it commits.
+#[derive(Default)]
+pub struct Outbox {
+    pub items: Vec<Entry>,
+}
+
+/// Appends `event` to the log for `agents` (duplicates ignored): one row, whatever their number.
 pub async fn append(
     conn: &mut AnyConnection,
-    backend: Backend,
     outbox: &mut Outbox,
     agents: &[AgentId],
     at: DateTime<Utc>,
     event: &Event,
 ) -> Result<()> {
-    if agents.is_empty() {
+    let mut audience = agents.to_vec();
+    audience.sort_unstable();
+    audience.dedup();
+    if audience.is_empty() {
         return Ok(());
     }
     let body = serde_json::to_string(event)?;
-    let at_ms = to_millis(at);
-    let ids = id_list(agents);
-    if backend == Backend::Postgres {
-        // Lock the counters in one order, so two transactions fanning out to overlapping teams
-        // wait for each other instead of deadlocking.
-        sqlx::query(&format!(
-            "SELECT id FROM agents WHERE id IN ({ids}) ORDER BY id FOR UPDATE"
-        ))
-        .fetch_all(&mut *conn)
-        .await?;
-    }
     let started = std::time::Instant::now();
-    let body_id: i64 =
-        sqlx::query("INSERT INTO event_bodies (at, body) VALUES ($1, $2) RETURNING id")
-            .bind(at_ms)
-            .bind(&body)
-            .fetch_one(&mut *conn)
-            .await?
-            .try_get(0)?;
-    let body_at = started.elapsed();
-    let bumped = sqlx::query(&format!(
-        "UPDATE agents SET last_seq = last_seq + 1 WHERE id IN ({ids}) RETURNING id, last_seq"
-    ))
-    .fetch_all(&mut *conn)
-    .await?;
-    let bumped_at = started.elapsed();
-    sqlx::query(&format!(
-        "INSERT INTO events (agent_id, seq, body_id) \
-         SELECT id, last_seq, $1 FROM agents WHERE id IN ({ids})"
-    ))
-    .bind(body_id)
-    .execute(&mut *conn)
-    .await?;
-    let inserted_at = started.elapsed();
-    let at_text = at_wire(at);
-    let bumped_rows = bumped.len();
-    for row in bumped {
-        let agent = AgentId(row.try_get::<i64, _>(0)?);
-        let seq = row.try_get::<i64, _>(1)? as u64;
-        outbox.items.push(Delivery {
-            agent,
-            seq,
-            text: frame_text(seq, &at_text, &body).into(),
-        });
-    }
+    let id: i64 = sqlx::query(
+        "INSERT INTO event_bodies (at, body, audience) VALUES ($1, $2, $3) RETURNING id",
+    )
+    .bind(to_millis(at))
+    .bind(&body)
+    .bind(id_list(&audience))
+    .fetch_one(&mut *conn)
+    .await?
+    .try_get(0)?;
     tracing::trace!(
-        agents = bumped_rows,
-        body_us = body_at.as_micros() as u64,
-        bump_us = (bumped_at - body_at).as_micros() as u64,
-        insert_us = (inserted_at - bumped_at).as_micros() as u64,
-        frames_us = (started.elapsed() - inserted_at).as_micros() as u64,
-        "events appended"
+        agents = audience.len(),
+        insert_us = started.elapsed().as_micros() as u64,
+        "event logged"
     );
+    outbox.items.push(Entry {
+        event: Arc::new(LoggedEvent {
+            id,
+            at: at_wire(at),
+            body,
+        }),
+        audience,
+    });
     Ok(())
 }
 
-/// Events after `after_seq`, oldest first, as complete `event` frames.
-pub async fn read_after(
+/// Indexed events after `after_seq`, oldest first, as complete `event` frames. The newest
+/// events may not be indexed yet: [`super::Store::read_after`] adds them from memory.
+pub async fn read_indexed_after(
     conn: &mut AnyConnection,
     agent: AgentId,
     after_seq: u64,
     limit: i64,
-) -> Result<Vec<(u64, Arc<str>)>> {
+) -> Result<Vec<(u64, String)>> {
     let rows = sqlx::query(
         "SELECT e.seq, b.at, b.body FROM events e JOIN event_bodies b ON b.id = e.body_id \
          WHERE e.agent_id = $1 AND e.seq > $2 ORDER BY e.seq LIMIT $3",
@@ -116,46 +106,59 @@ pub async fn read_after(
             let seq = r.try_get::<i64, _>(0)? as u64;
             let at = at_wire(from_millis(r.try_get::<i64, _>(1)?));
             let body: String = r.try_get(2)?;
-            Ok((seq, frame_text(seq, &at, &body).into()))
+            Ok((seq, frame_text(seq, &at, &body)))
         })
         .collect()
 }
 
-/// The agent's newest sequence and the oldest one still in the log (`None` if the log is empty).
-pub async fn bounds(conn: &mut AnyConnection, agent: AgentId) -> Result<(u64, Option<u64>)> {
-    let head: i64 = sqlx::query("SELECT last_seq FROM agents WHERE id = $1")
-        .bind(agent.0)
-        .fetch_one(&mut *conn)
-        .await?
-        .try_get(0)?;
+/// The oldest sequence number of the agent's still in the index (`None` if none is).
+pub async fn oldest_indexed(conn: &mut AnyConnection, agent: AgentId) -> Result<Option<u64>> {
     let oldest: Option<i64> = sqlx::query("SELECT MIN(seq) FROM events WHERE agent_id = $1")
         .bind(agent.0)
         .fetch_one(&mut *conn)
         .await?
         .try_get(0)?;
-    Ok((head as u64, oldest.map(|s| s as u64)))
+    Ok(oldest.map(|s| s as u64))
 }
 
 /// Deletes events older than `before` (the agents' rows, then their bodies); a client that was
 /// away longer gets a snapshot. Returns the number of agents' rows deleted. The counters in
-/// `agents.last_seq` are not touched, so sequence numbers never restart.
+/// `agents.last_seq` are not touched, so sequence numbers never restart. Entries the index does
+/// not hold yet stay (the numbers are derived from them), and so does the newest entry: on
+/// SQLite a new row's id is one more than the largest, and ids must never go back.
 pub async fn prune(conn: &mut AnyConnection, before: DateTime<Utc>) -> Result<u64> {
     let before = to_millis(before);
-    let rows = sqlx::query(
-        "DELETE FROM events WHERE body_id IN (SELECT id FROM event_bodies WHERE at < $1)",
-    )
-    .bind(before)
-    .execute(&mut *conn)
-    .await?
-    .rows_affected();
-    sqlx::query("DELETE FROM event_bodies WHERE at < $1")
+    const PRUNABLE: &str = "SELECT id FROM event_bodies WHERE at < $1 \
+         AND id <= (SELECT indexed_through FROM log_state) \
+         AND id < (SELECT MAX(id) FROM event_bodies)";
+    let rows = sqlx::query(&format!("DELETE FROM events WHERE body_id IN ({PRUNABLE})"))
         .bind(before)
         .execute(&mut *conn)
-        .await?;
+        .await?
+        .rows_affected();
+    sqlx::query(&format!(
+        "DELETE FROM event_bodies WHERE id IN ({PRUNABLE})"
+    ))
+    .bind(before)
+    .execute(&mut *conn)
+    .await?;
     Ok(rows)
 }
 
-fn id_list(agents: &[AgentId]) -> String {
+/// Parses an `audience` column (see [`id_list`]).
+pub fn parse_audience(text: &str) -> Result<Vec<AgentId>> {
+    text.split(',')
+        .filter(|s| !s.is_empty())
+        .map(|s| {
+            s.parse()
+                .map(AgentId)
+                .with_context(|| format!("bad agent id {s:?} in a log entry's audience"))
+        })
+        .collect()
+}
+
+/// Agent ids as comma-separated text: the `audience` column, and `IN (…)` lists.
+pub fn id_list(agents: &[AgentId]) -> String {
     let mut s = String::with_capacity(agents.len() * 6);
     for (i, a) in agents.iter().enumerate() {
         if i > 0 {
@@ -167,7 +170,7 @@ fn id_list(agents: &[AgentId]) -> String {
     s
 }
 
-fn at_wire(at: DateTime<Utc>) -> String {
+pub fn at_wire(at: DateTime<Utc>) -> String {
     at.to_rfc3339_opts(chrono::SecondsFormat::Millis, true)
 }
 

@@ -17,7 +17,6 @@ use super::accounts::{self, Team};
 use super::events::{self, Outbox};
 use super::rows::{request_from_row, REQUEST_COLUMNS, REQUEST_FROM};
 use super::Store;
-use crate::db::Backend;
 use crate::error::{LdsError, LdsResult};
 use crate::time::to_millis;
 
@@ -59,7 +58,6 @@ pub async fn intake(store: &Store, team: &Team, new: NewRequest) -> LdsResult<Re
     let mut outbox = Outbox::default();
     let request = insert(
         &mut w.tx,
-        store.db.backend,
         &mut outbox,
         team,
         new.kind,
@@ -119,7 +117,6 @@ fn valid_customer(c: Customer) -> LdsResult<Customer> {
 #[allow(clippy::too_many_arguments)]
 pub async fn insert(
     conn: &mut AnyConnection,
-    backend: Backend,
     outbox: &mut Outbox,
     team: &Team,
     kind: RequestKind,
@@ -170,13 +167,13 @@ pub async fn insert(
         expires_at: expires_at.map(|d| crate::time::from_millis(to_millis(d))),
     };
     if due_now {
-        offer(conn, backend, outbox, &request, None, now).await?;
+        offer(conn, outbox, &request, None, now).await?;
     } else {
         let to = audience(conn, &request, now, false).await?;
         let event = Event::Scheduled {
             request: request.clone(),
         };
-        events::append(conn, backend, outbox, &to, now, &event).await?;
+        events::append(conn, outbox, &to, now, &event).await?;
     }
     Ok(request)
 }
@@ -186,7 +183,6 @@ pub async fn insert(
 /// agents; they get them when they are free again ([`offer_waiting_to`]).
 pub async fn offer(
     conn: &mut AnyConnection,
-    backend: Backend,
     outbox: &mut Outbox,
     request: &Request,
     only: Option<AgentId>,
@@ -199,7 +195,7 @@ pub async fn offer(
     let event = Event::Offered {
         request: request.clone(),
     };
-    events::append(conn, backend, outbox, &to, now, &event).await
+    events::append(conn, outbox, &to, now, &event).await
 }
 
 /// The signed-in agents who may see this request: the one it is reserved for, or the whole team,
@@ -303,12 +299,11 @@ pub async fn accept(
         started_at: crate::time::from_millis(to_millis(now)),
     };
     let mut outbox = Outbox::default();
-    let backend = store.db.backend;
     let assigned = Event::Assigned {
         request: request.clone(),
         session: session.clone(),
     };
-    events::append(&mut w.tx, backend, &mut outbox, &[agent.id], now, &assigned).await?;
+    events::append(&mut w.tx, &mut outbox, &[agent.id], now, &assigned).await?;
     let mut others = accounts::signed_in_agents(&mut w.tx, agent.team, now, false).await?;
     others.retain(|a| *a != agent.id);
     if request.for_agent.is_some() {
@@ -321,7 +316,7 @@ pub async fn accept(
             name: agent.name.clone(),
         },
     };
-    events::append(&mut w.tx, backend, &mut outbox, &others, now, &taken).await?;
+    events::append(&mut w.tx, &mut outbox, &others, now, &taken).await?;
     store.commit(w, outbox).await?;
     store.metrics.claims_won.inc();
     Ok((request, session))
@@ -411,15 +406,7 @@ pub async fn reject(store: &Store, agent: &AgentInfo, id: RequestId) -> LdsResul
     let mut outbox = Outbox::default();
     if inserted == 1 {
         let event = Event::Rejected { request: id };
-        events::append(
-            &mut w.tx,
-            store.db.backend,
-            &mut outbox,
-            &[agent.id],
-            now,
-            &event,
-        )
-        .await?;
+        events::append(&mut w.tx, &mut outbox, &[agent.id], now, &event).await?;
     }
     store.commit(w, outbox).await?;
     Ok(())
@@ -474,7 +461,6 @@ pub async fn schedule_by_agent(
     let mut outbox = Outbox::default();
     let request = insert(
         &mut w.tx,
-        store.db.backend,
         &mut outbox,
         &team,
         RequestKind::ScheduledByAgent,
@@ -493,7 +479,6 @@ pub async fn schedule_by_agent(
 /// (inbound and scheduled kinds; call-now requests were offered to busy agents already).
 pub async fn offer_waiting_to(
     conn: &mut AnyConnection,
-    backend: Backend,
     outbox: &mut Outbox,
     agent: AgentId,
     team: TeamId,
@@ -510,7 +495,7 @@ pub async fn offer_waiting_to(
     .await?;
     for row in rows {
         let request = request_from_row(&row)?;
-        offer(conn, backend, outbox, &request, Some(agent), now).await?;
+        offer(conn, outbox, &request, Some(agent), now).await?;
     }
     Ok(())
 }

@@ -72,7 +72,7 @@ pub async fn end(store: &Store, agent: &AgentInfo, id: SessionId) -> LdsResult<S
         return Ok(session);
     }
     let mut outbox = Outbox::default();
-    let session = close(&mut w.tx, store, &mut outbox, session).await?;
+    let session = close(&mut w.tx, &mut outbox, session).await?;
     store.commit(w, outbox).await?;
     Ok(session)
 }
@@ -87,7 +87,6 @@ pub async fn end(store: &Store, agent: &AgentInfo, id: SessionId) -> LdsResult<S
 /// sees all of it, with consecutive seqs, or none of it.
 async fn close(
     conn: &mut AnyConnection,
-    store: &Store,
     outbox: &mut Outbox,
     mut session: Session,
 ) -> anyhow::Result<Session> {
@@ -102,7 +101,6 @@ async fn close(
     // Saved first: the held-back offers go only to free agents, and the agent is free once the
     // session row says ended.
     save(conn, &session, Some(now)).await?;
-    let backend = store.db.backend;
     let team: i64 = sqlx::Row::try_get(
         &sqlx::query("SELECT team_id FROM agents WHERE id = $1")
             .bind(session.agent.0)
@@ -112,7 +110,6 @@ async fn close(
     )?;
     requests::offer_waiting_to(
         conn,
-        backend,
         outbox,
         session.agent,
         headsup_protocol::TeamId(team),
@@ -122,7 +119,7 @@ async fn close(
     let event = Event::SessionUpdated {
         session: session.clone(),
     };
-    events::append(conn, backend, outbox, &[session.agent], now, &event).await?;
+    events::append(conn, outbox, &[session.agent], now, &event).await?;
     Ok(session)
 }
 
@@ -172,7 +169,7 @@ pub async fn leg_changed(
     }
     let mut outbox = Outbox::default();
     let session = if matches!(state, LegState::Failed | LegState::HungUp) {
-        close(&mut w.tx, store, &mut outbox, session).await?
+        close(&mut w.tx, &mut outbox, session).await?
     } else {
         if session.agent_leg == LegState::Answered && session.customer_leg == LegState::Answered {
             session.state = SessionState::Bridged;
@@ -181,15 +178,7 @@ pub async fn leg_changed(
         let event = Event::SessionUpdated {
             session: session.clone(),
         };
-        events::append(
-            &mut w.tx,
-            store.db.backend,
-            &mut outbox,
-            &[session.agent],
-            Utc::now(),
-            &event,
-        )
-        .await?;
+        events::append(&mut w.tx, &mut outbox, &[session.agent], Utc::now(), &event).await?;
         session
     };
     store.commit(w, outbox).await?;

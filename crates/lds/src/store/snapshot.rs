@@ -5,20 +5,43 @@ use headsup_protocol::lds::ServerFrame;
 use headsup_protocol::model::AgentInfo;
 
 use super::rows::{request_from_row, REQUEST_COLUMNS, REQUEST_FROM};
-use super::sessions;
-use crate::db::Db;
+use super::{sessions, Store};
 use crate::time::to_millis;
 
 /// How long a timed-out request stays in the agent's list.
 pub const TIMED_OUT_VISIBLE_HOURS: i64 = 12;
 
-/// Builds the `snapshot` frame in one consistent read, so its `seq` matches its contents.
-pub async fn build(db: &Db, agent: &AgentInfo) -> anyhow::Result<ServerFrame> {
-    let mut tx = db.begin_consistent_read().await?;
+/// Builds the `snapshot` frame from one consistent read, so its `seq` matches its contents:
+/// the read notes the newest log entry it sees, and the sequencer says what the agent's number
+/// was as of that entry.
+pub async fn build(store: &Store, agent: &AgentInfo) -> anyhow::Result<ServerFrame> {
+    for _ in 0..3 {
+        let (as_of, requests, session) = read(store, agent).await?;
+        store.catch_up_through(as_of).await?;
+        if let Some(seq) = store.sequencer.seq_as_of(agent.id, as_of) {
+            return Ok(ServerFrame::Snapshot {
+                seq,
+                requests,
+                session,
+            });
+        }
+        // The read took so long that the entries after it left memory: read again.
+    }
+    anyhow::bail!("could not build a consistent snapshot (the log moved too fast)")
+}
+
+async fn read(
+    store: &Store,
+    agent: &AgentInfo,
+) -> anyhow::Result<(
+    i64,
+    Vec<headsup_protocol::model::Request>,
+    Option<headsup_protocol::model::Session>,
+)> {
+    let mut tx = store.db.begin_consistent_read().await?;
     let since = to_millis(Utc::now() - Duration::hours(TIMED_OUT_VISIBLE_HOURS));
-    let seq: i64 = sqlx::Row::try_get(
-        &sqlx::query("SELECT last_seq FROM agents WHERE id = $1")
-            .bind(agent.id.0)
+    let as_of: Option<i64> = sqlx::Row::try_get(
+        &sqlx::query("SELECT MAX(id) FROM event_bodies")
             .fetch_one(&mut *tx)
             .await?,
         0,
@@ -41,9 +64,5 @@ pub async fn build(db: &Db, agent: &AgentInfo) -> anyhow::Result<ServerFrame> {
         .collect::<anyhow::Result<Vec<_>>>()?;
     let session = sessions::open_for(&mut tx, agent.id).await?;
     tx.commit().await?;
-    Ok(ServerFrame::Snapshot {
-        seq: seq as u64,
-        requests,
-        session,
-    })
+    Ok((as_of.unwrap_or(0), requests, session))
 }

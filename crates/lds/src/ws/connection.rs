@@ -24,7 +24,7 @@ use crate::auth;
 use crate::error::LdsError;
 use crate::hub::{Push, Subscription};
 use crate::server::AppState;
-use crate::store::{accounts, events, snapshot};
+use crate::store::{accounts, snapshot};
 
 /// A client that opens a socket and says nothing is dropped after this.
 const HELLO_WITHIN: Duration = Duration::from_secs(10);
@@ -166,10 +166,10 @@ impl Conn {
     /// `welcome`, then either exactly the events after `last_seq` or a snapshot.
     async fn bring_up_to_date(&mut self, last_seq: Option<u64>) -> anyhow::Result<()> {
         let metrics = self.state.store.metrics.clone();
-        let (head, oldest) = {
-            let mut db = self.state.store.db.pool.acquire().await?;
-            events::bounds(&mut db, self.agent.id).await?
-        };
+        // Number whatever is committed (another process's entries on PostgreSQL), so the head
+        // is at least what this client has seen.
+        self.state.store.sync_log().await?;
+        let (head, oldest) = self.state.store.bounds(self.agent.id).await?;
         let can_resume = last_seq.is_some_and(|n| {
             n <= head && (n == head || oldest.is_some_and(|oldest| oldest <= n + 1))
         });
@@ -180,7 +180,7 @@ impl Conn {
             self.catch_up().await?;
         } else {
             metrics.ws_snapshots.inc();
-            let snap = snapshot::build(&self.state.store.db, &self.agent).await?;
+            let snap = snapshot::build(&self.state.store, &self.agent).await?;
             let ServerFrame::Snapshot { seq, .. } = &snap else {
                 unreachable!("snapshot::build returns a snapshot")
             };
@@ -281,9 +281,9 @@ impl Conn {
         let mut written = 0;
         while let Some(push) = next.take() {
             match push {
-                Push::Event { seq, text } if seq == self.sent + 1 && !gap => {
+                Push::Event { seq, event } if seq == self.sent + 1 && !gap => {
                     self.sink
-                        .feed(Message::Text(text.to_string().into()))
+                        .feed(Message::Text(event.frame(seq).into()))
                         .await?;
                     self.sent = seq;
                     written += 1;
@@ -308,15 +308,14 @@ impl Conn {
     /// Sends every logged event after `sent`, in order.
     async fn catch_up(&mut self) -> anyhow::Result<()> {
         loop {
-            let batch = {
-                let mut db = self.state.store.db.pool.acquire().await?;
-                events::read_after(&mut db, self.agent.id, self.sent, CATCH_UP_BATCH).await?
-            };
+            let batch = self
+                .state
+                .store
+                .read_after(self.agent.id, self.sent, CATCH_UP_BATCH)
+                .await?;
             let done = (batch.len() as i64) < CATCH_UP_BATCH;
             for (seq, text) in batch {
-                self.sink
-                    .feed(Message::Text(text.to_string().into()))
-                    .await?;
+                self.sink.feed(Message::Text(text.into())).await?;
                 self.sent = seq;
             }
             self.sink.flush().await?;

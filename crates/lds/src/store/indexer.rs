@@ -1,0 +1,192 @@
+//! Writes the per-agent index behind the log: `events (agent_id, seq, body_id)` rows and the
+//! counters in `agents.last_seq`, for the entries the sequencer applied.
+//!
+//! Why behind: these are N rows per fan-out, each on its agent's own page of the index. Written
+//! by the intake they made it O(N); written here, an agent's page is written once for all the
+//! entries of a batch, and no agent waits for it. Nothing is lost if the process dies first:
+//! the log holds the entries and their audiences, and the sequencer replays them at start.
+//!
+//! A batch is split into transactions of at most [`CHUNK_ROWS`] rows, whole agents each, so a
+//! writer waiting for SQLite's one write lock waits for one chunk, not the batch. Each chunk
+//! records how far it got for its agents (`agents.indexed_through`); the last also advances
+//! `log_state.indexed_through`. Rows are inserted with `ON CONFLICT DO NOTHING` and counters
+//! only move forward, so two processes indexing the same entries (PostgreSQL) agree.
+
+use std::time::Duration;
+
+use anyhow::Result;
+use sqlx::{Any, Executor, Transaction};
+
+use super::Store;
+use crate::db::{Backend, WriteTx};
+
+/// How long applied entries gather before a batch is written. Short enough that the index is
+/// rarely far behind, long enough that a burst of fan-outs shares one write of each agent's page.
+const GATHER: Duration = Duration::from_millis(100);
+/// Rows per transaction: bounds how long an intake can wait for SQLite's write lock (≈ 2 ms).
+const CHUNK_ROWS: usize = 2_000;
+/// Also how often the sequencer catches up with entries no notification announced.
+const SYNC_EVERY: Duration = Duration::from_secs(5);
+
+/// Runs until the process ends.
+pub async fn run(store: Store) {
+    loop {
+        let woken = tokio::time::timeout(SYNC_EVERY, store.sequencer.wait_applied()).await;
+        if woken.is_ok() {
+            tokio::time::sleep(GATHER).await;
+        } else if let Err(e) = store.sync_log().await {
+            tracing::warn!("reading the event log failed: {e:#}");
+        }
+        if let Err(e) = index_once(&store).await {
+            tracing::warn!("writing the event index failed, will retry: {e:#}");
+            tokio::time::sleep(Duration::from_secs(1)).await;
+        }
+    }
+}
+
+/// Indexes every entry applied so far.
+pub async fn index_once(store: &Store) -> Result<()> {
+    let (through, entries) = store.sequencer.unindexed();
+    if entries.is_empty() {
+        return Ok(());
+    }
+    let started = std::time::Instant::now();
+    // (agent, seq, log id), grouped by agent so each agent's page is visited once.
+    let mut rows: Vec<(i64, u64, i64)> = entries
+        .iter()
+        .flat_map(|a| {
+            a.seqs
+                .iter()
+                .map(|(agent, seq)| (agent.0, *seq, a.event.id))
+        })
+        .collect();
+    rows.sort_unstable();
+    let chunks = split_at_agents(&rows, CHUNK_ROWS);
+    let last = chunks.len().saturating_sub(1);
+    for (i, chunk) in chunks.iter().enumerate() {
+        write_chunk(store, chunk, through, i == last).await?;
+    }
+    if chunks.is_empty() {
+        write_chunk(store, &[], through, true).await?;
+    }
+    store.sequencer.indexed(through);
+    tracing::trace!(
+        entries = entries.len(),
+        rows = rows.len(),
+        chunks = chunks.len().max(1),
+        index_us = started.elapsed().as_micros() as u64,
+        "event index written"
+    );
+    Ok(())
+}
+
+/// Splits rows sorted by agent into runs of at most `max` rows that never split an agent (an
+/// agent with more rows than `max` gets a run of its own).
+fn split_at_agents(rows: &[(i64, u64, i64)], max: usize) -> Vec<&[(i64, u64, i64)]> {
+    let mut chunks = Vec::new();
+    let mut start = 0;
+    while start < rows.len() {
+        let mut end = (start + max).min(rows.len());
+        // Move the cut back to an agent boundary, or forward past this agent's last row.
+        while end < rows.len() && end > start && rows[end].0 == rows[end - 1].0 {
+            end -= 1;
+        }
+        if end == start {
+            end = start + rows[start..].partition_point(|r| r.0 == rows[start].0);
+        }
+        chunks.push(&rows[start..end]);
+        start = end;
+    }
+    chunks
+}
+
+async fn write_chunk(
+    store: &Store,
+    rows: &[(i64, u64, i64)],
+    through: i64,
+    last: bool,
+) -> Result<()> {
+    let mut w = begin(store).await?;
+    let tx: &mut Transaction<'static, Any> = &mut w.tx;
+    if !rows.is_empty() {
+        let mut values = String::with_capacity(rows.len() * 24);
+        let mut heads = String::with_capacity(rows.len() * 12);
+        for (i, (agent, seq, body)) in rows.iter().enumerate() {
+            if i > 0 {
+                values.push(',');
+            }
+            values.push_str(&format!("({agent},{seq},{body})"));
+            // The agent's newest row in this chunk is its new counter.
+            if rows.get(i + 1).is_none_or(|next| next.0 != *agent) {
+                if !heads.is_empty() {
+                    heads.push(',');
+                }
+                heads.push_str(&format!("({agent},{seq})"));
+            }
+        }
+        // Plain integers from our own counters: nothing a client wrote reaches this SQL text.
+        tx.execute(
+            format!(
+                "INSERT INTO events (agent_id, seq, body_id) VALUES {values} \
+                 ON CONFLICT DO NOTHING"
+            )
+            .as_str(),
+        )
+        .await?;
+        sqlx::query(&format!(
+            "WITH v(agent, seq) AS (VALUES {heads}) \
+             UPDATE agents SET last_seq = v.seq, indexed_through = $1 FROM v \
+             WHERE agents.id = v.agent AND agents.last_seq < v.seq"
+        ))
+        .bind(through)
+        .execute(&mut **tx)
+        .await?;
+    }
+    if last {
+        sqlx::query("UPDATE log_state SET indexed_through = $1 WHERE indexed_through < $1")
+            .bind(through)
+            .execute(&mut **tx)
+            .await?;
+    }
+    w.commit().await
+}
+
+/// SQLite: the one write lock, queued fairly with the intakes. PostgreSQL: a lock of the
+/// indexers' own (intakes do not wait for it), so two processes' indexers take turns instead of
+/// deadlocking on each other's counter rows.
+async fn begin(store: &Store) -> Result<WriteTx> {
+    match store.db.backend {
+        Backend::Sqlite => store.db.begin_write().await,
+        Backend::Postgres => {
+            let mut w = store.db.begin_unlocked_write().await?;
+            w.tx.execute("SELECT COUNT(*) FROM (SELECT pg_advisory_xact_lock(7701)) AS indexer")
+                .await?;
+            Ok(w)
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::split_at_agents;
+
+    #[test]
+    fn chunks_never_split_an_agent_and_stay_under_the_limit_when_they_can() {
+        let rows: Vec<(i64, u64, i64)> = [1, 1, 2, 2, 2, 3, 4, 4, 4, 4, 4, 5]
+            .iter()
+            .enumerate()
+            .map(|(i, a)| (*a, i as u64, 0))
+            .collect();
+        let chunks = split_at_agents(&rows, 4);
+        let agents: Vec<Vec<i64>> = chunks
+            .iter()
+            .map(|c| c.iter().map(|r| r.0).collect())
+            .collect();
+        assert_eq!(
+            agents,
+            vec![vec![1, 1], vec![2, 2, 2, 3], vec![4, 4, 4, 4, 4], vec![5]]
+        );
+        assert_eq!(chunks.iter().map(|c| c.len()).sum::<usize>(), rows.len());
+        assert!(split_at_agents(&[], 4).is_empty());
+    }
+}
