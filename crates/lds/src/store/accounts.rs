@@ -254,18 +254,21 @@ pub async fn signed_in_agents(
     } else {
         ""
     };
-    let rows = sqlx::query(&format!(
-        "SELECT a.id FROM agents a WHERE a.team_id = $1 AND EXISTS (SELECT 1 FROM tokens t \
-         WHERE t.agent_id = a.id AND t.expires_at > $2 AND t.revoked_at IS NULL){busy_filter} \
-         ORDER BY a.id"
+    // One row, the ids as text: at 10,000 agents, fetching one row per agent through the
+    // driver cost more than the query itself.
+    let row = sqlx::query(&format!(
+        "SELECT string_agg(CAST(a.id AS TEXT), ',') FROM agents a WHERE a.team_id = $1 \
+         AND EXISTS (SELECT 1 FROM tokens t WHERE t.agent_id = a.id AND t.expires_at > $2 \
+         AND t.revoked_at IS NULL){busy_filter}"
     ))
     .bind(team.0)
     .bind(to_millis(now))
-    .fetch_all(conn)
+    .fetch_one(conn)
     .await?;
-    rows.iter()
-        .map(|r| Ok(AgentId(r.try_get::<i64, _>(0)?)))
-        .collect()
+    let ids: Option<String> = row.try_get(0)?;
+    let mut agents = crate::store::events::parse_audience(ids.as_deref().unwrap_or(""))?;
+    agents.sort_unstable();
+    Ok(agents)
 }
 
 pub async fn is_busy(conn: &mut AnyConnection, agent: AgentId) -> Result<bool> {

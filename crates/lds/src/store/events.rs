@@ -122,15 +122,25 @@ pub async fn oldest_indexed(conn: &mut AnyConnection, agent: AgentId) -> Result<
 }
 
 /// Deletes events older than `before` (the agents' rows, then their bodies); a client that was
-/// away longer gets a snapshot. Returns the number of agents' rows deleted. The counters in
-/// `agents.last_seq` are not touched, so sequence numbers never restart. Entries the index does
-/// not hold yet stay (the numbers are derived from them), and so does the newest entry: on
-/// SQLite a new row's id is one more than the largest, and ids must never go back.
+/// away longer gets a snapshot. Returns the number of agents' rows deleted. An agent's counter
+/// is its newest row, so before its rows go, `agents.last_seq` keeps the newest of them: numbers
+/// never restart. Entries the index does not hold yet stay (the numbers are derived from them),
+/// and so does the newest entry: on SQLite a new row's id is one more than the largest, and log
+/// ids must never go back.
 pub async fn prune(conn: &mut AnyConnection, before: DateTime<Utc>) -> Result<u64> {
     let before = to_millis(before);
     const PRUNABLE: &str = "SELECT id FROM event_bodies WHERE at < $1 \
          AND id <= (SELECT indexed_through FROM log_state) \
          AND id < (SELECT MAX(id) FROM event_bodies)";
+    sqlx::query(&format!(
+        "UPDATE agents SET last_seq = p.newest FROM \
+         (SELECT agent_id, MAX(seq) AS newest FROM events WHERE body_id IN ({PRUNABLE}) \
+          GROUP BY agent_id) AS p \
+         WHERE agents.id = p.agent_id AND agents.last_seq < p.newest"
+    ))
+    .bind(before)
+    .execute(&mut *conn)
+    .await?;
     let rows = sqlx::query(&format!("DELETE FROM events WHERE body_id IN ({PRUNABLE})"))
         .bind(before)
         .execute(&mut *conn)

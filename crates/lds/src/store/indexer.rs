@@ -1,5 +1,5 @@
-//! Writes the per-agent index behind the log: `events (agent_id, seq, body_id)` rows and the
-//! counters in `agents.last_seq`, for the entries the sequencer applied.
+//! Writes the per-agent index behind the log: `events (agent_id, seq, body_id)` rows for the
+//! entries the sequencer applied.
 //!
 //! Why behind: these are N rows per fan-out, each on its agent's own page of the index. Written
 //! by the intake they made it O(N); written here, an agent's page is written once for all the
@@ -7,11 +7,13 @@
 //! the log holds the entries and their audiences, and the sequencer replays them at start.
 //!
 //! A batch is split into transactions of at most [`CHUNK_ROWS`] rows, whole agents each, so a
-//! writer waiting for SQLite's one write lock waits for one chunk, not the batch. Each chunk
-//! records how far it got for its agents (`agents.indexed_through`); the last also advances
-//! `log_state.indexed_through`. Rows are inserted with `ON CONFLICT DO NOTHING` and counters
-//! only move forward, so two processes indexing the same entries (PostgreSQL) agree.
+//! writer waiting for SQLite's one write lock waits for one chunk, not the batch; the last chunk
+//! advances `log_state.indexed_through`. A batch cut short by a crash leaves rows of entries
+//! after `indexed_through`: they are written again, identically, after the restart. Rows are
+//! inserted with `ON CONFLICT DO NOTHING`, so that, and two processes indexing the same entries
+//! (PostgreSQL), is harmless. No counter is updated here: an agent's counter is its newest row.
 
+use std::fmt::Write as _;
 use std::time::Duration;
 
 use anyhow::Result;
@@ -110,19 +112,11 @@ async fn write_chunk(
     let tx: &mut Transaction<'static, Any> = &mut w.tx;
     if !rows.is_empty() {
         let mut values = String::with_capacity(rows.len() * 24);
-        let mut heads = String::with_capacity(rows.len() * 12);
         for (i, (agent, seq, body)) in rows.iter().enumerate() {
             if i > 0 {
                 values.push(',');
             }
-            values.push_str(&format!("({agent},{seq},{body})"));
-            // The agent's newest row in this chunk is its new counter.
-            if rows.get(i + 1).is_none_or(|next| next.0 != *agent) {
-                if !heads.is_empty() {
-                    heads.push(',');
-                }
-                heads.push_str(&format!("({agent},{seq})"));
-            }
+            let _ = write!(values, "({agent},{seq},{body})");
         }
         // Plain integers from our own counters: nothing a client wrote reaches this SQL text.
         tx.execute(
@@ -132,14 +126,6 @@ async fn write_chunk(
             )
             .as_str(),
         )
-        .await?;
-        sqlx::query(&format!(
-            "WITH v(agent, seq) AS (VALUES {heads}) \
-             UPDATE agents SET last_seq = v.seq, indexed_through = $1 FROM v \
-             WHERE agents.id = v.agent AND agents.last_seq < v.seq"
-        ))
-        .bind(through)
-        .execute(&mut **tx)
         .await?;
     }
     if last {

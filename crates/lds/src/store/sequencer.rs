@@ -2,9 +2,9 @@
 //!
 //! A write makes one thing durable before any agent hears of it: its log entry
 //! (`event_bodies`: the event and its audience). Each agent's numbers follow from the log alone:
-//! the agent's counter as of the index (`agents.last_seq`, current through
-//! `agents.indexed_through` or `log_state.indexed_through`, whichever is newer) plus one for every
-//! later entry whose audience holds the agent, taken in log-id order. Every process applies
+//! the agent's newest number in the index as of `log_state.indexed_through` (or
+//! `agents.last_seq`, where pruning removed the agent's rows) plus one for every later entry whose
+//! audience holds the agent, taken in log-id order. Every process applies
 //! every entry in that order, so every process, and this one after a crash, numbers every event
 //! the same way; nothing here is state that only one process's memory holds.
 //!
@@ -43,8 +43,7 @@ pub struct Entry {
 /// An entry applied to the counters: the number it got for each agent of its audience.
 pub struct Applied {
     pub event: Arc<LoggedEvent>,
-    /// Ascending by agent. After a restart, agents whose index already held this entry are left
-    /// out (their row is in the database).
+    /// Ascending by agent.
     pub seqs: Vec<(AgentId, u64)>,
 }
 
@@ -109,15 +108,24 @@ impl Sequencer {
             .fetch_one(&mut *tx)
             .await?
             .try_get(0)?;
+        // An agent's counter as of `indexed_through`: its newest indexed row up to there (rows
+        // of later entries may exist, from a batch that did not finish), or what pruning left
+        // in `last_seq`.
         let mut counters = HashMap::new();
-        let mut agent_indexed = HashMap::new();
-        for row in sqlx::query("SELECT id, last_seq, indexed_through FROM agents")
-            .fetch_all(&mut *tx)
-            .await?
+        for row in sqlx::query(
+            "SELECT a.id, a.last_seq, (SELECT MAX(e.seq) FROM events e \
+             WHERE e.agent_id = a.id AND e.body_id <= $1) FROM agents a",
+        )
+        .bind(indexed_through)
+        .fetch_all(&mut *tx)
+        .await?
         {
-            let agent = AgentId(row.try_get(0)?);
-            counters.insert(agent, row.try_get::<i64, _>(1)? as u64);
-            agent_indexed.insert(agent, row.try_get::<i64, _>(2)?);
+            let last_seq: i64 = row.try_get(1)?;
+            let indexed: Option<i64> = row.try_get(2)?;
+            counters.insert(
+                AgentId(row.try_get(0)?),
+                last_seq.max(indexed.unwrap_or(0)) as u64,
+            );
         }
         let rows = sqlx::query(
             "SELECT id, at, body, audience FROM event_bodies WHERE id > $1 ORDER BY id",
@@ -130,25 +138,12 @@ impl Sequencer {
             counters,
             applied_through: indexed_through,
             indexed_through,
+            dropped_through: indexed_through,
             ..State::default()
         };
         for row in &rows {
-            let Entry { event, audience } = entry_from_row(row)?;
-            let seqs = audience
-                .into_iter()
-                .filter(|a| agent_indexed.get(a).is_none_or(|done| *done < event.id))
-                .map(|agent| {
-                    let counter = state.counters.entry(agent).or_insert(0);
-                    *counter += 1;
-                    (agent, *counter)
-                })
-                .collect();
-            state.applied_through = event.id;
-            state.recent.push_back(Arc::new(Applied { event, seqs }));
+            state.apply(entry_from_row(row)?);
         }
-        // Entries replayed here may lack agents already indexed: never count on them for
-        // `seq_as_of`.
-        state.dropped_through = state.applied_through;
         Ok(Sequencer {
             state: Mutex::new(state),
             applied: Notify::new(),
