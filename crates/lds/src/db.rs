@@ -79,6 +79,10 @@ impl Db {
                         conn.execute("PRAGMA synchronous = NORMAL").await?;
                         conn.execute("PRAGMA foreign_keys = ON").await?;
                         conn.execute("PRAGMA busy_timeout = 10000").await?;
+                        // No checkpoint inside a commit: the commit that crossed the threshold
+                        // paid for copying the whole WAL, an intake now and then. The indexer
+                        // checkpoints after each batch instead ([`Db::checkpoint`]).
+                        conn.execute("PRAGMA wal_autocheckpoint = 0").await?;
                     }
                     Ok(())
                 })
@@ -128,6 +132,15 @@ impl Db {
             tx,
             _writer: writer,
         })
+    }
+
+    /// SQLite: copies what the WAL holds into the database file without waiting for readers or
+    /// the writer (a passive checkpoint), so the WAL stays small. PostgreSQL: nothing.
+    pub async fn checkpoint(&self) -> Result<()> {
+        if self.backend == Backend::Sqlite {
+            self.pool.execute("PRAGMA wal_checkpoint(PASSIVE)").await?;
+        }
+        Ok(())
     }
 
     /// A PostgreSQL write transaction that does not take the writers' lock (the indexer, which

@@ -9,7 +9,7 @@ use std::collections::HashMap;
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
 
-use headsup_protocol::AgentId;
+use headsup_protocol::{AgentId, ErrorCode};
 use tokio::sync::mpsc;
 
 use crate::store::events::LoggedEvent;
@@ -29,8 +29,9 @@ pub enum Push {
         seq: u64,
         event: Arc<LoggedEvent>,
     },
-    /// The token this connection signed in with was revoked (logout): close it.
-    Revoked,
+    /// The token this connection signed in with no longer holds (logout, expiry): close it
+    /// with this error.
+    Closed(ErrorCode, Arc<str>),
 }
 
 /// Per-connection queue length. A connection further behind than this catches up from the log.
@@ -134,15 +135,34 @@ impl Hub {
         }
     }
 
-    /// Closes every connection signed in with this token (on this process).
+    /// Closes every connection signed in with this token (on this process): signed out.
     pub fn revoke(&self, token_digest: &str) {
+        self.close_token(token_digest, ErrorCode::TokenRevoked, "signed out");
+    }
+
+    /// Closes every connection signed in with this token (on this process) with this error.
+    pub fn close_token(&self, token_digest: &str, code: ErrorCode, message: &str) {
+        let message: Arc<str> = message.into();
         let agents = self.agents.lock().expect("hub lock");
         for s in agents.values().flatten() {
             if s.token_digest == token_digest {
-                // A full queue still ends the connection: its next token check fails.
-                let _ = s.tx.try_send(Push::Revoked);
+                // A full queue still ends the connection: the next token check closes it.
+                let _ = s.tx.try_send(Push::Closed(code, message.clone()));
             }
         }
+    }
+
+    /// The distinct tokens the connections on this process signed in with.
+    pub fn token_digests(&self) -> Vec<String> {
+        let agents = self.agents.lock().expect("hub lock");
+        let mut digests: Vec<String> = agents
+            .values()
+            .flatten()
+            .map(|s| s.token_digest.clone())
+            .collect();
+        digests.sort_unstable();
+        digests.dedup();
+        digests
     }
 }
 
@@ -179,7 +199,11 @@ mod tests {
         ));
         assert!(b.rx.try_recv().is_err());
         hub.revoke("t2");
-        assert!(matches!(a2.rx.recv().await, Some(Push::Revoked)));
+        assert!(matches!(
+            a2.rx.recv().await,
+            Some(Push::Closed(ErrorCode::TokenRevoked, _))
+        ));
+        assert_eq!(hub.token_digests(), vec!["t1", "t2", "t3"]);
         assert!(a1.rx.try_recv().is_err());
         drop(b);
         assert!(!hub.is_connected(AgentId(2)));

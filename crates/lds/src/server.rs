@@ -86,6 +86,7 @@ impl Server {
         tasks.spawn(crate::clock::run(store.clone(), config.event_retention));
         tasks.spawn(apply_leg_reports(store.clone(), reports_rx));
         tasks.spawn(crate::store::indexer::run(store.clone()));
+        tasks.spawn(crate::ws::token_watch::run(store.clone()));
         if store.db.backend == Backend::Postgres {
             tasks.spawn(crate::pg_fanout::listen(
                 store.clone(),

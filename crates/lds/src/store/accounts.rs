@@ -209,23 +209,29 @@ pub async fn check_token(
         .fetch_optional(conn)
         .await?;
     let Some(row) = row else {
-        return Err(LdsError::new(ErrorCode::Unauthorized, "unknown token"));
+        return Err(token_verdict(None, now).unwrap_err());
     };
+    let expires: i64 = row.try_get(1).map_err(anyhow::Error::from)?;
     let revoked: Option<i64> = row.try_get(2).map_err(anyhow::Error::from)?;
-    if revoked.is_some() {
-        return Err(LdsError::new(
+    token_verdict(Some((expires, revoked)), now)?;
+    Ok(AgentId(row.try_get(0).map_err(anyhow::Error::from)?))
+}
+
+/// Whether a token found with this `(expires_at, revoked_at)` (or not found) still holds, or the
+/// documented reason it does not.
+pub fn token_verdict(found: Option<(i64, Option<i64>)>, now: DateTime<Utc>) -> LdsResult<()> {
+    match found {
+        None => Err(LdsError::new(ErrorCode::Unauthorized, "unknown token")),
+        Some((_, Some(_))) => Err(LdsError::new(
             ErrorCode::TokenRevoked,
             "this token was revoked; sign in again",
-        ));
-    }
-    let expires: i64 = row.try_get(1).map_err(anyhow::Error::from)?;
-    if from_millis(expires) <= now {
-        return Err(LdsError::new(
+        )),
+        Some((expires, None)) if from_millis(expires) <= now => Err(LdsError::new(
             ErrorCode::TokenExpired,
             "this token has expired; sign in again",
-        ));
+        )),
+        Some(_) => Ok(()),
     }
-    Ok(AgentId(row.try_get(0).map_err(anyhow::Error::from)?))
 }
 
 /// Revokes a token (logout). Returns whether it was live.

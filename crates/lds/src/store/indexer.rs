@@ -22,9 +22,10 @@ use sqlx::{Any, Executor, Transaction};
 use super::Store;
 use crate::db::{Backend, WriteTx};
 
-/// How long applied entries gather before a batch is written. Short enough that the index is
-/// rarely far behind, long enough that a burst of fan-outs shares one write of each agent's page.
-const GATHER: Duration = Duration::from_millis(100);
+/// How long applied entries gather before a batch is written: an agent's page of the index is
+/// then written once for all its rows of the batch, not once per fan-out. Readers do not wait
+/// for the index (unindexed entries are served from memory), so this only costs memory.
+const GATHER: Duration = Duration::from_secs(1);
 /// Rows per transaction: bounds how long an intake can wait for SQLite's write lock (≈ 2 ms).
 const CHUNK_ROWS: usize = 2_000;
 /// Also how often the sequencer catches up with entries no notification announced.
@@ -42,6 +43,9 @@ pub async fn run(store: Store) {
         if let Err(e) = index_once(&store).await {
             tracing::warn!("writing the event index failed, will retry: {e:#}");
             tokio::time::sleep(Duration::from_secs(1)).await;
+        }
+        if let Err(e) = store.db.checkpoint().await {
+            tracing::warn!("checkpointing the SQLite log failed: {e:#}");
         }
     }
 }

@@ -238,6 +238,10 @@ impl Sequencer {
     pub fn frames_after(&self, agent: AgentId, after: u64) -> Vec<(u64, String)> {
         let held: Vec<(u64, Arc<LoggedEvent>)> = {
             let state = self.lock();
+            // Every connection asks on each heartbeat; most are current.
+            if state.counters.get(&agent).is_none_or(|head| *head <= after) {
+                return Vec::new();
+            }
             state
                 .recent
                 .iter()

@@ -11,7 +11,6 @@ use std::time::{Duration, Instant};
 
 use axum::extract::ws::{CloseFrame, Message, WebSocket};
 use chrono::Utc;
-use futures_util::stream::{SplitSink, SplitStream};
 use futures_util::{SinkExt, StreamExt};
 use headsup_protocol::lds::{
     ClientFrame, ServerFrame, DEAD_AFTER_SECS, HEARTBEAT_SECS, PROTOCOL_VERSION,
@@ -32,19 +31,20 @@ const CATCH_UP_BATCH: i64 = 500;
 /// Pushes written before one flush; bounds how long other connections wait for this task.
 const MAX_PUSHES_PER_FLUSH: usize = 64;
 
-#[derive(PartialEq, Eq)]
 enum Delivered {
     Sent,
-    Revoked,
+    /// The token no longer holds: close with this error.
+    Closed(ErrorCode, std::sync::Arc<str>),
 }
 
-type Sink = SplitSink<WebSocket, Message>;
+/// One socket for both directions: a split socket would take a lock on every poll of either
+/// half, once per event sent.
+type Sink = WebSocket;
 
 struct Conn {
     state: AppState,
     sink: Sink,
     agent: AgentInfo,
-    token_digest: String,
     sub: Subscription,
     sent: u64,
 }
@@ -52,9 +52,8 @@ struct Conn {
 pub async fn run(state: AppState, socket: WebSocket) {
     let metrics = state.store.metrics.clone();
     metrics.ws_connections.inc();
-    let (sink, mut stream) = socket.split();
-    if let Some(mut conn) = handshake(state, sink, &mut stream).await {
-        if let Err(e) = conn.serve(stream).await {
+    if let Some(mut conn) = handshake(state, socket).await {
+        if let Err(e) = conn.serve().await {
             tracing::debug!(agent = %conn.agent.id, "connection ended: {e:#}");
         }
     }
@@ -62,12 +61,8 @@ pub async fn run(state: AppState, socket: WebSocket) {
 }
 
 /// Reads `hello`, checks the token, subscribes, and brings the client up to date.
-async fn handshake(
-    state: AppState,
-    mut sink: Sink,
-    stream: &mut SplitStream<WebSocket>,
-) -> Option<Conn> {
-    let first = tokio::time::timeout(HELLO_WITHIN, stream.next()).await;
+async fn handshake(state: AppState, mut sink: Sink) -> Option<Conn> {
+    let first = tokio::time::timeout(HELLO_WITHIN, sink.next()).await;
     let text = match first {
         Ok(Some(Ok(Message::Text(t)))) => t,
         Ok(Some(Ok(Message::Binary(_)))) => {
@@ -115,12 +110,11 @@ async fn handshake(
         }
     };
     // Subscribe before reading the log, so nothing committed in between is missed.
-    let sub = state.store.hub.subscribe(agent.id, token_digest.clone());
+    let sub = state.store.hub.subscribe(agent.id, token_digest);
     let mut conn = Conn {
         state,
         sink,
         agent,
-        token_digest,
         sub,
         sent: 0,
     };
@@ -205,17 +199,17 @@ impl Conn {
         }
     }
 
-    async fn serve(&mut self, mut stream: SplitStream<WebSocket>) -> anyhow::Result<()> {
+    async fn serve(&mut self) -> anyhow::Result<()> {
         // Each connection starts its period at a random phase: connections opened together
-        // (a server restart, a load test) would otherwise check their tokens and the log all
-        // in the same instant, every period, and queue an intake behind thousands of reads.
+        // (a server restart, a load test) would otherwise ping and check the log all in the
+        // same instant, every period.
         let period = Duration::from_secs(HEARTBEAT_SECS);
         let phase = period.mul_f64(rand::random::<f64>());
         let mut heartbeat = tokio::time::interval_at(tokio::time::Instant::now() + phase, period);
         let mut last_heard = Instant::now();
         loop {
             tokio::select! {
-                incoming = stream.next() => {
+                incoming = self.sink.next() => {
                     let Some(Ok(message)) = incoming else { return Ok(()) };
                     last_heard = Instant::now();
                     match message {
@@ -230,8 +224,8 @@ impl Conn {
                     }
                 }
                 push = self.sub.rx.recv() => {
-                    if self.deliver(push).await? == Delivered::Revoked {
-                        refuse(&mut self.sink, ErrorCode::TokenRevoked, "signed out").await;
+                    if let Delivered::Closed(code, message) = self.deliver(push).await? {
+                        refuse(&mut self.sink, code, &message).await;
                         return Ok(());
                     }
                 }
@@ -240,10 +234,7 @@ impl Conn {
                         anyhow::bail!("no frame or pong for {DEAD_AFTER_SECS} s: connection dead");
                     }
                     self.sink.send(Message::Ping(Vec::new().into())).await?;
-                    if let Err(e) = self.recheck_token().await {
-                        refuse(&mut self.sink, e.code(), &e.public_message()).await;
-                        return Ok(());
-                    }
+                    // The token is re-checked for every connection at once by `token_watch`.
                     // Catches what no push announced (a full queue, a write by another process
                     // on SQLite, a lost NOTIFY).
                     self.sub.lagged.store(false, Ordering::Relaxed);
@@ -275,7 +266,10 @@ impl Conn {
     async fn deliver(&mut self, first: Option<Push>) -> anyhow::Result<Delivered> {
         let mut next = first;
         if next.is_none() {
-            return Ok(Delivered::Revoked);
+            return Ok(Delivered::Closed(
+                ErrorCode::TokenRevoked,
+                "signed out".into(),
+            ));
         }
         let mut gap = false;
         let mut written = 0;
@@ -292,7 +286,7 @@ impl Conn {
                 Push::Event { seq, .. } if seq <= self.sent => {}
                 // A gap: the log has it all, in order.
                 Push::Event { .. } => gap = true,
-                Push::Revoked => return Ok(Delivered::Revoked),
+                Push::Closed(code, message) => return Ok(Delivered::Closed(code, message)),
             }
             if written < MAX_PUSHES_PER_FLUSH {
                 next = self.sub.rx.try_recv().ok();
@@ -323,12 +317,6 @@ impl Conn {
                 return Ok(());
             }
         }
-    }
-
-    async fn recheck_token(&self) -> Result<(), LdsError> {
-        let mut db = self.state.store.db.pool.acquire().await?;
-        accounts::check_token(&mut db, &self.token_digest, Utc::now()).await?;
-        Ok(())
     }
 
     async fn send(&mut self, frame: &ServerFrame) -> anyhow::Result<()> {

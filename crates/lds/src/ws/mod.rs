@@ -4,6 +4,7 @@
 mod commands;
 mod connection;
 mod frames;
+pub mod token_watch;
 
 use axum::extract::ws::WebSocketUpgrade;
 use axum::extract::State;
@@ -23,7 +24,7 @@ pub const TRANSPORT_LIMIT_BYTES: usize = 4 * MAX_FRAME_BYTES;
 /// time it wakes to send an event: at the default 128 KiB that memset was a quarter of the
 /// server's CPU in a 1,000-agent fan-out. Client frames are a few hundred bytes; a larger
 /// message still arrives (the buffer grows for it).
-const READ_BUFFER_BYTES: usize = 4 * 1024;
+const READ_BUFFER_BYTES: usize = 1024;
 
 pub async fn upgrade(
     State(state): State<AppState>,

@@ -6,6 +6,7 @@
 
 use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
+use std::time::Duration;
 
 use anyhow::{bail, Result};
 use futures_util::{SinkExt, StreamExt};
@@ -32,12 +33,12 @@ pub struct Shared {
     pub verdicts: Mutex<Vec<u64>>,
     /// Clients that have stopped and handed their samples over.
     pub handed_over: AtomicUsize,
-    /// Whether the clients claim (the floor has nothing to claim).
-    pub claim: bool,
+    /// Whether the clients claim (the floor has nothing to claim), and how long after the offer.
+    pub claim: Option<Duration>,
 }
 
 impl Shared {
-    pub fn new(agents: usize, requests: usize, claim: bool) -> Arc<Shared> {
+    pub fn new(agents: usize, requests: usize, claim: Option<Duration>) -> Arc<Shared> {
         Arc::new(Shared {
             clock: Clock::start(),
             agents,
@@ -120,16 +121,36 @@ async fn open(url: &str, token: Option<&str>) -> Result<Ws> {
     bail!("closed before the snapshot")
 }
 
+/// Completes at the claim's moment; never if there is none.
+async fn sleep_until_due(due: Option<(tokio::time::Instant, u64)>) {
+    match due {
+        Some((at, _)) => tokio::time::sleep_until(at).await,
+        None => std::future::pending().await,
+    }
+}
+
 /// Reads frames until `stop`, then hands the samples over.
 async fn run(me: usize, mut ws: Ws, shared: Arc<Shared>, mut stop: watch::Receiver<bool>) {
     let mut offers = Vec::with_capacity(shared.sent.len());
     let mut verdicts = Vec::new();
     let mut accept_sent: Option<u64> = None;
+    // A claim waiting for its moment (`--accept-after-ms`): when, and which request.
+    let mut claim_due: Option<(tokio::time::Instant, u64)> = None;
     let mut cid = 0u64;
     loop {
         let msg = tokio::select! {
             biased;
             _ = stop.changed() => break,
+            _ = sleep_until_due(claim_due) => {
+                let Some((_, request)) = claim_due.take() else { continue };
+                cid += 1;
+                let f = format!(r#"{{"type":"accept","cid":{cid},"request":{request}}}"#);
+                accept_sent = Some(shared.clock.now_us());
+                if ws.send(Message::Text(f.into())).await.is_err() {
+                    break;
+                }
+                continue;
+            }
             msg = ws.next() => msg,
         };
         let Some(Ok(msg)) = msg else { break };
@@ -149,14 +170,9 @@ async fn run(me: usize, mut ws: Ws, shared: Arc<Shared>, mut stop: watch::Receiv
                 shared.spread.record(n, arrived);
                 shared.offers_seen.fetch_add(1, Ordering::Relaxed);
                 // One client per request claims it, to time the verdict.
-                if shared.claim && n % shared.agents == me {
+                if let Some(after) = shared.claim.filter(|_| n % shared.agents == me) {
                     if let Some(request) = scan::request_id(text) {
-                        cid += 1;
-                        let f = format!(r#"{{"type":"accept","cid":{cid},"request":{request}}}"#);
-                        accept_sent = Some(shared.clock.now_us());
-                        if ws.send(Message::Text(f.into())).await.is_err() {
-                            break;
-                        }
+                        claim_due = Some((tokio::time::Instant::now() + after, request));
                     }
                 }
             }

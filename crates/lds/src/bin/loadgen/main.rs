@@ -44,6 +44,11 @@ struct Args {
     /// WebSocket handshakes in flight at once while connecting.
     #[arg(long, default_value_t = 200)]
     connect_batch: usize,
+    /// How long the claiming agent waits after its offer arrives before it accepts. 0 (the
+    /// default) is the worst case: the `taken` fan-out then overlaps the offer's. A person
+    /// tapping a notification takes a second or more.
+    #[arg(long, default_value_t = 0)]
+    accept_after_ms: u64,
     /// Skip the floor measurement.
     #[arg(long)]
     no_floor: bool,
@@ -69,11 +74,12 @@ fn main() -> Result<()> {
             .build()?
     };
     println!(
-        "agents={} requests={} rate={}/s client_threads={} fd_limit={fd_limit} load_before=[{}]",
+        "agents={} requests={} rate={}/s client_threads={} accept_after={} ms fd_limit={fd_limit} load_before=[{}]",
         args.agents,
         args.requests,
         args.rate,
         args.client_threads,
+        args.accept_after_ms,
         stats::load_average()
     );
     rt.block_on(run(&args))
@@ -97,7 +103,11 @@ async fn run(args: &Args) -> Result<()> {
     let addr = listening_addr(&mut server)?;
 
     let (stop_tx, stop) = watch::channel(false);
-    let shared = Shared::new(args.agents, args.requests, true);
+    let shared = Shared::new(
+        args.agents,
+        args.requests,
+        Some(Duration::from_millis(args.accept_after_ms)),
+    );
     let t = Instant::now();
     let ws = format!("ws://{addr}/api/v1/agent/ws");
     let connected = agents::connect_all(
@@ -241,7 +251,7 @@ async fn collect(shared: &Shared, clients: usize) {
 async fn measure_floor(args: &Args) -> Result<Summary> {
     let mut floor = floor::Floor::start()?;
     let (stop_tx, stop) = watch::channel(false);
-    let shared = Shared::new(args.agents, args.requests, false);
+    let shared = Shared::new(args.agents, args.requests, None);
     let url = format!("ws://{}", floor.addr);
     agents::connect_all(&url, args.agents, &[], args.connect_batch, &shared, &stop).await?;
     let mut tick = tokio::time::interval(Duration::from_secs_f64(1.0 / args.rate));
