@@ -26,8 +26,8 @@ use crate::db::{Backend, WriteTx};
 /// then written once for all its rows of the batch, not once per fan-out. Readers do not wait
 /// for the index (unindexed entries are served from memory), so this only costs memory.
 const GATHER: Duration = Duration::from_secs(1);
-/// Rows per transaction: bounds how long an intake can wait for SQLite's write lock (≈ 2 ms).
-const CHUNK_ROWS: usize = 2_000;
+/// Rows per transaction: bounds how long an intake can wait for SQLite's write lock (≈ 1 ms).
+const CHUNK_ROWS: usize = 500;
 /// Also how often the sequencer catches up with entries no notification announced.
 const SYNC_EVERY: Duration = Duration::from_secs(5);
 

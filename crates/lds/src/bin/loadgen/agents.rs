@@ -14,8 +14,8 @@ use tokio::sync::{watch, Semaphore};
 use tokio_tungstenite::tungstenite::protocol::WebSocketConfig;
 use tokio_tungstenite::tungstenite::Message;
 
-/// Each client's socket read buffer: room for a few dozen frames per read.
-const CLIENT_READ_BUFFER: usize = 16 * 1024;
+/// Each client's socket read buffer: room for a few frames per read.
+const CLIENT_READ_BUFFER: usize = 2 * 1024;
 
 use crate::scan::{self, Kind};
 use crate::stats::{Clock, Spread};
