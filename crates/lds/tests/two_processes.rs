@@ -9,11 +9,12 @@ use headsup_protocol::lds::{ClientFrame, Event, ServerFrame};
 use support::process::LdsProcess;
 use support::AgentConn;
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn two_processes_share_one_winner_and_fan_out_taken() {
+/// A fresh PostgreSQL database with team "Split" (its intake key) and these agents signed in
+/// (their tokens); `None`, after saying so, when no PostgreSQL is configured.
+async fn split_team(names: &[String]) -> Option<(support::TestDb, String, Vec<String>)> {
     if std::env::var("LDS_TEST_POSTGRES_URL").is_err() {
         eprintln!("LDS_TEST_POSTGRES_URL not set: run scripts/test-lds-postgres.sh for this test");
-        return;
+        return None;
     }
     let db = support::fresh_db().await;
     let store = lds::db::Db::connect(&db.url).await.unwrap();
@@ -21,13 +22,13 @@ async fn two_processes_share_one_winner_and_fan_out_taken() {
         .await
         .unwrap();
     let mut tokens = Vec::new();
-    for i in 0..6 {
-        let email = format!("a{i}@split.test");
+    for name in names {
+        let email = format!("{}@split.test", name.to_lowercase().replace(' ', ""));
         let id = lds::store::accounts::add_agent(
             &store,
             &lds::store::accounts::NewAgent {
                 email: &email,
-                name: &format!("Agent {i}"),
+                name,
                 team: "Split",
                 password_hash: support::shared_hash(),
                 time_zone: "UTC",
@@ -35,13 +36,20 @@ async fn two_processes_share_one_winner_and_fan_out_taken() {
         )
         .await
         .unwrap();
-        tokens.push(
-            lds::store::accounts::issue_token(&store, id, chrono::Duration::hours(1))
-                .await
-                .unwrap()
-                .0,
-        );
+        let (token, _) = lds::store::accounts::issue_token(&store, id, chrono::Duration::hours(1))
+            .await
+            .unwrap();
+        tokens.push(token);
     }
+    Some((db, key, tokens))
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn two_processes_share_one_winner_and_fan_out_taken() {
+    let names: Vec<String> = (0..6).map(|i| format!("Agent {i}")).collect();
+    let Some((db, key, tokens)) = split_team(&names).await else {
+        return;
+    };
     let p1 = LdsProcess::serve(&db.url);
     let p2 = LdsProcess::serve(&db.url);
     let (a1, a2) = (&p1.addr, &p2.addr);
@@ -135,34 +143,9 @@ async fn record_until_offered(device: &mut AgentConn, name: &str, log: &mut Vec<
 /// started again (it numbers the log's tail again, exactly as the other process did).
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn both_processes_number_an_agents_events_alike_across_a_restart() {
-    if std::env::var("LDS_TEST_POSTGRES_URL").is_err() {
-        eprintln!("LDS_TEST_POSTGRES_URL not set: run scripts/test-lds-postgres.sh for this test");
+    let Some((db, key, tokens)) = split_team(&["Ana".into(), "Bo".into()]).await else {
         return;
-    }
-    let db = support::fresh_db().await;
-    let store = lds::db::Db::connect(&db.url).await.unwrap();
-    let (_, key) = lds::store::accounts::add_team(&store, "Split", 3600, 600)
-        .await
-        .unwrap();
-    let mut tokens = Vec::new();
-    for name in ["Ana", "Bo"] {
-        let id = lds::store::accounts::add_agent(
-            &store,
-            &lds::store::accounts::NewAgent {
-                email: &format!("{name}@split.test"),
-                name,
-                team: "Split",
-                password_hash: support::shared_hash(),
-                time_zone: "UTC",
-            },
-        )
-        .await
-        .unwrap();
-        let (token, _) = lds::store::accounts::issue_token(&store, id, chrono::Duration::hours(1))
-            .await
-            .unwrap();
-        tokens.push(token);
-    }
+    };
     let (ana, bo_token) = (&tokens[0], &tokens[1]);
     let p1 = LdsProcess::serve(&db.url);
     let mut p2 = LdsProcess::serve(&db.url);
