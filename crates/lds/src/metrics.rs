@@ -12,6 +12,9 @@ pub struct Metrics {
     pub logins_refused: IntCounter,
     pub rate_limited: IntCounter,
     pub ws_connections: IntGauge,
+    /// Log entries numbered but not yet in the per-agent index (the index is written behind).
+    pub events_unindexed: IntGauge,
+    pub index_rows_written: IntCounter,
     pub ws_resumes: IntCounter,
     pub ws_snapshots: IntCounter,
     pub requests_timed_out: IntCounter,
@@ -27,9 +30,23 @@ impl Metrics {
                 .expect("unique metric");
             c
         };
+        let gauge = |name: &str, help: &str| {
+            let g = IntGauge::new(name, help).expect("valid metric");
+            registry
+                .register(Box::new(g.clone()))
+                .expect("unique metric");
+            g
+        };
         Metrics {
             requests_created: counter("requests_created_total", "Customer requests stored."),
-            events_written: counter("events_written_total", "Agent events appended to the log."),
+            events_written: counter(
+                "events_written_total",
+                "Agent events numbered and handed to connections (one per agent per event).",
+            ),
+            index_rows_written: counter(
+                "event_index_rows_total",
+                "Per-agent index rows written behind the event log.",
+            ),
             claims_won: counter("claims_won_total", "Accepts that won a request."),
             claims_lost: counter("claims_refused_total", "Accepts refused (taken, busy, …)."),
             logins_ok: counter("logins_total", "Successful sign-ins."),
@@ -47,13 +64,11 @@ impl Metrics {
                 "requests_timed_out_total",
                 "Requests nobody took in time.",
             ),
-            ws_connections: {
-                let g = IntGauge::new("ws_connections", "Open agent WebSockets.").expect("valid");
-                registry
-                    .register(Box::new(g.clone()))
-                    .expect("unique metric");
-                g
-            },
+            ws_connections: gauge("ws_connections", "Open agent WebSockets."),
+            events_unindexed: gauge(
+                "events_unindexed",
+                "Event log entries not yet in the per-agent index, as of the last index batch.",
+            ),
             registry,
         }
     }

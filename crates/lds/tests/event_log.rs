@@ -49,7 +49,24 @@ async fn a_fan_out_logs_one_entry_and_the_index_follows() {
     for agent in &agents {
         assert_eq!(store.sequencer.head(*agent), 1, "numbered at once");
     }
+    let metrics = || async {
+        let text = support::http()
+            .get(format!("{}/metrics", s.base))
+            .send()
+            .await
+            .unwrap()
+            .text()
+            .await
+            .unwrap();
+        ["lds_events_written_total 3", "lds_event_index_rows_total 3"]
+            .map(|line| text.lines().any(|l| l == line))
+    };
     indexer::index_once(store).await.unwrap();
+    assert_eq!(
+        metrics().await,
+        [true, true],
+        "three numbered, three indexed: /metrics says so"
+    );
     assert_eq!(count(pool, "events").await, 3, "one index row per agent");
     // What a restart would number from: the index alone.
     let reloaded = Sequencer::load(&store.db).await.unwrap();

@@ -53,6 +53,7 @@ pub async fn run(store: Store) {
 /// Indexes every entry applied so far.
 pub async fn index_once(store: &Store) -> Result<()> {
     let (through, entries) = store.sequencer.unindexed();
+    store.metrics.events_unindexed.set(entries.len() as i64);
     if entries.is_empty() {
         return Ok(());
     }
@@ -69,13 +70,17 @@ pub async fn index_once(store: &Store) -> Result<()> {
     rows.sort_unstable();
     let chunks = split_at_agents(&rows, CHUNK_ROWS);
     let last = chunks.len().saturating_sub(1);
+    let mut inserted = 0;
     for (i, chunk) in chunks.iter().enumerate() {
-        write_chunk(store, chunk, through, i == last).await?;
+        inserted += write_chunk(store, chunk, through, i == last).await?;
     }
     if chunks.is_empty() {
         write_chunk(store, &[], through, true).await?;
     }
     store.sequencer.indexed(through);
+    store.metrics.events_unindexed.set(0);
+    // Rows another process (or an earlier, interrupted batch) wrote already are not counted.
+    store.metrics.index_rows_written.inc_by(inserted);
     tracing::trace!(
         entries = entries.len(),
         rows = rows.len(),
@@ -111,9 +116,10 @@ async fn write_chunk(
     rows: &[(i64, u64, i64)],
     through: i64,
     last: bool,
-) -> Result<()> {
+) -> Result<u64> {
     let mut w = begin(store).await?;
     let tx: &mut Transaction<'static, Any> = &mut w.tx;
+    let mut inserted = 0;
     if !rows.is_empty() {
         let mut values = String::with_capacity(rows.len() * 24);
         for (i, (agent, seq, body)) in rows.iter().enumerate() {
@@ -123,14 +129,16 @@ async fn write_chunk(
             let _ = write!(values, "({agent},{seq},{body})");
         }
         // Plain integers from our own counters: nothing a client wrote reaches this SQL text.
-        tx.execute(
-            format!(
-                "INSERT INTO events (agent_id, seq, body_id) VALUES {values} \
-                 ON CONFLICT DO NOTHING"
+        inserted = tx
+            .execute(
+                format!(
+                    "INSERT INTO events (agent_id, seq, body_id) VALUES {values} \
+                     ON CONFLICT DO NOTHING"
+                )
+                .as_str(),
             )
-            .as_str(),
-        )
-        .await?;
+            .await?
+            .rows_affected();
     }
     if last {
         sqlx::query("UPDATE log_state SET indexed_through = $1 WHERE indexed_through < $1")
@@ -138,7 +146,8 @@ async fn write_chunk(
             .execute(&mut **tx)
             .await?;
     }
-    w.commit().await
+    w.commit().await?;
+    Ok(inserted)
 }
 
 /// SQLite: the one write lock, queued fairly with the intakes. PostgreSQL: a lock of the
