@@ -1,21 +1,29 @@
 //! Hands committed events to the WebSocket connections on this process.
 //!
 //! The hub is only a doorbell with the frame attached: the database is the truth. A connection
-//! that finds a gap (it missed a push because its queue was full, or the event was written by
-//! another process) reads what it missed from the event log, so a lost push costs latency, never
-//! an event.
+//! that finds a gap (its socket's backlog was full, the event was written by another process)
+//! reads what it missed from the event log, so a lost push costs latency, never an event.
+//!
+//! Publishing hands the batch to the fan-out thread and returns, so a commit never waits for N
+//! socket writes. That thread writes each batch's frames straight into the sockets through
+//! each connection's [`Outlet`], without waking the N connection tasks, on a small pool of
+//! threads (one per core) that share the batch out by work stealing: a thread that gets less
+//! of the CPU (the machine is shared) simply writes fewer frames. Batches are written one after
+//! the other, so an agent's events leave in the order they were numbered.
 
 use std::collections::HashMap;
-use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
+use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
+use std::sync::mpsc;
 use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
 
 use headsup_protocol::{AgentId, ErrorCode};
-use tokio::sync::mpsc;
+use rayon::prelude::*;
 
 use crate::store::events::LoggedEvent;
+use crate::ws::outlet::Outlet;
 
-/// A committed event numbered for one agent. The frame is built by the connection that sends
-/// it ([`LoggedEvent::frame`]), on its own task, rather than N times by the publisher.
+/// A committed event numbered for one agent.
 #[derive(Debug, Clone)]
 pub struct Delivery {
     pub agent: AgentId,
@@ -23,24 +31,14 @@ pub struct Delivery {
     pub event: Arc<LoggedEvent>,
 }
 
-#[derive(Debug, Clone)]
-pub enum Push {
-    Event {
-        seq: u64,
-        event: Arc<LoggedEvent>,
-    },
-    /// The token this connection signed in with no longer holds (logout, expiry): close it
-    /// with this error.
-    Closed(ErrorCode, Arc<str>),
-}
-
-/// Per-connection queue length. A connection further behind than this catches up from the log.
-const QUEUE: usize = 1024;
+/// The most fan-out threads, whatever the core count: past that, the kernel's socket writes
+/// and the clients, not the threads, are the limit.
+const MAX_FANOUT_THREADS: usize = 8;
+/// Deliveries looked up under one hold of the subscriber lock, then written: small enough to
+/// share a batch out evenly, large enough that the lock is taken rarely.
+const CHUNK: usize = 128;
 
 pub struct Subscription {
-    pub rx: mpsc::Receiver<Push>,
-    /// Set when a push was dropped because the queue was full.
-    pub lagged: Arc<AtomicBool>,
     hub: Arc<Hub>,
     agent: AgentId,
     id: u64,
@@ -55,39 +53,71 @@ impl Drop for Subscription {
 struct Subscriber {
     id: u64,
     token_digest: String,
-    tx: mpsc::Sender<Push>,
-    lagged: Arc<AtomicBool>,
+    outlet: Arc<Outlet>,
 }
 
-#[derive(Default)]
+type Subscribers = Mutex<HashMap<AgentId, Vec<Subscriber>>>;
+
 pub struct Hub {
-    agents: Mutex<HashMap<AgentId, Vec<Subscriber>>>,
+    agents: Arc<Subscribers>,
+    /// To the fan-out thread; it ends when the hub (this sender) is dropped.
+    batches: mpsc::Sender<Vec<Delivery>>,
     next_id: AtomicU64,
+    /// Batches handed to the fan-out and not yet written.
+    in_flight: Arc<AtomicUsize>,
 }
 
 impl Hub {
+    /// One fan-out thread per core, up to [`MAX_FANOUT_THREADS`].
     pub fn new() -> Arc<Hub> {
-        Arc::new(Hub::default())
+        let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
+        Hub::with_threads(cores.min(MAX_FANOUT_THREADS))
     }
 
-    pub fn subscribe(self: &Arc<Self>, agent: AgentId, token_digest: String) -> Subscription {
-        let (tx, rx) = mpsc::channel(QUEUE);
+    pub fn with_threads(threads: usize) -> Arc<Hub> {
+        let pool = rayon::ThreadPoolBuilder::new()
+            .num_threads(threads.max(1))
+            .thread_name(|i| format!("lds-fanout-{i}"))
+            .build()
+            .expect("starting the fan-out threads");
+        let agents = Arc::new(Subscribers::default());
+        let in_flight = Arc::new(AtomicUsize::new(0));
+        let (batches, rx) = mpsc::channel::<Vec<Delivery>>();
+        let (theirs, counter) = (agents.clone(), in_flight.clone());
+        std::thread::Builder::new()
+            .name("lds-fanout".into())
+            .spawn(move || {
+                for batch in rx {
+                    fan_out(&pool, &theirs, &batch[..]);
+                    counter.fetch_sub(1, Ordering::AcqRel);
+                }
+            })
+            .expect("starting the fan-out thread");
+        Arc::new(Hub {
+            agents,
+            batches,
+            next_id: AtomicU64::new(0),
+            in_flight,
+        })
+    }
+
+    fn lock(&self) -> std::sync::MutexGuard<'_, HashMap<AgentId, Vec<Subscriber>>> {
+        self.agents.lock().expect("hub lock")
+    }
+
+    pub fn subscribe(
+        self: &Arc<Self>,
+        agent: AgentId,
+        token_digest: String,
+        outlet: Arc<Outlet>,
+    ) -> Subscription {
         let id = self.next_id.fetch_add(1, Ordering::Relaxed);
-        let lagged = Arc::new(AtomicBool::new(false));
-        self.agents
-            .lock()
-            .expect("hub lock")
-            .entry(agent)
-            .or_default()
-            .push(Subscriber {
-                id,
-                token_digest,
-                tx,
-                lagged: lagged.clone(),
-            });
+        self.lock().entry(agent).or_default().push(Subscriber {
+            id,
+            token_digest,
+            outlet,
+        });
         Subscription {
-            rx,
-            lagged,
             hub: self.clone(),
             agent,
             id,
@@ -95,7 +125,7 @@ impl Hub {
     }
 
     fn unsubscribe(&self, agent: AgentId, id: u64) {
-        let mut agents = self.agents.lock().expect("hub lock");
+        let mut agents = self.lock();
         if let Some(subs) = agents.get_mut(&agent) {
             subs.retain(|s| s.id != id);
             if subs.is_empty() {
@@ -106,32 +136,34 @@ impl Hub {
 
     /// Agents with at least one connection on this process (for cross-process fan-out).
     pub fn is_connected(&self, agent: AgentId) -> bool {
-        self.agents.lock().expect("hub lock").contains_key(&agent)
+        self.lock().contains_key(&agent)
     }
 
     pub fn connection_count(&self) -> usize {
-        self.agents
-            .lock()
-            .expect("hub lock")
-            .values()
-            .map(Vec::len)
-            .sum()
+        self.lock().values().map(Vec::len).sum()
     }
 
+    /// Hands the deliveries to the fan-out; returns at once.
     pub fn publish(&self, deliveries: &[Delivery]) {
-        let agents = self.agents.lock().expect("hub lock");
-        for d in deliveries {
-            if let Some(subs) = agents.get(&d.agent) {
-                for s in subs {
-                    let push = Push::Event {
-                        seq: d.seq,
-                        event: d.event.clone(),
-                    };
-                    if s.tx.try_send(push).is_err() {
-                        s.lagged.store(true, Ordering::Relaxed);
-                    }
-                }
-            }
+        if deliveries.is_empty() {
+            return;
+        }
+        self.in_flight.fetch_add(1, Ordering::AcqRel);
+        // The thread only stops when the hub is dropped, so this cannot fail.
+        let _ = self.batches.send(deliveries.to_vec());
+    }
+
+    /// Whether a fan-out is being written. Background writers (the indexer) wait for it to
+    /// end rather than take the cores from it.
+    pub fn is_fanning_out(&self) -> bool {
+        self.in_flight.load(Ordering::Acquire) > 0
+    }
+
+    /// Waits until no fan-out is being written, or `at_most`.
+    pub async fn quiet(&self, at_most: Duration) {
+        let deadline = tokio::time::Instant::now() + at_most;
+        while self.is_fanning_out() && tokio::time::Instant::now() < deadline {
+            tokio::time::sleep(Duration::from_millis(2)).await;
         }
     }
 
@@ -143,19 +175,17 @@ impl Hub {
     /// Closes every connection signed in with this token (on this process) with this error.
     pub fn close_token(&self, token_digest: &str, code: ErrorCode, message: &str) {
         let message: Arc<str> = message.into();
-        let agents = self.agents.lock().expect("hub lock");
-        for s in agents.values().flatten() {
+        for s in self.lock().values().flatten() {
             if s.token_digest == token_digest {
-                // A full queue still ends the connection: the next token check closes it.
-                let _ = s.tx.try_send(Push::Closed(code, message.clone()));
+                s.outlet.request_close(code, message.clone());
             }
         }
     }
 
     /// The distinct tokens the connections on this process signed in with.
     pub fn token_digests(&self) -> Vec<String> {
-        let agents = self.agents.lock().expect("hub lock");
-        let mut digests: Vec<String> = agents
+        let mut digests: Vec<String> = self
+            .lock()
             .values()
             .flatten()
             .map(|s| s.token_digest.clone())
@@ -166,62 +196,32 @@ impl Hub {
     }
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    fn event() -> Arc<LoggedEvent> {
-        Arc::new(LoggedEvent {
-            id: 1,
-            at: "2026-11-22T00:00:00.000Z".into(),
-            body: "{}".into(),
-        })
-    }
-
-    #[tokio::test]
-    async fn publish_reaches_only_that_agents_connections_and_drop_unsubscribes() {
-        let hub = Hub::new();
-        let mut a1 = hub.subscribe(AgentId(1), "t1".into());
-        let mut a2 = hub.subscribe(AgentId(1), "t2".into());
-        let mut b = hub.subscribe(AgentId(2), "t3".into());
-        hub.publish(&[Delivery {
-            agent: AgentId(1),
-            seq: 7,
-            event: event(),
-        }]);
-        assert!(matches!(
-            a1.rx.recv().await,
-            Some(Push::Event { seq: 7, .. })
-        ));
-        assert!(matches!(
-            a2.rx.recv().await,
-            Some(Push::Event { seq: 7, .. })
-        ));
-        assert!(b.rx.try_recv().is_err());
-        hub.revoke("t2");
-        assert!(matches!(
-            a2.rx.recv().await,
-            Some(Push::Closed(ErrorCode::TokenRevoked, _))
-        ));
-        assert_eq!(hub.token_digests(), vec!["t1", "t2", "t3"]);
-        assert!(a1.rx.try_recv().is_err());
-        drop(b);
-        assert!(!hub.is_connected(AgentId(2)));
-        assert_eq!(hub.connection_count(), 2);
-    }
-
-    #[test]
-    fn a_full_queue_marks_the_connection_lagged() {
-        let hub = Hub::new();
-        let sub = hub.subscribe(AgentId(1), "t".into());
-        let d: Vec<Delivery> = (1..=QUEUE as u64 + 1)
-            .map(|seq| Delivery {
-                agent: AgentId(1),
-                seq,
-                event: event(),
-            })
-            .collect();
-        hub.publish(&d);
-        assert!(sub.lagged.load(Ordering::Relaxed));
-    }
+/// Writes one batch on the pool: each chunk's outlets are looked up under the lock (so
+/// subscribing never waits for socket writes), then written to.
+fn fan_out(pool: &rayon::ThreadPool, agents: &Subscribers, batch: &[Delivery]) {
+    let started = Instant::now();
+    pool.install(|| {
+        batch.par_chunks(CHUNK).for_each_init(
+            || (Vec::new(), Vec::new()),
+            |(targets, scratch): &mut (Vec<(Arc<Outlet>, usize)>, Vec<u8>), chunk| {
+                {
+                    let agents = agents.lock().expect("hub lock");
+                    for (i, d) in chunk.iter().enumerate() {
+                        for s in agents.get(&d.agent).into_iter().flatten() {
+                            targets.push((s.outlet.clone(), i));
+                        }
+                    }
+                }
+                for (outlet, i) in targets.drain(..) {
+                    let d = &chunk[i];
+                    outlet.push(d.seq, &d.event, scratch);
+                }
+            },
+        );
+    });
+    tracing::trace!(
+        deliveries = batch.len(),
+        written_us = started.elapsed().as_micros() as u64,
+        "fan-out written"
+    );
 }

@@ -17,6 +17,10 @@ pub struct Metrics {
     pub index_rows_written: IntCounter,
     pub ws_resumes: IntCounter,
     pub ws_snapshots: IntCounter,
+    /// Writes a socket would not take at once (a slow client), queued for its connection.
+    pub ws_writes_queued: IntCounter,
+    /// Events not queued for a client whose queue was full: it reads them from the log.
+    pub ws_events_left_to_log: IntCounter,
     pub requests_timed_out: IntCounter,
 }
 
@@ -59,6 +63,14 @@ impl Metrics {
             ws_snapshots: counter(
                 "ws_snapshots_total",
                 "Connections answered with a snapshot.",
+            ),
+            ws_writes_queued: counter(
+                "ws_writes_queued_total",
+                "Writes a socket would not take at once (a slow client), queued for its connection.",
+            ),
+            ws_events_left_to_log: counter(
+                "ws_events_left_to_log_total",
+                "Events not queued for a client whose queue was full; it reads them from the log.",
             ),
             requests_timed_out: counter(
                 "requests_timed_out_total",

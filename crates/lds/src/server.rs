@@ -1,11 +1,14 @@
 //! Wires the parts together: database, hub, telephony, clock, cross-process fan-out, HTTP.
 
 use std::net::SocketAddr;
+use std::os::fd::{AsRawFd, RawFd};
 use std::sync::Arc;
 use std::time::Duration;
 
 use anyhow::{Context, Result};
-use tokio::net::TcpListener;
+use axum::extract::connect_info::Connected;
+use axum::serve::{IncomingStream, Listener};
+use tokio::net::{TcpListener, TcpStream};
 use tokio::sync::mpsc;
 
 use crate::db::{Backend, Db};
@@ -45,6 +48,49 @@ impl ServerConfig {
             auto_answer: None,
             event_retention: chrono::Duration::days(2),
         }
+    }
+}
+
+/// What a handler knows of the TCP connection its request came on.
+#[derive(Debug, Clone, Copy)]
+pub struct PeerSocket {
+    pub addr: SocketAddr,
+    /// The socket itself, so that an agent WebSocket's events can be written straight into it
+    /// (`ws::outlet`). Valid while the connection is.
+    pub fd: RawFd,
+}
+
+impl Connected<IncomingStream<'_, AgentListener>> for PeerSocket {
+    fn connect_info(stream: IncomingStream<'_, AgentListener>) -> PeerSocket {
+        PeerSocket {
+            addr: *stream.remote_addr(),
+            fd: stream.io().as_raw_fd(),
+        }
+    }
+}
+
+/// The kernel's send buffer for each connection. Fixed rather than auto-tuned (which grows it to
+/// megabytes): event frames are small, and a client that stops reading should cost a bounded
+/// amount of memory before it falls back to the log (see `ws::outlet`), at 10,000 agents too.
+pub const SOCKET_SEND_BUFFER_BYTES: usize = 64 * 1024;
+
+/// The server's listener: sets up every connection as the agent WebSockets need it.
+pub struct AgentListener(TcpListener);
+
+impl Listener for AgentListener {
+    type Io = TcpStream;
+    type Addr = SocketAddr;
+
+    async fn accept(&mut self) -> (TcpStream, SocketAddr) {
+        let (stream, addr) = Listener::accept(&mut self.0).await;
+        // No Nagle: an event frame must leave now, not after the previous one's ACK.
+        let _ = stream.set_nodelay(true);
+        let _ = socket2::SockRef::from(&stream).set_send_buffer_size(SOCKET_SEND_BUFFER_BYTES);
+        (stream, addr)
+    }
+
+    fn local_addr(&self) -> std::io::Result<SocketAddr> {
+        self.0.local_addr()
     }
 }
 
@@ -95,13 +141,9 @@ impl Server {
         }
         let app = crate::http::router(state.clone());
         let task = tokio::spawn(async move {
-            // No Nagle: an event frame must leave now, not after the previous one's ACK.
-            let listener = axum::serve::ListenerExt::tap_io(listener, |tcp| {
-                let _ = tcp.set_nodelay(true);
-            });
             let served = axum::serve(
-                listener,
-                app.into_make_service_with_connect_info::<SocketAddr>(),
+                AgentListener(listener),
+                app.into_make_service_with_connect_info::<PeerSocket>(),
             )
             .await;
             if let Err(e) = served {

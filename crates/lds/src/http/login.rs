@@ -1,7 +1,5 @@
 //! `POST /api/v1/login` and `POST /api/v1/logout`.
 
-use std::net::SocketAddr;
-
 use axum::body::Bytes;
 use axum::extract::rejection::BytesRejection;
 use axum::extract::{ConnectInfo, State};
@@ -13,12 +11,12 @@ use headsup_protocol::ErrorCode;
 use super::body::{bearer, json};
 use crate::auth;
 use crate::error::LdsError;
-use crate::server::AppState;
+use crate::server::{AppState, PeerSocket};
 use crate::store::{accounts, rate_limits};
 
 pub async fn login(
     State(state): State<AppState>,
-    ConnectInfo(peer): ConnectInfo<SocketAddr>,
+    ConnectInfo(peer): ConnectInfo<PeerSocket>,
     body: Result<Bytes, BytesRejection>,
 ) -> Result<Json<LoginResponse>, LdsError> {
     let req: LoginRequest = json(body)?;
@@ -26,7 +24,7 @@ pub async fn login(
     let rates = state.config.rates;
     let budgets = rate_limits::login_budgets(
         &req.email,
-        peer.ip(),
+        peer.addr.ip(),
         rates.login_per_account_per_min,
         rates.login_per_address_per_min,
     );

@@ -28,6 +28,9 @@ use crate::db::{Backend, WriteTx};
 const GATHER: Duration = Duration::from_secs(1);
 /// Rows per transaction: bounds how long an intake can wait for SQLite's write lock (≈ 1 ms).
 const CHUNK_ROWS: usize = 500;
+/// The longest the indexer defers to a fan-out in progress before it writes anyway: a fan-out
+/// to 10,000 sockets takes both cores for tens of milliseconds, and the index can wait.
+const YIELD_AT_MOST: Duration = Duration::from_millis(500);
 /// Also how often the sequencer catches up with entries no notification announced.
 const SYNC_EVERY: Duration = Duration::from_secs(5);
 
@@ -44,6 +47,7 @@ pub async fn run(store: Store) {
             tracing::warn!("writing the event index failed, will retry: {e:#}");
             tokio::time::sleep(Duration::from_secs(1)).await;
         }
+        store.hub.quiet(YIELD_AT_MOST).await;
         if let Err(e) = store.db.checkpoint().await {
             tracing::warn!("checkpointing the SQLite log failed: {e:#}");
         }
@@ -72,6 +76,7 @@ pub async fn index_once(store: &Store) -> Result<()> {
     let last = chunks.len().saturating_sub(1);
     let mut inserted = 0;
     for (i, chunk) in chunks.iter().enumerate() {
+        store.hub.quiet(YIELD_AT_MOST).await;
         inserted += write_chunk(store, chunk, through, i == last).await?;
     }
     if chunks.is_empty() {

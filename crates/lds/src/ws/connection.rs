@@ -1,15 +1,15 @@
 //! One agent WebSocket: `hello`, then resume or snapshot, then events and commands until either
 //! side goes away.
 //!
-//! Delivery rule: `sent` is the newest sequence this connection has written to the socket. An
-//! event is sent only if it is `sent + 1`; anything else (a gap after a dropped push, an event
-//! written by another process) is read from the durable log. So the client sees every event
-//! once, in order, whatever the hub does.
+//! Delivery rule: the outlet's `sent` is the newest sequence written to the socket. An event is
+//! written only if it is `sent + 1`, whether the hub's fan-out thread writes it or this task
+//! does from the log; anything else (a gap after a full backlog, an event written by another
+//! process) is read from the durable log. So the client sees every event once, in order,
+//! whatever the hub does.
 
-use std::sync::atomic::Ordering;
+use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use axum::extract::ws::{CloseFrame, Message, WebSocket};
 use chrono::Utc;
 use futures_util::{SinkExt, StreamExt};
 use headsup_protocol::lds::{
@@ -17,42 +17,42 @@ use headsup_protocol::lds::{
 };
 use headsup_protocol::model::AgentInfo;
 use headsup_protocol::ErrorCode;
+use tokio_tungstenite::tungstenite::protocol::frame::coding::CloseCode;
+use tokio_tungstenite::tungstenite::protocol::CloseFrame;
+use tokio_tungstenite::tungstenite::Message;
+use tokio_tungstenite::WebSocketStream;
 
+use super::duplex::Duplex;
+use super::outlet::{Outlet, MAX_BACKLOG_BYTES};
 use super::{commands, frames};
 use crate::auth;
 use crate::error::LdsError;
-use crate::hub::{Push, Subscription};
+use crate::hub::Subscription;
 use crate::server::AppState;
 use crate::store::{accounts, snapshot};
 
 /// A client that opens a socket and says nothing is dropped after this.
 const HELLO_WITHIN: Duration = Duration::from_secs(10);
 const CATCH_UP_BATCH: i64 = 500;
-/// Pushes written before one flush; bounds how long other connections wait for this task.
-const MAX_PUSHES_PER_FLUSH: usize = 64;
+/// How long the error and close frames of a refusal may take to leave.
+const REFUSAL_DRAIN: Duration = Duration::from_secs(2);
 
-enum Delivered {
-    Sent,
-    /// The token no longer holds: close with this error.
-    Closed(ErrorCode, std::sync::Arc<str>),
-}
-
-/// One socket for both directions: a split socket would take a lock on every poll of either
-/// half, once per event sent.
-type Sink = WebSocket;
+type Sink = WebSocketStream<Duplex>;
 
 struct Conn {
     state: AppState,
     sink: Sink,
+    outlet: Arc<Outlet>,
     agent: AgentInfo,
-    sub: Subscription,
-    sent: u64,
+    /// Kept for its `Drop`, which takes the connection out of the hub.
+    _sub: Subscription,
+    scratch: Vec<u8>,
 }
 
-pub async fn run(state: AppState, socket: WebSocket) {
+pub async fn run(state: AppState, socket: Sink, outlet: Arc<Outlet>) {
     let metrics = state.store.metrics.clone();
     metrics.ws_connections.inc();
-    if let Some(mut conn) = handshake(state, socket).await {
+    if let Some(mut conn) = handshake(state, socket, outlet).await {
         if let Err(e) = conn.serve().await {
             tracing::debug!(agent = %conn.agent.id, "connection ended: {e:#}");
         }
@@ -61,7 +61,7 @@ pub async fn run(state: AppState, socket: WebSocket) {
 }
 
 /// Reads `hello`, checks the token, subscribes, and brings the client up to date.
-async fn handshake(state: AppState, mut sink: Sink) -> Option<Conn> {
+async fn handshake(state: AppState, mut sink: Sink, outlet: Arc<Outlet>) -> Option<Conn> {
     let first = tokio::time::timeout(HELLO_WITHIN, sink.next()).await;
     let text = match first {
         Ok(Some(Ok(Message::Text(t)))) => t,
@@ -110,13 +110,18 @@ async fn handshake(state: AppState, mut sink: Sink) -> Option<Conn> {
         }
     };
     // Subscribe before reading the log, so nothing committed in between is missed.
-    let sub = state.store.hub.subscribe(agent.id, token_digest);
+    // The hub writes nothing to the socket before `go_live`.
+    let sub = state
+        .store
+        .hub
+        .subscribe(agent.id, token_digest, outlet.clone());
     let mut conn = Conn {
         state,
         sink,
+        outlet,
         agent,
-        sub,
-        sent: 0,
+        _sub: sub,
+        scratch: Vec::new(),
     };
     match conn.bring_up_to_date(last_seq).await {
         Ok(()) => Some(conn),
@@ -142,10 +147,12 @@ async fn refuse(sink: &mut Sink, code: ErrorCode, message: &str) {
     let _ = sink.send(text(&frame)).await;
     let _ = sink
         .send(Message::Close(Some(CloseFrame {
-            code: 1008, // policy violation
+            code: CloseCode::Policy,
             reason: code.as_str().into(),
         })))
         .await;
+    // Both frames may still wait in the outlet if the client is slow to read.
+    let _ = tokio::time::timeout(REFUSAL_DRAIN, sink.get_mut().drain()).await;
 }
 
 fn text(frame: &ServerFrame) -> Message {
@@ -170,7 +177,7 @@ impl Conn {
         if let (true, Some(n)) = (can_resume, last_seq) {
             metrics.ws_resumes.inc();
             self.send(&self.welcome(true, head)).await?;
-            self.sent = n;
+            self.outlet.go_live(n);
             self.catch_up().await?;
         } else {
             metrics.ws_snapshots.inc();
@@ -181,7 +188,7 @@ impl Conn {
             let seq = *seq;
             self.send(&self.welcome(false, seq)).await?;
             self.send(&snap).await?;
-            self.sent = seq;
+            self.outlet.go_live(seq);
             // Events committed while the snapshot was built follow at once.
             self.catch_up().await?;
         }
@@ -220,29 +227,33 @@ impl Conn {
                             self.send(&frame).await?;
                         }
                         Message::Close(_) => return Ok(()),
-                        Message::Ping(_) | Message::Pong(_) => {}
+                        Message::Ping(_) | Message::Pong(_) | Message::Frame(_) => {}
                     }
                 }
-                push = self.sub.rx.recv() => {
-                    if let Delivered::Closed(code, message) = self.deliver(push).await? {
-                        refuse(&mut self.sink, code, &message).await;
-                        return Ok(());
-                    }
-                }
+                // The hub's fan-out wants something done; see below.
+                _ = self.outlet.woken() => {}
                 _ = heartbeat.tick() => {
                     if last_heard.elapsed() > Duration::from_secs(DEAD_AFTER_SECS) {
                         anyhow::bail!("no frame or pong for {DEAD_AFTER_SECS} s: connection dead");
                     }
                     self.sink.send(Message::Ping(Vec::new().into())).await?;
                     // The token is re-checked for every connection at once by `token_watch`.
-                    // Catches what no push announced (a full queue, a write by another process
-                    // on SQLite, a lost NOTIFY).
-                    self.sub.lagged.store(false, Ordering::Relaxed);
+                    // Catches what no push announced (a write by another process on SQLite,
+                    // a lost NOTIFY).
                     self.catch_up().await?;
                 }
             }
-            if self.sub.lagged.swap(false, Ordering::Relaxed) {
+            // Going round the loop also drains the outlet's backlog: the next read does.
+            let chores = self.outlet.take_chores();
+            if let Some((code, message)) = chores.close {
+                refuse(&mut self.sink, code, &message).await;
+                return Ok(());
+            }
+            if chores.catch_up {
                 self.catch_up().await?;
+            }
+            if !self.outlet.is_open() {
+                anyhow::bail!("the socket broke on a write");
             }
         }
     }
@@ -259,62 +270,28 @@ impl Conn {
         self.send(&answer).await
     }
 
-    /// Writes `first` and every other push already queued, then flushes once: when several
-    /// events are waiting (an offer and a `taken`, a burst of intakes) they leave in one write
-    /// instead of one system call each. `None` (the hub let go of this connection) ends it like
-    /// a revoked token.
-    async fn deliver(&mut self, first: Option<Push>) -> anyhow::Result<Delivered> {
-        let mut next = first;
-        if next.is_none() {
-            return Ok(Delivered::Closed(
-                ErrorCode::TokenRevoked,
-                "signed out".into(),
-            ));
-        }
-        let mut gap = false;
-        let mut written = 0;
-        while let Some(push) = next.take() {
-            match push {
-                Push::Event { seq, event } if seq == self.sent + 1 && !gap => {
-                    self.sink
-                        .feed(Message::Text(event.frame(seq).into()))
-                        .await?;
-                    self.sent = seq;
-                    written += 1;
-                }
-                // Already sent (from the log during catch-up).
-                Push::Event { seq, .. } if seq <= self.sent => {}
-                // A gap: the log has it all, in order.
-                Push::Event { .. } => gap = true,
-                Push::Closed(code, message) => return Ok(Delivered::Closed(code, message)),
-            }
-            if written < MAX_PUSHES_PER_FLUSH {
-                next = self.sub.rx.try_recv().ok();
-            }
-        }
-        self.sink.flush().await?;
-        if gap {
-            self.catch_up().await?;
-        }
-        Ok(Delivered::Sent)
-    }
-
-    /// Sends every logged event after `sent`, in order.
+    /// Writes every logged event after the outlet's `sent`, in order.
     async fn catch_up(&mut self) -> anyhow::Result<()> {
         loop {
+            // A client that is slow to read gets the log a batch at a time, not all at once.
+            if self.outlet.backlog_len() > MAX_BACKLOG_BYTES {
+                self.sink.get_mut().drain().await?;
+            }
+            let sent = self.outlet.sent();
             let batch = self
                 .state
                 .store
-                .read_after(self.agent.id, self.sent, CATCH_UP_BATCH)
+                .read_after(self.agent.id, sent, CATCH_UP_BATCH)
                 .await?;
             let done = (batch.len() as i64) < CATCH_UP_BATCH;
             for (seq, text) in batch {
-                self.sink.feed(Message::Text(text.into())).await?;
-                self.sent = seq;
+                self.outlet.write_logged(seq, &text, &mut self.scratch);
             }
-            self.sink.flush().await?;
             if done {
                 return Ok(());
+            }
+            if self.outlet.sent() == sent {
+                anyhow::bail!("the socket took nothing more: it is shut");
             }
         }
     }

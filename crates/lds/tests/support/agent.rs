@@ -26,7 +26,30 @@ pub struct AgentConn {
 
 impl AgentConn {
     pub async fn connect(url: &str, token: &str, last_seq: Option<u64>) -> Result<AgentConn> {
-        let (mut ws, _) = tokio_tungstenite::connect_async(url).await?;
+        let (ws, _) = tokio_tungstenite::connect_async(url).await?;
+        AgentConn::hello(ws, token, last_seq).await
+    }
+
+    /// Connects with a socket receive buffer of `bytes`: the kernel then holds little for this
+    /// client, so a client that stops reading soon has the server queueing for it.
+    pub async fn connect_small_window(
+        url: &str,
+        addr: std::net::SocketAddr,
+        token: &str,
+        bytes: u32,
+    ) -> Result<AgentConn> {
+        let socket = tokio::net::TcpSocket::new_v4()?;
+        socket.set_recv_buffer_size(bytes)?;
+        let stream = socket.connect(addr).await?;
+        let (ws, _) = tokio_tungstenite::client_async(url, MaybeTlsStream::Plain(stream)).await?;
+        AgentConn::hello(ws, token, None).await
+    }
+
+    async fn hello(
+        mut ws: WebSocketStream<MaybeTlsStream<TcpStream>>,
+        token: &str,
+        last_seq: Option<u64>,
+    ) -> Result<AgentConn> {
         let hello = ClientFrame::Hello {
             token: token.into(),
             last_seq,

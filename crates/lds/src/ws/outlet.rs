@@ -1,0 +1,244 @@
+//! The sending side of one agent's socket, shared by its connection task and the hub's fan-out
+//! threads.
+//!
+//! Why: a fan-out to N agents used to wake N connection tasks, each of which framed the event
+//! and wrote it. At 10,000 agents that scheduling cost as much as the writes themselves. Now the
+//! fan-out thread writes the frame straight into the socket (non-blocking), and the connection
+//! task is woken only when something needs it: bytes the kernel would not take yet, a gap to
+//! read from the log, a close.
+//!
+//! Every byte for the socket passes through [`Outlet::write`] under one lock, whoever writes it
+//! (the fan-out, or tungstenite through [`super::duplex::Duplex`] for replies, pings and
+//! pongs), and every write appends whole WebSocket frames: frames never interleave, and bytes
+//! leave in the order they were accepted. What the kernel does not take waits in the backlog,
+//! which the connection task drains when the socket is writable; while it is not empty, later
+//! frames queue behind it.
+
+use std::io::{ErrorKind, Write};
+use std::mem::ManuallyDrop;
+use std::net::TcpStream;
+use std::os::fd::{FromRawFd, RawFd};
+use std::sync::{Arc, Mutex, MutexGuard};
+
+use headsup_protocol::ErrorCode;
+use prometheus::IntCounter;
+use tokio::sync::Notify;
+use tokio_tungstenite::tungstenite::protocol::frame::coding::{Data, OpCode};
+use tokio_tungstenite::tungstenite::protocol::frame::FrameHeader;
+
+use crate::store::events::LoggedEvent;
+
+/// Past this many unsent bytes the fan-out stops queueing events for the socket; the connection
+/// reads them from the log once the client has caught up. Bounds the memory a stalled client
+/// holds without losing anything.
+pub const MAX_BACKLOG_BYTES: usize = 256 * 1024;
+
+/// What the outlets count for `/metrics` (prometheus counters are shared handles).
+#[derive(Clone)]
+pub struct SlowClientCounters {
+    pub writes_queued: IntCounter,
+    pub events_left_to_log: IntCounter,
+}
+
+pub struct Outlet {
+    /// The connection's TCP socket, borrowed: hyper owns it. Written only under `state`'s lock
+    /// and only while `state.open`; the connection clears `open` before the socket is closed
+    /// (see `Duplex`'s `Drop`), so the number is never written after it may have been reused.
+    socket: ManuallyDrop<TcpStream>,
+    state: Mutex<State>,
+    /// Wakes the connection task: backlog to drain, a gap to fill, or a close.
+    wake: Notify,
+    counters: SlowClientCounters,
+}
+
+struct State {
+    open: bool,
+    /// Events are written by the fan-out only once the client has its snapshot or resume.
+    live: bool,
+    /// The newest sequence number written (to the kernel or the backlog).
+    sent: u64,
+    backlog: Vec<u8>,
+    /// A push that was not written in order: the connection reads the log after `sent`.
+    gap: bool,
+    close: Option<(ErrorCode, Arc<str>)>,
+}
+
+/// What the connection task must do, taken from the outlet after a wake.
+#[derive(Debug, Default, PartialEq, Eq)]
+pub struct Chores {
+    pub catch_up: bool,
+    pub close: Option<(ErrorCode, Arc<str>)>,
+}
+
+impl Outlet {
+    /// # Safety
+    /// `fd` must be a connected, non-blocking TCP socket that stays open until [`Outlet::shut`]
+    /// has returned.
+    pub unsafe fn new(fd: RawFd, counters: SlowClientCounters) -> Arc<Outlet> {
+        Arc::new(Outlet {
+            // SAFETY: the caller keeps `fd` open until `shut`, and ManuallyDrop never closes it.
+            socket: ManuallyDrop::new(unsafe { TcpStream::from_raw_fd(fd) }),
+            state: Mutex::new(State {
+                open: true,
+                live: false,
+                sent: 0,
+                backlog: Vec::new(),
+                gap: false,
+                close: None,
+            }),
+            wake: Notify::new(),
+            counters,
+        })
+    }
+
+    fn lock(&self) -> MutexGuard<'_, State> {
+        self.state.lock().expect("outlet lock")
+    }
+
+    /// Writes bytes that hold whole frames. `false` when the socket is shut.
+    pub fn write(&self, bytes: &[u8]) -> bool {
+        let mut state = self.lock();
+        self.write_locked(&mut state, bytes)
+    }
+
+    fn write_locked(&self, state: &mut State, mut bytes: &[u8]) -> bool {
+        if !state.open {
+            return false;
+        }
+        if state.backlog.is_empty() {
+            while !bytes.is_empty() {
+                match (&*self.socket).write(bytes) {
+                    Ok(0) => break,
+                    Ok(n) => bytes = &bytes[n..],
+                    Err(e) if e.kind() == ErrorKind::Interrupted => {}
+                    Err(e) if e.kind() == ErrorKind::WouldBlock => break,
+                    // Reset or closed by the peer: the connection's read ends it.
+                    Err(_) => {
+                        state.open = false;
+                        self.wake.notify_one();
+                        return false;
+                    }
+                }
+            }
+            if bytes.is_empty() {
+                return true;
+            }
+        }
+        let was_empty = state.backlog.is_empty();
+        state.backlog.extend_from_slice(bytes);
+        self.counters.writes_queued.inc();
+        if was_empty {
+            self.wake.notify_one();
+        }
+        true
+    }
+
+    /// From the fan-out: writes event `seq` if it is the next one, else flags a gap.
+    pub fn push(&self, seq: u64, event: &LoggedEvent, scratch: &mut Vec<u8>) {
+        let mut state = self.lock();
+        if !state.open || (state.live && seq <= state.sent) {
+            return;
+        }
+        let full = state.backlog.len() > MAX_BACKLOG_BYTES;
+        if full {
+            self.counters.events_left_to_log.inc();
+        }
+        if !state.live || seq != state.sent + 1 || full {
+            if !state.gap {
+                state.gap = true;
+                self.wake.notify_one();
+            }
+            return;
+        }
+        encode(scratch, &event.frame(seq));
+        if self.write_locked(&mut state, scratch) {
+            state.sent = seq;
+        }
+    }
+
+    /// From the connection's catch-up: writes a logged frame if it is the next one. Returns
+    /// the newest sequence written.
+    pub fn write_logged(&self, seq: u64, text: &str, scratch: &mut Vec<u8>) -> u64 {
+        let mut state = self.lock();
+        if seq == state.sent + 1 {
+            encode(scratch, text);
+            if self.write_locked(&mut state, scratch) {
+                state.sent = seq;
+            }
+        }
+        state.sent
+    }
+
+    /// The client has everything through `sent` (its snapshot, or what it resumed from): from
+    /// now on the fan-out writes what follows.
+    pub fn go_live(&self, sent: u64) {
+        let mut state = self.lock();
+        state.sent = sent;
+        state.live = true;
+    }
+
+    pub fn sent(&self) -> u64 {
+        self.lock().sent
+    }
+
+    /// Asks the connection to close with this error (token revoked or expired).
+    pub fn request_close(&self, code: ErrorCode, message: Arc<str>) {
+        self.lock().close = Some((code, message));
+        self.wake.notify_one();
+    }
+
+    pub async fn woken(&self) {
+        self.wake.notified().await
+    }
+
+    pub fn take_chores(&self) -> Chores {
+        let mut state = self.lock();
+        Chores {
+            catch_up: std::mem::take(&mut state.gap),
+            close: state.close.take(),
+        }
+    }
+
+    /// Copies up to `max` bytes from the front of the backlog (empty: nothing waits).
+    pub fn backlog_front(&self, max: usize, into: &mut Vec<u8>) {
+        let state = self.lock();
+        into.clear();
+        into.extend_from_slice(&state.backlog[..state.backlog.len().min(max)]);
+    }
+
+    /// `n` bytes from the front of the backlog reached the kernel.
+    pub fn backlog_sent(&self, n: usize) {
+        let mut state = self.lock();
+        // `shut` may have emptied it meanwhile.
+        let n = n.min(state.backlog.len());
+        state.backlog.drain(..n);
+    }
+
+    pub fn backlog_len(&self) -> usize {
+        self.lock().backlog.len()
+    }
+
+    pub fn is_open(&self) -> bool {
+        self.lock().open
+    }
+
+    /// No byte is written after this returns: the socket may now be closed.
+    pub fn shut(&self) {
+        let mut state = self.lock();
+        state.open = false;
+        state.backlog = Vec::new();
+    }
+}
+
+/// One unmasked, final text frame (a server's frame) holding `text`.
+fn encode(into: &mut Vec<u8>, text: &str) {
+    into.clear();
+    let header = FrameHeader {
+        opcode: OpCode::Data(Data::Text),
+        ..FrameHeader::default()
+    };
+    header
+        .format(text.len() as u64, into)
+        .expect("writing to a Vec cannot fail");
+    into.extend_from_slice(text.as_bytes());
+}
