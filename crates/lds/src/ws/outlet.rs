@@ -242,3 +242,138 @@ fn encode(into: &mut Vec<u8>, text: &str) {
         .expect("writing to a Vec cannot fail");
     into.extend_from_slice(text.as_bytes());
 }
+
+#[cfg(test)]
+mod tests {
+    use std::io::Read;
+    use std::net::{TcpListener, TcpStream};
+    use std::os::fd::AsRawFd;
+
+    use super::*;
+
+    /// A connected loopback pair: the server's end non-blocking, as tokio leaves it.
+    fn pair() -> (TcpStream, TcpStream) {
+        let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+        let client = TcpStream::connect(listener.local_addr().unwrap()).unwrap();
+        let (server, _) = listener.accept().unwrap();
+        server.set_nonblocking(true).unwrap();
+        (server, client)
+    }
+
+    fn outlet(server: &TcpStream) -> Arc<Outlet> {
+        let counters = SlowClientCounters {
+            writes_queued: IntCounter::new("q", "q").unwrap(),
+            events_left_to_log: IntCounter::new("l", "l").unwrap(),
+        };
+        // SAFETY: each test keeps `server` open until after the outlet is shut.
+        unsafe { Outlet::new(server.as_raw_fd(), counters) }
+    }
+
+    fn event() -> LoggedEvent {
+        LoggedEvent {
+            id: 1,
+            at: "2026-11-22T00:00:00.000Z".into(),
+            body: r#"{"event":"x"}"#.into(),
+        }
+    }
+
+    /// Reads `n` text frames the way a client would (server frames are unmasked).
+    fn read_frames(client: &mut TcpStream, n: usize) -> Vec<String> {
+        (0..n)
+            .map(|_| {
+                let mut head = [0u8; 2];
+                client.read_exact(&mut head).unwrap();
+                assert_eq!(head[0], 0x81, "a final text frame");
+                let len = match head[1] {
+                    126 => {
+                        let mut l = [0u8; 2];
+                        client.read_exact(&mut l).unwrap();
+                        u16::from_be_bytes(l) as usize
+                    }
+                    l => l as usize,
+                };
+                let mut payload = vec![0; len];
+                client.read_exact(&mut payload).unwrap();
+                String::from_utf8(payload).unwrap()
+            })
+            .collect()
+    }
+
+    #[test]
+    fn only_the_next_event_is_written_and_only_once_live() {
+        let (server, mut client) = pair();
+        let out = outlet(&server);
+        let (e, mut scratch) = (event(), Vec::new());
+        out.push(1, &e, &mut scratch);
+        assert_eq!(out.sent(), 0, "nothing before the snapshot is out");
+        assert!(
+            out.take_chores().catch_up,
+            "the connection reads the log later"
+        );
+
+        out.go_live(0);
+        out.push(1, &e, &mut scratch);
+        out.push(1, &e, &mut scratch);
+        out.push(3, &e, &mut scratch);
+        assert_eq!(out.sent(), 1, "a duplicate and a gap are not written");
+        assert_eq!(
+            out.take_chores(),
+            Chores {
+                catch_up: true,
+                close: None
+            }
+        );
+        assert_eq!(out.write_logged(2, &e.frame(2), &mut scratch), 2);
+        assert_eq!(out.write_logged(2, &e.frame(2), &mut scratch), 2);
+        assert_eq!(out.write_logged(3, &e.frame(3), &mut scratch), 3);
+        let want: Vec<String> = (1..=3).map(|seq| e.frame(seq)).collect();
+        assert_eq!(read_frames(&mut client, 3), want);
+        out.shut();
+    }
+
+    #[test]
+    fn a_client_that_does_not_read_is_queued_for_then_left_to_the_log() {
+        let (server, mut client) = pair();
+        socket2::SockRef::from(&server)
+            .set_send_buffer_size(4096)
+            .unwrap();
+        let out = outlet(&server);
+        let (e, mut scratch) = (event(), Vec::new());
+        out.go_live(0);
+        let mut seq = 0;
+        while out.backlog_len() <= MAX_BACKLOG_BYTES {
+            seq += 1;
+            out.push(seq, &e, &mut scratch);
+        }
+        assert_eq!(out.sent(), seq, "every event up to a full queue was taken");
+        assert!(out.counters.writes_queued.get() > 0);
+        out.push(seq + 1, &e, &mut scratch);
+        assert_eq!(
+            out.sent(),
+            seq,
+            "past a full queue an event is left to the log"
+        );
+        assert_eq!(out.counters.events_left_to_log.get(), 1);
+        assert!(out.take_chores().catch_up);
+
+        // The connection task's drain, done by hand: the queued bytes follow the kernel's in
+        // order, whole frames, so the client reads every event 1..=seq.
+        let reader = std::thread::spawn(move || read_frames(&mut client, seq as usize));
+        let mut chunk = Vec::new();
+        loop {
+            out.backlog_front(64 * 1024, &mut chunk);
+            if chunk.is_empty() {
+                break;
+            }
+            match (&*out.socket).write(&chunk) {
+                Ok(n) => out.backlog_sent(n),
+                Err(e) if e.kind() == ErrorKind::WouldBlock => std::thread::yield_now(),
+                Err(e) => panic!("{e}"),
+            }
+        }
+        let want: Vec<String> = (1..=seq).map(|s| e.frame(s)).collect();
+        assert_eq!(reader.join().unwrap(), want);
+        out.shut();
+        assert!(!out.write(b"x"), "nothing is written once shut");
+    }
+}
