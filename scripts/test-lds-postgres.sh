@@ -6,7 +6,9 @@ set -euo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$here"
 pgbin=$(ls -d /usr/lib/postgresql/*/bin | sort -V | tail -1)
-port="${LDS_PG_PORT:-55432}"
+# Below Linux's ephemeral range (32768–60999): a port inside it can be held by a TIME-WAIT left
+# by the other tests' thousands of loopback connections, and PostgreSQL then refuses to start.
+port="${LDS_PG_PORT:-25432}"
 dir=$(mktemp -d)
 chown postgres "$dir" 2>/dev/null || true
 as_pg() { if [ "$(id -u)" = 0 ]; then su postgres -s /bin/bash -c "$*"; else bash -c "$*"; fi; }

@@ -261,11 +261,11 @@ pub async fn signed_in_agents(
         ""
     };
     // One row, the ids as text: at 10,000 agents, fetching one row per agent through the
-    // driver cost more than the query itself.
+    // driver cost more than the query itself. `live_until` is kept by triggers on `tokens`
+    // (migration 0005): the latest expiry among the agent's unrevoked tokens.
     let row = sqlx::query(&format!(
         "SELECT string_agg(CAST(a.id AS TEXT), ',') FROM agents a WHERE a.team_id = $1 \
-         AND EXISTS (SELECT 1 FROM tokens t WHERE t.agent_id = a.id AND t.expires_at > $2 \
-         AND t.revoked_at IS NULL){busy_filter}"
+         AND a.live_until > $2{busy_filter}"
     ))
     .bind(team.0)
     .bind(to_millis(now))

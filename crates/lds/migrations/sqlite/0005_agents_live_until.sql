@@ -1,0 +1,23 @@
+-- Who is signed in, without a token probe per agent: every intake and every claim asks which of
+-- a team's agents hold a live token, and at 10,000 agents one index probe each was most of the
+-- intake's time. `live_until` is the latest expiry among the agent's unrevoked tokens (NULL:
+-- none); the agent is signed in while it is in the future. Triggers keep it, so every writer of
+-- `tokens` does, whatever its code. (Deleting expired tokens needs no trigger: their expiry is
+-- past, which is what `live_until` then says.)
+ALTER TABLE agents ADD COLUMN live_until BIGINT;
+UPDATE agents SET live_until =
+    (SELECT MAX(t.expires_at) FROM tokens t WHERE t.agent_id = agents.id AND t.revoked_at IS NULL);
+
+CREATE TRIGGER tokens_issued_live_until AFTER INSERT ON tokens BEGIN
+    UPDATE agents SET live_until =
+        (SELECT MAX(t.expires_at) FROM tokens t WHERE t.agent_id = NEW.agent_id AND t.revoked_at IS NULL)
+    WHERE id = NEW.agent_id;
+END;
+
+CREATE TRIGGER tokens_changed_live_until AFTER UPDATE OF revoked_at, expires_at ON tokens BEGIN
+    UPDATE agents SET live_until =
+        (SELECT MAX(t.expires_at) FROM tokens t WHERE t.agent_id = NEW.agent_id AND t.revoked_at IS NULL)
+    WHERE id = NEW.agent_id;
+END;
+
+CREATE INDEX agents_team_live ON agents(team_id, live_until);
