@@ -143,14 +143,15 @@ impl Hub {
         self.lock().values().map(Vec::len).sum()
     }
 
-    /// Hands the deliveries to the fan-out; returns at once.
-    pub fn publish(&self, deliveries: &[Delivery]) {
+    /// Hands the deliveries to the fan-out; returns at once. Takes the batch by value: it is
+    /// handed over as it is, not copied (10,000 entries at 10,000 agents, on the commit path).
+    pub fn publish(&self, deliveries: Vec<Delivery>) {
         if deliveries.is_empty() {
             return;
         }
         self.in_flight.fetch_add(1, Ordering::AcqRel);
         // The thread only stops when the hub is dropped, so this cannot fail.
-        let _ = self.batches.send(deliveries.to_vec());
+        let _ = self.batches.send(deliveries);
     }
 
     /// Whether a fan-out is being written. Background writers (the indexer) wait for it to

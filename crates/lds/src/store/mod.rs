@@ -82,10 +82,11 @@ impl Store {
         }
         let started = std::time::Instant::now();
         let deliveries = self.sequencer.apply(entries);
-        self.metrics.events_written.inc_by(deliveries.len() as u64);
-        self.hub.publish(&deliveries);
+        let count = deliveries.len();
+        self.metrics.events_written.inc_by(count as u64);
+        self.hub.publish(deliveries);
         tracing::trace!(
-            deliveries = deliveries.len(),
+            deliveries = count,
             number_publish_us = started.elapsed().as_micros() as u64,
             "events numbered and published"
         );
@@ -95,7 +96,7 @@ impl Store {
     pub async fn catch_up_through(&self, through: i64) -> anyhow::Result<()> {
         let deliveries = self.sequencer.catch_up(&self.db, through).await?;
         self.metrics.events_written.inc_by(deliveries.len() as u64);
-        self.hub.publish(&deliveries);
+        self.hub.publish(deliveries);
         Ok(())
     }
 
