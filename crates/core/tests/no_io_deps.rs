@@ -1,5 +1,9 @@
 //! The core must stay sans-IO: no async runtime, no network, no keyring, no Tauri anywhere in its
-//! dependency tree (transitive ones included). Checked through `cargo metadata`'s resolved graph.
+//! dependency tree (transitive ones included). Checked through `cargo metadata`'s resolved graph
+//! for the platform the tests run on: `--filter-platform` makes cargo read only the packages that
+//! platform needs, which are exactly the ones a build here downloaded. Without it cargo wants
+//! every platform's packages (Windows' `anstyle-wincon`, …), which a fresh machine's cache does
+//! not hold, and `--offline` then fails.
 
 use std::collections::{BTreeSet, HashMap};
 use std::process::Command;
@@ -24,13 +28,9 @@ const FORBIDDEN: &[&str] = &[
 fn core_depends_on_no_io_crate() {
     let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
     let out = Command::new(cargo)
-        .args([
-            "metadata",
-            "--format-version",
-            "1",
-            "--offline",
-            "--manifest-path",
-        ])
+        .args(["metadata", "--format-version", "1", "--offline"])
+        .args(["--filter-platform", &host_triple()])
+        .arg("--manifest-path")
         .arg(concat!(env!("CARGO_MANIFEST_DIR"), "/Cargo.toml"))
         .output()
         .expect("run cargo metadata");
@@ -83,4 +83,16 @@ fn core_depends_on_no_io_crate() {
         seen.contains("headsup-protocol") && seen.contains("chrono"),
         "walked the graph: {seen:?}"
     );
+}
+
+/// The triple of the machine the tests run on, as rustc names it (`x86_64-unknown-linux-gnu`).
+fn host_triple() -> String {
+    let rustc = std::env::var("RUSTC").unwrap_or_else(|_| "rustc".into());
+    let out = Command::new(rustc).arg("-vV").output().expect("run rustc -vV");
+    let text = String::from_utf8(out.stdout).unwrap();
+    text.lines()
+        .find_map(|l| l.strip_prefix("host: "))
+        .expect("rustc -vV names the host")
+        .trim()
+        .to_string()
 }
