@@ -20,9 +20,9 @@ xdotool type --delay 20 "$HEADSUP_DEMO_EMAIL"; xdotool key Return; sleep 1
 xdotool type --delay 20 "$HEADSUP_DEMO_PASSWORD"; xdotool key Return
 
 vnc_port=""
-if command -v x11vnc >/dev/null; then
-  x11vnc -display "$DISPLAY" -localhost -nopw -forever -shared -quiet -bg -rfbport 5900 \
-    >/dev/null 2>&1 && vnc_port=5900
+vnc_password=""
+if command -v x11vnc >/dev/null && vnc=$(bash scripts/vnc.sh 5900); then
+  read -r vnc_port vnc_password <<<"$vnc"
 fi
 cat <<MSG
 
@@ -30,8 +30,8 @@ This machine has no display, so Heads-Up runs on a virtual one ($DISPLAY).
   Watch it:  a screenshot refreshed every 5 s: $HEADSUP_DEMO_SCREEN
 MSG
 [ -n "$vnc_port" ] && cat <<MSG
-  Use it:    VNC on 127.0.0.1:$vnc_port (from another machine: ssh -L 5900:127.0.0.1:5900 <this host>,
-             then point a VNC viewer at localhost:5900).
+  Use it:    VNC on 127.0.0.1:$vnc_port, password $vnc_password (made for this run; from another
+             machine: ssh -L 5900:127.0.0.1:5900 <this host>, then a VNC viewer at localhost:5900).
 MSG
 echo "  Stop it:   Ctrl-C"
 while kill -0 "$app_pid" 2>/dev/null; do
