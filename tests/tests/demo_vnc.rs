@@ -108,10 +108,17 @@ fn demo_vnc_needs_the_printed_password() {
         "the VNC server lets anyone in without a password: {types:?}"
     );
     assert!(types.contains(&SECURITY_VNC_AUTH), "{types:?}");
-    let wrong = if vnc.password == "aaaaaaaa" { "bbbbbbbb" } else { "aaaaaaaa" };
+    let wrong = if vnc.password == "aaaaaaaa" {
+        "bbbbbbbb"
+    } else {
+        "aaaaaaaa"
+    };
     assert!(!vnc_auth(&mut s, wrong), "a wrong password was accepted");
     drop(s);
 
     let (mut s, _) = handshake(vnc.port);
-    assert!(vnc_auth(&mut s, &vnc.password), "the printed password was refused");
+    assert!(
+        vnc_auth(&mut s, &vnc.password),
+        "the printed password was refused"
+    );
 }
