@@ -176,6 +176,21 @@ async fn reject_edge_cases() {
     let mut ana = s.connect(&ana_token, None).await;
     let mut bo = s.connect(&bo_token, None).await;
 
+    // Taken by someone else: `already_taken`.
+    let early = s.call_now(&key, "Early").await;
+    let bo_early = bo.accept_session(early.id).await;
+    assert!(is_reply(&end_session(&mut bo, bo_early).await));
+    assert!(matches!(
+        ana.next_event().await.unwrap(),
+        Event::Offered { .. }
+    ));
+    assert!(matches!(
+        ana.next_event().await.unwrap(),
+        Event::Taken { .. }
+    ));
+    let r = reject(&mut ana, early.id).await;
+    assert_eq!(error_code(&r), Some(ErrorCode::AlreadyTaken), "{r:?}");
+
     // Twice: both succeed, one `rejected` event.
     let twice = s.call_now(&key, "Twice").await;
     ana.wait_event(|e| matches!(e, Event::Offered { request } if request.id == twice.id))
@@ -194,8 +209,8 @@ async fn reject_edge_cases() {
         "a second rejected event: {e:?}"
     );
 
-    // Taken by someone else: `already_taken`; but a repeat of a reject made before it was taken
-    // still succeeds (a retry after a lost reply), writing nothing.
+    // A repeat of a reject made before the request was taken still succeeds (a retry after a
+    // lost reply), writing nothing.
     bo.accept_session(twice.id).await;
     assert!(is_reply(&reject(&mut ana, twice.id).await));
     let bo_session = bo.accept(marker.id).await;
