@@ -1,5 +1,5 @@
 //! What happens because time passes: pending requests nobody took time out, scheduled calls come
-//! due and are offered, old events are pruned.
+//! due and are offered, old events and intake idempotency keys are pruned.
 //!
 //! Each change is a conditional update (`WHERE state = …`), so several processes may run this
 //! loop on one database and every transition still happens exactly once.
@@ -14,7 +14,7 @@ use sqlx::Row;
 
 use crate::store::events::{self, Outbox};
 use crate::store::rows::{request_from_row, REQUEST_COLUMNS, REQUEST_FROM};
-use crate::store::{accounts, requests, Store};
+use crate::store::{accounts, idempotency, requests, Store};
 use crate::time::to_millis;
 
 /// How often the clock looks for due work. Timeouts and due calls are late by at most this.
@@ -37,7 +37,7 @@ pub async fn run(store: Store, event_retention: Duration) {
         }
         if now - last_prune > Duration::minutes(1) {
             last_prune = now;
-            if let Err(e) = prune(&store, now - event_retention).await {
+            if let Err(e) = prune(&store, now, event_retention).await {
                 tracing::warn!("pruning old events: {e:#}");
             }
         }
@@ -136,9 +136,12 @@ pub async fn offer_due(store: &Store, now: DateTime<Utc>) -> Result<usize> {
     Ok(done)
 }
 
-async fn prune(store: &Store, before: DateTime<Utc>) -> Result<()> {
+async fn prune(store: &Store, now: DateTime<Utc>, event_retention: Duration) -> Result<()> {
+    let before = now - event_retention;
     let mut w = store.db.begin_write().await?;
     let n = events::prune(&mut w.tx, before).await?;
+    // Idempotency keys are kept a day, whatever the event retention.
+    let keys = idempotency::prune(&mut w.tx, now).await?;
     sqlx::query("DELETE FROM tokens WHERE expires_at < $1")
         .bind(to_millis(before))
         .execute(&mut *w.tx)
@@ -146,6 +149,9 @@ async fn prune(store: &Store, before: DateTime<Utc>) -> Result<()> {
     w.commit().await?;
     if n > 0 {
         tracing::info!(events = n, "pruned events older than the retention");
+    }
+    if keys > 0 {
+        tracing::debug!(keys, "pruned intake idempotency keys older than a day");
     }
     Ok(())
 }

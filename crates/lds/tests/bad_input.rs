@@ -151,8 +151,8 @@ async fn intake_errors_write_nothing() {
             ErrorCode::BadRequest,
         ),
         (
-            json!({"kind": "call_now", "customer": {"name": "A".repeat(201)}}),
-            ErrorCode::BadRequest,
+            json!({"kind": "call_now", "customer": {"name": "A", "phone": "6".repeat(41)}}),
+            ErrorCode::InvalidPhone,
         ),
     ];
     for (body, code) in cases {

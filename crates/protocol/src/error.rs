@@ -41,12 +41,23 @@ pub enum ErrorCode {
     NotPending,
     /// The agent is in a session or on a call and cannot accept another customer.
     Busy,
-    /// This agent may not take this request (another team, rejected it, or scheduled for another agent).
+    /// This agent rejected this request and may not take it (another team's request, or a call
+    /// another agent booked, is `NotFound`).
     NotOffered,
     /// Nothing to attend: no pending request this agent may take.
     NothingPending,
     /// The server failed; nothing was written. Retry later.
     Internal,
+    /// The customer's phone is not a phone number (only digits, spaces, `-`, `.`, `(`, `)` and a
+    /// leading `+`; at most 40 characters).
+    InvalidPhone,
+    /// A `due_at` more than a minute in the past or more than a year ahead.
+    InvalidDueAt,
+    /// The `Idempotency-Key` header is empty, too long, has characters outside visible ASCII, or
+    /// is sent twice.
+    InvalidIdempotencyKey,
+    /// The `Idempotency-Key` was already used by this team, within a day, for a different body.
+    IdempotencyKeyReused,
 }
 
 impl ErrorCode {
@@ -73,6 +84,10 @@ impl ErrorCode {
             ErrorCode::NotOffered => "not_offered",
             ErrorCode::NothingPending => "nothing_pending",
             ErrorCode::Internal => "internal",
+            ErrorCode::InvalidPhone => "invalid_phone",
+            ErrorCode::InvalidDueAt => "invalid_due_at",
+            ErrorCode::InvalidIdempotencyKey => "invalid_idempotency_key",
+            ErrorCode::IdempotencyKeyReused => "idempotency_key_reused",
         }
     }
 
@@ -141,6 +156,10 @@ mod tests {
             ErrorCode::NotOffered,
             ErrorCode::NothingPending,
             ErrorCode::Internal,
+            ErrorCode::InvalidPhone,
+            ErrorCode::InvalidDueAt,
+            ErrorCode::InvalidIdempotencyKey,
+            ErrorCode::IdempotencyKeyReused,
         ] {
             let json = serde_json::to_string(&code).unwrap();
             assert_eq!(json, format!("\"{}\"", code.as_str()));

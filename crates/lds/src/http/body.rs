@@ -30,3 +30,18 @@ pub fn bearer(headers: &HeaderMap) -> Option<&str> {
         .then(|| credential.trim())
         .filter(|c| !c.is_empty())
 }
+
+/// The `Idempotency-Key` header, if sent: refused when sent twice or not a valid key.
+pub fn idempotency_key(headers: &HeaderMap) -> Result<Option<String>, LdsError> {
+    let mut values = headers.get_all("idempotency-key").iter();
+    let Some(value) = values.next() else {
+        return Ok(None);
+    };
+    if values.next().is_some() {
+        return Err(LdsError::new(
+            ErrorCode::InvalidIdempotencyKey,
+            "send one Idempotency-Key header, not several",
+        ));
+    }
+    crate::store::idempotency::parse_key(value.as_bytes()).map(Some)
+}

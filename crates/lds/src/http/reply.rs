@@ -22,6 +22,9 @@ pub fn status_of(code: ErrorCode) -> StatusCode {
         NotFound => StatusCode::NOT_FOUND,
         AlreadyTaken | NotPending | Busy | NotOffered | NothingPending => StatusCode::CONFLICT,
         Internal => StatusCode::INTERNAL_SERVER_ERROR,
+        InvalidPhone | InvalidDueAt | InvalidIdempotencyKey => StatusCode::BAD_REQUEST,
+        // As draft-ietf-httpapi-idempotency-key-header says for a key reused with another body.
+        IdempotencyKeyReused => StatusCode::UNPROCESSABLE_ENTITY,
     }
 }
 

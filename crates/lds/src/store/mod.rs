@@ -5,7 +5,9 @@
 
 pub mod accounts;
 pub mod cancel;
+pub mod due_at;
 pub mod events;
+pub mod idempotency;
 pub mod indexer;
 pub mod rate_limits;
 pub mod requests;

@@ -5,7 +5,7 @@
 
 use anyhow::Context;
 use chrono::{DateTime, Duration, Utc};
-use headsup_protocol::lds::{Event, NewRequest};
+use headsup_protocol::lds::{Event, NewRequest, NewRequestResponse};
 use headsup_protocol::model::{
     AgentInfo, AgentRef, Customer, LegState, Request, RequestKind, RequestState, Session,
     SessionState,
@@ -14,59 +14,98 @@ use headsup_protocol::{AgentId, ErrorCode, RequestId, SessionId, TeamId};
 use sqlx::{AnyConnection, Row};
 
 use super::accounts::{self, Team};
+use super::due_at;
 use super::events::{self, Outbox};
+use super::idempotency;
 use super::rows::{request_from_row, REQUEST_COLUMNS, REQUEST_FROM};
 use super::Store;
+use crate::customer_input;
 use crate::error::{LdsError, LdsResult};
 use crate::time::to_millis;
 
-pub const MAX_NAME_CHARS: usize = 200;
-pub const MAX_PHONE_CHARS: usize = 40;
+/// Customer intake without an idempotency key (the demo's traffic, tests): the new request.
+pub async fn intake(store: &Store, team: &Team, new: NewRequest) -> LdsResult<Request> {
+    match intake_answer(store, team, new, None).await? {
+        Intake::Created { request, .. } => Ok(request),
+        Intake::Replayed(_) => unreachable!("only a key replays an answer"),
+    }
+}
+
+/// What an intake did: created a request (the answer to send, stored under the key if any), or
+/// found the key's first answer.
+pub enum Intake {
+    Created {
+        request: Request,
+        answer: idempotency::Answer,
+    },
+    Replayed(idempotency::Answer),
+}
+
+impl Intake {
+    pub fn answer(self) -> idempotency::Answer {
+        match self {
+            Intake::Created { answer, .. } | Intake::Replayed(answer) => answer,
+        }
+    }
+}
 
 /// `POST /api/v1/requests`: validates, stores and offers (or schedules) a customer request.
-pub async fn intake(store: &Store, team: &Team, new: NewRequest) -> LdsResult<Request> {
+///
+/// With an `Idempotency-Key` (`key`), the first answer to that key is stored with the request,
+/// in its transaction, and a retry within a day gets that answer again ([`idempotency`]). The
+/// stored answer is looked for before the body is validated: a retry of a `call_me_back` whose
+/// `due_at` has since slipped out of the grace still gets its first answer, not a refusal.
+pub async fn intake_answer(
+    store: &Store,
+    team: &Team,
+    new: NewRequest,
+    key: Option<&str>,
+) -> LdsResult<Intake> {
     let now = Utc::now();
-    let customer = valid_customer(new.customer)?;
-    let due_at = new.due_at.map(|d| d.with_timezone(&Utc));
-    let due_at = match new.kind {
-        RequestKind::ScheduledByAgent => {
-            return Err(LdsError::new(
-                ErrorCode::BadRequest,
-                "scheduled_by_agent is booked by an agent over the WebSocket (`schedule`)",
-            ))
+    let fingerprint = key.map(|_| idempotency::fingerprint(&new));
+    if let (Some(key), Some(fingerprint)) = (key, &fingerprint) {
+        // Outside the writer slot: a retry of a finished intake never waits for other writers.
+        let mut conn = store.db.pool.acquire().await?;
+        if let Some(answer) = idempotency::replay(&mut conn, team.id, key, fingerprint, now).await?
+        {
+            return Ok(Intake::Replayed(answer));
         }
-        RequestKind::ScheduledByCustomer => Some(due_at.ok_or_else(|| {
-            LdsError::new(ErrorCode::BadRequest, "scheduled_by_customer needs due_at")
-        })?),
-        // A customer who asks to be called back without a time gets the team's callback delay.
-        RequestKind::CallMeBack => {
-            Some(due_at.unwrap_or(now + Duration::seconds(team.callback_delay_secs)))
-        }
-        RequestKind::CallNow | RequestKind::InboundCall | RequestKind::ChatInbound => {
-            if due_at.is_some() {
-                return Err(LdsError::new(
-                    ErrorCode::BadRequest,
-                    format!("{} takes no due_at", new.kind.as_str()),
-                ));
-            }
-            None
-        }
-    };
+    }
+    let (kind, customer, due_at) = valid_intake(team, new, now)?;
     let started = std::time::Instant::now();
     let mut w = store.db.begin_write().await?;
+    if let (Some(key), Some(fingerprint)) = (key, &fingerprint) {
+        // Again with the writer slot held: a retry racing the first attempt waited for it here.
+        if let Some(answer) = idempotency::replay(&mut w.tx, team.id, key, fingerprint, now).await?
+        {
+            return Ok(Intake::Replayed(answer)); // `w` drops: rolls back, nothing written
+        }
+    }
     let writer_at = started.elapsed();
     let mut outbox = Outbox::default();
     let request = insert(
         &mut w.tx,
         &mut outbox,
         team,
-        new.kind,
+        kind,
         &customer,
         due_at,
         None,
         now,
     )
     .await?;
+    let answer = idempotency::Answer {
+        status: 201,
+        body: serde_json::to_string(&NewRequestResponse {
+            request: request.clone(),
+        })
+        .map_err(anyhow::Error::from)?,
+        request: request.id,
+        replayed: false,
+    };
+    if let (Some(key), Some(fingerprint)) = (key, &fingerprint) {
+        idempotency::remember(&mut w.tx, team.id, key, fingerprint, &answer, now).await?;
+    }
     let written_at = started.elapsed();
     let events = outbox.items.len();
     store.commit(w, outbox).await?;
@@ -80,36 +119,47 @@ pub async fn intake(store: &Store, team: &Team, new: NewRequest) -> LdsResult<Re
         "intake committed"
     );
     store.metrics.requests_created.inc();
-    Ok(request)
+    Ok(Intake::Created { request, answer })
 }
 
-fn valid_customer(c: Customer) -> LdsResult<Customer> {
-    let clean = |s: Option<String>| s.map(|s| s.trim().to_string()).filter(|s| !s.is_empty());
-    let c = Customer {
-        name: clean(c.name),
-        phone: clean(c.phone),
+/// The intake's kind, customer and due time, or the documented refusal (customer first, then
+/// kind and `due_at`).
+fn valid_intake(
+    team: &Team,
+    new: NewRequest,
+    now: DateTime<Utc>,
+) -> LdsResult<(RequestKind, Customer, Option<DateTime<Utc>>)> {
+    let customer = customer_input::customer(new.customer)?;
+    let due_at = new.due_at.map(|d| d.with_timezone(&Utc));
+    let due_at = match new.kind {
+        RequestKind::ScheduledByAgent => {
+            return Err(LdsError::new(
+                ErrorCode::BadRequest,
+                "scheduled_by_agent is booked by an agent over the WebSocket (`schedule`)",
+            ))
+        }
+        RequestKind::ScheduledByCustomer => {
+            let due = due_at.ok_or_else(|| {
+                LdsError::new(ErrorCode::BadRequest, "scheduled_by_customer needs due_at")
+            })?;
+            Some(due_at::effective(due, now)?)
+        }
+        // A customer who asks to be called back without a time gets the team's callback delay.
+        RequestKind::CallMeBack => Some(match due_at {
+            Some(due) => due_at::effective(due, now)?,
+            None => now + Duration::seconds(team.callback_delay_secs),
+        }),
+        RequestKind::CallNow | RequestKind::InboundCall | RequestKind::ChatInbound => {
+            if due_at.is_some() {
+                return Err(LdsError::new(
+                    ErrorCode::BadRequest,
+                    format!("{} takes no due_at", new.kind.as_str()),
+                ));
+            }
+            None
+        }
     };
-    if c.name.is_none() && c.phone.is_none() {
-        return Err(LdsError::new(
-            ErrorCode::BadRequest,
-            "customer needs a name or a phone number",
-        ));
-    }
-    if c.name
-        .as_ref()
-        .is_some_and(|n| n.chars().count() > MAX_NAME_CHARS)
-        || c.phone
-            .as_ref()
-            .is_some_and(|p| p.chars().count() > MAX_PHONE_CHARS)
-    {
-        return Err(LdsError::new(
-            ErrorCode::BadRequest,
-            format!(
-                "customer name is at most {MAX_NAME_CHARS} characters, phone {MAX_PHONE_CHARS}"
-            ),
-        ));
-    }
-    Ok(c)
+    Ok((new.kind, customer, due_at))
 }
 
 /// Inserts a request and tells the agents who may take it: an `offered` event when it is due now,
@@ -334,39 +384,67 @@ fn is_unique_violation(e: &sqlx::Error) -> bool {
         .is_some_and(|d| d.is_unique_violation())
 }
 
-/// Why an accept changed nothing, as a documented error code.
+/// Why an accept changed nothing, as a documented error code. The order is the protocol's
+/// (docs/protocol.md §2.3, "Which error wins"): busy, then not found, then the request's state,
+/// then this agent's own rejection.
 async fn why_not_acceptable(
     conn: &mut AnyConnection,
     agent: &AgentInfo,
     id: RequestId,
 ) -> LdsResult<LdsError> {
-    let Some(request) = load(conn, id).await? else {
-        return Ok(not_found(id));
-    };
-    if request.team != agent.team {
-        return Ok(not_found(id)); // other teams' requests are not even acknowledged
-    }
     if accounts::is_busy(conn, agent.id).await? {
         return Ok(busy());
     }
+    let request = match visible_to(conn, agent, id).await {
+        Ok(request) => request,
+        Err(e) => return Ok(e),
+    };
+    if let Some(e) = closed(&request) {
+        return Ok(e);
+    }
     Ok(match &request.state {
-        RequestState::Taken { by } => LdsError::new(
-            ErrorCode::AlreadyTaken,
-            format!("request {id} was already taken by {}", by.name),
-        ),
         RequestState::Scheduled => LdsError::new(
             ErrorCode::NotPending,
             format!("request {id} is not due yet"),
         ),
-        RequestState::TimedOut | RequestState::Cancelled => LdsError::new(
-            ErrorCode::NotPending,
-            format!("request {id} is no longer pending"),
-        ),
-        RequestState::Pending => LdsError::new(
+        _ => LdsError::new(
             ErrorCode::NotOffered,
-            format!("request {id} is not yours to take (rejected, or reserved for another agent)"),
+            format!("you rejected request {id}; it is not offered to you again"),
         ),
     })
+}
+
+/// The request if this agent may know of it: `not_found` for a missing one, another team's, or
+/// a call another agent booked for themselves (none of which the agent was ever shown).
+async fn visible_to(
+    conn: &mut AnyConnection,
+    agent: &AgentInfo,
+    id: RequestId,
+) -> LdsResult<Request> {
+    match load(conn, id).await? {
+        Some(r) if r.team == agent.team && r.for_agent.is_none_or(|a| a == agent.id) => Ok(r),
+        _ => Err(not_found(id)),
+    }
+}
+
+/// The refusal for a request that is no longer open: taken, timed out or cancelled.
+fn closed(request: &Request) -> Option<LdsError> {
+    let id = request.id;
+    match &request.state {
+        RequestState::Taken { by } => Some(LdsError::new(
+            ErrorCode::AlreadyTaken,
+            format!("request {id} was already taken by {}", by.name),
+        )),
+        RequestState::TimedOut => Some(LdsError::new(
+            ErrorCode::NotPending,
+            format!("request {id} has timed out"),
+        )),
+        RequestState::Cancelled => Some(LdsError::new(
+            ErrorCode::NotPending,
+            format!("request {id} was cancelled by the customer"),
+        )),
+        RequestState::Pending | RequestState::Scheduled => None,
+    }
 }
 
 fn not_found(id: RequestId) -> LdsError {
@@ -374,40 +452,39 @@ fn not_found(id: RequestId) -> LdsError {
 }
 
 /// The agent declines a request: it is not offered to them again and stays with the others.
+///
+/// Answers, in this order: `not_found` (as for accept); success without a second write when
+/// this agent already rejected it, whatever happened to it since (a retry after a lost reply);
+/// `already_taken` / `not_pending` when it is closed; otherwise it is rejected, pending or
+/// scheduled alike (a scheduled call rejected in advance is not offered to this agent when it
+/// comes due). Busy agents may reject.
 pub async fn reject(store: &Store, agent: &AgentInfo, id: RequestId) -> LdsResult<()> {
     let now = Utc::now();
     let mut w = store.db.begin_write().await?;
-    let Some(request) = load(&mut w.tx, id).await? else {
-        return Err(not_found(id));
-    };
-    if request.team != agent.team || request.for_agent.is_some_and(|a| a != agent.id) {
-        return Err(not_found(id));
+    let request = visible_to(&mut w.tx, agent, id).await?;
+    let already: Option<i64> =
+        sqlx::query("SELECT agent_id FROM rejections WHERE request_id = $1 AND agent_id = $2")
+            .bind(id.0)
+            .bind(agent.id.0)
+            .fetch_optional(&mut *w.tx)
+            .await?
+            .map(|r| r.try_get(0))
+            .transpose()
+            .map_err(anyhow::Error::from)?;
+    if already.is_some() {
+        return Ok(()); // `w` drops: nothing written, no second `rejected` event
     }
-    if let RequestState::Taken { by } = &request.state {
-        return Err(LdsError::new(
-            ErrorCode::AlreadyTaken,
-            format!("request {id} was already taken by {}", by.name),
-        ));
+    if let Some(e) = closed(&request) {
+        return Err(e);
     }
-    if !request.state.is_open() {
-        return Err(LdsError::new(
-            ErrorCode::NotPending,
-            format!("request {id} is no longer pending"),
-        ));
-    }
-    let inserted = sqlx::query(
-        "INSERT INTO rejections (request_id, agent_id) VALUES ($1, $2) ON CONFLICT DO NOTHING",
-    )
-    .bind(id.0)
-    .bind(agent.id.0)
-    .execute(&mut *w.tx)
-    .await?
-    .rows_affected();
+    sqlx::query("INSERT INTO rejections (request_id, agent_id) VALUES ($1, $2)")
+        .bind(id.0)
+        .bind(agent.id.0)
+        .execute(&mut *w.tx)
+        .await?;
     let mut outbox = Outbox::default();
-    if inserted == 1 {
-        let event = Event::Rejected { request: id };
-        events::append(&mut w.tx, &mut outbox, &[agent.id], now, &event).await?;
-    }
+    let event = Event::Rejected { request: id };
+    events::append(&mut w.tx, &mut outbox, &[agent.id], now, &event).await?;
     store.commit(w, outbox).await?;
     Ok(())
 }
@@ -416,6 +493,13 @@ pub async fn reject(store: &Store, agent: &AgentInfo, id: RequestId) -> LdsResul
 /// race for one moves on to the next.
 pub async fn attend_next(store: &Store, agent: &AgentInfo) -> LdsResult<(Request, Session)> {
     const ATTEMPTS: usize = 50;
+    // Busy wins over an empty queue (docs/protocol.md §2.4): a busy agent is told so whatever
+    // is waiting. (A session opened after this check still makes the accept below say busy.)
+    let mut conn = store.db.pool.acquire().await?;
+    if accounts::is_busy(&mut conn, agent.id).await? {
+        return Err(busy());
+    }
+    drop(conn);
     for _ in 0..ATTEMPTS {
         let row = sqlx::query(
             "SELECT r.id FROM requests r WHERE r.team_id = $1 AND r.state = 'pending' \
@@ -455,7 +539,8 @@ pub async fn schedule_by_agent(
     due_at: DateTime<Utc>,
 ) -> LdsResult<Request> {
     let now = Utc::now();
-    let customer = valid_customer(customer)?;
+    let customer = customer_input::customer(customer)?;
+    let due_at = due_at::effective(due_at, now)?;
     let mut w = store.db.begin_write().await?;
     let team = accounts::team_by_id(&mut w.tx, agent.team).await?;
     let mut outbox = Outbox::default();

@@ -1,4 +1,6 @@
 //! Agent commands over the WebSocket, each answered with `reply` or `error` carrying its `cid`.
+//! When several refusals apply, which one wins is fixed per command (docs/protocol.md §2.3,
+//! "Which error wins"); the store functions check in that order.
 
 use chrono::Utc;
 use headsup_protocol::lds::{ClientFrame, ServerFrame};
@@ -35,20 +37,12 @@ pub async fn handle(state: &AppState, agent: &AgentInfo, frame: ClientFrame) -> 
             cid,
             customer,
             due_at,
-        } => {
-            let due = due_at.with_timezone(&Utc);
-            let result = if due <= Utc::now() {
-                Err(LdsError::new(
-                    ErrorCode::BadRequest,
-                    "due_at must be in the future",
-                ))
-            } else {
-                requests::schedule_by_agent(&state.store, agent, customer, due)
-                    .await
-                    .map(|r| reply(cid, Some(r.id), None))
-            };
-            (cid, result)
-        }
+        } => (
+            cid,
+            requests::schedule_by_agent(&state.store, agent, customer, due_at.with_timezone(&Utc))
+                .await
+                .map(|r| reply(cid, Some(r.id), None)),
+        ),
         ClientFrame::EndSession { cid, session } => (
             cid,
             sessions::end(&state.store, agent, session)

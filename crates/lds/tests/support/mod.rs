@@ -146,6 +146,18 @@ impl TestServer {
             .unwrap()
     }
 
+    /// `POST /api/v1/requests` with an `Idempotency-Key` header.
+    pub async fn post_with_key(
+        &self,
+        key: &str,
+        idempotency_key: &str,
+        body: &serde_json::Value,
+    ) -> reqwest::Response {
+        post_intake(&self.base, key, Some(idempotency_key), body)
+            .await
+            .unwrap()
+    }
+
     /// `POST /api/v1/requests/{id}/cancel` with this intake key.
     pub async fn cancel(&self, key: &str, id: impl std::fmt::Display) -> reqwest::Response {
         http()
@@ -169,6 +181,23 @@ impl TestServer {
         assert_eq!(resp.status(), 201, "intake accepts");
         resp.json::<NewRequestResponse>().await.unwrap().request
     }
+}
+
+/// `POST {base}/api/v1/requests` with the team's intake key and, if given, an `Idempotency-Key`.
+pub async fn post_intake(
+    base: &str,
+    key: &str,
+    idempotency_key: Option<&str>,
+    body: &serde_json::Value,
+) -> reqwest::Result<reqwest::Response> {
+    let mut post = http()
+        .post(format!("{base}/api/v1/requests"))
+        .bearer_auth(key)
+        .json(body);
+    if let Some(k) = idempotency_key {
+        post = post.header("idempotency-key", k);
+    }
+    post.send().await
 }
 
 /// One argon2id hash shared by every test agent (password "pw").
