@@ -47,6 +47,14 @@ pub enum ErrorCode {
     NothingPending,
     /// The server failed; nothing was written. Retry later.
     Internal,
+    /// The endpoint exists but not with this HTTP method (`405`, with an `Allow` header).
+    MethodNotAllowed,
+    /// The server cannot write to its database now (e.g. its disk is full); nothing was
+    /// written. Retry later (`503`, also what `GET /health` answers meanwhile).
+    StorageUnavailable,
+    /// The server has as many connections open as it may (`--max-connections`): this one is
+    /// answered `503` and closed. Retry later.
+    TooManyConnections,
 }
 
 impl ErrorCode {
@@ -73,6 +81,9 @@ impl ErrorCode {
             ErrorCode::NotOffered => "not_offered",
             ErrorCode::NothingPending => "nothing_pending",
             ErrorCode::Internal => "internal",
+            ErrorCode::MethodNotAllowed => "method_not_allowed",
+            ErrorCode::StorageUnavailable => "storage_unavailable",
+            ErrorCode::TooManyConnections => "too_many_connections",
         }
     }
 
@@ -141,6 +152,9 @@ mod tests {
             ErrorCode::NotOffered,
             ErrorCode::NothingPending,
             ErrorCode::Internal,
+            ErrorCode::MethodNotAllowed,
+            ErrorCode::StorageUnavailable,
+            ErrorCode::TooManyConnections,
         ] {
             let json = serde_json::to_string(&code).unwrap();
             assert_eq!(json, format!("\"{}\"", code.as_str()));
