@@ -100,3 +100,14 @@ async fn a_text_frame_that_is_not_utf8_is_closed_with_1007() {
     // The agent can connect again at once.
     s.connect(&token, None).await;
 }
+
+#[tokio::test]
+async fn a_frame_that_breaks_the_protocol_is_closed_with_1002() {
+    let s = TestServer::start().await;
+    let mut ws = open(&s).await;
+    // Reserved bit 1 set without an extension that defines it (RFC 6455 §5.2).
+    let mut frame = Frame::message(b"{}".to_vec(), OpCode::Data(Data::Text), true);
+    frame.header_mut().rsv1 = true;
+    ws.send(Message::Frame(frame)).await.unwrap();
+    assert_eq!(close_code(&mut ws).await, CloseCode::Protocol);
+}
