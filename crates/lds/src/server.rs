@@ -1,5 +1,6 @@
 //! Wires the parts together: database, hub, telephony, clock, cross-process fan-out, HTTP.
 
+mod body_deadline;
 pub mod connections;
 pub mod fd_limit;
 
@@ -39,7 +40,8 @@ pub struct ServerConfig {
     pub max_connections: Option<usize>,
     /// A connection that sends no request by then is closed.
     pub first_request_within: Duration,
-    /// A request head not complete by then is closed (slowloris).
+    /// A request head not complete by then is closed (slowloris); a body must arrive within as
+    /// long again after its head.
     pub header_read_timeout: Duration,
 }
 

@@ -1,6 +1,6 @@
 //! Connections that hold a socket without using it are closed by the server: one that never
-//! sends a request, one that sends its request head a byte at a time (slowloris), one kept
-//! alive after a request that starts no other. A cap bounds how many it holds at once, and when
+//! sends a request, one that sends its request head a byte at a time (slowloris), one that
+//! trickles its body, one kept alive after a request that starts no other. A cap bounds how many it holds at once, and when
 //! those go away agents sign in again. Timeouts are shortened to 1 s here; the assertions are on
 //! the server closing each socket (EOF or reset), never on how long it took.
 
@@ -19,6 +19,7 @@ use tokio::net::TcpStream;
 
 const IDLE: usize = 300;
 const SLOWLORIS: usize = 60;
+const SLOW_BODIES: usize = 20;
 
 /// Whether the server closed `stream` (EOF or reset) rather than answer; reads and discards any
 /// answer first.
@@ -36,13 +37,28 @@ async fn closed_by_server(stream: &mut TcpStream) -> bool {
 /// Sends a request head one byte every 100 ms and never finishes it; true once the server
 /// has closed the connection.
 async fn slowloris(addr: SocketAddr) -> bool {
-    let mut stream = TcpStream::connect(addr).await.unwrap();
-    let head = b"GET /health HTTP/1.1\r\nHost: lds\r\n".iter().copied();
+    let head = b"ET /health HTTP/1.1\r\nHost: lds\r\n".iter().copied();
     let endless = head.chain(std::iter::repeat(b"X-Padding: 1\r\n".iter().copied()).flatten());
+    trickle(addr, b"G".to_vec(), endless).await
+}
+
+/// Sends a whole request head at once, then its body one byte every 100 ms; true once the
+/// server has closed the connection.
+async fn slow_body(addr: SocketAddr) -> bool {
+    let head = b"POST /api/v1/login HTTP/1.1\r\nHost: lds\r\nContent-Type: application/json\r\n\
+                 Content-Length: 60000\r\n\r\n"
+        .to_vec();
+    trickle(addr, head, std::iter::repeat(b' ')).await
+}
+
+/// Writes `first` at once, then `rest` a byte at a time until the server closes.
+async fn trickle(addr: SocketAddr, first: Vec<u8>, rest: impl Iterator<Item = u8>) -> bool {
+    let mut stream = TcpStream::connect(addr).await.unwrap();
+    stream.write_all(&first).await.unwrap();
     let mut buf = [0u8; 256];
     let mut tick = tokio::time::interval(Duration::from_millis(100));
     let deadline = tokio::time::Instant::now() + PATIENCE;
-    for byte in endless {
+    for byte in rest {
         tokio::select! {
             read = stream.read(&mut buf) => match read {
                 Ok(0) | Err(_) => return true,
@@ -56,7 +72,7 @@ async fn slowloris(addr: SocketAddr) -> bool {
             _ = tokio::time::sleep_until(deadline) => return false,
         }
     }
-    unreachable!("the head never ends")
+    unreachable!("the request never ends")
 }
 
 async fn metric(s: &TestServer, name: &str) -> u64 {
@@ -88,6 +104,9 @@ async fn idle_slow_and_kept_alive_connections_are_closed_by_the_server() {
     let slow: Vec<_> = (0..SLOWLORIS)
         .map(|_| tokio::spawn(slowloris(addr)))
         .collect();
+    let bodies: Vec<_> = (0..SLOW_BODIES)
+        .map(|_| tokio::spawn(slow_body(addr)))
+        .collect();
     // A client that sent one request and keeps the connection without a next one.
     let mut kept_alive = TcpStream::connect(addr).await.unwrap();
     kept_alive
@@ -103,7 +122,12 @@ async fn idle_slow_and_kept_alive_connections_are_closed_by_the_server() {
     for task in slow {
         slow_closed += task.await.unwrap() as usize;
     }
+    let mut bodies_closed = 0;
+    for task in bodies {
+        bodies_closed += task.await.unwrap() as usize;
+    }
     assert_eq!(idle_closed, IDLE, "idle connections the server closed");
+    assert_eq!(bodies_closed, SLOW_BODIES, "slow bodies the server closed");
     assert_eq!(
         slow_closed, SLOWLORIS,
         "slowloris connections the server closed"

@@ -17,6 +17,8 @@ use axum::extract::ConnectInfo;
 use axum::Router;
 use headsup_protocol::error::ErrorBody;
 use headsup_protocol::ErrorCode;
+use http_body::Body as _;
+use hyper::body::Incoming;
 use hyper::server::conn::http1;
 use hyper_util::rt::{TokioIo, TokioTimer};
 use hyper_util::service::TowerToHyperService;
@@ -25,6 +27,7 @@ use tokio::io::{AsyncRead, AsyncWrite, ReadBuf};
 use tokio::net::{TcpListener, TcpStream};
 use tokio::sync::{OwnedSemaphorePermit, Semaphore};
 
+use super::body_deadline::BodyWithin;
 use super::{PeerSocket, SOCKET_SEND_BUFFER_BYTES};
 use crate::metrics::Metrics;
 
@@ -37,7 +40,8 @@ pub struct ConnectionLimits {
     /// A connection that has sent no byte of a request by then is closed.
     pub first_request_within: Duration,
     /// A request head (request line and headers) not complete by then is closed, as is a
-    /// kept-alive connection that starts no next request by then.
+    /// kept-alive connection that starts no next request by then; a request body must arrive
+    /// within as long again after its head.
     pub header_read_timeout: Duration,
 }
 
@@ -99,8 +103,16 @@ async fn serve_connection(
         }
     }
     let tower = TowerToHyperService::new(app);
-    let service = hyper::service::service_fn(move |mut request: hyper::Request<_>| {
+    let body_within = limits.header_read_timeout;
+    let service = hyper::service::service_fn(move |mut request: hyper::Request<Incoming>| {
         request.extensions_mut().insert(ConnectInfo(peer));
+        let request = request.map(|body| {
+            if body.is_end_stream() {
+                axum::body::Body::new(body)
+            } else {
+                axum::body::Body::new(BodyWithin::new(body, body_within))
+            }
+        });
         hyper::service::Service::call(&tower, request)
     });
     // The slot goes with the socket: an upgraded WebSocket keeps it until it is dropped.
