@@ -12,7 +12,7 @@ use std::time::Duration;
 
 use anyhow::{bail, Context, Result};
 use sqlx::any::{AnyPoolOptions, AnyRow};
-use sqlx::{Any, AnyPool, Executor, Transaction};
+use sqlx::{Any, AnyPool, Database, Executor, Transaction, TransactionManager};
 use tokio::sync::{Mutex, OwnedMutexGuard};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -70,6 +70,25 @@ impl Db {
                 Backend::Postgres => 16,
             })
             .acquire_timeout(Duration::from_secs(30))
+            // A connection whose transaction could not be ended (a COMMIT or ROLLBACK that
+            // failed, as on a full disk: SQLite may already have rolled back, so the ROLLBACK
+            // sqlx queues on drop fails too) comes back still counting one transaction open,
+            // and every later BEGIN on it fails ("begin_with at non-zero transaction depth").
+            // Its state is unknown: close it and let the pool open a fresh one. The pool pings
+            // a connection when it is released, so a rollback queued on drop has run by now.
+            .before_acquire(|conn, _| {
+                Box::pin(async move {
+                    let depth =
+                        <<Any as Database>::TransactionManager>::get_transaction_depth(conn);
+                    if depth != 0 {
+                        tracing::warn!(
+                            depth,
+                            "discarding a database connection left inside a transaction"
+                        );
+                    }
+                    Ok(depth == 0)
+                })
+            })
             .after_connect(move |conn, _| {
                 Box::pin(async move {
                     if backend == Backend::Sqlite {
@@ -132,6 +151,29 @@ impl Db {
             tx,
             _writer: writer,
         })
+    }
+
+    /// Whether the database takes a write now: commits a one-page write (SQLite: rewrites the
+    /// file header's `user_version` with its own value; PostgreSQL: a transaction id is assigned
+    /// and its commit logged). Nothing readable changes.
+    pub async fn probe_write(&self) -> Result<()> {
+        let mut w = self.begin_write().await?;
+        match self.backend {
+            Backend::Sqlite => {
+                use sqlx::Row;
+                let version: i64 = sqlx::query("PRAGMA user_version")
+                    .fetch_one(&mut *w.tx)
+                    .await?
+                    .try_get(0)?;
+                // A PRAGMA takes no bind parameters; `version` is an integer SQLite gave us.
+                w.tx.execute(format!("PRAGMA user_version = {version}").as_str())
+                    .await?;
+            }
+            Backend::Postgres => {
+                w.tx.execute("SELECT txid_current()").await?;
+            }
+        }
+        w.commit().await
     }
 
     /// SQLite: copies what the WAL holds into the database file without waiting for readers or
@@ -200,6 +242,28 @@ pub fn default_url() -> String {
         .unwrap_or_else(|| std::path::PathBuf::from("."))
         .join("headsup-lds");
     format!("sqlite://{}", dir.join("lds.db").display())
+}
+
+/// Whether `e` is the database failing to store data (a full disk, an I/O error), as opposed to
+/// a bug or a refused write: such a failure passes once the storage has room again, and is
+/// answered `503 storage_unavailable`.
+pub fn is_storage_failure(e: &anyhow::Error) -> bool {
+    use sqlx::error::DatabaseError;
+    e.chain().any(|cause| {
+        let Some(sqlx::Error::Database(db)) = cause.downcast_ref::<sqlx::Error>() else {
+            return false;
+        };
+        if let Some(e) = db.try_downcast_ref::<sqlx::sqlite::SqliteError>() {
+            // The (extended) result code; the primary code is its low byte.
+            // SQLITE_IOERR = 10, SQLITE_FULL = 13.
+            let code = e.code().and_then(|c| c.parse::<i32>().ok()).unwrap_or(0);
+            return matches!(code & 0xff, 10 | 13);
+        }
+        // PostgreSQL's SQLSTATE classes 53 (insufficient resources: disk_full 53100) and 58
+        // (system error: io_error 58030).
+        db.code()
+            .is_some_and(|c| c.starts_with("53") || c.starts_with("58"))
+    })
 }
 
 /// Reads an optional text column (NULL → None).

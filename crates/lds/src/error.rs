@@ -1,5 +1,6 @@
 //! The error every store operation and handler returns: a stable protocol [`ErrorCode`] with a
-//! human message, or an internal failure (logged, reported as `internal`, nothing committed).
+//! human message, or an internal failure (logged, reported as `internal`, nothing committed;
+//! `storage_unavailable` when the database could not store the write, as on a full disk).
 
 use headsup_protocol::ErrorCode;
 
@@ -22,6 +23,9 @@ impl LdsError {
     pub fn code(&self) -> ErrorCode {
         match self {
             LdsError::Refused { code, .. } => *code,
+            LdsError::Internal(e) if crate::db::is_storage_failure(e) => {
+                ErrorCode::StorageUnavailable
+            }
             LdsError::Internal(_) => ErrorCode::Internal,
         }
     }
@@ -30,6 +34,11 @@ impl LdsError {
     pub fn public_message(&self) -> String {
         match self {
             LdsError::Refused { message, .. } => message.clone(),
+            LdsError::Internal(e) if crate::db::is_storage_failure(e) => {
+                "the server cannot write to its database now (is its disk full?); nothing was \
+                 written, retry later"
+                    .into()
+            }
             LdsError::Internal(_) => "the server failed; nothing was written, retry later".into(),
         }
     }

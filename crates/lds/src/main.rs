@@ -1,6 +1,7 @@
 //! `lds`: the Lead Distribution System's command line. See `docs/protocol.md` for the protocol
 //! and `lds --help` for the commands.
 
+mod logging;
 mod sim_command;
 
 use std::io::Read;
@@ -30,8 +31,8 @@ enum Command {
     Demo {
         #[command(flatten)]
         serve: ServeArgs,
-        /// Seconds between demo requests.
-        #[arg(long, default_value_t = 20)]
+        /// Seconds between demo requests (at least 1).
+        #[arg(long, default_value_t = 20, value_parser = clap::value_parser!(u64).range(1..))]
         every_secs: u64,
     },
     /// Manage teams.
@@ -52,23 +53,37 @@ struct ServeArgs {
     /// An Origin allowed to open agent WebSockets (repeatable; replaces the Tauri defaults).
     #[arg(long = "allow-origin")]
     allow_origins: Vec<String>,
-    /// Session token lifetime.
-    #[arg(long, default_value_t = 12)]
+    /// Session token lifetime, 1 to 8760 hours (a year).
+    #[arg(long, default_value_t = 12, value_parser = clap::value_parser!(i64).range(1..=8760))]
     token_ttl_hours: i64,
     /// Simulated telephony answers both legs after this many seconds (default: never; answer
     /// through POST /api/v1/sim/sessions/{id}/legs/{leg}).
     #[arg(long)]
     auto_answer_secs: Option<u64>,
     /// Sign-in attempts allowed per account per sliding minute (counted in the database, so
-    /// shared by every process on it).
-    #[arg(long, default_value_t = 10)]
+    /// shared by every process on it). At least 1.
+    #[arg(long, default_value_t = 10, value_parser = at_least_one())]
     login_per_account_per_min: u32,
     /// Sign-in attempts allowed per client address per sliding minute (in the database).
-    #[arg(long, default_value_t = 60)]
+    /// At least 1.
+    #[arg(long, default_value_t = 60, value_parser = at_least_one())]
     login_per_address_per_min: u32,
     /// Intake requests allowed per team per minute (counted in this process's memory).
-    #[arg(long, default_value_t = 6000)]
+    /// At least 1.
+    #[arg(long, default_value_t = 6000, value_parser = at_least_one())]
     intake_per_team_per_min: u32,
+    /// Open connections (HTTP and agent WebSockets) at most; one more is answered
+    /// `503 too_many_connections` [default: the open-file limit, raised to its hard limit at
+    /// start, less 128]
+    #[arg(long, value_parser = clap::value_parser!(u64).range(1..))]
+    max_connections: Option<u64>,
+    /// Seconds a new connection may take to start its first request, and a kept-alive one its
+    /// next (1 to 3600).
+    #[arg(long, default_value_t = 10, value_parser = clap::value_parser!(u64).range(1..=3600))]
+    idle_timeout_secs: u64,
+    /// Seconds a request head (request line and headers) may take to arrive (1 to 3600).
+    #[arg(long, default_value_t = 10, value_parser = clap::value_parser!(u64).range(1..=3600))]
+    header_read_timeout_secs: u64,
 }
 
 #[derive(Subcommand)]
@@ -77,11 +92,20 @@ enum TeamCommand {
     Add {
         #[arg(long)]
         name: String,
-        /// Seconds a request waits for an agent before it times out.
-        #[arg(long, default_value_t = accounts::DEFAULT_OFFER_TIMEOUT_SECS)]
+        /// Seconds a request waits for an agent before it times out (1 to 86400).
+        #[arg(
+            long,
+            default_value_t = accounts::DEFAULT_OFFER_TIMEOUT_SECS,
+            value_parser = clap::value_parser!(i64).range(1..=86_400)
+        )]
         offer_timeout_secs: i64,
-        /// Delay before a missed call-now request is called back (auto-scheduled call-me-back).
-        #[arg(long, default_value_t = accounts::DEFAULT_CALLBACK_DELAY_SECS)]
+        /// Delay before a missed call-now request is called back (auto-scheduled call-me-back),
+        /// 0 to 604800 seconds (a week).
+        #[arg(
+            long,
+            default_value_t = accounts::DEFAULT_CALLBACK_DELAY_SECS,
+            value_parser = clap::value_parser!(i64).range(0..=604_800)
+        )]
         callback_delay_secs: i64,
     },
 }
@@ -106,20 +130,38 @@ enum AgentCommand {
     List,
 }
 
-fn main() -> Result<()> {
-    tracing_subscriber::fmt()
-        .with_env_filter(
-            tracing_subscriber::EnvFilter::try_from_env("LDS_LOG")
-                .unwrap_or_else(|_| "lds=info,warn".into()),
-        )
-        .with_writer(std::io::stderr)
-        .init();
+/// A count flag that 0 would make meaningless (a rate limit nobody can pass).
+fn at_least_one() -> clap::builder::RangedI64ValueParser<u32> {
+    clap::value_parser!(u32).range(1..)
+}
+
+/// Exit status 1 with `error: <cause>: <cause>…` on stderr (for `lds sim`, `<status> <code>:
+/// <message>` as `docs/protocol.md` documents).
+fn main() -> std::process::ExitCode {
+    match run_main() {
+        Ok(()) => std::process::ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("error: {e:#}");
+            std::process::ExitCode::FAILURE
+        }
+    }
+}
+
+fn run_main() -> Result<()> {
+    logging::init();
     let cli = Cli::parse();
     let database_url = cli.database_url.unwrap_or_else(lds::db::default_url);
     tokio::runtime::Runtime::new()?.block_on(run(cli.command, database_url))
 }
 
 async fn run(command: Command, database_url: String) -> Result<()> {
+    if matches!(command, Command::Serve(_) | Command::Demo { .. }) {
+        // Every connection is a descriptor: take all the system allows this process.
+        match lds::server::fd_limit::raise_to_hard_limit() {
+            Ok(limit) => tracing::info!(open_file_limit = limit, "open-file limit"),
+            Err(e) => tracing::warn!("could not read or raise the open-file limit: {e}"),
+        }
+    }
     match command {
         Command::Serve(args) => {
             let server = Server::start(server_config(&args, database_url)).await?;
@@ -130,7 +172,7 @@ async fn run(command: Command, database_url: String) -> Result<()> {
         Command::Demo { serve, every_secs } => {
             lds::demo::run(
                 server_config(&serve, database_url),
-                Duration::from_secs(every_secs.max(1)),
+                Duration::from_secs(every_secs),
             )
             .await
         }
@@ -197,6 +239,11 @@ fn server_config(args: &ServeArgs, database_url: String) -> ServerConfig {
     }
     config.token_ttl = chrono::Duration::hours(args.token_ttl_hours);
     config.auto_answer = args.auto_answer_secs.map(Duration::from_secs);
+    config.max_connections = args
+        .max_connections
+        .map(|n| usize::try_from(n).unwrap_or(usize::MAX));
+    config.first_request_within = Duration::from_secs(args.idle_timeout_secs);
+    config.header_read_timeout = Duration::from_secs(args.header_read_timeout_secs);
     config.rates = lds::rate_limit::Rates {
         login_per_account_per_min: args.login_per_account_per_min,
         login_per_address_per_min: args.login_per_address_per_min,

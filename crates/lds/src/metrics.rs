@@ -22,6 +22,12 @@ pub struct Metrics {
     /// Events not queued for a client whose queue was full: it reads them from the log.
     pub ws_events_left_to_log: IntCounter,
     pub requests_timed_out: IntCounter,
+    /// Open TCP connections (HTTP and agent WebSockets), counted against `--max-connections`.
+    pub tcp_connections: IntGauge,
+    /// Connections refused because `--max-connections` were open.
+    pub connections_refused: IntCounter,
+    /// Connections closed for sending no request in time, or a request head too slowly.
+    pub connections_timed_out: IntCounter,
 }
 
 impl Metrics {
@@ -77,6 +83,18 @@ impl Metrics {
                 "Requests nobody took in time.",
             ),
             ws_connections: gauge("ws_connections", "Open agent WebSockets."),
+            tcp_connections: gauge(
+                "tcp_connections",
+                "Open TCP connections (HTTP and WebSocket), counted against --max-connections.",
+            ),
+            connections_refused: counter(
+                "connections_refused_total",
+                "Connections refused because --max-connections were open.",
+            ),
+            connections_timed_out: counter(
+                "connections_timed_out_total",
+                "Connections closed for sending no request, or a request head too slowly, in time.",
+            ),
             events_unindexed: gauge(
                 "events_unindexed",
                 "Event log entries not yet in the per-agent index, as of the last index batch.",

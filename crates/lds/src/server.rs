@@ -1,15 +1,19 @@
 //! Wires the parts together: database, hub, telephony, clock, cross-process fan-out, HTTP.
 
+mod body_deadline;
+pub mod connections;
+pub mod fd_limit;
+
 use std::net::SocketAddr;
-use std::os::fd::{AsRawFd, RawFd};
+use std::os::fd::RawFd;
 use std::sync::Arc;
 use std::time::Duration;
 
-use anyhow::{Context, Result};
-use axum::extract::connect_info::Connected;
-use axum::serve::{IncomingStream, Listener};
-use tokio::net::{TcpListener, TcpStream};
+use anyhow::{bail, Context, Result};
+use tokio::net::TcpListener;
 use tokio::sync::mpsc;
+
+pub use connections::ConnectionLimits;
 
 use crate::db::{Backend, Db};
 use crate::hub::Hub;
@@ -31,7 +35,19 @@ pub struct ServerConfig {
     pub auto_answer: Option<Duration>,
     /// Events older than this are pruned; a client away longer gets a snapshot.
     pub event_retention: chrono::Duration,
+    /// Open connections at most (`None`: derived from the open-file limit, see
+    /// [`fd_limit::connection_cap`]).
+    pub max_connections: Option<usize>,
+    /// A connection that sends no request by then is closed.
+    pub first_request_within: Duration,
+    /// A request head not complete by then is closed (slowloris); a body must arrive within as
+    /// long again after its head.
+    pub header_read_timeout: Duration,
 }
+
+/// `first_request_within` and `header_read_timeout` unless set: a real client sends its request
+/// head at once, in one or two packets.
+pub const DEFAULT_CONNECTION_TIMEOUT: Duration = Duration::from_secs(10);
 
 impl ServerConfig {
     pub fn new(listen: SocketAddr, database_url: String) -> ServerConfig {
@@ -47,7 +63,35 @@ impl ServerConfig {
             rates: Rates::default(),
             auto_answer: None,
             event_retention: chrono::Duration::days(2),
+            max_connections: None,
+            first_request_within: DEFAULT_CONNECTION_TIMEOUT,
+            header_read_timeout: DEFAULT_CONNECTION_TIMEOUT,
         }
+    }
+
+    /// The connection limits in force: a set cap must fit in the open-file limit.
+    pub fn connection_limits(&self) -> Result<ConnectionLimits> {
+        let soft = fd_limit::soft_limit().context("reading the open-file limit")?;
+        let allowed = fd_limit::connection_cap(soft);
+        let max_connections = match self.max_connections {
+            None => allowed,
+            Some(0) => bail!("--max-connections must be at least 1"),
+            Some(n) if n > allowed => bail!(
+                "--max-connections {n} does not fit the open-file limit of {soft} descriptors \
+                 ({allowed} after {} kept for the server itself); raise the limit (systemd: \
+                 LimitNOFILE=) or lower --max-connections",
+                fd_limit::RESERVED_DESCRIPTORS
+            ),
+            Some(n) => n,
+        };
+        if self.first_request_within.is_zero() || self.header_read_timeout.is_zero() {
+            bail!("connection timeouts must be at least 1 second");
+        }
+        Ok(ConnectionLimits {
+            max_connections,
+            first_request_within: self.first_request_within,
+            header_read_timeout: self.header_read_timeout,
+        })
     }
 }
 
@@ -60,39 +104,10 @@ pub struct PeerSocket {
     pub fd: RawFd,
 }
 
-impl Connected<IncomingStream<'_, AgentListener>> for PeerSocket {
-    fn connect_info(stream: IncomingStream<'_, AgentListener>) -> PeerSocket {
-        PeerSocket {
-            addr: *stream.remote_addr(),
-            fd: stream.io().as_raw_fd(),
-        }
-    }
-}
-
 /// The kernel's send buffer for each connection. Fixed rather than auto-tuned (which grows it to
 /// megabytes): event frames are small, and a client that stops reading should cost a bounded
 /// amount of memory before it falls back to the log (see `ws::outlet`), at 10,000 agents too.
 pub const SOCKET_SEND_BUFFER_BYTES: usize = 64 * 1024;
-
-/// The server's listener: sets up every connection as the agent WebSockets need it.
-pub struct AgentListener(TcpListener);
-
-impl Listener for AgentListener {
-    type Io = TcpStream;
-    type Addr = SocketAddr;
-
-    async fn accept(&mut self) -> (TcpStream, SocketAddr) {
-        let (stream, addr) = Listener::accept(&mut self.0).await;
-        // No Nagle: an event frame must leave now, not after the previous one's ACK.
-        let _ = stream.set_nodelay(true);
-        let _ = socket2::SockRef::from(&stream).set_send_buffer_size(SOCKET_SEND_BUFFER_BYTES);
-        (stream, addr)
-    }
-
-    fn local_addr(&self) -> std::io::Result<SocketAddr> {
-        self.0.local_addr()
-    }
-}
 
 /// Shared by every handler.
 #[derive(Clone)]
@@ -112,6 +127,7 @@ pub struct Server {
 impl Server {
     /// Binds, migrates, starts the background tasks and serves until dropped or the process ends.
     pub async fn start(config: ServerConfig) -> Result<Server> {
+        let limits = config.connection_limits()?;
         let db = Db::connect(&config.database_url).await?;
         let store = Store::open(db, Hub::new(), Arc::new(Metrics::new())).await?;
         let (reports_tx, reports_rx) = mpsc::unbounded_channel();
@@ -140,15 +156,13 @@ impl Server {
             ));
         }
         let app = crate::http::router(state.clone());
+        let metrics = store.metrics.clone();
+        tracing::info!(
+            max_connections = limits.max_connections,
+            "accepting connections"
+        );
         let task = tokio::spawn(async move {
-            let served = axum::serve(
-                AgentListener(listener),
-                app.into_make_service_with_connect_info::<PeerSocket>(),
-            )
-            .await;
-            if let Err(e) = served {
-                tracing::error!("server stopped: {e}");
-            }
+            connections::serve(listener, app, limits, metrics).await;
             drop(tasks);
         });
         Ok(Server { addr, state, task })

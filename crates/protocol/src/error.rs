@@ -58,6 +58,14 @@ pub enum ErrorCode {
     InvalidIdempotencyKey,
     /// The `Idempotency-Key` was already used by this team, within a day, for a different body.
     IdempotencyKeyReused,
+    /// The endpoint exists but not with this HTTP method (`405`, with an `Allow` header).
+    MethodNotAllowed,
+    /// The server cannot write to its database now (e.g. its disk is full); nothing was
+    /// written. Retry later (`503`, also what `GET /health` answers meanwhile).
+    StorageUnavailable,
+    /// The server has as many connections open as it may (`--max-connections`): this one is
+    /// answered `503` and closed. Retry later.
+    TooManyConnections,
 }
 
 impl ErrorCode {
@@ -88,6 +96,9 @@ impl ErrorCode {
             ErrorCode::InvalidDueAt => "invalid_due_at",
             ErrorCode::InvalidIdempotencyKey => "invalid_idempotency_key",
             ErrorCode::IdempotencyKeyReused => "idempotency_key_reused",
+            ErrorCode::MethodNotAllowed => "method_not_allowed",
+            ErrorCode::StorageUnavailable => "storage_unavailable",
+            ErrorCode::TooManyConnections => "too_many_connections",
         }
     }
 
@@ -160,6 +171,9 @@ mod tests {
             ErrorCode::InvalidDueAt,
             ErrorCode::InvalidIdempotencyKey,
             ErrorCode::IdempotencyKeyReused,
+            ErrorCode::MethodNotAllowed,
+            ErrorCode::StorageUnavailable,
+            ErrorCode::TooManyConnections,
         ] {
             let json = serde_json::to_string(&code).unwrap();
             assert_eq!(json, format!("\"{}\"", code.as_str()));

@@ -32,19 +32,23 @@ pub fn router(state: AppState) -> Router {
         .route("/api/v1/sim/sessions/{session}/legs/{leg}", post(sim::leg))
         .route("/api/v1/agent/ws", get(crate::ws::upgrade))
         .fallback(not_found)
+        // axum keeps its `Allow` header on these answers.
+        .method_not_allowed_fallback(method_not_allowed)
         // Bodies are small JSON documents; the same limit as a WebSocket frame.
         .layer(DefaultBodyLimit::max(MAX_FRAME_BYTES))
         .with_state(state)
 }
 
+/// `200` while the database takes writes; `503 storage_unavailable` while it cannot store them
+/// (a full disk), `500 internal` for any other failure.
 async fn health(State(state): State<AppState>) -> impl IntoResponse {
-    match sqlx::query("SELECT 1").execute(&state.store.db.pool).await {
-        Ok(_) => (
+    match state.store.db.probe_write().await {
+        Ok(()) => (
             StatusCode::OK,
             axum::Json(serde_json::json!({"status": "ok"})),
         )
             .into_response(),
-        Err(e) => LdsError::Internal(anyhow::anyhow!("health check: {e}")).into_response(),
+        Err(e) => LdsError::Internal(e.context("health check")).into_response(),
     }
 }
 
@@ -57,6 +61,13 @@ async fn metrics(State(state): State<AppState>) -> impl IntoResponse {
     (
         [("content-type", "text/plain; version=0.0.4")],
         state.store.metrics.render(),
+    )
+}
+
+async fn method_not_allowed() -> LdsError {
+    LdsError::new(
+        ErrorCode::MethodNotAllowed,
+        "this endpoint does not take this method (see the Allow header)",
     )
 }
 

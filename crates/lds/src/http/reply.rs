@@ -21,25 +21,39 @@ pub fn status_of(code: ErrorCode) -> StatusCode {
         OriginNotAllowed => StatusCode::FORBIDDEN,
         NotFound => StatusCode::NOT_FOUND,
         AlreadyTaken | NotPending | Busy | NotOffered | NothingPending => StatusCode::CONFLICT,
+        MethodNotAllowed => StatusCode::METHOD_NOT_ALLOWED,
         Internal => StatusCode::INTERNAL_SERVER_ERROR,
         InvalidPhone | InvalidDueAt | InvalidIdempotencyKey => StatusCode::BAD_REQUEST,
         // As draft-ietf-httpapi-idempotency-key-header says for a key reused with another body.
         IdempotencyKeyReused => StatusCode::UNPROCESSABLE_ENTITY,
+        StorageUnavailable | TooManyConnections => StatusCode::SERVICE_UNAVAILABLE,
     }
 }
 
 impl IntoResponse for LdsError {
     fn into_response(self) -> Response {
-        if let LdsError::Internal(e) = &self {
-            tracing::error!("internal error: {e:#}");
-        }
         let code = self.code();
+        if let LdsError::Internal(e) = &self {
+            if code == ErrorCode::StorageUnavailable {
+                tracing::warn!("the database could not store a write: {e:#}");
+            } else {
+                tracing::error!("internal error: {e:#}");
+            }
+        }
         let body = ErrorBody::new(code, self.public_message());
         let mut response = (status_of(code), axum::Json(body)).into_response();
-        if code == ErrorCode::RateLimited {
-            response
-                .headers_mut()
-                .insert("retry-after", HeaderValue::from_static("60"));
+        match code {
+            ErrorCode::RateLimited => {
+                response
+                    .headers_mut()
+                    .insert("retry-after", HeaderValue::from_static("60"));
+            }
+            ErrorCode::StorageUnavailable => {
+                response
+                    .headers_mut()
+                    .insert("retry-after", HeaderValue::from_static("5"));
+            }
+            _ => {}
         }
         response
     }

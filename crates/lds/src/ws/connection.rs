@@ -73,7 +73,11 @@ async fn handshake(state: AppState, mut sink: Sink, outlet: Arc<Outlet>) -> Opti
             refuse(&mut sink, ErrorCode::HelloRequired, "send hello first").await;
             return None;
         }
-        Ok(None) | Ok(Some(Err(_))) => return None,
+        Ok(Some(Err(e))) => {
+            close_unreadable(&mut sink, &e).await;
+            return None;
+        }
+        Ok(None) => return None,
     };
     let (token, last_seq, protocol) = match frames::parse(text.as_str()) {
         Ok(ClientFrame::Hello {
@@ -155,6 +159,25 @@ async fn refuse(sink: &mut Sink, code: ErrorCode, message: &str) {
     let _ = tokio::time::timeout(REFUSAL_DRAIN, sink.get_mut().drain()).await;
 }
 
+/// Closes with the code RFC 6455 gives a frame that could not be read (1009 too big, 1007 not
+/// UTF-8, 1002 broken), when there is one; a failed connection is just dropped.
+async fn close_unreadable(sink: &mut Sink, error: &tokio_tungstenite::tungstenite::Error) {
+    let Some((code, reason)) = frames::close_for(error) else {
+        return;
+    };
+    let close = CloseFrame {
+        code,
+        reason: reason.into(),
+    };
+    if sink.send(Message::Close(Some(close))).await.is_err() {
+        return;
+    }
+    let duplex = sink.get_mut();
+    if let Ok(Ok(())) = tokio::time::timeout(REFUSAL_DRAIN, duplex.drain()).await {
+        let _ = tokio::time::timeout(REFUSAL_DRAIN, duplex.linger()).await;
+    }
+}
+
 fn text(frame: &ServerFrame) -> Message {
     Message::Text(
         serde_json::to_string(frame)
@@ -217,7 +240,14 @@ impl Conn {
         loop {
             tokio::select! {
                 incoming = self.sink.next() => {
-                    let Some(Ok(message)) = incoming else { return Ok(()) };
+                    let message = match incoming {
+                        Some(Ok(message)) => message,
+                        Some(Err(e)) => {
+                            close_unreadable(&mut self.sink, &e).await;
+                            anyhow::bail!("unreadable frame: {e}");
+                        }
+                        None => return Ok(()),
+                    };
                     last_heard = Instant::now();
                     match message {
                         Message::Text(t) => self.on_text(t.as_str()).await?,

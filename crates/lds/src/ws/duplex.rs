@@ -39,6 +39,18 @@ impl Duplex {
         std::future::poll_fn(|cx| self.poll_drain(cx)).await
     }
 
+    /// After a close frame has been drained: ends our side (FIN) and reads and discards what the
+    /// client still sends until it closes. Closing a socket with unread bytes makes the kernel
+    /// send a reset, which can destroy the close frame before the client reads it (a client
+    /// half-way through sending an oversized frame has plenty left unread).
+    pub async fn linger(&mut self) -> io::Result<()> {
+        use tokio::io::{AsyncReadExt, AsyncWriteExt};
+        self.io.shutdown().await?;
+        let mut discard = vec![0u8; 16 * 1024];
+        while self.io.read(&mut discard).await? > 0 {}
+        Ok(())
+    }
+
     fn poll_drain(&mut self, cx: &mut Context<'_>) -> Poll<io::Result<()>> {
         loop {
             // Only this task takes bytes off the front; the fan-out appends behind them.

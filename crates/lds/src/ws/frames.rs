@@ -2,6 +2,8 @@
 
 use headsup_protocol::lds::{ClientFrame, MAX_FRAME_BYTES};
 use headsup_protocol::ErrorCode;
+use tokio_tungstenite::tungstenite;
+use tokio_tungstenite::tungstenite::protocol::frame::coding::CloseCode;
 
 /// A frame that could not be taken as a command, with the `cid` to echo when one was readable.
 #[derive(Debug, PartialEq, Eq)]
@@ -57,6 +59,18 @@ pub fn parse(text: &str) -> Result<ClientFrame, FrameError> {
         code: ErrorCode::MalformedFrame,
         message: format!("invalid {kind} frame: {e}"),
     })
+}
+
+/// The close code and reason for a frame the WebSocket layer could not read (RFC 6455 §7.4.1):
+/// over the transport limit 1009, text that is not UTF-8 1007, a broken frame 1002. `None`: the
+/// connection itself failed, and there is nobody to tell.
+pub fn close_for(error: &tungstenite::Error) -> Option<(CloseCode, &'static str)> {
+    match error {
+        tungstenite::Error::Capacity(_) => Some((CloseCode::Size, "too_large")),
+        tungstenite::Error::Utf8(_) => Some((CloseCode::Invalid, "invalid_utf8")),
+        tungstenite::Error::Protocol(_) => Some((CloseCode::Protocol, "protocol_error")),
+        _ => None,
+    }
 }
 
 #[cfg(test)]

@@ -22,6 +22,13 @@ pub struct TestDb {
     _dir: Option<tempfile::TempDir>,
 }
 
+impl TestDb {
+    /// A database at a URL the test prepared (and cleans up) itself.
+    pub fn at(url: String) -> TestDb {
+        TestDb { url, _dir: None }
+    }
+}
+
 pub async fn fresh_db() -> TestDb {
     if let Ok(admin) = std::env::var("LDS_TEST_POSTGRES_URL") {
         use sqlx::Connection;
