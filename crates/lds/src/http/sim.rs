@@ -17,7 +17,8 @@ use crate::error::LdsError;
 use crate::server::AppState;
 use crate::store::sessions::{self, Leg};
 
-#[derive(Deserialize)]
+/// What happened to the leg.
+#[derive(Deserialize, schemars::JsonSchema)]
 pub struct LegUpdate {
     pub state: LegState,
 }
