@@ -96,6 +96,9 @@ struct Wire {
     ws: WebSocketStream<MaybeTlsStream<TcpStream>>,
     client: jsonschema::Validator,
     received: Vec<Value>,
+    /// Received frames no `until` has taken yet (a reply and the events it causes may come in
+    /// either order).
+    unclaimed: Vec<Value>,
 }
 
 impl Wire {
@@ -105,6 +108,7 @@ impl Wire {
             ws,
             client: frame_validator("client-frame.json"),
             received: Vec::new(),
+            unclaimed: Vec::new(),
         }
     }
 
@@ -118,12 +122,17 @@ impl Wire {
         self.ws.send(Message::Text(text.into())).await.unwrap();
     }
 
-    /// Reads frames until one matches `want`; returns it (all are kept).
+    /// The first frame, received earlier or now, that matches `want` (all are kept).
     async fn until(&mut self, want: impl Fn(&Value) -> bool) -> Value {
+        if let Some(i) = self.unclaimed.iter().position(&want) {
+            return self.unclaimed.remove(i);
+        }
+        // One deadline for the wait: pings arrive every 10 s, so a per-read timeout never fires.
+        let deadline = tokio::time::Instant::now() + PATIENCE;
         loop {
-            let msg = tokio::time::timeout(PATIENCE, self.ws.next())
+            let msg = tokio::time::timeout_at(deadline, self.ws.next())
                 .await
-                .expect("a frame in time")
+                .unwrap_or_else(|_| panic!("no such frame in time; got {:#?}", self.received))
                 .expect("socket open")
                 .unwrap();
             if let Message::Text(text) = msg {
@@ -132,6 +141,7 @@ impl Wire {
                 if want(&frame) {
                     return frame;
                 }
+                self.unclaimed.push(frame);
             }
         }
     }
@@ -373,4 +383,27 @@ fn the_schemas_refuse_frames_the_protocol_does_not_allow() {
     let request = body_validator("NewRequest");
     assert!(request.is_valid(&json!({"kind": "call_now", "customer": {"name": "A"}})));
     assert!(!request.is_valid(&json!({"kind": "dance"})));
+}
+
+/// A path the router matches but whose id does not fit the documented integer gets the JSON
+/// error body, not axum's plain-text rejection (found by schemathesis).
+#[tokio::test]
+async fn an_id_out_of_range_in_a_path_is_a_documented_bad_request() {
+    let s = TestServer::start().await;
+    let (_, key) = s.team("Support", 600).await;
+    for path in [
+        "sim/sessions/9223372036854775808/legs/agent",
+        "requests/9223372036854775808/cancel",
+    ] {
+        let resp = http()
+            .post(format!("{}/api/v1/{path}", s.base))
+            .bearer_auth(&key)
+            .json(&json!({"state": "answered"}))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(resp.status(), 400, "{path}");
+        let body: Value = resp.json().await.expect("a JSON error body");
+        assert_eq!(body["error"]["code"], "bad_request", "{path}");
+    }
 }

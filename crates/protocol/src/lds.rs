@@ -50,6 +50,19 @@ pub struct LoginResponse {
 /// `Authorization: Bearer`).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+// The rules intake checks that a schema can say (docs/protocol.md, "Customer intake"): a
+// customer; `due_at` absent for the immediate kinds, present for `scheduled_by_customer`;
+// `scheduled_by_agent` is not taken here.
+#[cfg_attr(feature = "schema", schemars(extend("allOf" = [
+    {"required": ["customer"]},
+    {"anyOf": [
+        {"properties": {"kind": {"enum": ["call_now", "inbound_call", "chat_inbound"]},
+                        "due_at": {"type": "null"}}},
+        {"properties": {"kind": {"const": "scheduled_by_customer"}, "due_at": {"type": "string"}},
+         "required": ["due_at"]},
+        {"properties": {"kind": {"const": "call_me_back"}}}
+    ]}
+])))]
 pub struct NewRequest {
     pub kind: RequestKind,
     #[serde(default)]

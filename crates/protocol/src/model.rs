@@ -70,10 +70,16 @@ impl RequestKind {
 /// Who is waiting. A request carries the customer's name when given, else the phone number.
 #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+// A name or a phone number, at least (the LDS refuses a customer with neither).
+#[cfg_attr(feature = "schema", schemars(extend("anyOf" = [
+    {"required": ["name"], "properties": {"name": {"type": "string", "minLength": 1}}},
+    {"required": ["phone"], "properties": {"phone": {"type": "string", "minLength": 1}}}
+])))]
 pub struct Customer {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "schema", schemars(length(max = 40)))]
     pub phone: Option<String>,
 }
 
