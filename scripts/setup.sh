@@ -25,6 +25,8 @@ apt_packages=(
   webkit2gtk-driver imagemagick x11vnc
   # The LDS's second backend (PostgreSQL tests start a private cluster).
   postgresql
+  # scripts/schemathesis.sh: schemathesis (PyPI) in a venv; jq and curl to sign its agent in.
+  python3-venv jq curl
   # scripts/check-android.sh: ring's C compiled for aarch64-linux-android without the NDK
   # (clang-14 cross-compiles; llvm-14 has llvm-ar-14).
   clang-14 llvm-14
@@ -82,5 +84,9 @@ if ! [ -x "$TOOLS_DIR/node_modules/.bin/tauri" ]; then
 else
   log "tauri CLI present"
 fi
+
+# --- schemathesis (PyPI), pinned, in a venv: fuzzes the LDS's HTTP API from its OpenAPI --------
+bash scripts/schemathesis.sh --install-only
+log "schemathesis present"
 
 log "setup complete"

@@ -36,6 +36,9 @@ cargo build --workspace --bins --locked
 cargo nextest run --workspace --locked --no-run --run-ignored all >/dev/null 2>&1 \
   || cargo nextest run --workspace --locked --no-run --run-ignored all
 
+phase "schemathesis: fuzz the live LDS's HTTP API from its OpenAPI document"
+bash scripts/schemathesis.sh
+
 phase "LDS suite against a real PostgreSQL (private cluster), two processes on one database"
 bash scripts/test-lds-postgres.sh -q
 

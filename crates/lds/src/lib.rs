@@ -15,6 +15,7 @@
 
 pub mod auth;
 pub mod clock;
+pub mod contract;
 pub mod customer_input;
 pub mod db;
 pub mod demo;

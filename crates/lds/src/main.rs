@@ -44,6 +44,11 @@ enum Command {
     /// Play customers and the telephone network against a running server: answer, fail or hang
     /// up a call leg, or cancel a request (see docs/protocol.md, "Simulated telephony").
     Sim(sim_command::SimArgs),
+    /// Write the machine-readable contract (openapi.json, schema/*.json) into a directory.
+    Schema {
+        #[arg(long, default_value = "docs")]
+        out: std::path::PathBuf,
+    },
 }
 
 #[derive(Args, Clone)]
@@ -219,6 +224,7 @@ async fn run(command: Command, database_url: String) -> Result<()> {
             Ok(())
         }
         Command::Sim(args) => sim_command::run(args).await,
+        Command::Schema { out } => lds::contract::write(&out),
         Command::Agent(AgentCommand::List) => {
             let db = lds::db::Db::connect(&database_url).await?;
             for a in accounts::list_agents(&db).await? {

@@ -29,6 +29,7 @@ pub const DEAD_AFTER_SECS: u64 = 30;
 
 /// `POST /api/v1/login`
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct LoginRequest {
     pub email: String,
     pub password: String,
@@ -36,6 +37,7 @@ pub struct LoginRequest {
 
 /// `200` answer to `POST /api/v1/login`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct LoginResponse {
     /// Opaque bearer token. Sent as `Authorization: Bearer` to HTTP endpoints and inside the
     /// first WebSocket frame; never in a URL.
@@ -47,6 +49,20 @@ pub struct LoginResponse {
 /// `POST /api/v1/requests` (customer intake; authenticated by the team's intake key in
 /// `Authorization: Bearer`).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+// The rules intake checks that a schema can say (docs/protocol.md, "Customer intake"): a
+// customer; `due_at` absent for the immediate kinds, present for `scheduled_by_customer`;
+// `scheduled_by_agent` is not taken here.
+#[cfg_attr(feature = "schema", schemars(extend("allOf" = [
+    {"required": ["customer"]},
+    {"anyOf": [
+        {"properties": {"kind": {"enum": ["call_now", "inbound_call", "chat_inbound"]},
+                        "due_at": {"type": "null"}}},
+        {"properties": {"kind": {"const": "scheduled_by_customer"}, "due_at": {"type": "string"}},
+         "required": ["due_at"]},
+        {"properties": {"kind": {"const": "call_me_back"}}}
+    ]}
+])))]
 pub struct NewRequest {
     pub kind: RequestKind,
     #[serde(default)]
@@ -58,6 +74,7 @@ pub struct NewRequest {
 
 /// `201` answer to `POST /api/v1/requests`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct NewRequestResponse {
     pub request: Request,
 }
@@ -65,6 +82,7 @@ pub struct NewRequestResponse {
 /// `200` answer to `POST /api/v1/requests/{id}/cancel` (the customer gave up): the request as it
 /// now is, `state: cancelled`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct CancelResponse {
     pub request: Request,
 }
@@ -75,6 +93,7 @@ pub struct CancelResponse {
 /// A frame the agent's device sends. Commands carry a client-chosen `cid` that the server echoes
 /// in its [`ServerFrame::Reply`] or [`ServerFrame::Error`], so a client can match answers.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(tag = "type", rename_all = "snake_case")]
 pub enum ClientFrame {
     /// Must be the first frame. `last_seq` is the last event sequence the client processed
@@ -107,6 +126,7 @@ pub enum ClientFrame {
 // WebSocket: server → client
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(tag = "type", rename_all = "snake_case")]
 pub enum ServerFrame {
     /// Answer to a valid `hello`. Followed by either the missed events (`resumed: true`) or a
@@ -157,6 +177,7 @@ pub enum ServerFrame {
 
 /// What happened, from one agent's point of view.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(tag = "event", rename_all = "snake_case")]
 pub enum Event {
     /// A request this agent may take now (new, or a scheduled call that came due, or offered

@@ -8,6 +8,7 @@ use crate::ids::{AgentId, RequestId, SessionId, TeamId};
 /// What the customer asked for. Each kind has its own notification copy (see the seeds: desktop
 /// and Android notification documents).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum RequestKind {
     /// "Call me now" from a website widget: offered at once to the whole team.
@@ -68,10 +69,17 @@ impl RequestKind {
 
 /// Who is waiting. A request carries the customer's name when given, else the phone number.
 #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+// A name or a phone number, at least (the LDS refuses a customer with neither).
+#[cfg_attr(feature = "schema", schemars(extend("anyOf" = [
+    {"required": ["name"], "properties": {"name": {"type": "string", "minLength": 1}}},
+    {"required": ["phone"], "properties": {"phone": {"type": "string", "minLength": 1}}}
+])))]
 pub struct Customer {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "schema", schemars(length(max = 40)))]
     pub phone: Option<String>,
 }
 
@@ -89,6 +97,7 @@ impl Customer {
 /// Where a request is in its life. Terminal states stay visible (the seeds show timed-out
 /// requests in the pending list).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(tag = "state", rename_all = "snake_case")]
 pub enum RequestState {
     /// Scheduled for later; not yet offered.
@@ -111,6 +120,7 @@ impl RequestState {
 
 /// A short reference to an agent, enough to say "taken by Ana".
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct AgentRef {
     pub id: AgentId,
     pub name: String,
@@ -118,6 +128,7 @@ pub struct AgentRef {
 
 /// A customer request as the LDS tells an agent about it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct Request {
     pub id: RequestId,
     pub team: TeamId,
@@ -140,6 +151,7 @@ pub struct Request {
 
 /// One telephone leg of a session.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum LegState {
     Ringing,
@@ -149,6 +161,7 @@ pub enum LegState {
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum SessionState {
     /// Legs are being called.
@@ -161,6 +174,7 @@ pub enum SessionState {
 
 /// An accepted request with its two call legs. While a session is not `ended`, its agent is busy.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct Session {
     pub id: SessionId,
     pub request: RequestId,
@@ -175,6 +189,7 @@ pub struct Session {
 
 /// The signed-in agent.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct AgentInfo {
     pub id: AgentId,
     pub email: String,

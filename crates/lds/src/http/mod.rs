@@ -5,6 +5,7 @@ mod body;
 mod cancel;
 mod intake;
 mod login;
+pub mod openapi;
 mod reply;
 mod sim;
 
@@ -31,6 +32,7 @@ pub fn router(state: AppState) -> Router {
         .route("/api/v1/requests/{id}/cancel", post(cancel::cancel))
         .route("/api/v1/sim/sessions/{session}/legs/{leg}", post(sim::leg))
         .route("/api/v1/agent/ws", get(crate::ws::upgrade))
+        .route(openapi::PATH, get(openapi::serve))
         .fallback(not_found)
         // axum keeps its `Allow` header on these answers.
         .method_not_allowed_fallback(method_not_allowed)

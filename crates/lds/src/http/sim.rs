@@ -3,7 +3,7 @@
 //! system holds the team's intake key).
 
 use axum::body::Bytes;
-use axum::extract::rejection::BytesRejection;
+use axum::extract::rejection::{BytesRejection, PathRejection};
 use axum::extract::{Path, State};
 use axum::http::HeaderMap;
 use axum::Json;
@@ -17,18 +17,23 @@ use crate::error::LdsError;
 use crate::server::AppState;
 use crate::store::sessions::{self, Leg};
 
-#[derive(Deserialize)]
+/// What happened to the leg.
+#[derive(Deserialize, schemars::JsonSchema)]
 pub struct LegUpdate {
+    /// `answered`, `failed` or `hung_up` (a leg never goes back to `ringing`).
+    #[schemars(extend("not" = {"const": "ringing"}))]
     pub state: LegState,
 }
 
 pub async fn leg(
     State(state): State<AppState>,
-    Path((session, leg)): Path<(i64, String)>,
+    path: Result<Path<(i64, String)>, PathRejection>,
     headers: HeaderMap,
     body: Result<Bytes, BytesRejection>,
 ) -> Result<Json<Session>, LdsError> {
     let team = team_of(&state, &headers).await?;
+    let Path((session, leg)) = path
+        .map_err(|_| LdsError::new(ErrorCode::BadRequest, "the session id is a 64-bit integer"))?;
     let leg = Leg::parse(&leg)
         .ok_or_else(|| LdsError::new(ErrorCode::BadRequest, "leg is `agent` or `customer`"))?;
     let update: LegUpdate = json(body)?;
