@@ -5,8 +5,17 @@
 //! notify, what blinks, what a tap means for a request are the core's (crates/core), run by the
 //! client (crates/client).
 
+mod app_icon;
 mod commands;
 mod config;
+#[cfg(any(
+    target_os = "linux",
+    target_os = "dragonfly",
+    target_os = "freebsd",
+    target_os = "openbsd",
+    target_os = "netbsd"
+))]
+mod freedesktop;
 mod notifications;
 mod permission;
 mod shell;
@@ -26,7 +35,7 @@ use std::sync::Arc;
 use tauri::{App, Builder, Manager, Runtime};
 
 pub use config::LaunchConfig;
-use notifications::{Notifier, PluginNotifications, TestRing};
+use notifications::{Notifier, TestRing};
 use permission::PermissionStore;
 use shell::TauriShell;
 
@@ -107,8 +116,7 @@ pub fn app_builder<R: Runtime>(
                 data_dir = %data_dir.display(),
                 "starting the agent"
             );
-            let notifier: Arc<dyn notifications::OsNotifications> =
-                Arc::new(PluginNotifications::new(app.handle().clone()));
+            let notifier = os_notifications(app.handle());
             app.manage(Notifier(notifier.clone()));
             app.manage(PermissionStore::new(
                 &data_dir,
@@ -123,6 +131,43 @@ pub fn app_builder<R: Runtime>(
             app.manage(agent);
             Ok(())
         })
+}
+
+/// The platform's notifications: straight to the session bus on Linux and the BSDs (as
+/// "Heads-Up", with the app's icon, markup escaped), tauri-plugin-notification elsewhere.
+#[cfg(any(
+    target_os = "linux",
+    target_os = "dragonfly",
+    target_os = "freebsd",
+    target_os = "openbsd",
+    target_os = "netbsd"
+))]
+fn os_notifications<R: Runtime>(
+    app: &tauri::AppHandle<R>,
+) -> Arc<dyn notifications::OsNotifications> {
+    let icon = app
+        .path()
+        .app_cache_dir()
+        .ok()
+        .and_then(|dir| app_icon::write_into(&dir));
+    let handle = app.clone();
+    Arc::new(freedesktop::FreedesktopNotifications::start(
+        icon,
+        Arc::new(move |tap| notifications::on_tap(&handle, tap)),
+    ))
+}
+
+#[cfg(not(any(
+    target_os = "linux",
+    target_os = "dragonfly",
+    target_os = "freebsd",
+    target_os = "openbsd",
+    target_os = "netbsd"
+)))]
+fn os_notifications<R: Runtime>(
+    app: &tauri::AppHandle<R>,
+) -> Arc<dyn notifications::OsNotifications> {
+    Arc::new(notifications::PluginNotifications::new(app.clone()))
 }
 
 /// Logs to stdout and to a per-profile file in the OS log folder. `tracing` events (ours and the

@@ -31,7 +31,7 @@ pub const INCOMING_CHANNEL: &str = "incoming-customers-v1";
 
 /// The sound name the platform's notification server understands as "a message arrived".
 /// Android plays the channel's sound instead.
-fn system_sound() -> Option<&'static str> {
+pub(crate) fn system_sound() -> Option<&'static str> {
     if cfg!(any(target_os = "android", target_os = "ios")) {
         None
     } else if cfg!(any(target_os = "macos", target_os = "windows")) {
@@ -60,12 +60,27 @@ pub trait OsNotifications: Send + Sync + 'static {
     fn request_permission(&self) -> Result<PermissionState, String>;
 }
 
-/// [`OsNotifications`] through tauri-plugin-notification.
+/// [`OsNotifications`] through tauri-plugin-notification (Windows, macOS, Android; Linux and
+/// the BSDs use `freedesktop.rs`, since the plugin cannot name the app or escape markup there).
 pub struct PluginNotifications<R: Runtime> {
     app: AppHandle<R>,
 }
 
 impl<R: Runtime> PluginNotifications<R> {
+    // Linux and the BSDs build it only in tests.
+    #[cfg_attr(
+        all(
+            not(test),
+            any(
+                target_os = "linux",
+                target_os = "dragonfly",
+                target_os = "freebsd",
+                target_os = "openbsd",
+                target_os = "netbsd"
+            )
+        ),
+        allow(dead_code)
+    )]
     pub fn new(app: AppHandle<R>) -> Self {
         PluginNotifications { app }
     }
@@ -171,21 +186,26 @@ impl Tap {
 pub fn listen_for_taps<R: Runtime>(app: &AppHandle<R>) -> tauri_plugin_notification::Result<()> {
     let handle = app.clone();
     app.notification().on_action(move |action| {
-        let Some(tap) = Tap::from_action(action) else {
-            return;
-        };
-        tracing::info!(?tap, "notification tapped");
-        match tap {
-            Tap::TestRing => handle.state::<TestRing>().tapped(),
-            Tap::Agent(request) => {
-                window::bring_to_front(&handle);
-                // The core re-checks the request and focuses it; it may be gone already.
-                if let Some(agent) = handle.try_state::<AgentHandle>() {
-                    agent.notification_tapped(request);
-                }
-            }
+        if let Some(tap) = Tap::from_action(action) {
+            on_tap(&handle, tap);
         }
     })
+}
+
+/// A tap on one of our notifications, whichever way it was reported: shows the window and tells
+/// the core (which only brings the request into view), or ends the test ring's wait.
+pub fn on_tap<R: Runtime>(handle: &AppHandle<R>, tap: Tap) {
+    tracing::info!(?tap, "notification tapped");
+    match tap {
+        Tap::TestRing => handle.state::<TestRing>().tapped(),
+        Tap::Agent(request) => {
+            window::bring_to_front(handle);
+            // The core re-checks the request and focuses it; it may be gone already.
+            if let Some(agent) = handle.try_state::<AgentHandle>() {
+                agent.notification_tapped(request);
+            }
+        }
+    }
 }
 
 /// The notification check screen's "test ring": one at a time, waiting for its tap.

@@ -14,5 +14,7 @@ pub fn row(id: i64, status: RowStatus) -> QueueRow {
         blinking: true,
         created_at: chrono::DateTime::UNIX_EPOCH,
         due_local: None,
+        section: Default::default(),
+        status_text: String::new(),
     }
 }

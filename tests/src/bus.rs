@@ -13,6 +13,10 @@ pub enum BusEvent {
     Notify {
         sender: String,
         serial: u32,
+        /// The `app_name` argument: who the daemon says the notification is from.
+        app_name: String,
+        /// The `app_icon` argument: a themed icon name or a `file://` URI or absolute path.
+        app_icon: String,
         summary: String,
         body: String,
         replaces_id: u32,
@@ -36,6 +40,8 @@ pub enum BusEvent {
 /// A shown notification: its text and the id the daemon assigned to it.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Shown {
+    pub app_name: String,
+    pub app_icon: String,
     pub summary: String,
     pub body: String,
     pub id: Option<u32>,
@@ -168,6 +174,8 @@ impl NotifyWatch {
                 BusEvent::Notify {
                     sender,
                     serial,
+                    app_name,
+                    app_icon,
                     summary,
                     body,
                     ..
@@ -182,6 +190,8 @@ impl NotifyWatch {
                         _ => None,
                     });
                     Some(Shown {
+                        app_name: app_name.clone(),
+                        app_icon: app_icon.clone(),
                         summary: summary.clone(),
                         body: body.clone(),
                         id,
@@ -356,6 +366,8 @@ impl Parser {
             Kind::Notify if m.strings.len() >= 4 => Some(BusEvent::Notify {
                 sender: header_field(&m.header, "sender=").unwrap_or_default(),
                 serial: header_field(&m.header, "serial=")?.parse().ok()?,
+                app_name: m.strings[0].clone(),
+                app_icon: m.strings[1].clone(),
                 summary: m.strings[2].clone(),
                 body: m.strings[3].clone(),
                 replaces_id: m.uints.first().copied().unwrap_or(0),
@@ -412,6 +424,8 @@ method call time=2.0 sender=:1.7 -> destination=org.freedesktop.Notifications se
                 BusEvent::Notify {
                     sender: ":1.7".into(),
                     serial: 12,
+                    app_name: "Heads-Up".into(),
+                    app_icon: "".into(),
                     summary: "New customer request".into(),
                     body: "Maria Lopez\nis waiting".into(),
                     replaces_id: 0,

@@ -7,6 +7,7 @@
 //!   fantoccini.
 //! - [`agent`]: a headless agent (the client crate's real driver) as a second agent or device.
 //! - [`daemon`]: the notification daemon's own controls (a click on a bubble).
+//! - [`hostile`]: customer names a hostile visitor could type, and how they must read.
 //! - [`team`]: the usual cast (an LDS with a team of two agents, and the bus watch).
 //! - [`procs`]: CPU time, memory and start time of a process tree, from `/proc` (benchmarks).
 //!
@@ -17,6 +18,7 @@ pub mod agent;
 pub mod app;
 pub mod bus;
 pub mod daemon;
+pub mod hostile;
 pub mod lds;
 pub mod procs;
 pub mod team;

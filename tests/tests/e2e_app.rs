@@ -92,8 +92,8 @@ const KINDS: [Expected; 6] = [
     Expected {
         kind: RequestKind::ScheduledByCustomer,
         customer: "Sofia Booked",
-        title: "Call booked by a customer",
-        body: "Sofia Booked booked a call for now",
+        title: "Booked call due now",
+        body: "Sofia Booked booked a call for this time: call them now",
     },
     Expected {
         kind: RequestKind::CallMeBack,

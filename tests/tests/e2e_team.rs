@@ -54,6 +54,30 @@ async fn a_request_taken_by_another_agent_shows_taken_and_its_notification_is_cl
     );
     // Withdrawn from the screen: the app closed exactly the bubble the daemon gave it.
     team.bus.wait_closed(daemon_id).await;
+
+    // A customer still waiting sits above it: open requests first, the history under its own
+    // heading.
+    let open = team
+        .lds
+        .post(&team.key, RequestKind::CallNow, "Olga Open", None)
+        .await;
+    app.class_until(&format!("#queue {}", row(open.id)), "blinking")
+        .await;
+    app.find(&format!("#history {}", row(request.id))).await;
+    app.text_until("#history-title", |t| t.contains("Earlier requests"))
+        .await;
+    let in_order = app
+        .js("const q = document.querySelector('#queue'), \
+                   t = document.querySelector('#history-title'), \
+                   h = document.querySelector('#history'); \
+             const after = (a, b) => !!(a.compareDocumentPosition(b) & Node.DOCUMENT_POSITION_FOLLOWING); \
+             return after(q, t) && after(t, h);")
+        .await;
+    assert_eq!(
+        in_order,
+        serde_json::json!(true),
+        "queue, then heading, then history"
+    );
     app.screenshot("taken-by-bo").await;
     app.quit().await;
 }

@@ -80,7 +80,8 @@ pub fn App() -> Html {
 
     let screen = match state.screen {
         Screen::Requests => html! {
-            <RequestTab queue={state.queue.clone()} scheduled={state.scheduled.clone()}
+            <RequestTab queue={state.queue.clone()} history={state.history.clone()}
+                        scheduled={state.scheduled.clone()}
                         busy={view.busy} waiting={view.waiting} focus={view.focus}
                         on_intent={on_intent.clone()} />
         },

@@ -15,8 +15,13 @@ pub fn kind(kind: RequestKind) -> &'static str {
     }
 }
 
-/// "Now", "Scheduled 14:30", "Timed out", "Taken by Bo", "Cancelled".
+/// The core's words for an open row ("Waiting now", "Booked for Tue 3 Mar, 14:30"); for older
+/// views without them, and for closed rows: "Now", "Scheduled 14:30", "Timed out", "Taken by
+/// Bo", "Cancelled".
 pub fn status(row: &QueueRow) -> String {
+    if !row.status_text.is_empty() {
+        return row.status_text.clone();
+    }
     match &row.status {
         RowStatus::Now => "Now".into(),
         RowStatus::Scheduled => match &row.due_local {
@@ -72,6 +77,8 @@ mod tests {
             blinking: false,
             created_at: DateTime::from_timestamp(0, 0).unwrap(),
             due_local: due_local.map(String::from),
+            section: Default::default(),
+            status_text: String::new(),
         }
     }
 
@@ -85,6 +92,11 @@ mod tests {
         assert_eq!(status(&row(RowStatus::TimedOut, None)), "Timed out");
         let taken = RowStatus::Taken { by: "Bo".into() };
         assert_eq!(status(&row(taken, None)), "Taken by Bo");
+        let worded = QueueRow {
+            status_text: "Booked call, due now".into(),
+            ..row(RowStatus::Scheduled, Some("14:30"))
+        };
+        assert_eq!(status(&worded), "Booked call, due now");
     }
 
     #[test]

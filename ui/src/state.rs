@@ -3,7 +3,7 @@
 //! wholesale on every event; nothing here second-guesses it.
 
 use crate::probe::Arrival;
-use headsup_protocol::view::{LoginView, QueueRow, ViewState};
+use headsup_protocol::view::{LoginView, QueueRow, RowSection, ViewState};
 use std::rc::Rc;
 use yew::Reducible;
 
@@ -34,10 +34,13 @@ pub enum Screen {
 #[derive(Debug, Clone, PartialEq)]
 pub struct AppState {
     pub bridge: Bridge,
-    /// The latest view, with `queue` and `scheduled` moved out into [`AppState::queue`] and
-    /// [`AppState::scheduled`].
+    /// The latest view, with `queue` and `scheduled` moved out into [`AppState::queue`],
+    /// [`AppState::history`] and [`AppState::scheduled`].
     pub view: Rc<ViewState>,
+    /// The open rows of the view's `queue` (its [`RowSection::Open`] part), in its order.
     pub queue: Rows,
+    /// The closed rows of the view's `queue` ([`RowSection::History`]), in its order.
+    pub history: Rows,
     pub scheduled: Rows,
     pub screen: Screen,
     pub menu_open: bool,
@@ -55,6 +58,7 @@ impl Default for AppState {
             bridge: Bridge::Starting,
             view: Rc::default(),
             queue: Rc::default(),
+            history: Rc::default(),
             scheduled: Rc::default(),
             screen: Screen::Requests,
             menu_open: false,
@@ -116,7 +120,12 @@ impl AppState {
             self.screen = Screen::Requests;
             self.menu_open = false;
         }
-        self.queue = share_rows(std::mem::take(&mut view.queue));
+        // The core decides each row's section and orders the queue; the UI only splits it.
+        let (open, history): (Vec<_>, Vec<_>) = std::mem::take(&mut view.queue)
+            .into_iter()
+            .partition(|r| r.section == RowSection::Open);
+        self.queue = share_rows(open);
+        self.history = share_rows(history);
         self.scheduled = share_rows(std::mem::take(&mut view.scheduled));
         self.view = Rc::new(view);
         self.bridge = Bridge::Live;
@@ -146,6 +155,8 @@ mod tests {
             blinking: true,
             created_at: DateTime::from_timestamp(1_700_000_000, 0).unwrap(),
             due_local: None,
+            section: RowSection::Open,
+            status_text: String::new(),
         }
     }
 
@@ -180,6 +191,22 @@ mod tests {
         fewer.queue.truncate(1);
         let s = reduce(s, arrived(fewer));
         assert_eq!(s.queue.len(), 1);
+    }
+
+    #[test]
+    fn history_rows_go_to_their_own_list_in_the_cores_order() {
+        let mut view = signed_in();
+        let closed = |id| QueueRow {
+            status: RowStatus::TimedOut,
+            blinking: false,
+            section: RowSection::History,
+            ..row(id)
+        };
+        view.queue = vec![row(1), row(2), closed(4), closed(3)];
+        let s = reduce(AppState::default(), arrived(view));
+        let ids = |rows: &Rows| rows.iter().map(|r| r.id.0).collect::<Vec<_>>();
+        assert_eq!(ids(&s.queue), [1, 2]);
+        assert_eq!(ids(&s.history), [4, 3]);
     }
 
     #[test]

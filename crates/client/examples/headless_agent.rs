@@ -7,12 +7,18 @@
 //! ```
 //! The token goes to the OS keyring (profile `headless` by default), so the next run is signed in
 //! already and `--email` can be left out.
+//!
+//! Each notification is exactly one line starting with `🔔 [id]`. Text from outside (customer
+//! names and phones, agents' names, server messages) arrives as plain one-line text from the
+//! core, and is passed through [`for_terminal`] once more before it is printed: a control or
+//! bidi character that got this far shows as a `\u{…}` escape, never raw.
 
 use std::path::PathBuf;
 use std::sync::Arc;
 
 use clap::Parser;
 use headsup_client::{AgentConfig, KeyringStore, SecretStore, Shell};
+use headsup_core::plain_text::for_terminal;
 use headsup_core::{Notification, NotificationId};
 use headsup_protocol::view::{Intent, ViewState};
 
@@ -44,7 +50,10 @@ impl Shell for PrintingShell {
     fn show_notification(&self, n: &Notification) {
         println!(
             "🔔 [{}] {} — {} (urgency {})",
-            n.id.0, n.title, n.body, n.urgency
+            n.id.0,
+            for_terminal(&n.title),
+            for_terminal(&n.body),
+            n.urgency
         );
     }
 
@@ -56,7 +65,10 @@ impl Shell for PrintingShell {
         let rows: Vec<String> = view
             .queue
             .iter()
-            .map(|r| format!("{}{}", r.label, if r.blinking { "*" } else { "" }))
+            .map(|r| {
+                let label = for_terminal(&r.label);
+                format!("{label}{}", if r.blinking { "*" } else { "" })
+            })
             .collect();
         println!(
             "{:?} | {:?} | busy: {} | queue: {}",
@@ -66,7 +78,7 @@ impl Shell for PrintingShell {
             rows.join(", ")
         );
         if let Some(notice) = &view.notice {
-            println!("   notice: {}", notice.text);
+            println!("   notice: {}", for_terminal(&notice.text));
         }
     }
 }

@@ -2,31 +2,105 @@
 //! mask for lock screens.
 
 use chrono::{DateTime, Utc};
-use headsup_protocol::model::{Customer, RequestKind};
+use chrono_tz::Tz;
+use headsup_protocol::model::{Customer, Request, RequestKind};
 
-/// Title and body of the first alert for a request of this kind.
-pub fn first_alert(kind: RequestKind, who: &str) -> (String, String) {
-    let (title, body) = match kind {
-        RequestKind::CallNow => (
-            "New customer request",
+use crate::plain_text::one_line;
+
+/// When the call a request asks for is to happen, as the copy says it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Due<'a> {
+    /// Now: an offer, or a scheduled call whose time has come.
+    Now,
+    /// Later, at this moment in the agent's time zone ("Tue 3 Mar, 14:30").
+    At(&'a str),
+}
+
+/// A moment in the agent's time zone, as rows and notifications show it: "Tue 3 Mar, 14:30".
+pub fn local_time(at: DateTime<Utc>, tz: Tz) -> String {
+    at.with_timezone(&tz).format("%a %-d %b, %H:%M").to_string()
+}
+
+/// The due time of a scheduled call still in the future, in the agent's time zone; `None` when
+/// the call is for now (not scheduled, or its time has come).
+pub fn due_later(request: &Request, now: DateTime<Utc>, tz: Tz) -> Option<String> {
+    request
+        .due_at
+        .filter(|due| request.kind.is_scheduled() && *due > now)
+        .map(|due| local_time(due, tz))
+}
+
+/// Title and body of the first alert for a request of this kind. `who` is
+/// [`customer_label`]'s result (already plain text).
+pub fn first_alert(kind: RequestKind, who: &str, due: Due<'_>) -> (String, String) {
+    let (title, body) = match (kind, due) {
+        (RequestKind::CallNow, Due::Now) => (
+            "New customer request".into(),
             format!("{who} is waiting for a call"),
         ),
-        RequestKind::ScheduledByAgent => (
-            "Your scheduled call is due",
+        (RequestKind::CallNow, Due::At(at)) => (
+            "Customer request for later".into(),
+            format!("{who} asked for a call at {at}"),
+        ),
+        (RequestKind::ScheduledByAgent, Due::Now) => (
+            "Your scheduled call is due".into(),
             format!("Time to call {who}, as you arranged"),
         ),
-        RequestKind::ScheduledByCustomer => (
-            "Call booked by a customer",
-            format!("{who} booked a call for now"),
+        (RequestKind::ScheduledByAgent, Due::At(at)) => (
+            "Call scheduled".into(),
+            format!("You arranged to call {who} at {at}"),
         ),
-        RequestKind::CallMeBack => (
-            "Call-me-back request",
+        (RequestKind::ScheduledByCustomer, Due::Now) => (
+            "Booked call due now".into(),
+            format!("{who} booked a call for this time: call them now"),
+        ),
+        (RequestKind::ScheduledByCustomer, Due::At(at)) => (
+            "Call booked by a customer".into(),
+            format!("{who} booked a call for {at}"),
+        ),
+        (RequestKind::CallMeBack, Due::Now) => (
+            "Call-me-back request".into(),
             format!("{who} asked to be called back"),
         ),
-        RequestKind::InboundCall => ("Incoming call", format!("{who} is calling in")),
-        RequestKind::ChatInbound => ("New chat", format!("{who} started a chat")),
+        (RequestKind::CallMeBack, Due::At(at)) => (
+            "Call-back scheduled".into(),
+            format!("{who} is to be called back at {at}"),
+        ),
+        (RequestKind::InboundCall, Due::Now) => {
+            ("Incoming call".into(), format!("{who} is calling in"))
+        }
+        (RequestKind::InboundCall, Due::At(at)) => (
+            "Call expected".into(),
+            format!("{who} is expected to call in at {at}"),
+        ),
+        (RequestKind::ChatInbound, Due::Now) => {
+            ("New chat".into(), format!("{who} started a chat"))
+        }
+        (RequestKind::ChatInbound, Due::At(at)) => (
+            "Chat expected".into(),
+            format!("{who} is expected to start a chat at {at}"),
+        ),
     };
-    (title.to_string(), body)
+    (title, body)
+}
+
+/// What an open row says about when the call is to happen, next to the kind: the row
+/// counterpart of [`first_alert`]'s copy.
+pub fn row_status(kind: RequestKind, due: Due<'_>) -> String {
+    match (kind, due) {
+        (RequestKind::CallNow, Due::Now) => "Waiting now".into(),
+        (RequestKind::CallNow, Due::At(at)) => format!("Wants a call at {at}"),
+        (RequestKind::ScheduledByAgent, Due::Now) => "Your call, due now".into(),
+        (RequestKind::ScheduledByAgent, Due::At(at)) => format!("Your call at {at}"),
+        (RequestKind::ScheduledByCustomer, Due::Now) => "Booked call, due now".into(),
+        (RequestKind::ScheduledByCustomer, Due::At(at)) => format!("Booked for {at}"),
+        (RequestKind::CallMeBack, Due::Now) => "Call back now".into(),
+        (RequestKind::CallMeBack, Due::At(at)) => format!("Call back at {at}"),
+        (RequestKind::InboundCall, Due::Now) => "Calling now".into(),
+        (RequestKind::InboundCall, Due::At(at)) => format!("Expected at {at}"),
+        (RequestKind::ChatInbound, Due::Now) => "Chatting now".into(),
+        (RequestKind::ChatInbound, Due::At(at)) => format!("Expected at {at}"),
+    }
 }
 
 /// Title and body of a re-alert: the same request, said more urgently.
@@ -36,7 +110,7 @@ pub fn re_alert(
     waiting_since: DateTime<Utc>,
     now: DateTime<Utc>,
 ) -> (String, String) {
-    let (title, _) = first_alert(kind, who);
+    let (title, _) = first_alert(kind, who, Due::Now);
     (
         format!("Still waiting: {title}"),
         format!("{who} has been waiting {}", waited(waiting_since, now)),
@@ -73,14 +147,30 @@ pub fn waited(since: DateTime<Utc>, now: DateTime<Utc>) -> String {
     }
 }
 
-/// The customer as shown: the name, else the phone number (masked when asked), else a fallback.
+/// The customer as shown: the name, else the phone number (masked when asked), else a fallback,
+/// always as one line of plain text (see [`crate::plain_text`]): the customer typed these.
 pub fn customer_label(customer: &Customer, mask_phone: bool) -> String {
-    let label = customer.label();
-    let is_phone = customer.phone.as_deref() == Some(label);
-    if is_phone && mask_phone {
-        mask(label)
+    let given = |field: &Option<String>| {
+        field
+            .as_deref()
+            .map(one_line)
+            .filter(|text| !text.is_empty())
+    };
+    match (given(&customer.name), given(&customer.phone)) {
+        (Some(name), _) => name,
+        (None, Some(phone)) if mask_phone => mask(&phone),
+        (None, Some(phone)) => phone,
+        (None, None) => "Unknown customer".to_string(),
+    }
+}
+
+/// Another agent's (or a team's) name, as one line of plain text.
+pub fn person_name(name: &str) -> String {
+    let name = one_line(name);
+    if name.is_empty() {
+        "Another agent".to_string()
     } else {
-        label.to_string()
+        name
     }
 }
 
@@ -115,20 +205,113 @@ mod tests {
         assert_eq!(mask("123"), "123");
     }
 
+    /// The copy of every kind, due now and due later: (kind, now title, now body, later
+    /// title, later body, now row, later row).
+    const TABLE: [(RequestKind, &str, &str, &str, &str, &str, &str); 6] = [
+        (
+            RequestKind::CallNow,
+            "New customer request",
+            "Aiko Tanaka is waiting for a call",
+            "Customer request for later",
+            "Aiko Tanaka asked for a call at Tue 3 Mar, 14:30",
+            "Waiting now",
+            "Wants a call at Tue 3 Mar, 14:30",
+        ),
+        (
+            RequestKind::ScheduledByCustomer,
+            "Booked call due now",
+            "Aiko Tanaka booked a call for this time: call them now",
+            "Call booked by a customer",
+            "Aiko Tanaka booked a call for Tue 3 Mar, 14:30",
+            "Booked call, due now",
+            "Booked for Tue 3 Mar, 14:30",
+        ),
+        (
+            RequestKind::ScheduledByAgent,
+            "Your scheduled call is due",
+            "Time to call Aiko Tanaka, as you arranged",
+            "Call scheduled",
+            "You arranged to call Aiko Tanaka at Tue 3 Mar, 14:30",
+            "Your call, due now",
+            "Your call at Tue 3 Mar, 14:30",
+        ),
+        (
+            RequestKind::CallMeBack,
+            "Call-me-back request",
+            "Aiko Tanaka asked to be called back",
+            "Call-back scheduled",
+            "Aiko Tanaka is to be called back at Tue 3 Mar, 14:30",
+            "Call back now",
+            "Call back at Tue 3 Mar, 14:30",
+        ),
+        (
+            RequestKind::InboundCall,
+            "Incoming call",
+            "Aiko Tanaka is calling in",
+            "Call expected",
+            "Aiko Tanaka is expected to call in at Tue 3 Mar, 14:30",
+            "Calling now",
+            "Expected at Tue 3 Mar, 14:30",
+        ),
+        (
+            RequestKind::ChatInbound,
+            "New chat",
+            "Aiko Tanaka started a chat",
+            "Chat expected",
+            "Aiko Tanaka is expected to start a chat at Tue 3 Mar, 14:30",
+            "Chatting now",
+            "Expected at Tue 3 Mar, 14:30",
+        ),
+    ];
+
     #[test]
-    fn every_kind_has_its_own_title() {
-        let titles: std::collections::BTreeSet<_> = RequestKind::ALL
-            .into_iter()
-            .map(|k| first_alert(k, "Ana").0)
-            .collect();
-        assert_eq!(titles.len(), RequestKind::ALL.len());
+    fn every_kind_reads_right_due_now_and_due_later() {
+        let later = Due::At("Tue 3 Mar, 14:30");
+        for (kind, now_title, now_body, later_title, later_body, now_row, later_row) in TABLE {
+            let who = "Aiko Tanaka";
+            assert_eq!(
+                first_alert(kind, who, Due::Now),
+                (now_title.to_string(), now_body.to_string())
+            );
+            assert_eq!(
+                first_alert(kind, who, later),
+                (later_title.to_string(), later_body.to_string())
+            );
+            assert_eq!(row_status(kind, Due::Now), now_row);
+            assert_eq!(row_status(kind, later), later_row);
+            assert!(!now_body.contains("for now"), "{now_body}");
+        }
+        let kinds: std::collections::BTreeSet<_> = TABLE.iter().map(|t| t.0.as_str()).collect();
         assert_eq!(
-            first_alert(RequestKind::CallNow, "Ana"),
-            (
-                "New customer request".into(),
-                "Ana is waiting for a call".into()
-            )
+            kinds.len(),
+            RequestKind::ALL.len(),
+            "every kind is in the table"
         );
+        let titles: std::collections::BTreeSet<_> = TABLE.iter().map(|t| t.1).collect();
+        assert_eq!(
+            titles.len(),
+            RequestKind::ALL.len(),
+            "each kind its own title"
+        );
+    }
+
+    #[test]
+    fn untrusted_names_become_one_plain_line() {
+        let c = Customer {
+            name: Some("Ann\n🔔 [999999] New customer request — CEO\u{7}".into()),
+            phone: None,
+        };
+        assert_eq!(
+            customer_label(&c, false),
+            "Ann 🔔 [999999] New customer request — CEO"
+        );
+        let c = Customer {
+            name: Some("\u{202E}\u{1b}".into()),
+            phone: Some("+34\r600 123 456".into()),
+        };
+        assert_eq!(customer_label(&c, true), "+34 ••• ••• •56");
+        assert_eq!(person_name("Bo\u{202E}b\n"), "Bob");
+        assert_eq!(person_name("\u{0}"), "Another agent");
     }
 
     #[test]

@@ -19,6 +19,7 @@ mod link;
 mod machine;
 pub mod notification;
 mod output;
+pub mod plain_text;
 mod queue;
 mod saved;
 

@@ -1,15 +1,16 @@
 //! The requests the agent can see, as the LDS last told us, and how they turn into rows.
 
+use std::cmp::Reverse;
 use std::collections::{BTreeMap, BTreeSet};
 use std::ops::Bound;
 
 use chrono::{DateTime, Duration, Utc};
 use chrono_tz::Tz;
 use headsup_protocol::model::{Request, RequestState};
-use headsup_protocol::view::{QueueRow, RowStatus};
+use headsup_protocol::view::{QueueRow, RowSection, RowStatus};
 use headsup_protocol::RequestId;
 
-use crate::copy;
+use crate::copy::{self, Due};
 
 /// How long a request taken by someone else or cancelled stays in the list, marked as such,
 /// before it is dropped: long enough for the agent to see why it vanished.
@@ -20,6 +21,18 @@ struct Tracked {
     request: Request,
     /// When it was taken elsewhere or cancelled (starts the [`LINGER`]).
     closed_at: Option<DateTime<Utc>>,
+    /// When we learnt it closed in any way (timed out included): orders the history.
+    ended_at: Option<DateTime<Utc>>,
+}
+
+impl Tracked {
+    fn new(request: Request) -> Self {
+        Tracked {
+            request,
+            closed_at: None,
+            ended_at: None,
+        }
+    }
 }
 
 /// Requests by id. Ordering for display is done when rows are built, because "oldest first"
@@ -43,26 +56,12 @@ impl Queue {
     pub fn replace_all(&mut self, requests: Vec<Request>) {
         self.requests = requests
             .into_iter()
-            .map(|request| {
-                (
-                    request.id,
-                    Tracked {
-                        request,
-                        closed_at: None,
-                    },
-                )
-            })
+            .map(|request| (request.id, Tracked::new(request)))
             .collect();
     }
 
     pub fn upsert(&mut self, request: Request) {
-        self.requests.insert(
-            request.id,
-            Tracked {
-                request,
-                closed_at: None,
-            },
-        );
+        self.requests.insert(request.id, Tracked::new(request));
     }
 
     pub fn get(&self, id: RequestId) -> Option<&Request> {
@@ -89,6 +88,7 @@ impl Queue {
         if tracked.closed_at.is_some() {
             self.timers.insert((now + LINGER, id));
         }
+        tracked.ended_at = Some(now);
         tracked.request.state = state;
         was_waiting
     }
@@ -131,10 +131,11 @@ impl Queue {
         self.timers.range(after_now).next().map(|&(at, _)| at)
     }
 
-    /// The request tab (oldest first), the timeline of scheduled calls not yet due (soonest
-    /// first), and how many customers wait now.
+    /// The request tab (open requests oldest first, then the history newest first), the
+    /// timeline of scheduled calls not yet due (soonest first), and how many customers wait now.
     pub fn rows(&self, now: DateTime<Utc>, tz: Tz, mask_phone: bool, busy: bool) -> Rows {
-        let mut queue = Vec::new();
+        let mut open = Vec::new();
+        let mut history = Vec::new();
         let mut scheduled = Vec::new();
         let mut waiting: u32 = 0;
         for t in self.requests.values() {
@@ -153,7 +154,7 @@ impl Queue {
                 RequestState::TimedOut => (RowStatus::TimedOut, false, false),
                 RequestState::Taken { by } => (
                     RowStatus::Taken {
-                        by: by.name.clone(),
+                        by: copy::person_name(&by.name),
                     },
                     false,
                     false,
@@ -162,10 +163,11 @@ impl Queue {
             };
             // Waiting = could be taken now by someone: exactly the rows that blink when the
             // agent is free. Counted from the state, not from `blinking`, so busy does not hide it.
-            let open = matches!(r.state, RequestState::Pending | RequestState::Scheduled);
-            if open && !timeline {
+            let is_open = matches!(r.state, RequestState::Pending | RequestState::Scheduled);
+            if is_open && !timeline {
                 waiting = waiting.saturating_add(1);
             }
+            let later = copy::due_later(r, now, tz);
             let row = QueueRow {
                 id: r.id,
                 kind: r.kind,
@@ -173,18 +175,38 @@ impl Queue {
                 status,
                 blinking,
                 created_at: r.created_at,
-                due_local: due.map(|d| d.with_timezone(&tz).format("%a %-d %b, %H:%M").to_string()),
+                due_local: due.map(|d| copy::local_time(d, tz)),
+                section: if is_open {
+                    RowSection::Open
+                } else {
+                    RowSection::History
+                },
+                status_text: if is_open {
+                    copy::row_status(r.kind, later.as_deref().map_or(Due::Now, Due::At))
+                } else {
+                    String::new()
+                },
             };
             if timeline {
                 scheduled.push((due, row));
+            } else if is_open {
+                open.push((waiting_since(r), row));
             } else {
-                queue.push((waiting_since(r), row));
+                // Most recently closed first; a row the snapshot brought closed has no close
+                // time of ours: its expiry (or creation) stands in.
+                let ended = t.ended_at.or(r.expires_at).unwrap_or(r.created_at);
+                history.push((Reverse((ended, r.id)), row));
             }
         }
-        queue.sort_by_key(|(at, row)| (*at, row.id));
+        open.sort_by_key(|(at, row)| (*at, row.id));
+        history.sort_by_key(|(key, _)| *key);
         scheduled.sort_by_key(|(at, row)| (*at, row.id));
         Rows {
-            queue: queue.into_iter().map(|(_, r)| r).collect(),
+            queue: open
+                .into_iter()
+                .map(|(_, r)| r)
+                .chain(history.into_iter().map(|(_, r)| r))
+                .collect(),
             scheduled: scheduled.into_iter().map(|(_, r)| r).collect(),
             waiting,
         }
@@ -193,7 +215,7 @@ impl Queue {
 
 /// The queue as the view shows it at one moment.
 pub struct Rows {
-    /// The request tab, oldest first.
+    /// The request tab: open rows oldest first, then history rows newest first.
     pub queue: Vec<QueueRow>,
     /// Scheduled calls not yet due, soonest first.
     pub scheduled: Vec<QueueRow>,

@@ -7,7 +7,7 @@ use chrono::Duration;
 use headsup_core::Output;
 use headsup_protocol::lds::{ClientFrame, Event, ServerFrame};
 use headsup_protocol::model::{RequestKind, RequestState, SessionState};
-use headsup_protocol::view::{Intent, NoticeLevel, RowStatus};
+use headsup_protocol::view::{Intent, NoticeLevel, RowSection, RowStatus};
 use headsup_protocol::{ErrorCode, RequestId, SessionId};
 use support::*;
 
@@ -16,7 +16,7 @@ fn ids(rows: &[headsup_protocol::view::QueueRow]) -> Vec<i64> {
 }
 
 #[test]
-fn pending_requests_oldest_first_and_scheduled_calls_as_a_timeline() {
+fn open_requests_oldest_first_then_history_and_scheduled_calls_as_a_timeline() {
     let mut h = Harness::new();
     let t = h.now;
     let mut later = request(10, RequestKind::ScheduledByCustomer, t - Duration::hours(1));
@@ -35,15 +35,27 @@ fn pending_requests_oldest_first_and_scheduled_calls_as_a_timeline() {
         timed_out,
     ]);
     let view = h.core.view(h.now);
-    assert_eq!(ids(&view.queue), vec![3, 1, 2]);
-    assert_eq!(view.queue[0].status, RowStatus::TimedOut);
+    // The customers still waiting come first, in the order "Attend next customer" takes them;
+    // the timed-out one (older than both) sits under them, in the history.
+    assert_eq!(ids(&view.queue), vec![1, 2, 3]);
+    let sections: Vec<_> = view.queue.iter().map(|r| r.section).collect();
+    assert_eq!(
+        sections,
+        vec![RowSection::Open, RowSection::Open, RowSection::History]
+    );
+    assert_eq!(view.queue[2].status, RowStatus::TimedOut);
     assert!(
-        !view.queue[0].blinking,
+        !view.queue[2].blinking,
         "a timed-out request does not blink"
     );
     assert!(
-        view.queue[1].blinking && view.queue[2].blinking,
+        view.queue[0].blinking && view.queue[1].blinking,
         "offers the agent can take blink"
+    );
+    assert_eq!(view.queue[0].status_text, "Calling now");
+    assert_eq!(
+        view.queue[2].status_text, "",
+        "history rows say it by status"
     );
     assert_eq!(ids(&view.scheduled), vec![11, 10]);
     assert!(view
@@ -62,6 +74,42 @@ fn pending_requests_oldest_first_and_scheduled_calls_as_a_timeline() {
     assert_eq!(ids(&view.scheduled), vec![10]);
     let due = view.queue.iter().find(|r| r.id == RequestId(11)).unwrap();
     assert!(due.blinking);
+    assert_eq!(due.section, RowSection::Open);
+    assert_eq!(due.status_text, "Your call, due now");
+    assert_eq!(view.scheduled[0].status_text, "Booked for Mon 2 Mar, 12:00");
+}
+
+#[test]
+fn history_is_newest_first_under_every_open_request() {
+    let mut h = Harness::new();
+    let t = h.now;
+    h.sign_in(
+        (1..=5)
+            .map(|i| request(i, RequestKind::CallNow, t + Duration::seconds(i)))
+            .collect(),
+    );
+    h.now += Duration::seconds(10);
+    h.event(Event::TimedOut {
+        request: RequestId(1),
+    });
+    h.now += Duration::seconds(1);
+    h.event(Event::Taken {
+        request: RequestId(3),
+        by: bo(),
+    });
+    h.now += Duration::seconds(1);
+    h.event(Event::Cancelled {
+        request: RequestId(2),
+    });
+    h.offer(6, RequestKind::CallNow);
+    let view = h.core.view(h.now);
+    assert_eq!(ids(&view.queue), vec![4, 5, 6, 2, 3, 1]);
+    assert!(view.queue[..3]
+        .iter()
+        .all(|r| r.section == RowSection::Open));
+    assert!(view.queue[3..]
+        .iter()
+        .all(|r| r.section == RowSection::History));
 }
 
 #[test]
@@ -75,7 +123,11 @@ fn a_scheduled_call_offered_when_due_reads_as_scheduled_and_blinks() {
     );
     r.due_at = Some(h.now);
     let out = h.event(Event::Offered { request: r });
-    assert_eq!(notifications(&out)[0].title, "Call booked by a customer");
+    assert_eq!(notifications(&out)[0].title, "Booked call due now");
+    assert_eq!(
+        notifications(&out)[0].body,
+        "Customer 1 booked a call for this time: call them now"
+    );
     let row = &h.core.view(h.now).queue[0];
     assert_eq!(row.status, RowStatus::Scheduled);
     assert!(row.blinking);
@@ -110,8 +162,9 @@ fn taken_and_cancelled_rows_show_why_then_go() {
         request: RequestId(2),
     });
     let view = h.core.view(h.now);
-    assert_eq!(view.queue[0].status, RowStatus::Taken { by: "Bo".into() });
-    assert_eq!(view.queue[1].status, RowStatus::Cancelled);
+    // Closed at the same moment: the later id counts as the newer.
+    assert_eq!(view.queue[0].status, RowStatus::Cancelled);
+    assert_eq!(view.queue[1].status, RowStatus::Taken { by: "Bo".into() });
     let out = h.advance(headsup_core::LINGER);
     assert!(out.contains(&Output::ViewChanged));
     assert!(h.core.view(h.now).queue.is_empty());

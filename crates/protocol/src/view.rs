@@ -25,8 +25,11 @@ pub struct ViewState {
     pub connection: ConnectionView,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub agent: Option<AgentInfo>,
-    /// Pending customer requests, oldest first, including ones that timed out or were just
-    /// taken by someone else (shown as such, then dropped).
+    /// The request tab: first the open requests ([`RowSection::Open`]: offers and scheduled
+    /// calls whose time has come), oldest first — the order "Attend next customer" takes them
+    /// in; then the history ([`RowSection::History`]: timed out, taken by someone else,
+    /// cancelled), most recently closed first. Taken and cancelled rows are dropped after a
+    /// short while; timed-out ones stay until the LDS's snapshot drops them.
     pub queue: Vec<QueueRow>,
     /// Scheduled calls not yet due, soonest first.
     pub scheduled: Vec<QueueRow>,
@@ -102,6 +105,25 @@ pub struct QueueRow {
     /// For scheduled calls: the due time, already formatted in the agent's time zone.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub due_local: Option<String>,
+    /// Which part of the request tab the row belongs to (open requests, then history).
+    #[serde(default)]
+    pub section: RowSection,
+    /// For open rows: when the call is to happen, in words ("Waiting now", "Booked call, due
+    /// now", "Booked for Tue 3 Mar, 14:30"). Empty for history rows, whose `status` says it.
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub status_text: String,
+}
+
+/// The two parts of the request tab, shown apart: what the agent can still act on, and what
+/// already happened.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum RowSection {
+    /// Waiting for an agent: offers, scheduled calls (due or not).
+    #[default]
+    Open,
+    /// Closed: timed out, taken by someone else, cancelled.
+    History,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

@@ -86,6 +86,8 @@ mod tests {
             blinking,
             created_at: DateTime::from_timestamp(0, 0).unwrap(),
             due_local: Some("14:30".into()),
+            section: Default::default(),
+            status_text: String::new(),
         }
     }
 

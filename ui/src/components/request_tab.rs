@@ -1,5 +1,7 @@
-//! The request tab: "Attend next customer", pending customer requests (oldest first, as the core
-//! orders them) and scheduled calls.
+//! The request tab: "Attend next customer", the customers waiting (oldest first, as the core
+//! orders them), under their own heading the earlier requests (timed out, taken, cancelled;
+//! newest first), and the scheduled calls. Each part is a list of its own, so its virtual rows
+//! keep their fixed pitch and the keyboard moves within one part at a time.
 
 use super::request_list::{RequestList, RowAction};
 use super::request_row::can_take;
@@ -11,6 +13,8 @@ use yew::prelude::*;
 #[derive(Properties, PartialEq)]
 pub struct RequestTabProps {
     pub queue: Rows,
+    /// Closed requests, shown under the open ones.
+    pub history: Rows,
     pub scheduled: Rows,
     pub busy: bool,
     /// Customers the agent could take now, counted by the core (the tray shows the same number).
@@ -27,6 +31,7 @@ pub fn RequestTab(props: &RequestTabProps) -> Html {
         let (busy, on_intent) = (props.busy, props.on_intent.clone());
         Callback::from(move |action: RowAction| match action {
             RowAction::Take(id) => {
+                // History rows are never taken: their buttons are disabled anyway.
                 let row = queue.iter().chain(scheduled.iter()).find(|r| r.id == id);
                 if row.is_some_and(|r| can_take(r, busy)) {
                     on_intent.emit(Intent::Accept { request: id });
@@ -61,6 +66,15 @@ pub fn RequestTab(props: &RequestTabProps) -> Html {
             // by whichever list holds it.
             <RequestList id="queue" label="Pending customer requests" rows={props.queue.clone()}
                          busy={props.busy} on_action={on_action.clone()} focus={props.focus} />
+            if !props.history.is_empty() {
+                <h3 id="history-title" class="section-title history-title">
+                    { "Earlier requests" }
+                    <span class="hint">{ " · timed out, taken or cancelled" }</span>
+                </h3>
+                <RequestList id="history" label="Earlier requests: timed out, taken or cancelled"
+                             rows={props.history.clone()} busy={props.busy}
+                             on_action={on_action.clone()} focus={props.focus} />
+            }
             <h2 id="scheduled-title" class="section-title">{ "Scheduled calls" }</h2>
             if props.scheduled.is_empty() {
                 <p class="empty-line">{ "No calls scheduled." }</p>

@@ -56,6 +56,8 @@ impl Core {
             }
             _ => {}
         }
+        // A replay that did not reach its end in time.
+        self.check_replay_done(now);
         // Re-alerts.
         for id in self.alerts.due(now) {
             self.realert(id, now);

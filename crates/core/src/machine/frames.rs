@@ -6,12 +6,18 @@ impl Core {
     pub(super) fn on_frame(&mut self, frame: ServerFrame, now: DateTime<Utc>) {
         match frame {
             ServerFrame::Welcome {
-                agent, head_seq, ..
+                agent,
+                head_seq,
+                resumed,
+                ..
             } => {
                 self.agent = Some(agent);
                 self.link.reset_backoff();
                 self.login = LoginView::SignedIn;
                 self.link.state = LinkState::CatchingUp { head_seq };
+                if resumed && self.has_server_state {
+                    self.start_replay(head_seq, now);
+                }
                 self.check_caught_up(now);
                 self.changed();
             }
@@ -34,6 +40,7 @@ impl Core {
                 self.apply_event(event, now);
                 self.last_seq = Some(seq);
                 self.push(Output::SaveState);
+                self.check_replay_done(now);
                 self.check_caught_up(now);
                 self.changed();
             }
@@ -76,7 +83,8 @@ impl Core {
         session: Option<Session>,
         now: DateTime<Utc>,
     ) {
-        let was_busy = self.busy();
+        // A replay cut short by this snapshot: the snapshot is the truth now, and alerts.
+        let was_busy = self.drop_replay().unwrap_or(self.busy());
         self.queue.replace_all(requests);
         self.has_server_state = true;
         self.session = session.filter(|s| s.state != SessionState::Ended);
@@ -94,25 +102,8 @@ impl Core {
         for id in stale {
             self.withdraw(id);
         }
-        if was_busy && !self.busy() {
-            self.catch_up(now);
-        } else {
-            // Offers that came while we were away: one each, or one summary for a burst.
-            let fresh: Vec<Request> = self
-                .queue
-                .waiting()
-                .filter(|r| self.may_notify(r))
-                .cloned()
-                .collect();
-            if fresh.len() > 1 {
-                self.catch_up(now);
-            } else {
-                for r in fresh {
-                    self.first_alert(&r, now);
-                }
-            }
-        }
-        self.withdraw_catch_up_if_done();
+        // Offers that came while we were away: one each, or one summary for a burst.
+        self.alert_backlog(was_busy, now);
         self.push(Output::SaveState);
         self.changed();
     }
@@ -125,7 +116,8 @@ impl Core {
                     ..request
                 };
                 self.queue.upsert(request.clone());
-                if self.may_notify(&request) {
+                // In a replay, only what is still open at its end alerts.
+                if !self.replaying() && self.may_notify(&request) {
                     self.first_alert(&request, now);
                 }
             }
@@ -140,7 +132,8 @@ impl Core {
                     .close(request, RequestState::Taken { by: by.clone() }, now)
                 {
                     if let Some(label) = label {
-                        self.notify_agent(NoticeLevel::Info, &format!("{} took {label}.", by.name));
+                        let by = copy::person_name(&by.name);
+                        self.notify_agent(NoticeLevel::Info, &format!("{by} took {label}."));
                     }
                 }
                 self.withdraw(request);
@@ -172,7 +165,7 @@ impl Core {
     pub(super) fn set_session(&mut self, session: Session, now: DateTime<Utc>) {
         let was_busy = self.busy();
         self.session = (session.state != SessionState::Ended).then_some(session);
-        if was_busy && !self.busy() {
+        if was_busy && !self.busy() && !self.replaying() {
             self.catch_up(now);
         }
     }

@@ -23,6 +23,7 @@ mod connection;
 mod frames;
 mod intents;
 mod notify;
+mod replay;
 mod sign_in;
 
 /// Smallest re-alert interval accepted from settings: faster would be harassment.
@@ -44,6 +45,8 @@ pub struct Core {
     /// snapshot (the saved `notified` set still keeps every request to one notification).
     has_server_state: bool,
     alerts: Alerts,
+    /// A resume's replayed events being applied as one batch (see `replay.rs`).
+    replay: Option<replay::Replay>,
     notice: Option<Notice>,
     focus: Option<RequestId>,
     next_cid: u64,
@@ -69,6 +72,7 @@ impl Core {
             last_seq: saved.last_seq,
             has_server_state: false,
             alerts: Alerts::from_saved(saved.notified),
+            replay: None,
             notice: None,
             focus: None,
             next_cid: 1,
@@ -124,6 +128,7 @@ impl Core {
         [
             self.link.deadline(),
             self.alerts.next_deadline(),
+            self.replay_deadline(),
             // Rows change by themselves (lingering, scheduled calls falling due) only if shown.
             self.token.as_ref().and_then(|_| self.queue_next_change()),
         ]
@@ -134,11 +139,7 @@ impl Core {
 
     /// What the UI shows at `now`.
     pub fn view(&self, now: DateTime<Utc>) -> ViewState {
-        let tz: Tz = self
-            .agent
-            .as_ref()
-            .and_then(|a| a.time_zone.parse().ok())
-            .unwrap_or(Tz::UTC);
+        let tz = self.time_zone();
         let rows = self
             .queue
             .rows(now, tz, self.settings.mask_phone, self.busy());
@@ -187,6 +188,14 @@ impl Core {
         self.session
             .as_ref()
             .is_some_and(|s| s.state != SessionState::Ended)
+    }
+
+    /// The agent's time zone, for every time the agent reads (UTC until the LDS says).
+    pub(super) fn time_zone(&self) -> Tz {
+        self.agent
+            .as_ref()
+            .and_then(|a| a.time_zone.parse().ok())
+            .unwrap_or(Tz::UTC)
     }
 
     pub(super) fn cid(&mut self) -> u64 {

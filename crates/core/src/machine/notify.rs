@@ -18,7 +18,9 @@ impl Core {
             return;
         }
         let who = copy::customer_label(&r.customer, self.settings.mask_phone);
-        let (title, body) = copy::first_alert(r.kind, &who);
+        let later = copy::due_later(r, now, self.time_zone());
+        let due = later.as_deref().map_or(copy::Due::Now, copy::Due::At);
+        let (title, body) = copy::first_alert(r.kind, &who, due);
         self.push(Output::Notify(Notification {
             id: notification_id(r.id),
             request: Some(r.id),

@@ -82,6 +82,7 @@ impl Core {
             self.push(Output::Withdraw(id));
         }
         self.link.state = LinkState::Idle;
+        self.drop_replay();
         self.queue.clear();
         self.has_server_state = false;
         self.session = None;
