@@ -5,6 +5,14 @@
 //! notify, what blinks, what a tap means for a request are the core's (crates/core), run by the
 //! client (crates/client).
 
+// The icon file the freedesktop notifications name (other platforms take the bundle's).
+#[cfg(any(
+    target_os = "linux",
+    target_os = "dragonfly",
+    target_os = "freebsd",
+    target_os = "openbsd",
+    target_os = "netbsd"
+))]
 mod app_icon;
 mod commands;
 mod config;
