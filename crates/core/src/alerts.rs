@@ -1,6 +1,10 @@
 //! Which requests were notified, which notifications are on screen, and when to re-alert.
 //! The decision *whether* to notify (signed in, busy, settings) is the machine's; this keeps the
 //! memory that makes "never two for the same request" and "withdraw what is shown" hold.
+//!
+//! A sub-machine for its one deadline, the re-alerts: [`Alerts::poll_timeout`] is the soonest,
+//! [`Alerts::handle_timeout`] hands over the ones due, and the machine answers each with
+//! [`Alerts::realerted`], [`Alerts::postpone`] or [`Alerts::withdraw`].
 
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -34,7 +38,7 @@ pub struct Alerts {
     /// `live`'s re-alert times, ordered, so the next one is found without a scan.
     schedule: BTreeSet<(DateTime<Utc>, RequestId)>,
     /// The catch-up summary is on screen.
-    pub catch_up_live: bool,
+    catch_up_live: bool,
 }
 
 impl Alerts {
@@ -97,9 +101,7 @@ impl Alerts {
         let mut ids: Vec<_> = self.live.keys().map(|&id| notification_id(id)).collect();
         self.live.clear();
         self.schedule.clear();
-        if std::mem::take(&mut self.catch_up_live) {
-            ids.push(CATCH_UP_ID);
-        }
+        ids.extend(self.withdraw_catch_up());
         ids
     }
 
@@ -107,13 +109,22 @@ impl Alerts {
         self.live.keys().copied()
     }
 
-    /// Re-alerts due at `now`.
-    pub fn due(&self, now: DateTime<Utc>) -> Vec<RequestId> {
-        self.schedule
-            .iter()
-            .take_while(|(at, _)| *at <= now)
-            .map(|&(_, id)| id)
-            .collect()
+    /// Takes the re-alerts due at `now` off the schedule and returns them. Each stays on screen
+    /// with no re-alert planned until the machine decides: [`Alerts::realerted`] (shown again),
+    /// [`Alerts::postpone`] (not now) or [`Alerts::withdraw`] (no longer waiting).
+    pub fn handle_timeout(&mut self, now: DateTime<Utc>) -> Vec<RequestId> {
+        let mut due = Vec::new();
+        while let Some(&(at, id)) = self.schedule.first() {
+            if at > now {
+                break;
+            }
+            self.schedule.pop_first();
+            if let Some(alert) = self.live.get_mut(&id) {
+                alert.next_at = None;
+            }
+            due.push(id);
+        }
+        due
     }
 
     /// Records a re-alert shown at `now`; returns the new urgency.
@@ -144,7 +155,19 @@ impl Alerts {
         }
     }
 
-    pub fn next_deadline(&self) -> Option<DateTime<Utc>> {
+    /// When the next re-alert is due.
+    #[must_use]
+    pub fn poll_timeout(&self) -> Option<DateTime<Utc>> {
         self.schedule.first().map(|&(at, _)| at)
+    }
+
+    /// The catch-up summary is on screen now.
+    pub fn catch_up_shown(&mut self) {
+        self.catch_up_live = true;
+    }
+
+    /// Takes the catch-up summary off the books; returns its id if it was on screen.
+    pub fn withdraw_catch_up(&mut self) -> Option<NotificationId> {
+        std::mem::take(&mut self.catch_up_live).then_some(CATCH_UP_ID)
     }
 }

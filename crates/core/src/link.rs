@@ -1,6 +1,8 @@
 //! The connection to the LDS as the core sees it: where it is, when it was last heard from,
-//! and when to try again. The reconnect schedule is backon's exponential backoff with jitter,
-//! seeded by the driver so the core stays deterministic under test.
+//! when to ping, when to give it up for dead, and when to try again. A sub-machine: it owns
+//! these deadlines, [`Link::poll_timeout`] says the next one and [`Link::handle_timeout`] says
+//! what the core must do when it comes. The reconnect schedule is backon's exponential backoff
+//! with jitter, seeded by the driver so the core stays deterministic under test.
 
 use backon::{BackoffBuilder, ExponentialBackoff, ExponentialBuilder};
 use chrono::{DateTime, Duration, Utc};
@@ -13,16 +15,16 @@ use headsup_protocol::view::ConnectionView;
 const MIN_DELAY: std::time::Duration = std::time::Duration::from_secs(1);
 const MAX_DELAY: std::time::Duration = std::time::Duration::from_secs(15);
 
-pub fn dead_after() -> Duration {
+fn dead_after() -> Duration {
     Duration::seconds(DEAD_AFTER_SECS as i64)
 }
 
-pub fn heartbeat() -> Duration {
+fn heartbeat() -> Duration {
     Duration::seconds(HEARTBEAT_SECS as i64)
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum LinkState {
+enum LinkState {
     /// Not signed in: no connection wanted.
     Idle,
     /// Asked the driver to open the socket.
@@ -39,13 +41,25 @@ pub enum LinkState {
     },
 }
 
+/// What the core must do because one of the link's deadlines came.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[must_use]
+pub enum LinkDue {
+    /// A heartbeat passed in silence: send a WebSocket ping.
+    Ping,
+    /// Nothing heard for too long: the socket is a corpse. The link is offline now; close it.
+    Dead,
+    /// The retry time of an offline link came: connect again.
+    Retry,
+}
+
 #[derive(Debug)]
 pub struct Link {
-    pub state: LinkState,
+    state: LinkState,
     /// Last frame, ping or pong from the server; the dead-connection clock starts here.
-    pub last_heard: DateTime<Utc>,
+    last_heard: DateTime<Utc>,
     /// Last ping we asked for, so one is sent per heartbeat, not per poll.
-    pub last_ping: DateTime<Utc>,
+    last_ping: DateTime<Utc>,
     /// When the connection was last lost, kept across failed retries until a `welcome`, so the
     /// UI says "offline since 10:02", not since the last attempt.
     offline_since: Option<DateTime<Utc>>,
@@ -81,25 +95,68 @@ impl Link {
         )
     }
 
-    pub fn is_open(&self) -> bool {
-        matches!(
-            self.state,
-            LinkState::Handshake { .. } | LinkState::CatchingUp { .. } | LinkState::Synced { .. }
-        )
+    /// Whether a socket is open or being opened: leaving this state means closing it.
+    pub fn has_socket(&self) -> bool {
+        !matches!(self.state, LinkState::Idle | LinkState::Offline { .. })
     }
 
+    /// The driver was asked to open the socket.
+    pub fn opening(&mut self, now: DateTime<Utc>) {
+        self.state = LinkState::Opening { since: now };
+    }
+
+    /// The socket asked for is open and the `hello` goes out. Returns false when no socket was
+    /// being opened (a late answer to an abandoned attempt): nothing to say hello on.
+    pub fn opened(&mut self, now: DateTime<Utc>) -> bool {
+        if !matches!(self.state, LinkState::Opening { .. }) {
+            return false;
+        }
+        self.state = LinkState::Handshake { since: now };
+        self.heard(now);
+        true
+    }
+
+    /// A frame, ping or pong arrived: the connection is alive.
     pub fn heard(&mut self, now: DateTime<Utc>) {
         self.last_heard = now;
     }
 
-    /// The handshake succeeded: the next loss starts the schedule from the shortest delay.
-    pub fn reset_backoff(&mut self) {
+    /// `welcome`: the handshake succeeded, events up to `head_seq` follow. The next loss starts
+    /// the reconnect schedule from the shortest delay again.
+    pub fn welcomed(&mut self, head_seq: u64) {
         self.offline_since = None;
         self.backoff = self.builder.build();
+        self.state = LinkState::CatchingUp { head_seq };
     }
 
-    /// Lost; decide when to try again.
-    pub fn go_offline(&mut self, now: DateTime<Utc>) {
+    /// Events (or a snapshot) up to `applied` are in the core: synced once that reaches the
+    /// `welcome`'s `head_seq`; when already synced, `now` is the newest sync time.
+    pub fn applied_up_to(&mut self, applied: Option<u64>, now: DateTime<Utc>) {
+        match self.state {
+            LinkState::CatchingUp { head_seq } if applied.is_some_and(|s| s >= head_seq) => {
+                self.state = LinkState::Synced { at: now };
+            }
+            LinkState::Synced { .. } => self.state = LinkState::Synced { at: now },
+            _ => {}
+        }
+    }
+
+    /// The socket closed or could not be opened: go offline and schedule the retry. Returns
+    /// false when there was no connection to lose (signed out, or already offline).
+    pub fn lost(&mut self, now: DateTime<Utc>) -> bool {
+        if !self.has_socket() {
+            return false;
+        }
+        self.go_offline(now);
+        true
+    }
+
+    /// Signed out: no connection wanted any more.
+    pub fn closed(&mut self) {
+        self.state = LinkState::Idle;
+    }
+
+    fn go_offline(&mut self, now: DateTime<Utc>) {
         let since = *self.offline_since.get_or_insert(now);
         let delay = self.backoff.next().unwrap_or(MAX_DELAY);
         let delay = Duration::from_std(delay).unwrap_or_else(|_| Duration::seconds(30));
@@ -109,19 +166,52 @@ impl Link {
         };
     }
 
-    /// When the link needs attention: a retry, a ping, or the dead-connection deadline.
-    pub fn deadline(&self) -> Option<DateTime<Utc>> {
+    /// When the next ping is due on an open link: one heartbeat after the later of the last
+    /// thing heard and the last ping sent.
+    fn ping_at(&self) -> DateTime<Utc> {
+        self.last_heard.max(self.last_ping) + heartbeat()
+    }
+
+    /// When the link is given up for dead, if it is in a state that can die.
+    fn dead_at(&self) -> Option<DateTime<Utc>> {
         match self.state {
-            LinkState::Idle => None,
             LinkState::Opening { since } | LinkState::Handshake { since } => {
                 Some(since + dead_after())
             }
             LinkState::CatchingUp { .. } | LinkState::Synced { .. } => {
-                let ping_at = self.last_heard.max(self.last_ping) + heartbeat();
-                Some(ping_at.min(self.last_heard + dead_after()))
+                Some(self.last_heard + dead_after())
             }
-            LinkState::Offline { retry_at, .. } => Some(retry_at),
+            LinkState::Idle | LinkState::Offline { .. } => None,
         }
+    }
+
+    /// When the link needs attention next: a retry, a ping, or the dead-connection deadline.
+    #[must_use]
+    pub fn poll_timeout(&self) -> Option<DateTime<Utc>> {
+        match self.state {
+            LinkState::Idle => None,
+            LinkState::Offline { retry_at, .. } => Some(retry_at),
+            LinkState::Opening { .. } | LinkState::Handshake { .. } => self.dead_at(),
+            LinkState::CatchingUp { .. } | LinkState::Synced { .. } => {
+                self.dead_at().map(|dead| self.ping_at().min(dead))
+            }
+        }
+    }
+
+    /// The deadline came (or any timeout): what, if anything, the core must do now.
+    pub fn handle_timeout(&mut self, now: DateTime<Utc>) -> Option<LinkDue> {
+        if let LinkState::Offline { retry_at, .. } = self.state {
+            return (retry_at <= now).then_some(LinkDue::Retry);
+        }
+        if self.dead_at().is_some_and(|dead| dead <= now) {
+            self.go_offline(now);
+            return Some(LinkDue::Dead);
+        }
+        if self.is_up() && self.ping_at() <= now {
+            self.last_ping = now;
+            return Some(LinkDue::Ping);
+        }
+        None
     }
 
     pub fn view(&self) -> ConnectionView {

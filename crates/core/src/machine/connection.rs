@@ -1,23 +1,25 @@
-//! Opening, timing out and re-opening the connection, and every timer the core keeps.
+//! Opening, timing out and re-opening the connection, and the timeout dispatch to every
+//! sub-machine.
 
 use super::*;
 
 impl Core {
     pub(super) fn connect(&mut self, now: DateTime<Utc>) {
-        self.link.state = LinkState::Opening { since: now };
+        self.link.opening(now);
         self.push(Output::Connect);
         self.changed();
     }
 
     pub(super) fn on_connected(&mut self, now: DateTime<Utc>) {
-        let (LinkState::Opening { .. }, Some(token)) = (self.link.state, self.token.clone()) else {
+        let Some(token) = self.token.clone() else {
             return;
         };
-        self.link.state = LinkState::Handshake { since: now };
-        self.link.heard(now);
+        if !self.link.opened(now) {
+            return;
+        }
         self.push(Output::Send(ClientFrame::Hello {
             token,
-            last_seq: self.last_seq.filter(|_| self.has_server_state),
+            last_seq: self.applied_seq(),
             device: self.device.clone(),
             protocol: PROTOCOL_VERSION,
         }));
@@ -30,46 +32,32 @@ impl Core {
         self.connect(now);
     }
 
+    /// Each sub-machine handles what is due at `now`; the core performs what they ask for.
     pub(super) fn on_timeout(&mut self, now: DateTime<Utc>) {
-        // The connection.
-        match self.link.state {
-            LinkState::Opening { since } | LinkState::Handshake { since }
-                if since + dead_after() <= now =>
-            {
+        match self.link.handle_timeout(now) {
+            Some(LinkDue::Ping) => self.push(Output::Ping),
+            Some(LinkDue::Dead) => {
                 self.push(Output::Disconnect);
-                self.link.go_offline(now);
                 self.changed();
             }
-            LinkState::CatchingUp { .. } | LinkState::Synced { .. } => {
-                if self.link.last_heard + dead_after() <= now {
-                    // Nothing for DEAD_AFTER_SECS, not even a pong: the socket is a corpse.
-                    self.push(Output::Disconnect);
-                    self.link.go_offline(now);
-                    self.changed();
-                } else if self.link.last_heard.max(self.link.last_ping) + heartbeat() <= now {
-                    self.link.last_ping = now;
-                    self.push(Output::Ping);
-                }
-            }
-            LinkState::Offline { retry_at, .. } if retry_at <= now && self.token.is_some() => {
-                self.connect(now)
-            }
-            _ => {}
+            Some(LinkDue::Retry) if self.token.is_some() => self.connect(now),
+            Some(LinkDue::Retry) | None => {}
         }
-        // A replay that did not reach its end in time.
-        self.check_replay_done(now);
-        // Re-alerts.
-        for id in self.alerts.due(now) {
+        if let Some(ended) = self.replay.handle_timeout(self.last_seq, now) {
+            self.replay_ended(ended, now);
+        }
+        for id in self.alerts.handle_timeout(now) {
             self.realert(id, now);
         }
-        // Rows that change by themselves.
-        if self.queue.fire_timers(now) {
+        if self.requests.handle_timeout(now) {
             self.changed();
         }
     }
 
-    pub(super) fn queue_next_change(&self) -> Option<DateTime<Utc>> {
-        // A scan of the queue; `benches/core.rs` measures it with 10,000 requests.
-        self.queue.next_change(self.now)
+    /// The last sequence whose effects are in memory: `last_seq`, if the state came from the
+    /// LDS in this process (after a restart only the number is known, not the queue), so only
+    /// then can a `hello` resume from it.
+    pub(super) fn applied_seq(&self) -> Option<u64> {
+        self.last_seq.filter(|_| self.has_server_state)
     }
 }

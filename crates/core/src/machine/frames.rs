@@ -12,11 +12,11 @@ impl Core {
                 ..
             } => {
                 self.agent = Some(agent);
-                self.link.reset_backoff();
                 self.login = LoginView::SignedIn;
-                self.link.state = LinkState::CatchingUp { head_seq };
+                self.link.welcomed(head_seq);
                 if resumed && self.has_server_state {
-                    self.start_replay(head_seq, now);
+                    let busy = self.busy();
+                    self.replay.start(self.last_seq, head_seq, busy, now);
                 }
                 self.check_caught_up(now);
                 self.changed();
@@ -30,7 +30,7 @@ impl Core {
                 self.check_caught_up(now);
             }
             ServerFrame::Event { seq, event, .. } => {
-                match self.last_seq.filter(|_| self.has_server_state) {
+                match self.applied_seq() {
                     Some(last) if seq <= last => return, // Already processed: a replay overlap.
                     Some(last) if seq == last + 1 => {}
                     // A gap (or events before any snapshot): we would miss something. Start over
@@ -40,7 +40,9 @@ impl Core {
                 self.apply_event(event, now);
                 self.last_seq = Some(seq);
                 self.push(Output::SaveState);
-                self.check_replay_done(now);
+                if let Some(ended) = self.replay.applied_up_to(self.last_seq) {
+                    self.replay_ended(ended, now);
+                }
                 self.check_caught_up(now);
                 self.changed();
             }
@@ -65,15 +67,7 @@ impl Core {
     }
 
     pub(super) fn check_caught_up(&mut self, now: DateTime<Utc>) {
-        match self.link.state {
-            LinkState::CatchingUp { head_seq }
-                if self.has_server_state && self.last_seq.is_some_and(|s| s >= head_seq) =>
-            {
-                self.link.state = LinkState::Synced { at: now };
-            }
-            LinkState::Synced { .. } => self.link.state = LinkState::Synced { at: now },
-            _ => {}
-        }
+        self.link.applied_up_to(self.applied_seq(), now);
     }
 
     pub(super) fn apply_snapshot(
@@ -84,8 +78,8 @@ impl Core {
         now: DateTime<Utc>,
     ) {
         // A replay cut short by this snapshot: the snapshot is the truth now, and alerts.
-        let was_busy = self.drop_replay().unwrap_or(self.busy());
-        self.queue.replace_all(requests);
+        let was_busy = self.replay.drop_batch().unwrap_or(self.busy());
+        self.requests.queue.replace_all(requests);
         self.has_server_state = true;
         self.session = session.filter(|s| s.state != SessionState::Ended);
         self.last_seq = Some(seq);
@@ -94,7 +88,7 @@ impl Core {
             .alerts
             .live_ids()
             .filter(|&id| {
-                self.queue
+                self.requests.queue
                     .get(id)
                     .is_none_or(|r| r.state != RequestState::Pending)
             })
@@ -115,19 +109,21 @@ impl Core {
                     state: RequestState::Pending,
                     ..request
                 };
-                self.queue.upsert(request.clone());
+                self.requests.queue.upsert(request.clone());
                 // In a replay, only what is still open at its end alerts.
-                if !self.replaying() && self.may_notify(&request) {
+                if !self.replay.is_running() && self.may_notify(&request) {
                     self.first_alert(&request, now);
                 }
             }
-            Event::Scheduled { request } => self.queue.upsert(request),
+            Event::Scheduled { request } => self.requests.queue.upsert(request),
             Event::Taken { request, by } => {
                 let label = self
+                    .requests
                     .queue
                     .get(request)
                     .map(|r| copy::customer_label(&r.customer, self.settings.mask_phone));
                 if self
+                    .requests
                     .queue
                     .close(request, RequestState::Taken { by: by.clone() }, now)
                 {
@@ -139,20 +135,20 @@ impl Core {
                 self.withdraw(request);
             }
             Event::Rejected { request } => {
-                self.queue.remove(request);
+                self.requests.queue.remove(request);
                 self.withdraw(request);
             }
             Event::TimedOut { request } => {
-                self.queue.close(request, RequestState::TimedOut, now);
+                self.requests.queue.close(request, RequestState::TimedOut, now);
                 self.withdraw(request);
             }
             Event::Cancelled { request } => {
-                self.queue.close(request, RequestState::Cancelled, now);
+                self.requests.queue.close(request, RequestState::Cancelled, now);
                 self.withdraw(request);
             }
             Event::Assigned { request, session } => {
                 // Ours (from this device or another of the agent's): it is a session now.
-                self.queue.remove(request.id);
+                self.requests.queue.remove(request.id);
                 self.withdraw(request.id);
                 self.alerts.mark_notified(request.id);
                 self.set_session(session, now);
@@ -165,7 +161,7 @@ impl Core {
     pub(super) fn set_session(&mut self, session: Session, now: DateTime<Utc>) {
         let was_busy = self.busy();
         self.session = (session.state != SessionState::Ended).then_some(session);
-        if was_busy && !self.busy() && !self.replaying() {
+        if was_busy && !self.busy() && !self.replay.is_running() {
             self.catch_up(now);
         }
     }

@@ -1,6 +1,7 @@
 //! What the agent asks for in the UI, with the local refusals that spare a round trip.
 
 use super::*;
+use headsup_protocol::SessionId;
 
 impl Core {
     pub(super) fn on_intent(&mut self, intent: Intent) {
@@ -40,61 +41,51 @@ impl Core {
                 }
             }
             Intent::Logout => self.sign_out(None),
-            Intent::Accept { request } => {
-                if self.refuse_command(Some(request)) {
-                    return;
-                }
-                let cid = self.cid();
-                self.push(Output::Send(ClientFrame::Accept { cid, request }));
-            }
-            Intent::Reject { request } => {
-                if !self.require_link() {
-                    return;
-                }
-                let cid = self.cid();
-                self.push(Output::Send(ClientFrame::Reject { cid, request }));
-            }
-            Intent::AttendNext => {
-                if self.refuse_command(None) {
-                    return;
-                }
-                let cid = self.cid();
-                self.push(Output::Send(ClientFrame::AttendNext { cid }));
-            }
-            Intent::EndSession => {
-                let Some(session) = self.session.as_ref().filter(|_| self.busy()).map(|s| s.id)
-                else {
-                    self.notify_agent(NoticeLevel::Info, "You are not in a session.");
-                    return;
-                };
-                if !self.require_link() {
-                    return;
-                }
-                let cid = self.cid();
-                self.push(Output::Send(ClientFrame::EndSession { cid, session }));
-            }
-            Intent::ScheduleCall { customer, due_at } => {
+            Intent::Accept { request } => self.send_command(|core| {
+                core.ensure_free_to_take(Some(request))?;
+                core.ensure_connected()?;
+                Ok(ClientFrame::Accept {
+                    cid: core.cid(),
+                    request,
+                })
+            }),
+            Intent::Reject { request } => self.send_command(|core| {
+                core.ensure_connected()?;
+                Ok(ClientFrame::Reject {
+                    cid: core.cid(),
+                    request,
+                })
+            }),
+            Intent::AttendNext => self.send_command(|core| {
+                core.ensure_free_to_take(None)?;
+                core.ensure_connected()?;
+                Ok(ClientFrame::AttendNext { cid: core.cid() })
+            }),
+            Intent::EndSession => self.send_command(|core| {
+                let session = core.ensure_in_session()?;
+                core.ensure_connected()?;
+                Ok(ClientFrame::EndSession {
+                    cid: core.cid(),
+                    session,
+                })
+            }),
+            Intent::ScheduleCall { customer, due_at } => self.send_command(|core| {
                 if customer.name.is_none() && customer.phone.is_none() {
-                    self.notify_agent(
+                    return Err(core.refuse(
                         NoticeLevel::Error,
                         "Give the customer's name or phone number.",
-                    );
-                    return;
+                    ));
                 }
-                if due_at.with_timezone(&Utc) <= self.now {
-                    self.notify_agent(NoticeLevel::Error, "Pick a time in the future.");
-                    return;
+                if due_at.with_timezone(&Utc) <= core.now {
+                    return Err(core.refuse(NoticeLevel::Error, "Pick a time in the future."));
                 }
-                if !self.require_link() {
-                    return;
-                }
-                let cid = self.cid();
-                self.push(Output::Send(ClientFrame::Schedule {
-                    cid,
+                core.ensure_connected()?;
+                Ok(ClientFrame::Schedule {
+                    cid: core.cid(),
                     customer,
                     due_at,
-                }));
-            }
+                })
+            }),
             Intent::SaveSettings { mut settings } => {
                 settings.realert_secs = settings.realert_secs.max(MIN_REALERT_SECS);
                 if !settings.notifications {
@@ -111,8 +102,22 @@ impl Core {
         self.changed();
     }
 
-    /// Refuses locally what the server would refuse anyway, with a reason the agent can act on.
-    pub(super) fn refuse_command(&mut self, request: Option<RequestId>) -> bool {
+    /// Sends the command `build` makes, unless it refuses it (the agent was told why).
+    fn send_command(&mut self, build: impl FnOnce(&mut Self) -> Result<ClientFrame, Refused>) {
+        if let Ok(frame) = build(self) {
+            self.push(Output::Send(frame));
+        }
+    }
+
+    /// Tells the agent why a command is not sent.
+    fn refuse(&mut self, level: NoticeLevel, text: &str) -> Refused {
+        self.notify_agent(level, text);
+        Refused
+    }
+
+    /// Refuses locally what the server would refuse anyway, with a reason the agent can act on:
+    /// taking a customer while busy, or one (`request`) that no longer waits.
+    fn ensure_free_to_take(&mut self, request: Option<RequestId>) -> Result<(), Refused> {
         if self.busy() {
             let who = self
                 .session
@@ -124,30 +129,37 @@ impl Core {
                 ),
                 None => "You are in a session. End it before taking another customer.".to_string(),
             };
-            self.notify_agent(NoticeLevel::Warning, &text);
-            return true;
+            return Err(self.refuse(NoticeLevel::Warning, &text));
         }
-        if let Some(id) = request {
-            if self
-                .queue
-                .get(id)
-                .is_none_or(|r| !matches!(r.state, RequestState::Pending | RequestState::Scheduled))
-            {
-                self.notify_agent(NoticeLevel::Warning, "This customer is no longer waiting.");
-                return true;
-            }
+        let still_waiting = |r: &Request| {
+            matches!(r.state, RequestState::Pending | RequestState::Scheduled)
+        };
+        match request {
+            Some(id) if !self.requests.queue.get(id).is_some_and(still_waiting) => Err(self
+                .refuse(NoticeLevel::Warning, "This customer is no longer waiting.")),
+            _ => Ok(()),
         }
-        !self.require_link()
     }
 
-    pub(super) fn require_link(&mut self) -> bool {
-        if self.link.is_up() {
-            return true;
+    /// The session the agent is in, to end it.
+    fn ensure_in_session(&mut self) -> Result<SessionId, Refused> {
+        match self.session.as_ref().filter(|_| self.busy()).map(|s| s.id) {
+            Some(session) => Ok(session),
+            None => Err(self.refuse(NoticeLevel::Info, "You are not in a session.")),
         }
-        self.notify_agent(
+    }
+
+    /// Commands need the link up: past the handshake, frames can be sent.
+    fn ensure_connected(&mut self) -> Result<(), Refused> {
+        if self.link.is_up() {
+            return Ok(());
+        }
+        Err(self.refuse(
             NoticeLevel::Warning,
             "Not connected to the server yet. Try again in a moment.",
-        );
-        false
+        ))
     }
 }
+
+/// A command the core did not send; the notice telling the agent why is already set.
+struct Refused;

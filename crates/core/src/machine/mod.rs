@@ -13,13 +13,14 @@ use headsup_protocol::{ErrorCode, RequestId};
 use crate::alerts::{notification_id, Alerts, CATCH_UP_ID};
 use crate::copy;
 use crate::input::{Input, LoginFailure};
-use crate::link::{dead_after, heartbeat, Link, LinkState};
+use crate::link::{Link, LinkDue};
 use crate::notification::Notification;
 use crate::output::Output;
-use crate::queue::{waiting_since, Queue};
+use crate::queue::waiting_since;
 use crate::saved::SavedState;
 
 mod connection;
+mod desks;
 mod frames;
 mod intents;
 mod notify;
@@ -36,8 +37,9 @@ pub struct Core {
     login: LoginView,
     token: Option<String>,
     agent: Option<AgentInfo>,
+    /// Sub-machines with their own deadlines (see `on_timeout` and `poll_timeout`).
     link: Link,
-    queue: Queue,
+    requests: desks::requests::RequestsDesk,
     session: Option<Session>,
     last_seq: Option<u64>,
     /// The queue in memory came from the LDS in this process. Only then can a reconnect resume
@@ -46,7 +48,7 @@ pub struct Core {
     has_server_state: bool,
     alerts: Alerts,
     /// A resume's replayed events being applied as one batch (see `replay.rs`).
-    replay: Option<replay::Replay>,
+    replay: replay::ReplayBatch,
     notice: Option<Notice>,
     focus: Option<RequestId>,
     next_cid: u64,
@@ -67,12 +69,12 @@ impl Core {
             token: None,
             agent: None,
             link: Link::new(jitter_seed),
-            queue: Queue::default(),
+            requests: desks::requests::RequestsDesk::default(),
             session: None,
             last_seq: saved.last_seq,
             has_server_state: false,
             alerts: Alerts::from_saved(saved.notified),
-            replay: None,
+            replay: replay::ReplayBatch::default(),
             notice: None,
             focus: None,
             next_cid: 1,
@@ -84,6 +86,7 @@ impl Core {
     /// Feeds one input. Outputs are then taken with [`Core::poll`].
     pub fn handle(&mut self, input: Input, now: DateTime<Utc>) {
         self.now = now;
+        self.requests.advance(now);
         match input {
             Input::Intent(intent) => self.on_intent(intent),
             Input::TokenLoaded(token) => self.on_token_loaded(token, now),
@@ -95,8 +98,7 @@ impl Core {
             }
             Input::Heartbeat => self.link.heard(now),
             Input::Disconnected { reason: _ } => {
-                if !matches!(self.link.state, LinkState::Idle | LinkState::Offline { .. }) {
-                    self.link.go_offline(now);
+                if self.link.lost(now) {
                     self.changed();
                 }
             }
@@ -108,7 +110,7 @@ impl Core {
             Input::ClockJumped => {
                 // Whatever the socket says, events may have been missed while we slept:
                 // reconnect now and resume from the last processed sequence.
-                if self.link.is_open() || matches!(self.link.state, LinkState::Opening { .. }) {
+                if self.link.has_socket() {
                     self.push(Output::Disconnect);
                 }
                 if self.token.is_some() {
@@ -119,18 +121,21 @@ impl Core {
     }
 
     /// The next thing to do, or `None` when there is nothing until the next input.
+    #[must_use]
     pub fn poll(&mut self) -> Option<Output> {
         self.outputs.pop_front()
     }
 
-    /// When to call `handle(Input::Timeout, ..)` if nothing else happens first.
+    /// When to call `handle(Input::Timeout, ..)` if nothing else happens first: the soonest
+    /// deadline of the sub-machines.
+    #[must_use]
     pub fn poll_timeout(&self) -> Option<DateTime<Utc>> {
         [
-            self.link.deadline(),
-            self.alerts.next_deadline(),
-            self.replay_deadline(),
+            self.link.poll_timeout(),
+            self.replay.poll_timeout(),
+            self.alerts.poll_timeout(),
             // Rows change by themselves (lingering, scheduled calls falling due) only if shown.
-            self.token.as_ref().and_then(|_| self.queue_next_change()),
+            self.token.as_ref().and_then(|_| self.requests.poll_timeout()),
         ]
         .into_iter()
         .flatten()
@@ -141,6 +146,7 @@ impl Core {
     pub fn view(&self, now: DateTime<Utc>) -> ViewState {
         let tz = self.time_zone();
         let rows = self
+            .requests
             .queue
             .rows(now, tz, self.settings.mask_phone, self.busy());
         ViewState {

@@ -35,6 +35,7 @@ impl Core {
 
     pub(super) fn realert(&mut self, id: RequestId, now: DateTime<Utc>) {
         let still_waiting = self
+            .requests
             .queue
             .get(id)
             .filter(|r| r.state == RequestState::Pending)
@@ -69,6 +70,7 @@ impl Core {
             return;
         }
         let waiting: Vec<(RequestId, DateTime<Utc>)> = self
+            .requests
             .queue
             .waiting()
             .map(|r| (r.id, waiting_since(r)))
@@ -80,7 +82,7 @@ impl Core {
             self.alerts.mark_notified(*id);
         }
         let (title, body) = copy::catch_up(waiting.len(), oldest, now);
-        self.alerts.catch_up_live = true;
+        self.alerts.catch_up_shown();
         self.push(Output::Notify(Notification {
             id: CATCH_UP_ID,
             request: None,
@@ -98,9 +100,11 @@ impl Core {
     }
 
     pub(super) fn withdraw_catch_up_if_done(&mut self) {
-        if self.alerts.catch_up_live && self.queue.waiting().next().is_none() {
-            self.alerts.catch_up_live = false;
-            self.push(Output::Withdraw(CATCH_UP_ID));
+        if self.requests.queue.waiting().next().is_some() {
+            return;
+        }
+        if let Some(nid) = self.alerts.withdraw_catch_up() {
+            self.push(Output::Withdraw(nid));
         }
     }
 

@@ -2,6 +2,11 @@
 //! is still open at the end of the batch alerts (one each for a few, one catch-up for more).
 //! Without this, an agent back from 48 s offline got one notification per missed offer within
 //! half a second, most of them for customers already taken, cancelled or timed out.
+//!
+//! [`ReplayBatch`] is a sub-machine with one deadline: the batch's end if the LDS stops short.
+//! It belongs to the resume, not to a desk: where a batch ends is a property of the event
+//! stream (sequence numbers after a resumed `welcome`) that every desk shares. When it ends, the
+//! machine alerts each desk's backlog (`Core::alert_backlog` for the requests desk).
 
 use super::*;
 
@@ -15,7 +20,7 @@ pub(super) const ONE_EACH_UP_TO: usize = 1;
 
 /// A replay in progress.
 #[derive(Debug, Clone, Copy)]
-pub(super) struct Replay {
+struct Batch {
     /// The last sequence number of the batch: the `head_seq` of the latest resumed `welcome`.
     until: u64,
     /// Alert what the batch brought at this time even if `until` was not reached (the server
@@ -25,44 +30,91 @@ pub(super) struct Replay {
     was_busy: bool,
 }
 
-impl Core {
-    /// A resumed `welcome`: events `last_seq + 1 ..= head_seq` follow.
-    pub(super) fn start_replay(&mut self, head_seq: u64, now: DateTime<Utc>) {
-        if self.last_seq.is_none_or(|last| last >= head_seq) {
+/// The batch that just ended: alert its backlog now.
+#[derive(Debug, Clone, Copy)]
+#[must_use]
+pub(super) struct BatchEnded {
+    /// The agent was busy before the batch.
+    pub(super) was_busy: bool,
+}
+
+/// The replay under way, if any.
+#[derive(Debug, Default)]
+pub(super) struct ReplayBatch {
+    current: Option<Batch>,
+}
+
+impl ReplayBatch {
+    /// A resumed `welcome`: events `last_seq + 1 ..= head_seq` follow. `busy`: the agent is busy
+    /// now. A replay cut short by a reconnect goes on with the new connection's batch.
+    pub(super) fn start(
+        &mut self,
+        last_seq: Option<u64>,
+        head_seq: u64,
+        busy: bool,
+        now: DateTime<Utc>,
+    ) {
+        if last_seq.is_none_or(|last| last >= head_seq) {
             return; // Nothing missed.
         }
-        // A replay cut short by a reconnect goes on with the new connection's batch.
-        let was_busy = self.replay.map_or(self.busy(), |r| r.was_busy);
-        self.replay = Some(Replay {
+        let was_busy = self.current.map_or(busy, |b| b.was_busy);
+        self.current = Some(Batch {
             until: head_seq,
             deadline: now + REPLAY_GRACE,
             was_busy,
         });
     }
 
-    pub(super) fn replaying(&self) -> bool {
-        self.replay.is_some()
+    pub(super) fn is_running(&self) -> bool {
+        self.current.is_some()
     }
 
-    pub(super) fn replay_deadline(&self) -> Option<DateTime<Utc>> {
-        self.replay.map(|r| r.deadline)
+    /// A snapshot replaced everything (it alerts by itself), or the agent signed out. Returns
+    /// whether the agent was busy before the dropped batch.
+    pub(super) fn drop_batch(&mut self) -> Option<bool> {
+        self.current.take().map(|b| b.was_busy)
     }
 
-    /// After each replayed event, and on every timeout: ends the batch when it is complete or
-    /// its time is up.
-    pub(super) fn check_replay_done(&mut self, now: DateTime<Utc>) {
-        let Some(replay) = self.replay else { return };
-        let complete = self.last_seq.is_some_and(|last| last >= replay.until);
-        if complete || replay.deadline <= now {
-            self.replay = None;
-            self.alert_backlog(replay.was_busy, now);
-            self.push(Output::SaveState);
+    /// Events up to `last_seq` are applied: ends the batch if that completes it.
+    pub(super) fn applied_up_to(&mut self, last_seq: Option<u64>) -> Option<BatchEnded> {
+        let batch = self.current?;
+        if last_seq.is_some_and(|last| last >= batch.until) {
+            return self.end();
         }
+        None
     }
 
-    /// A snapshot replaced everything (it alerts by itself), or the agent signed out.
-    pub(super) fn drop_replay(&mut self) -> Option<bool> {
-        self.replay.take().map(|r| r.was_busy)
+    fn end(&mut self) -> Option<BatchEnded> {
+        self.current.take().map(|b| BatchEnded {
+            was_busy: b.was_busy,
+        })
+    }
+
+    /// When the batch ends if the LDS stops short.
+    #[must_use]
+    pub(super) fn poll_timeout(&self) -> Option<DateTime<Utc>> {
+        self.current.map(|b| b.deadline)
+    }
+
+    /// Ends the batch when it is complete or its time is up.
+    pub(super) fn handle_timeout(
+        &mut self,
+        last_seq: Option<u64>,
+        now: DateTime<Utc>,
+    ) -> Option<BatchEnded> {
+        let batch = self.current?;
+        if batch.deadline <= now {
+            return self.end();
+        }
+        self.applied_up_to(last_seq)
+    }
+}
+
+impl Core {
+    /// A batch ended: what still waits alerts, and the state is saved.
+    pub(super) fn replay_ended(&mut self, ended: BatchEnded, now: DateTime<Utc>) {
+        self.alert_backlog(ended.was_busy, now);
+        self.push(Output::SaveState);
     }
 
     /// What came in while the agent was away (a snapshot or a replay), now applied: alerts for
@@ -72,6 +124,7 @@ impl Core {
             self.catch_up(now);
         } else {
             let fresh: Vec<Request> = self
+                .requests
                 .queue
                 .waiting()
                 .filter(|r| self.may_notify(r))

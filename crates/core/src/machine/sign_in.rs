@@ -72,7 +72,7 @@ impl Core {
 
     /// Logout (no reason) or the LDS refused the token (with the reason the agent must read).
     pub(super) fn sign_out(&mut self, reason: Option<String>) {
-        if self.link.is_open() || matches!(self.link.state, LinkState::Opening { .. }) {
+        if self.link.has_socket() {
             self.push(Output::Disconnect);
         }
         if self.token.take().is_some() || reason.is_some() {
@@ -81,9 +81,9 @@ impl Core {
         for id in self.alerts.withdraw_all() {
             self.push(Output::Withdraw(id));
         }
-        self.link.state = LinkState::Idle;
-        self.drop_replay();
-        self.queue.clear();
+        self.link.closed();
+        let _ = self.replay.drop_batch();
+        self.requests.queue.clear();
         self.has_server_state = false;
         self.session = None;
         self.focus = None;
