@@ -36,6 +36,9 @@ enum Background {
     },
 }
 
+/// The HTTP client and the TLS configuration for https and wss, or why they could not be built.
+type Network = Result<(reqwest::Client, Arc<rustls::ClientConfig>), String>;
+
 pub struct Driver {
     pub config: AgentConfig,
     pub shell: Arc<dyn Shell>,
@@ -44,191 +47,220 @@ pub struct Driver {
     pub state_writes: Arc<AtomicU64>,
 }
 
+/// Everything the loop holds while the agent runs: the core and the I/O it drives.
+struct Running {
+    core: Core,
+    writer: StateWriter,
+    network: Network,
+    socket: Option<Socket>,
+    /// The connect generation: bumped by every connect and disconnect, so a late answer to an
+    /// abandoned attempt is recognised.
+    attempt: u64,
+    background_tx: mpsc::UnboundedSender<Background>,
+    background_rx: mpsc::UnboundedReceiver<Background>,
+    clock: ClockWatch,
+    /// The core asked for a render during this drain; done once at its end.
+    view_changed: bool,
+}
+
+/// What woke the loop.
+enum Wake {
+    /// Something for the core.
+    Input(Input),
+    /// Dealt with here: a late answer, a due state-file write, a clock check without a jump.
+    Nothing,
+    /// Every handle is gone: the app is closing.
+    Closing,
+}
+
 impl Driver {
     pub async fn run(self, mut commands: mpsc::UnboundedReceiver<Command>) {
+        let mut agent = self.start().await;
+        loop {
+            self.drain_outputs(&mut agent).await;
+            match self.next_wake(&mut agent, &mut commands).await {
+                Wake::Input(input) => agent.core.handle(input, Utc::now()),
+                Wake::Nothing => {}
+                Wake::Closing => break,
+            }
+        }
+        self.stop(agent).await;
+    }
+
+    /// Loads the saved state and the token and hands the token to a new core.
+    async fn start(&self) -> Running {
         let saved = saved_file::load(&self.config.data_dir);
-        let mut writer = StateWriter::new(saved.notified.clone());
+        let writer = StateWriter::new(saved.notified.clone());
         let mut core = Core::new(self.config.device.clone(), saved, random_seed());
-        let (bg_tx, mut bg_rx) = mpsc::unbounded_channel::<Background>();
-        // One TLS configuration for https and wss. If it cannot be built (the extra root file is
-        // unreadable), sign-in and connecting fail with the reason rather than silently trusting
-        // less than the configuration asked for.
+        let (background_tx, background_rx) = mpsc::unbounded_channel::<Background>();
+        let network = self.network();
+        let token = self.load_token().await;
+        core.handle(Input::TokenLoaded(token), Utc::now());
+        Running {
+            core,
+            writer,
+            network,
+            socket: None,
+            attempt: 0,
+            background_tx,
+            background_rx,
+            clock: ClockWatch::new(),
+            view_changed: false,
+        }
+    }
+
+    /// One TLS configuration for https and wss. If it cannot be built (the extra root file is
+    /// unreadable), sign-in and connecting fail with the reason rather than silently trusting
+    /// less than the configuration asked for.
+    fn network(&self) -> Network {
         let network = tls::client_config(self.config.extra_root_pem.as_deref())
             .map_err(|e| e.to_string())
             .and_then(|tls| Ok((lds_api::http_client(tls.clone())?, tls)));
         if let Err(e) = &network {
             tracing::error!(error = %e, "the LDS cannot be reached");
         }
-        let mut socket: Option<Socket> = None;
-        let mut attempt: u64 = 0;
+        network
+    }
 
-        let token = match self.blocking_secret(|s| s.load()).await {
+    async fn load_token(&self) -> Option<String> {
+        match self.blocking_secret(|s| s.load()).await {
             Some(Ok(token)) => token,
             Some(Err(e)) => {
                 tracing::error!(error = %e, "could not read the token; the agent must sign in");
                 None
             }
             None => None,
-        };
-        core.handle(Input::TokenLoaded(token), Utc::now());
+        }
+    }
 
-        let mut clock_check = tokio::time::interval(CLOCK_CHECK);
-        let mut wall_mark = (Utc::now(), Instant::now());
+    /// Performs everything the core asked for, lets the state writer release what it may, and
+    /// renders the view once if it changed.
+    async fn drain_outputs(&self, agent: &mut Running) {
+        while let Some(output) = agent.core.poll() {
+            self.perform(agent, output).await;
+        }
+        self.settle(&mut agent.writer, &agent.core);
+        if std::mem::take(&mut agent.view_changed) {
+            let view = agent.core.view(Utc::now());
+            *self.view.lock().expect("view lock") = view.clone();
+            self.shell.render(&view);
+        }
+    }
 
-        loop {
-            // 1. Perform everything the core asked for.
-            let mut render = false;
-            while let Some(output) = core.poll() {
-                match output {
-                    Output::Login { email, password } => {
-                        let (network, url, tx) =
-                            (network.clone(), self.config.lds_url.clone(), bg_tx.clone());
-                        tokio::spawn(async move {
-                            let result = match network {
-                                Ok((http, _)) => lds_api::login(&http, &url, email, password).await,
-                                Err(e) => Err(LoginFailure::Unreachable(e)),
-                            };
-                            let _ = tx.send(Background::Login(result));
-                        });
-                    }
-                    Output::StoreToken(token) => {
-                        if let Err(e) = self
-                            .blocking_secret(move |s| s.store(&token))
-                            .await
-                            .unwrap_or(Ok(()))
-                        {
-                            tracing::error!(error = %e, "could not keep the token; the agent must sign in again after a restart");
-                        }
-                    }
-                    Output::ClearToken => {
-                        if let Err(e) = self.blocking_secret(|s| s.clear()).await.unwrap_or(Ok(()))
-                        {
-                            tracing::error!(error = %e, "could not remove the token from the secret store");
-                        }
-                    }
-                    Output::Connect => {
-                        socket = None;
-                        attempt += 1;
-                        let (url, tx, this_attempt) =
-                            (self.config.lds_url.clone(), bg_tx.clone(), attempt);
-                        let network = network.clone();
-                        tokio::spawn(async move {
-                            let result = match network {
-                                Ok((_, tls)) => lds_api::connect(&url, tls).await.map(Box::new),
-                                Err(e) => Err(e),
-                            };
-                            if let Err(reason) = &result {
-                                tracing::warn!(%reason, "could not open the LDS socket");
-                            }
-                            let _ = tx.send(Background::Connected {
-                                attempt: this_attempt,
-                                result,
-                            });
-                        });
-                    }
-                    Output::Disconnect => {
-                        attempt += 1; // Whatever connect is under way is now abandoned.
-                        if let Some(mut s) = socket.take() {
-                            let _ = s.close(None).await;
-                        }
-                    }
-                    Output::Send(frame) => {
-                        let text = serde_json::to_string(&frame).expect("frames serialise");
-                        if let Some(s) = socket.as_mut() {
-                            if let Err(e) = s.send(Message::text(text)).await {
-                                socket = None;
-                                core.handle(
-                                    Input::Disconnected {
-                                        reason: e.to_string(),
-                                    },
-                                    Utc::now(),
-                                );
-                            }
-                        }
-                    }
-                    Output::Ping => {
-                        if let Some(s) = socket.as_mut() {
-                            if let Err(e) = s.send(Message::Ping(Default::default())).await {
-                                socket = None;
-                                core.handle(
-                                    Input::Disconnected {
-                                        reason: e.to_string(),
-                                    },
-                                    Utc::now(),
-                                );
-                            }
-                        }
-                    }
-                    // Notifications wait for the file to list their request (state_writer.rs).
-                    Output::Notify(n) => writer.shell_call(ShellCall::Show(n)),
-                    Output::Withdraw(id) => writer.shell_call(ShellCall::Withdraw(id)),
-                    Output::ViewChanged => render = true,
-                    Output::SaveState => writer.save_requested(),
+    async fn perform(&self, agent: &mut Running, output: Output) {
+        match output {
+            Output::Login { email, password } => self.start_login(agent, email, password),
+            Output::StoreToken(token) => {
+                if let Err(e) = self
+                    .blocking_secret(move |s| s.store(&token))
+                    .await
+                    .unwrap_or(Ok(()))
+                {
+                    tracing::error!(error = %e, "could not keep the token; the agent must sign in again after a restart");
                 }
             }
-            self.settle(&mut writer, &core);
-            if render {
-                let view = core.view(Utc::now());
-                *self.view.lock().expect("view lock") = view.clone();
-                self.shell.render(&view);
+            Output::ClearToken => {
+                if let Err(e) = self.blocking_secret(|s| s.clear()).await.unwrap_or(Ok(())) {
+                    tracing::error!(error = %e, "could not remove the token from the secret store");
+                }
             }
+            Output::Connect => self.start_connect(agent),
+            Output::Disconnect => {
+                agent.attempt += 1; // Whatever connect is under way is now abandoned.
+                if let Some(mut s) = agent.socket.take() {
+                    let _ = s.close(None).await;
+                }
+            }
+            Output::Send(frame) => {
+                let text = serde_json::to_string(&frame).expect("frames serialise");
+                send_on_socket(agent, Message::text(text)).await;
+            }
+            Output::Ping => send_on_socket(agent, Message::Ping(Default::default())).await,
+            // Notifications wait for the file to list their request (state_writer.rs).
+            Output::Notify(n) => agent.writer.shell_call(ShellCall::Show(n)),
+            Output::Withdraw(id) => agent.writer.shell_call(ShellCall::Withdraw(id)),
+            Output::ViewChanged => agent.view_changed = true,
+            Output::SaveState => agent.writer.save_requested(),
+        }
+    }
 
-            // 2. Wait for the next input.
-            let deadline = core.poll_timeout().map(|at| {
-                let wait = (at - Utc::now()).to_std().unwrap_or(StdDuration::ZERO);
-                Instant::now() + wait
-            });
-            let input = tokio::select! {
-                command = commands.recv() => match command {
-                    None => break, // Every handle is gone: the app is closing.
-                    Some(Command::Intent(intent)) => Input::Intent(intent),
-                    Some(Command::Tapped(request)) => Input::NotificationTapped(request),
-                },
-                Some(answer) = bg_rx.recv() => match answer {
-                    Background::Login(result) => Input::LoginFinished(result),
-                    Background::Connected { attempt: a, .. } if a != attempt => continue,
-                    Background::Connected { result: Ok(s), .. } => {
-                        socket = Some(*s);
-                        Input::Connected
-                    }
-                    Background::Connected { result: Err(reason), .. } => Input::Disconnected { reason },
-                },
-                message = next_message(&mut socket) => match message {
-                    Some(Ok(Message::Text(text))) => match serde_json::from_str::<ServerFrame>(&text) {
-                        Ok(frame) => Input::Frame(frame),
-                        Err(e) => {
-                            tracing::warn!(error = %e, "unreadable frame from the LDS");
-                            Input::Heartbeat
-                        }
-                    },
-                    Some(Ok(Message::Close(_))) | Some(Err(_)) | None => {
-                        socket = None;
-                        Input::Disconnected { reason: "connection closed".into() }
-                    }
-                    // Pings (answered by tungstenite), pongs and anything else: proof of life.
-                    Some(Ok(_)) => Input::Heartbeat,
-                },
-                _ = sleep_until(deadline) => Input::Timeout,
-                _ = sleep_until(writer.deadline()) => {
-                    self.settle(&mut writer, &core);
-                    continue;
-                }
-                _ = clock_check.tick() => {
-                    let mark = (Utc::now(), Instant::now());
-                    let jumped = clock_jumped(wall_mark, mark);
-                    wall_mark = mark;
-                    if !jumped {
-                        continue;
-                    }
-                    Input::ClockJumped
-                }
+    fn start_login(&self, agent: &Running, email: String, password: String) {
+        let (network, url, tx) = (
+            agent.network.clone(),
+            self.config.lds_url.clone(),
+            agent.background_tx.clone(),
+        );
+        tokio::spawn(async move {
+            let result = match network {
+                Ok((http, _)) => lds_api::login(&http, &url, email, password).await,
+                Err(e) => Err(LoginFailure::Unreachable(e)),
             };
-            core.handle(input, Utc::now());
+            let _ = tx.send(Background::Login(result));
+        });
+    }
+
+    fn start_connect(&self, agent: &mut Running) {
+        agent.socket = None;
+        agent.attempt += 1;
+        let (url, tx, this_attempt) = (
+            self.config.lds_url.clone(),
+            agent.background_tx.clone(),
+            agent.attempt,
+        );
+        let network = agent.network.clone();
+        tokio::spawn(async move {
+            let result = match network {
+                Ok((_, tls)) => lds_api::connect(&url, tls).await.map(Box::new),
+                Err(e) => Err(e),
+            };
+            if let Err(reason) = &result {
+                tracing::warn!(%reason, "could not open the LDS socket");
+            }
+            let _ = tx.send(Background::Connected {
+                attempt: this_attempt,
+                result,
+            });
+        });
+    }
+
+    /// Waits for whichever comes first: a command from a handle, an answer from background
+    /// work, a socket message, the core's timeout, the state writer's deadline or a clock check.
+    async fn next_wake(
+        &self,
+        agent: &mut Running,
+        commands: &mut mpsc::UnboundedReceiver<Command>,
+    ) -> Wake {
+        let deadline = agent.core.poll_timeout().map(|at| {
+            let wait = (at - Utc::now()).to_std().unwrap_or(StdDuration::ZERO);
+            Instant::now() + wait
+        });
+        tokio::select! {
+            command = commands.recv() => match command {
+                None => Wake::Closing,
+                Some(Command::Intent(intent)) => Wake::Input(Input::Intent(intent)),
+                Some(Command::Tapped(request)) => Wake::Input(Input::NotificationTapped(request)),
+            },
+            Some(answer) = agent.background_rx.recv() => background_answer(agent, answer),
+            message = next_message(&mut agent.socket) => {
+                Wake::Input(socket_message(&mut agent.socket, message))
+            }
+            _ = sleep_until(deadline) => Wake::Input(Input::Timeout),
+            _ = sleep_until(agent.writer.deadline()) => {
+                self.settle(&mut agent.writer, &agent.core);
+                Wake::Nothing
+            }
+            jumped = agent.clock.check() => {
+                if jumped { Wake::Input(Input::ClockJumped) } else { Wake::Nothing }
+            }
         }
-        if writer.shutdown(core.notified()) {
-            self.write_state(&core);
+    }
+
+    /// The app is closing: a pending state write is done, the socket closed.
+    async fn stop(&self, mut agent: Running) {
+        if agent.writer.shutdown(agent.core.notified()) {
+            self.write_state(&agent.core);
         }
-        if let Some(mut s) = socket {
+        if let Some(mut s) = agent.socket.take() {
             let _ = s.close(None).await;
         }
     }
@@ -270,6 +302,87 @@ impl Driver {
             .await
             .ok()?;
         Some(result)
+    }
+}
+
+/// Sends on the open socket, if any; a failed send means the connection is gone.
+async fn send_on_socket(agent: &mut Running, message: Message) {
+    if let Some(s) = agent.socket.as_mut() {
+        if let Err(e) = s.send(message).await {
+            agent.socket = None;
+            agent.core.handle(
+                Input::Disconnected {
+                    reason: e.to_string(),
+                },
+                Utc::now(),
+            );
+        }
+    }
+}
+
+/// A background answer as an input; answers to abandoned connect attempts are dropped.
+fn background_answer(agent: &mut Running, answer: Background) -> Wake {
+    let input = match answer {
+        Background::Login(result) => Input::LoginFinished(result),
+        Background::Connected { attempt, .. } if attempt != agent.attempt => return Wake::Nothing,
+        Background::Connected { result: Ok(s), .. } => {
+            agent.socket = Some(*s);
+            Input::Connected
+        }
+        Background::Connected {
+            result: Err(reason),
+            ..
+        } => Input::Disconnected { reason },
+    };
+    Wake::Input(input)
+}
+
+/// A socket message as an input; a close or an error forgets the socket.
+fn socket_message(
+    socket: &mut Option<Socket>,
+    message: Option<Result<Message, tokio_tungstenite::tungstenite::Error>>,
+) -> Input {
+    match message {
+        Some(Ok(Message::Text(text))) => match serde_json::from_str::<ServerFrame>(&text) {
+            Ok(frame) => Input::Frame(frame),
+            Err(e) => {
+                tracing::warn!(error = %e, "unreadable frame from the LDS");
+                Input::Heartbeat
+            }
+        },
+        Some(Ok(Message::Close(_))) | Some(Err(_)) | None => {
+            *socket = None;
+            Input::Disconnected {
+                reason: "connection closed".into(),
+            }
+        }
+        // Pings (answered by tungstenite), pongs and anything else: proof of life.
+        Some(Ok(_)) => Input::Heartbeat,
+    }
+}
+
+/// Compares the wall clock with the monotonic one every [`CLOCK_CHECK`].
+struct ClockWatch {
+    interval: tokio::time::Interval,
+    mark: (chrono::DateTime<Utc>, Instant),
+}
+
+impl ClockWatch {
+    fn new() -> Self {
+        ClockWatch {
+            interval: tokio::time::interval(CLOCK_CHECK),
+            mark: (Utc::now(), Instant::now()),
+        }
+    }
+
+    /// Waits for the next check; true if the clock jumped since the last one. Cancel-safe: only
+    /// the interval's tick is awaited.
+    async fn check(&mut self) -> bool {
+        self.interval.tick().await;
+        let mark = (Utc::now(), Instant::now());
+        let jumped = clock_jumped(self.mark, mark);
+        self.mark = mark;
+        jumped
     }
 }
 

@@ -88,7 +88,8 @@ impl Core {
             .alerts
             .live_ids()
             .filter(|&id| {
-                self.requests.queue
+                self.requests
+                    .queue
                     .get(id)
                     .is_none_or(|r| r.state != RequestState::Pending)
             })
@@ -139,11 +140,15 @@ impl Core {
                 self.withdraw(request);
             }
             Event::TimedOut { request } => {
-                self.requests.queue.close(request, RequestState::TimedOut, now);
+                self.requests
+                    .queue
+                    .close(request, RequestState::TimedOut, now);
                 self.withdraw(request);
             }
             Event::Cancelled { request } => {
-                self.requests.queue.close(request, RequestState::Cancelled, now);
+                self.requests
+                    .queue
+                    .close(request, RequestState::Cancelled, now);
                 self.withdraw(request);
             }
             Event::Assigned { request, session } => {

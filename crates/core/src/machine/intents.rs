@@ -131,12 +131,12 @@ impl Core {
             };
             return Err(self.refuse(NoticeLevel::Warning, &text));
         }
-        let still_waiting = |r: &Request| {
-            matches!(r.state, RequestState::Pending | RequestState::Scheduled)
-        };
+        let still_waiting =
+            |r: &Request| matches!(r.state, RequestState::Pending | RequestState::Scheduled);
         match request {
-            Some(id) if !self.requests.queue.get(id).is_some_and(still_waiting) => Err(self
-                .refuse(NoticeLevel::Warning, "This customer is no longer waiting.")),
+            Some(id) if !self.requests.queue.get(id).is_some_and(still_waiting) => {
+                Err(self.refuse(NoticeLevel::Warning, "This customer is no longer waiting."))
+            }
             _ => Ok(()),
         }
     }

@@ -135,7 +135,9 @@ impl Core {
             self.replay.poll_timeout(),
             self.alerts.poll_timeout(),
             // Rows change by themselves (lingering, scheduled calls falling due) only if shown.
-            self.token.as_ref().and_then(|_| self.requests.poll_timeout()),
+            self.token
+                .as_ref()
+                .and_then(|_| self.requests.poll_timeout()),
         ]
         .into_iter()
         .flatten()
