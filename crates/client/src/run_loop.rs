@@ -63,25 +63,19 @@ struct Running {
     view_changed: bool,
 }
 
-/// What woke the loop.
-enum Wake {
-    /// Something for the core.
-    Input(Input),
-    /// Dealt with here: a late answer, a due state-file write, a clock check without a jump.
-    Nothing,
-    /// Every handle is gone: the app is closing.
-    Closing,
-}
+/// Every handle is gone: the app is closing.
+struct Closing;
 
 impl Driver {
     pub async fn run(self, mut commands: mpsc::UnboundedReceiver<Command>) {
         let mut agent = self.start().await;
         loop {
             self.drain_outputs(&mut agent).await;
-            match self.next_wake(&mut agent, &mut commands).await {
-                Wake::Input(input) => agent.core.handle(input, Utc::now()),
-                Wake::Nothing => {}
-                Wake::Closing => break,
+            let Ok(input) = self.next_input(&mut agent, &mut commands).await else {
+                break;
+            };
+            if let Some(input) = input {
+                agent.core.handle(input, Utc::now());
             }
         }
         self.stop(agent).await;
@@ -225,33 +219,33 @@ impl Driver {
 
     /// Waits for whichever comes first: a command from a handle, an answer from background
     /// work, a socket message, the core's timeout, the state writer's deadline or a clock check.
-    async fn next_wake(
+    /// `None`: it was dealt with here (a late answer, a due state-file write, a clock check
+    /// without a jump).
+    async fn next_input(
         &self,
         agent: &mut Running,
         commands: &mut mpsc::UnboundedReceiver<Command>,
-    ) -> Wake {
+    ) -> Result<Option<Input>, Closing> {
         let deadline = agent.core.poll_timeout().map(|at| {
             let wait = (at - Utc::now()).to_std().unwrap_or(StdDuration::ZERO);
             Instant::now() + wait
         });
         tokio::select! {
             command = commands.recv() => match command {
-                None => Wake::Closing,
-                Some(Command::Intent(intent)) => Wake::Input(Input::Intent(intent)),
-                Some(Command::Tapped(request)) => Wake::Input(Input::NotificationTapped(request)),
+                None => Err(Closing),
+                Some(Command::Intent(intent)) => Ok(Some(Input::Intent(intent))),
+                Some(Command::Tapped(request)) => Ok(Some(Input::NotificationTapped(request))),
             },
-            Some(answer) = agent.background_rx.recv() => background_answer(agent, answer),
+            Some(answer) = agent.background_rx.recv() => Ok(background_answer(agent, answer)),
             message = next_message(&mut agent.socket) => {
-                Wake::Input(socket_message(&mut agent.socket, message))
+                Ok(Some(socket_message(&mut agent.socket, message)))
             }
-            _ = sleep_until(deadline) => Wake::Input(Input::Timeout),
+            _ = sleep_until(deadline) => Ok(Some(Input::Timeout)),
             _ = sleep_until(agent.writer.deadline()) => {
                 self.settle(&mut agent.writer, &agent.core);
-                Wake::Nothing
+                Ok(None)
             }
-            jumped = agent.clock.check() => {
-                if jumped { Wake::Input(Input::ClockJumped) } else { Wake::Nothing }
-            }
+            jumped = agent.clock.check() => Ok(jumped.then_some(Input::ClockJumped)),
         }
     }
 
@@ -321,10 +315,10 @@ async fn send_on_socket(agent: &mut Running, message: Message) {
 }
 
 /// A background answer as an input; answers to abandoned connect attempts are dropped.
-fn background_answer(agent: &mut Running, answer: Background) -> Wake {
+fn background_answer(agent: &mut Running, answer: Background) -> Option<Input> {
     let input = match answer {
         Background::Login(result) => Input::LoginFinished(result),
-        Background::Connected { attempt, .. } if attempt != agent.attempt => return Wake::Nothing,
+        Background::Connected { attempt, .. } if attempt != agent.attempt => return None,
         Background::Connected { result: Ok(s), .. } => {
             agent.socket = Some(*s);
             Input::Connected
@@ -334,7 +328,7 @@ fn background_answer(agent: &mut Running, answer: Background) -> Wake {
             ..
         } => Input::Disconnected { reason },
     };
-    Wake::Input(input)
+    Some(input)
 }
 
 /// A socket message as an input; a close or an error forgets the socket.

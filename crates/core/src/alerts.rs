@@ -112,6 +112,7 @@ impl Alerts {
     /// Takes the re-alerts due at `now` off the schedule and returns them. Each stays on screen
     /// with no re-alert planned until the machine decides: [`Alerts::realerted`] (shown again),
     /// [`Alerts::postpone`] (not now) or [`Alerts::withdraw`] (no longer waiting).
+    #[must_use]
     pub fn handle_timeout(&mut self, now: DateTime<Utc>) -> Vec<RequestId> {
         let mut due = Vec::new();
         while let Some(&(at, id)) = self.schedule.first() {
@@ -169,5 +170,49 @@ impl Alerts {
     /// Takes the catch-up summary off the books; returns its id if it was on screen.
     pub fn withdraw_catch_up(&mut self) -> Option<NotificationId> {
         std::mem::take(&mut self.catch_up_live).then_some(CATCH_UP_ID)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn t(secs: i64) -> DateTime<Utc> {
+        DateTime::<Utc>::UNIX_EPOCH + Duration::seconds(1_000_000 + secs)
+    }
+
+    #[test]
+    fn due_re_alerts_are_handed_over_once_and_the_next_one_is_polled() {
+        let mut alerts = Alerts::default();
+        let every = Duration::seconds(30);
+        alerts.shown(RequestId(1), t(0), every, 3);
+        alerts.shown(RequestId(2), t(10), every, 3);
+        assert_eq!(alerts.poll_timeout(), Some(t(30)));
+        assert!(alerts.handle_timeout(t(29)).is_empty());
+        assert_eq!(alerts.handle_timeout(t(30)), vec![RequestId(1)]);
+        // Handed over and not yet answered: not due again, the other one is next.
+        assert!(alerts.handle_timeout(t(30)).is_empty());
+        assert_eq!(alerts.poll_timeout(), Some(t(40)));
+        assert_eq!(alerts.realerted(RequestId(1), t(30), every, 3), 1);
+        assert_eq!(alerts.poll_timeout(), Some(t(40)));
+        assert_eq!(
+            alerts.handle_timeout(t(60)),
+            vec![RequestId(2), RequestId(1)]
+        );
+        alerts.postpone(RequestId(2), t(90));
+        assert_eq!(
+            alerts.withdraw(RequestId(1)),
+            Some(notification_id(RequestId(1)))
+        );
+        assert_eq!(alerts.poll_timeout(), Some(t(90)));
+    }
+
+    #[test]
+    fn the_catch_up_summary_is_withdrawn_once() {
+        let mut alerts = Alerts::default();
+        assert_eq!(alerts.withdraw_catch_up(), None);
+        alerts.catch_up_shown();
+        assert_eq!(alerts.withdraw_all(), vec![CATCH_UP_ID]);
+        assert_eq!(alerts.withdraw_catch_up(), None);
     }
 }

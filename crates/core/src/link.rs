@@ -199,6 +199,7 @@ impl Link {
     }
 
     /// The deadline came (or any timeout): what, if anything, the core must do now.
+    #[must_use]
     pub fn handle_timeout(&mut self, now: DateTime<Utc>) -> Option<LinkDue> {
         if let LinkState::Offline { retry_at, .. } = self.state {
             return (retry_at <= now).then_some(LinkDue::Retry);
@@ -226,5 +227,87 @@ impl Link {
                 retry_at: Some(retry_at),
             },
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn t(secs: i64) -> DateTime<Utc> {
+        DateTime::<Utc>::UNIX_EPOCH + Duration::seconds(1_000_000 + secs)
+    }
+
+    /// A link that opened at `t(0)` and was welcomed.
+    fn up() -> Link {
+        let mut link = Link::new(7);
+        link.opening(t(0));
+        assert!(link.opened(t(0)));
+        link.welcomed(5);
+        link
+    }
+
+    #[test]
+    fn a_silent_link_pings_once_per_heartbeat_then_dies() {
+        let mut link = up();
+        let heartbeat = HEARTBEAT_SECS as i64;
+        assert_eq!(link.poll_timeout(), Some(t(heartbeat)));
+        assert_eq!(link.handle_timeout(t(heartbeat - 1)), None);
+        assert_eq!(link.handle_timeout(t(heartbeat)), Some(LinkDue::Ping));
+        // The ping just sent is not sent again on the next poll.
+        assert_eq!(link.handle_timeout(t(heartbeat)), None);
+        assert_eq!(link.poll_timeout(), Some(t(2 * heartbeat)));
+        assert_eq!(link.handle_timeout(t(2 * heartbeat)), Some(LinkDue::Ping));
+        // The pings are not answered: dead after DEAD_AFTER_SECS of silence, not later.
+        let dead = DEAD_AFTER_SECS as i64;
+        assert_eq!(link.poll_timeout(), Some(t(dead)));
+        assert_eq!(link.handle_timeout(t(dead)), Some(LinkDue::Dead));
+        assert!(!link.is_up());
+        assert!(!link.has_socket());
+    }
+
+    #[test]
+    fn hearing_from_the_server_moves_the_ping_and_the_death() {
+        let mut link = up();
+        link.heard(t(8));
+        assert_eq!(link.poll_timeout(), Some(t(8 + HEARTBEAT_SECS as i64)));
+        assert_eq!(link.handle_timeout(t(10)), None);
+    }
+
+    #[test]
+    fn an_offline_link_asks_for_a_retry_only_when_its_time_comes() {
+        let mut link = up();
+        assert!(link.lost(t(3)));
+        let retry_at = link.poll_timeout().expect("a retry is scheduled");
+        assert!(retry_at > t(3));
+        assert_eq!(
+            link.handle_timeout(retry_at - Duration::milliseconds(1)),
+            None
+        );
+        assert_eq!(link.handle_timeout(retry_at), Some(LinkDue::Retry));
+        // Already offline: nothing more to lose.
+        assert!(!link.lost(t(4)));
+    }
+
+    #[test]
+    fn a_socket_nobody_asked_for_is_not_opened() {
+        let mut link = Link::new(7);
+        assert!(!link.opened(t(0)));
+        assert_eq!(link.poll_timeout(), None);
+        link.opening(t(0));
+        link.closed();
+        assert!(!link.opened(t(1)));
+    }
+
+    #[test]
+    fn a_handshake_without_welcome_dies_after_the_dead_time() {
+        let mut link = Link::new(7);
+        link.opening(t(0));
+        assert!(link.opened(t(2)));
+        let dead = t(2 + DEAD_AFTER_SECS as i64);
+        // No ping before the welcome: only the dead-connection deadline.
+        assert_eq!(link.poll_timeout(), Some(dead));
+        assert_eq!(link.handle_timeout(dead - Duration::seconds(1)), None);
+        assert_eq!(link.handle_timeout(dead), Some(LinkDue::Dead));
     }
 }

@@ -37,7 +37,8 @@ pub struct Core {
     login: LoginView,
     token: Option<String>,
     agent: Option<AgentInfo>,
-    /// Sub-machines with their own deadlines (see `on_timeout` and `poll_timeout`).
+    /// The connection; like `requests`, `alerts` and `replay`, a sub-machine with its own
+    /// deadlines (see `Core::on_timeout` and `Core::poll_timeout`).
     link: Link,
     requests: desks::requests::RequestsDesk,
     session: Option<Session>,

@@ -76,6 +76,7 @@ impl ReplayBatch {
     }
 
     /// Events up to `last_seq` are applied: ends the batch if that completes it.
+    #[must_use]
     pub(super) fn applied_up_to(&mut self, last_seq: Option<u64>) -> Option<BatchEnded> {
         let batch = self.current?;
         if last_seq.is_some_and(|last| last >= batch.until) {
@@ -97,6 +98,7 @@ impl ReplayBatch {
     }
 
     /// Ends the batch when it is complete or its time is up.
+    #[must_use]
     pub(super) fn handle_timeout(
         &mut self,
         last_seq: Option<u64>,
@@ -139,5 +141,51 @@ impl Core {
             }
         }
         self.withdraw_catch_up_if_done();
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn t(secs: i64) -> DateTime<Utc> {
+        DateTime::<Utc>::UNIX_EPOCH + Duration::seconds(1_000_000 + secs)
+    }
+
+    #[test]
+    fn a_batch_ends_when_its_last_event_is_applied() {
+        let mut batch = ReplayBatch::default();
+        batch.start(Some(3), 6, true, t(0));
+        assert!(batch.is_running());
+        assert!(batch.applied_up_to(Some(5)).is_none());
+        let ended = batch.applied_up_to(Some(6)).expect("complete");
+        assert!(ended.was_busy);
+        assert!(!batch.is_running());
+        assert_eq!(batch.poll_timeout(), None);
+    }
+
+    #[test]
+    fn a_batch_the_server_stops_short_of_ends_at_its_deadline() {
+        let mut batch = ReplayBatch::default();
+        batch.start(Some(3), 6, false, t(0));
+        let deadline = batch.poll_timeout().expect("a deadline");
+        assert_eq!(deadline, t(0) + REPLAY_GRACE);
+        assert!(batch
+            .handle_timeout(Some(4), deadline - Duration::seconds(1))
+            .is_none());
+        assert!(batch.handle_timeout(Some(4), deadline).is_some());
+        assert!(!batch.is_running());
+    }
+
+    #[test]
+    fn nothing_missed_starts_no_batch_and_a_reconnect_keeps_the_first_busy() {
+        let mut batch = ReplayBatch::default();
+        batch.start(Some(6), 6, false, t(0));
+        assert!(!batch.is_running());
+        batch.start(Some(3), 6, true, t(0));
+        // The connection dropped mid-batch; the new welcome's batch goes on from it.
+        batch.start(Some(4), 9, false, t(2));
+        assert_eq!(batch.poll_timeout(), Some(t(2) + REPLAY_GRACE));
+        assert_eq!(batch.drop_batch(), Some(true));
     }
 }
