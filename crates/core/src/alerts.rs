@@ -167,6 +167,10 @@ impl Alerts {
         self.catch_up_live = true;
     }
 
+    pub fn catch_up_on_screen(&self) -> bool {
+        self.catch_up_live
+    }
+
     /// Takes the catch-up summary off the books; returns its id if it was on screen.
     pub fn withdraw_catch_up(&mut self) -> Option<NotificationId> {
         std::mem::take(&mut self.catch_up_live).then_some(CATCH_UP_ID)

@@ -100,7 +100,8 @@ impl Core {
     }
 
     pub(super) fn withdraw_catch_up_if_done(&mut self) {
-        if self.requests.queue.waiting().next().is_some() {
+        // The flag first: this runs after every event, and the scan is not free.
+        if !self.alerts.catch_up_on_screen() || self.requests.queue.waiting().next().is_some() {
             return;
         }
         if let Some(nid) = self.alerts.withdraw_catch_up() {

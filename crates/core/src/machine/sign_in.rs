@@ -82,7 +82,7 @@ impl Core {
             self.push(Output::Withdraw(id));
         }
         self.link.closed();
-        let _ = self.replay.drop_batch();
+        self.replay.drop_batch();
         self.requests.queue.clear();
         self.has_server_state = false;
         self.session = None;
