@@ -27,8 +27,8 @@ apt_packages=(
   postgresql
   # scripts/schemathesis.sh: schemathesis (PyPI) in a venv; jq and curl to sign its agent in.
   python3-venv jq curl
-  # scripts/check-android.sh: ring's C compiled for aarch64-linux-android without the NDK
-  # (clang-14 cross-compiles; llvm-14 has llvm-ar-14).
+  # scripts/check-platforms.sh: ring's C compiled for Android, Windows and macOS without their
+  # SDKs (clang-14 cross-compiles; llvm-14 has llvm-ar-14, llvm-lib-14 and llvm-rc-14).
   clang-14 llvm-14
 )
 missing=()

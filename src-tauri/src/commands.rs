@@ -115,13 +115,7 @@ pub async fn request_notification_permission(
     tokio::task::block_in_place(|| permission::ask(&*notifier.0, &store))
 }
 
-#[cfg(any(
-    target_os = "linux",
-    target_os = "dragonfly",
-    target_os = "freebsd",
-    target_os = "openbsd",
-    target_os = "netbsd"
-))]
+#[cfg(freedesktop)]
 fn notification_server() -> (Option<String>, Option<String>) {
     match notify_rust::get_server_information() {
         Ok(info) => (Some(format!("{} {}", info.name, info.version)), None),
@@ -129,13 +123,7 @@ fn notification_server() -> (Option<String>, Option<String>) {
     }
 }
 
-#[cfg(not(any(
-    target_os = "linux",
-    target_os = "dragonfly",
-    target_os = "freebsd",
-    target_os = "openbsd",
-    target_os = "netbsd"
-)))]
+#[cfg(not(freedesktop))]
 fn notification_server() -> (Option<String>, Option<String>) {
     (None, None)
 }

@@ -6,23 +6,11 @@
 //! client (crates/client).
 
 // The icon file the freedesktop notifications name (other platforms take the bundle's).
-#[cfg(any(
-    target_os = "linux",
-    target_os = "dragonfly",
-    target_os = "freebsd",
-    target_os = "openbsd",
-    target_os = "netbsd"
-))]
+#[cfg(freedesktop)]
 mod app_icon;
 mod commands;
 mod config;
-#[cfg(any(
-    target_os = "linux",
-    target_os = "dragonfly",
-    target_os = "freebsd",
-    target_os = "openbsd",
-    target_os = "netbsd"
-))]
+#[cfg(freedesktop)]
 mod freedesktop;
 mod notifications;
 mod permission;
@@ -143,13 +131,7 @@ pub fn app_builder<R: Runtime>(
 
 /// The platform's notifications: straight to the session bus on Linux and the BSDs (as
 /// "Heads-Up", with the app's icon, markup escaped), tauri-plugin-notification elsewhere.
-#[cfg(any(
-    target_os = "linux",
-    target_os = "dragonfly",
-    target_os = "freebsd",
-    target_os = "openbsd",
-    target_os = "netbsd"
-))]
+#[cfg(freedesktop)]
 fn os_notifications<R: Runtime>(
     app: &tauri::AppHandle<R>,
 ) -> Arc<dyn notifications::OsNotifications> {
@@ -165,13 +147,7 @@ fn os_notifications<R: Runtime>(
     ))
 }
 
-#[cfg(not(any(
-    target_os = "linux",
-    target_os = "dragonfly",
-    target_os = "freebsd",
-    target_os = "openbsd",
-    target_os = "netbsd"
-)))]
+#[cfg(not(freedesktop))]
 fn os_notifications<R: Runtime>(
     app: &tauri::AppHandle<R>,
 ) -> Arc<dyn notifications::OsNotifications> {

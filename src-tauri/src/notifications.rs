@@ -68,19 +68,7 @@ pub struct PluginNotifications<R: Runtime> {
 
 impl<R: Runtime> PluginNotifications<R> {
     // Linux and the BSDs build it only in tests.
-    #[cfg_attr(
-        all(
-            not(test),
-            any(
-                target_os = "linux",
-                target_os = "dragonfly",
-                target_os = "freebsd",
-                target_os = "openbsd",
-                target_os = "netbsd"
-            )
-        ),
-        allow(dead_code)
-    )]
+    #[cfg_attr(all(not(test), freedesktop), allow(dead_code))]
     pub fn new(app: AppHandle<R>) -> Self {
         PluginNotifications { app }
     }
