@@ -26,13 +26,13 @@ fn error_code(f: &ServerFrame) -> Option<ErrorCode> {
 
 /// The agent's newest event sequence.
 async fn head_seq(s: &TestServer, agent: AgentId) -> u64 {
-    s.store().sequencer.head(agent)
+    s.store().head(agent)
 }
 
 async fn state_in_db(s: &TestServer, id: RequestId) -> String {
     let (state,): (String,) = sqlx::query_as("SELECT state FROM requests WHERE id = $1")
         .bind(id.0)
-        .fetch_one(&s.store().db.pool)
+        .fetch_one(&s.store().db().pool)
         .await
         .unwrap();
     state

@@ -114,7 +114,7 @@ async fn exactly_one_winner_per_request_over_a_thousand_races() {
     }
     // The database agrees: one session per request, none open.
     let (sessions,): (i64,) = sqlx::query_as("SELECT COUNT(*) FROM sessions")
-        .fetch_one(&s.store().db.pool)
+        .fetch_one(&s.store().db().pool)
         .await
         .unwrap();
     assert_eq!(sessions as usize, trials);

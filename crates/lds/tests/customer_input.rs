@@ -83,7 +83,7 @@ async fn hostile_names_reach_agents_normalized() {
     }
     // The stored rows (what snapshots are read from) hold no control or bidi character either.
     let names: Vec<(Option<String>,)> = sqlx::query_as("SELECT customer_name FROM requests")
-        .fetch_all(&s.store().db.pool)
+        .fetch_all(&s.store().db().pool)
         .await
         .unwrap();
     for name in names.into_iter().filter_map(|(n,)| n) {
@@ -119,7 +119,7 @@ async fn a_phone_that_is_not_a_phone_is_refused_and_writes_nothing() {
         assert!(body.error.message.contains("customer.phone"), "{body:?}");
     }
     let (n,): (i64,) = sqlx::query_as("SELECT COUNT(*) FROM requests")
-        .fetch_one(&s.store().db.pool)
+        .fetch_one(&s.store().db().pool)
         .await
         .unwrap();
     assert_eq!(n, 0);
@@ -230,7 +230,7 @@ async fn intake_due_at_a_minute_back_to_a_year_ahead() {
         (400, ErrorCode::BadRequest)
     );
     let (n,): (i64,) = sqlx::query_as("SELECT COUNT(*) FROM requests")
-        .fetch_one(&s.store().db.pool)
+        .fetch_one(&s.store().db().pool)
         .await
         .unwrap();
     assert_eq!(n, 0, "a refused due_at writes nothing");

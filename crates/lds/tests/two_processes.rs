@@ -18,15 +18,15 @@ async fn split_team(names: &[String]) -> Option<(support::TestDb, String, Vec<St
     }
     let db = support::fresh_db().await;
     let store = lds::db::Db::connect(&db.url).await.unwrap();
-    let (_, key) = lds::store::accounts::add_team(&store, "Split", 3600, 600)
+    let (_, key) = lds::admin::add_team(&store, "Split", 3600, 600)
         .await
         .unwrap();
     let mut tokens = Vec::new();
     for name in names {
         let email = format!("{}@split.test", name.to_lowercase().replace(' ', ""));
-        let id = lds::store::accounts::add_agent(
+        let id = lds::admin::add_agent(
             &store,
-            &lds::store::accounts::NewAgent {
+            &lds::admin::NewAgent {
                 email: &email,
                 name,
                 team: "Split",
@@ -36,7 +36,7 @@ async fn split_team(names: &[String]) -> Option<(support::TestDb, String, Vec<St
         )
         .await
         .unwrap();
-        let (token, _) = lds::store::accounts::issue_token(&store, id, chrono::Duration::hours(1))
+        let (token, _) = lds::admin::issue_token(&store, id, chrono::Duration::hours(1))
             .await
             .unwrap();
         tokens.push(token);
