@@ -4,7 +4,7 @@ mod support;
 
 use futures_util::{SinkExt, StreamExt};
 use headsup_protocol::error::ErrorBody;
-use headsup_protocol::lds::{ClientFrame, ServerFrame, MAX_FRAME_BYTES};
+use headsup_protocol::lds::{ClientFrame, ErrorFrame, ServerFrame, MAX_FRAME_BYTES};
 use headsup_protocol::{ErrorCode, RequestId};
 use serde_json::json;
 use support::{http, TestServer};
@@ -39,7 +39,7 @@ fn codes(frames: &[ServerFrame]) -> Vec<ErrorCode> {
 /// The error code and command id of an error frame (None for any other frame).
 fn error_of(frame: &ServerFrame) -> Option<(ErrorCode, Option<u64>)> {
     match frame {
-        ServerFrame::Error { code, cid, .. } => Some((*code, *cid)),
+        ServerFrame::Error(ErrorFrame { code, cid, .. }) => Some((*code, *cid)),
         _ => None,
     }
 }

@@ -7,7 +7,7 @@ mod support;
 use std::borrow::Cow;
 
 use chrono::{Duration, Utc};
-use headsup_protocol::lds::{Event, NewRequest, ServerFrame};
+use headsup_protocol::lds::{Event, EventFrame, NewRequest, ServerFrame, Snapshot, Welcome};
 use headsup_protocol::model::{AgentRef, Customer, RequestKind};
 use headsup_protocol::{AgentId, RequestId};
 use lds::admin::{self as accounts, Team};
@@ -114,15 +114,15 @@ async fn a_restart_numbers_the_unindexed_entries_as_they_were_delivered() {
     let mut client = s.connect(&token, Some(3)).await;
     assert!(matches!(
         client.welcome,
-        ServerFrame::Welcome {
+        ServerFrame::Welcome(Welcome {
             resumed: true,
             head_seq: 5,
             ..
-        }
+        })
     ));
     for want in [4, 5] {
         loop {
-            if let ServerFrame::Event { seq, .. } = client.next_frame().await.unwrap() {
+            if let ServerFrame::Event(EventFrame { seq, .. }) = client.next_frame().await.unwrap() {
                 assert_eq!(seq, want);
                 break;
             }
@@ -203,12 +203,14 @@ async fn pruning_keeps_the_sequence_running() {
     let mut client = s.connect(&token, Some(2)).await;
     loop {
         match client.next_frame().await.unwrap() {
-            ServerFrame::Event { seq, event, .. } => {
+            ServerFrame::Event(EventFrame { seq, event, .. }) => {
                 assert_eq!(seq, 3);
                 assert!(matches!(event, Event::Offered { .. }), "{event:?}");
                 break;
             }
-            ServerFrame::Snapshot { .. } => panic!("a client at seq 2 is resumed, not reset"),
+            ServerFrame::Snapshot(Snapshot { .. }) => {
+                panic!("a client at seq 2 is resumed, not reset")
+            }
             _ => {}
         }
     }

@@ -7,7 +7,7 @@ mod support;
 use std::collections::BTreeMap;
 
 use futures_util::SinkExt;
-use headsup_protocol::lds::{ClientFrame, Event, ServerFrame};
+use headsup_protocol::lds::{ClientFrame, Event, EventFrame, ServerFrame, Welcome};
 use rand::{Rng, SeedableRng};
 use support::{AgentConn, TestServer};
 
@@ -101,7 +101,7 @@ async fn cut_connections_lose_nothing_and_double_nothing() {
                         .await
                         .expect("connect and hello answered")
                         .unwrap();
-                if let ServerFrame::Welcome { resumed, .. } = conn.welcome {
+                if let ServerFrame::Welcome(Welcome { resumed, .. }) = conn.welcome {
                     assert!(
                         resumed || last.is_none(),
                         "agent {id}: a recent resume must not snapshot"
@@ -128,7 +128,7 @@ async fn cut_connections_lose_nothing_and_double_nothing() {
                         }
                         Ok(Err(_)) => break,
                     };
-                    if let ServerFrame::Event { seq, event, .. } = frame {
+                    if let ServerFrame::Event(EventFrame { seq, event, .. }) = frame {
                         assert!(
                             received.insert(seq, event.clone()).is_none(),
                             "seq {seq} twice"
@@ -161,7 +161,9 @@ async fn cut_connections_lose_nothing_and_double_nothing() {
         let head = s.store().head(id) as i64;
         let mut conn = AgentConn::connect(&s.ws_url, &token, last).await.unwrap();
         while conn.last_seq < head as u64 {
-            if let ServerFrame::Event { seq, event, .. } = conn.next_frame().await.unwrap() {
+            if let ServerFrame::Event(EventFrame { seq, event, .. }) =
+                conn.next_frame().await.unwrap()
+            {
                 assert!(received.insert(seq, event).is_none(), "seq {seq} twice");
             }
         }
@@ -212,11 +214,11 @@ async fn a_client_too_far_behind_gets_a_snapshot() {
     assert!(
         matches!(
             conn.welcome,
-            ServerFrame::Welcome {
+            ServerFrame::Welcome(Welcome {
                 resumed: false,
                 head_seq: N,
                 ..
-            }
+            })
         ),
         "{:?}",
         conn.welcome
@@ -226,11 +228,11 @@ async fn a_client_too_far_behind_gets_a_snapshot() {
     let conn = s.connect(&token, Some(N)).await;
     assert!(matches!(
         conn.welcome,
-        ServerFrame::Welcome { resumed: true, .. }
+        ServerFrame::Welcome(Welcome { resumed: true, .. })
     ));
     let conn = s.connect(&token, Some(99)).await;
     assert!(matches!(
         conn.welcome,
-        ServerFrame::Welcome { resumed: false, .. }
+        ServerFrame::Welcome(Welcome { resumed: false, .. })
     ));
 }

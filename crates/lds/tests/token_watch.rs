@@ -6,7 +6,7 @@
 mod support;
 
 use chrono::{Duration, Utc};
-use headsup_protocol::lds::{Event, ServerFrame};
+use headsup_protocol::lds::{ErrorFrame, Event, EventFrame, ServerFrame};
 use headsup_protocol::ErrorCode;
 use support::{AgentConn, TestServer};
 
@@ -17,7 +17,7 @@ async fn closed_with(conn: &mut AgentConn) -> ErrorCode {
             .await
             .expect("an error frame before the close")
         {
-            ServerFrame::Error { code, .. } => {
+            ServerFrame::Error(ErrorFrame { code, .. }) => {
                 assert!(
                     conn.next_frame().await.is_err(),
                     "the socket closes after it"
@@ -55,11 +55,11 @@ async fn a_token_revoked_elsewhere_closes_its_sockets_and_live_ones_stay() {
     s.call_now(&key, "C1").await;
     loop {
         match bo.next_frame().await.unwrap() {
-            ServerFrame::Error { code, .. } => panic!("Bo was refused: {code:?}"),
-            ServerFrame::Event {
+            ServerFrame::Error(ErrorFrame { code, .. }) => panic!("Bo was refused: {code:?}"),
+            ServerFrame::Event(EventFrame {
                 event: Event::Offered { .. },
                 ..
-            } => break,
+            }) => break,
             _ => continue,
         }
     }

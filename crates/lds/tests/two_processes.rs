@@ -5,7 +5,7 @@
 
 mod support;
 
-use headsup_protocol::lds::{ClientFrame, Event, ServerFrame};
+use headsup_protocol::lds::{ClientFrame, Event, EventFrame, Reply, ServerFrame, Welcome};
 use support::process::LdsProcess;
 use support::AgentConn;
 
@@ -96,9 +96,9 @@ async fn two_processes_share_one_winner_and_fan_out_taken() {
         }
         let mut winners = Vec::new();
         for (i, (a, cid)) in agents.iter_mut().zip(cids).enumerate() {
-            if let ServerFrame::Reply {
+            if let ServerFrame::Reply(Reply {
                 session: Some(s), ..
-            } = a.answer(cid).await.unwrap()
+            }) = a.answer(cid).await.unwrap()
             {
                 winners.push((i, s));
             }
@@ -127,7 +127,9 @@ async fn two_processes_share_one_winner_and_fan_out_taken() {
 /// `(seq, event)`.
 async fn record_until_offered(device: &mut AgentConn, name: &str, log: &mut Vec<(u64, Event)>) {
     loop {
-        if let ServerFrame::Event { seq, event, .. } = device.next_frame().await.unwrap() {
+        if let ServerFrame::Event(EventFrame { seq, event, .. }) =
+            device.next_frame().await.unwrap()
+        {
             let done = matches!(&event, Event::Offered { request }
                 if request.customer.name.as_deref() == Some(name));
             log.push((seq, event));
@@ -165,7 +167,10 @@ async fn both_processes_number_an_agents_events_alike_across_a_restart() {
                 .await
                 .unwrap();
             assert!(
-                matches!(on_p2.welcome, ServerFrame::Welcome { resumed: true, .. }),
+                matches!(
+                    on_p2.welcome,
+                    ServerFrame::Welcome(Welcome { resumed: true, .. })
+                ),
                 "resumed after the restart: {:?}",
                 on_p2.welcome
             );

@@ -58,7 +58,7 @@ pub fn request_id(frame: &str) -> Option<u64> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use headsup_protocol::lds::{Event, ServerFrame};
+    use headsup_protocol::lds::{Event, EventFrame, ServerFrame};
     use headsup_protocol::model::{Customer, Request, RequestKind, RequestState};
     use headsup_protocol::{RequestId, TeamId};
 
@@ -66,7 +66,7 @@ mod tests {
     #[test]
     fn finds_the_fields_of_a_serialized_offered_frame() {
         let at = chrono::Utc::now();
-        let frame = ServerFrame::Event {
+        let frame = ServerFrame::Event(EventFrame {
             seq: 41,
             at,
             event: Event::Offered {
@@ -85,7 +85,7 @@ mod tests {
                     expires_at: None,
                 },
             },
-        };
+        });
         let text = serde_json::to_string(&frame).unwrap();
         assert_eq!(kind(&text), Kind::Offered);
         assert_eq!(customer_number(&text), Some(123));

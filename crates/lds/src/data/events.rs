@@ -239,7 +239,7 @@ pub fn frame_text(seq: u64, at: &str, body: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use headsup_protocol::lds::ServerFrame;
+    use headsup_protocol::lds::{EventFrame, ServerFrame};
     use headsup_protocol::model::AgentRef;
     use headsup_protocol::RequestId;
 
@@ -255,6 +255,9 @@ mod tests {
         };
         let text = frame_text(12, &at_wire(at), &serde_json::to_string(&event).unwrap());
         let parsed: ServerFrame = serde_json::from_str(&text).unwrap();
-        assert_eq!(parsed, ServerFrame::Event { seq: 12, at, event });
+        assert_eq!(
+            parsed,
+            ServerFrame::Event(EventFrame { seq: 12, at, event })
+        );
     }
 }

@@ -4,7 +4,7 @@
 //! published here, and a won claim starts the session's calls.
 
 use chrono::Utc;
-use headsup_protocol::lds::{ClientFrame, ServerFrame};
+use headsup_protocol::lds::{ClientFrame, ErrorFrame, Reply, ServerFrame};
 use headsup_protocol::model::AgentInfo;
 use headsup_protocol::{ErrorCode, RequestId, SessionId};
 
@@ -59,11 +59,11 @@ pub(crate) async fn handle(state: &AppState, agent: &AgentInfo, frame: ClientFra
         }
     };
     match result {
-        Ok((request, session)) => ServerFrame::Reply {
+        Ok((request, session)) => ServerFrame::Reply(Reply {
             cid,
             request,
             session,
-        },
+        }),
         Err(e) => error(Some(cid), e),
     }
 }
@@ -91,9 +91,9 @@ pub(crate) fn error(cid: Option<u64>, e: LdsError) -> ServerFrame {
     if let LdsError::Internal(inner) = &e {
         tracing::error!("command failed: {inner:#}");
     }
-    ServerFrame::Error {
+    ServerFrame::Error(ErrorFrame {
         cid,
         code: e.code(),
         message: e.public_message(),
-    }
+    })
 }

@@ -13,7 +13,8 @@ use std::time::{Duration, Instant};
 use chrono::Utc;
 use futures_util::{SinkExt, StreamExt};
 use headsup_protocol::lds::{
-    ClientFrame, ServerFrame, DEAD_AFTER_SECS, HEARTBEAT_SECS, PROTOCOL_VERSION,
+    ClientFrame, ErrorFrame, ServerFrame, Welcome, DEAD_AFTER_SECS, HEARTBEAT_SECS,
+    PROTOCOL_VERSION,
 };
 use headsup_protocol::model::AgentInfo;
 use headsup_protocol::ErrorCode;
@@ -138,11 +139,11 @@ async fn handshake(state: AppState, mut sink: Sink, outlet: Arc<Outlet>) -> Opti
 }
 
 async fn refuse(sink: &mut Sink, code: ErrorCode, message: &str) {
-    let frame = ServerFrame::Error {
+    let frame = ServerFrame::Error(ErrorFrame {
         cid: None,
         code,
         message: message.to_string(),
-    };
+    });
     let _ = sink.send(text(&frame)).await;
     let _ = sink
         .send(Message::Close(Some(CloseFrame {
@@ -201,12 +202,9 @@ impl Conn {
             metrics.ws_snapshots.inc();
             let (snap, caught_up) = snapshot::build(&self.state.store, &self.agent).await?;
             self.state.fanout.deliver(caught_up);
-            let ServerFrame::Snapshot { seq, .. } = &snap else {
-                unreachable!("snapshot::build returns a snapshot")
-            };
-            let seq = *seq;
+            let seq = snap.seq;
             self.send(&self.welcome(false, seq)).await?;
-            self.send(&snap).await?;
+            self.send(&ServerFrame::Snapshot(snap)).await?;
             self.outlet.go_live(seq);
             // Events committed while the snapshot was built follow at once.
             self.catch_up().await?;
@@ -215,14 +213,14 @@ impl Conn {
     }
 
     fn welcome(&self, resumed: bool, head_seq: u64) -> ServerFrame {
-        ServerFrame::Welcome {
+        ServerFrame::Welcome(Welcome {
             agent: self.agent.clone(),
             protocol: PROTOCOL_VERSION,
             resumed,
             head_seq,
             server_time: Utc::now(),
             heartbeat_secs: HEARTBEAT_SECS,
-        }
+        })
     }
 
     async fn serve(&mut self) -> anyhow::Result<()> {
@@ -287,11 +285,11 @@ impl Conn {
     async fn on_text(&mut self, text: &str) -> anyhow::Result<()> {
         let answer = match frames::parse(text) {
             Ok(frame) => commands::handle(&self.state, &self.agent, frame).await,
-            Err(e) => ServerFrame::Error {
+            Err(e) => ServerFrame::Error(ErrorFrame {
                 cid: e.cid,
                 code: e.code,
                 message: e.message,
-            },
+            }),
         };
         self.send(&answer).await
     }
