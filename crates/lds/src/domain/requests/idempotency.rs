@@ -15,7 +15,7 @@ use crate::data::idempotency::{self as rows, Answer};
 
 use crate::error::{LdsError, LdsResult};
 
-/// How long a key is remembered; pruned by the clock after that.
+/// How long a key is remembered; pruned by the timers (`timers::pruning`) after that.
 pub(crate) const KEEP: Duration = Duration::hours(24);
 /// Longest key accepted, in characters (all visible ASCII).
 pub(crate) const MAX_KEY_CHARS: usize = 255;
