@@ -18,7 +18,7 @@ use headsup_core::{Notification, NotificationId};
 use headsup_protocol::lds::NewRequest;
 use headsup_protocol::model::{Customer, RequestKind};
 use headsup_protocol::view::{ConnectionView, Intent, LoginView, ViewState};
-use lds::store::accounts::{self, NewAgent};
+use lds::admin::{self as accounts, NewAgent};
 use lds::{Server, ServerConfig};
 
 #[derive(Parser)]
@@ -75,7 +75,7 @@ async fn main() {
     let url = format!("sqlite://{}", dir.path().join("lds.db").display());
     let config = ServerConfig::new("127.0.0.1:0".parse().unwrap(), url);
     let server = Server::start(config).await.expect("LDS starts");
-    let db = &server.state.store.db;
+    let db = server.db();
     let (_, intake_key) = accounts::add_team(db, "Burst", 3600, 600).await.unwrap();
     let hash = lds::auth::hash_password(PASSWORD).unwrap();
     let email = "burst@bench.example";

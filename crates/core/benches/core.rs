@@ -8,7 +8,9 @@ use std::sync::atomic::{AtomicIsize, Ordering};
 use chrono::{DateTime, Duration, TimeZone, Utc};
 use criterion::{criterion_group, criterion_main, BatchSize, Criterion, Throughput};
 use headsup_core::{Core, Input, SavedState};
-use headsup_protocol::lds::{Event, LoginResponse, ServerFrame, PROTOCOL_VERSION};
+use headsup_protocol::lds::{
+    Event, EventFrame, LoginResponse, ServerFrame, Snapshot, Welcome, PROTOCOL_VERSION,
+};
 use headsup_protocol::model::{AgentInfo, AgentRef, Customer, Request, RequestKind, RequestState};
 use headsup_protocol::view::Intent;
 use headsup_protocol::{AgentId, RequestId, TeamId};
@@ -97,21 +99,21 @@ fn synced(requests: Vec<Request>) -> Core {
         now,
     );
     core.handle(Input::Connected, now);
-    let welcome = ServerFrame::Welcome {
+    let welcome = ServerFrame::Welcome(Welcome {
         agent: agent(),
         protocol: PROTOCOL_VERSION,
         resumed: false,
         head_seq: 1,
         server_time: now,
         heartbeat_secs: 10,
-    };
+    });
     core.handle(Input::Frame(welcome), now);
     core.handle(
-        Input::Frame(ServerFrame::Snapshot {
+        Input::Frame(ServerFrame::Snapshot(Snapshot {
             seq: 1,
             requests,
             session: None,
-        }),
+        })),
         now,
     );
     drain(&mut core);
@@ -120,12 +122,14 @@ fn synced(requests: Vec<Request>) -> Core {
 
 fn offers(from_seq: u64) -> Vec<ServerFrame> {
     (1..=N)
-        .map(|id| ServerFrame::Event {
-            seq: from_seq + id as u64,
-            at: t0(),
-            event: Event::Offered {
-                request: request(id),
-            },
+        .map(|id| {
+            ServerFrame::Event(EventFrame {
+                seq: from_seq + id as u64,
+                at: t0(),
+                event: Event::Offered {
+                    request: request(id),
+                },
+            })
         })
         .collect()
 }
@@ -136,13 +140,15 @@ fn takes(from_seq: u64) -> Vec<ServerFrame> {
         name: "Bo".into(),
     };
     (1..=N)
-        .map(|id| ServerFrame::Event {
-            seq: from_seq + id as u64,
-            at: t0(),
-            event: Event::Taken {
-                request: RequestId(id),
-                by: by.clone(),
-            },
+        .map(|id| {
+            ServerFrame::Event(EventFrame {
+                seq: from_seq + id as u64,
+                at: t0(),
+                event: Event::Taken {
+                    request: RequestId(id),
+                    by: by.clone(),
+                },
+            })
         })
         .collect()
 }
@@ -188,11 +194,11 @@ fn bench(c: &mut Criterion) {
             },
             |(mut core, requests)| {
                 core.handle(
-                    Input::Frame(ServerFrame::Snapshot {
+                    Input::Frame(ServerFrame::Snapshot(Snapshot {
                         seq: 5,
                         requests,
                         session: None,
-                    }),
+                    })),
                     t0(),
                 );
                 drain(&mut core);

@@ -12,7 +12,7 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use chrono::Duration;
 use headsup_core::{Input, Output, CATCH_UP_ID};
-use headsup_protocol::lds::{Event, ServerFrame};
+use headsup_protocol::lds::{Event, ServerFrame, Snapshot};
 use headsup_protocol::model::{Request, RequestKind, RequestState, SessionState};
 use headsup_protocol::view::RowStatus;
 use headsup_protocol::RequestId;
@@ -77,7 +77,7 @@ impl Lds {
     }
 
     fn snapshot(&self) -> ServerFrame {
-        ServerFrame::Snapshot {
+        ServerFrame::Snapshot(Snapshot {
             seq: self.head(),
             requests: self
                 .requests
@@ -86,7 +86,7 @@ impl Lds {
                 .cloned()
                 .collect(),
             session: self.busy_with.map(|r| session(1, r, SessionState::Bridged)),
-        }
+        })
     }
 }
 

@@ -4,7 +4,7 @@ mod support;
 
 use chrono::Duration;
 use headsup_core::{notification_id, Core, Input, Output, CATCH_UP_ID};
-use headsup_protocol::lds::{Event, ServerFrame};
+use headsup_protocol::lds::{Event, ServerFrame, Snapshot};
 use headsup_protocol::model::{RequestKind, SessionState};
 use headsup_protocol::view::{Intent, Settings};
 use headsup_protocol::RequestId;
@@ -55,11 +55,11 @@ fn nothing_while_signed_out() {
     let mut h = Harness::new();
     h.input(Input::TokenLoaded(None));
     // Frames cannot arrive without a connection, but a stray one must not notify either.
-    let out = h.frame(ServerFrame::Snapshot {
+    let out = h.frame(ServerFrame::Snapshot(Snapshot {
         seq: 1,
         requests: vec![request(1, RequestKind::CallNow, h.now)],
         session: None,
-    });
+    }));
     assert!(notifications(&out).is_empty());
 }
 

@@ -5,7 +5,7 @@ mod support;
 
 use chrono::Duration;
 use headsup_core::Output;
-use headsup_protocol::lds::{ClientFrame, Event, ServerFrame};
+use headsup_protocol::lds::{ClientFrame, ErrorFrame, Event, ServerFrame};
 use headsup_protocol::model::{RequestKind, RequestState, SessionState};
 use headsup_protocol::view::{Intent, NoticeLevel, RowSection, RowStatus};
 use headsup_protocol::{ErrorCode, RequestId, SessionId};
@@ -276,11 +276,11 @@ fn a_refusal_from_the_server_is_explained() {
     h.intent(Intent::Accept {
         request: RequestId(1),
     });
-    h.frame(ServerFrame::Error {
+    h.frame(ServerFrame::Error(ErrorFrame {
         cid: Some(1),
         code: ErrorCode::AlreadyTaken,
         message: "taken".into(),
-    });
+    }));
     assert_eq!(
         h.core.view(h.now).notice.unwrap().text,
         "Another agent took this customer first."

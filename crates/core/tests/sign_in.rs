@@ -3,7 +3,7 @@
 mod support;
 
 use headsup_core::{Input, LoginFailure, Output, SavedState};
-use headsup_protocol::lds::{ClientFrame, ServerFrame};
+use headsup_protocol::lds::{ClientFrame, ErrorFrame, ServerFrame};
 use headsup_protocol::view::{ConnectionView, Intent, LoginView};
 use headsup_protocol::ErrorCode;
 use support::*;
@@ -140,11 +140,11 @@ fn an_expired_token_sends_the_agent_back_with_a_reason() {
     let mut h = Harness::with_saved(saved);
     h.input(Input::TokenLoaded(Some(TOKEN.into())));
     h.input(Input::Connected);
-    let out = h.frame(ServerFrame::Error {
+    let out = h.frame(ServerFrame::Error(ErrorFrame {
         cid: None,
         code: ErrorCode::TokenExpired,
         message: "expired".into(),
-    });
+    }));
     assert!(out.contains(&Output::ClearToken));
     assert!(out.contains(&Output::Disconnect));
     let view = h.core.view(h.now);

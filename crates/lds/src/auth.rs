@@ -18,7 +18,7 @@ pub fn hash_password(password: &str) -> anyhow::Result<String> {
         .to_string())
 }
 
-pub fn verify_password(password: &str, stored_hash: &str) -> bool {
+pub(crate) fn verify_password(password: &str, stored_hash: &str) -> bool {
     PasswordHash::new(stored_hash)
         .map(|h| {
             Argon2::default()
@@ -30,14 +30,14 @@ pub fn verify_password(password: &str, stored_hash: &str) -> bool {
 
 /// A hash to verify against when the e-mail is unknown, so a wrong e-mail costs as much time as
 /// a wrong password and timing does not reveal which accounts exist.
-pub fn decoy_hash() -> &'static str {
+pub(crate) fn decoy_hash() -> &'static str {
     static DECOY: std::sync::OnceLock<String> = std::sync::OnceLock::new();
     DECOY.get_or_init(|| hash_password("decoy password").expect("argon2 works"))
 }
 
 /// 256 random bits, URL-safe base64 without padding. Prefix says what the secret is for, which
 /// helps secret scanners and humans; it carries no authority.
-pub fn new_secret(prefix: &str) -> String {
+pub(crate) fn new_secret(prefix: &str) -> String {
     let mut bytes = [0u8; 32];
     rand::rngs::OsRng.fill_bytes(&mut bytes);
     format!(

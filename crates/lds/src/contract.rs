@@ -12,7 +12,7 @@ use schemars::JsonSchema;
 use serde_json::Value;
 
 /// What the client sends: the schema of what the LDS accepts.
-pub fn client_frame_schema() -> Value {
+pub(crate) fn client_frame_schema() -> Value {
     frame_schema::<ClientFrame>(
         SchemaSettings::draft2020_12().for_deserialize(),
         "client-frame.json",
@@ -22,7 +22,7 @@ pub fn client_frame_schema() -> Value {
 }
 
 /// What the LDS sends: the schema of what it produces.
-pub fn server_frame_schema() -> Value {
+pub(crate) fn server_frame_schema() -> Value {
     frame_schema::<ServerFrame>(
         SchemaSettings::draft2020_12().for_serialize(),
         "server-frame.json",
@@ -41,10 +41,15 @@ fn frame_schema<T: JsonSchema>(settings: SchemaSettings, id: &str, description: 
     schema
 }
 
+/// The OpenAPI document, as `GET /api/v1/openapi.json` serves it.
+pub fn openapi() -> Value {
+    crate::http::openapi::document()
+}
+
 /// Every generated file: its path under `docs/` and its contents.
 pub fn files() -> Vec<(&'static str, String)> {
     [
-        ("openapi.json", crate::http::openapi::document()),
+        ("openapi.json", openapi()),
         ("schema/client-frame.json", client_frame_schema()),
         ("schema/server-frame.json", server_frame_schema()),
     ]

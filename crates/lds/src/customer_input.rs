@@ -28,7 +28,7 @@ pub const MAX_MARKS_PER_CHARACTER: usize = 4;
 
 /// The customer as stored and offered: name normalized, phone checked, empty fields absent.
 /// Refused when the phone is not a phone number, or when neither field is left.
-pub fn customer(c: Customer) -> LdsResult<Customer> {
+pub(crate) fn customer(c: Customer) -> LdsResult<Customer> {
     let c = Customer {
         name: c.name.as_deref().and_then(name),
         phone: c.phone.as_deref().map(phone).transpose()?.flatten(),
@@ -43,7 +43,7 @@ pub fn customer(c: Customer) -> LdsResult<Customer> {
 }
 
 /// The name as agents see it, or `None` when nothing printable is left.
-pub fn name(raw: &str) -> Option<String> {
+pub(crate) fn name(raw: &str) -> Option<String> {
     let mut spaced = String::with_capacity(raw.len());
     let mut chars = raw.chars().peekable();
     while let Some(c) = chars.next() {
@@ -87,7 +87,7 @@ pub fn name(raw: &str) -> Option<String> {
 
 /// The phone trimmed, `None` when empty; refused unless it is `+` (first only), ASCII digits,
 /// spaces, `-`, `.`, `(` and `)`, with at least one digit and at most [`MAX_PHONE_CHARS`].
-pub fn phone(raw: &str) -> LdsResult<Option<String>> {
+pub(crate) fn phone(raw: &str) -> LdsResult<Option<String>> {
     let p = raw.trim();
     if p.is_empty() {
         return Ok(None);

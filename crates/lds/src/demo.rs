@@ -10,13 +10,15 @@ use headsup_protocol::lds::NewRequest;
 use headsup_protocol::model::{Customer, RequestKind, RequestState};
 use headsup_protocol::RequestId;
 
-use crate::server::{Server, ServerConfig};
-use crate::store::accounts::{self, NewAgent, Team};
-use crate::store::{cancel, requests, Store};
+use crate::config::ServerConfig;
+use crate::domain::accounts::{self, NewAgent, Team};
+use crate::domain::requests::{self, cancel};
+use crate::fanout::Fanout;
+use crate::server::Server;
 
-pub const TEAM: &str = "Demo";
+pub(crate) const TEAM: &str = "Demo";
 /// (e-mail, password, name, time zone)
-pub const AGENTS: [(&str, &str, &str, &str); 3] = [
+pub(crate) const AGENTS: [(&str, &str, &str, &str); 3] = [
     ("ana@demo.test", "demo-ana", "Ana Demo", "Europe/Madrid"),
     ("bo@demo.test", "demo-bo", "Bo Demo", "America/New_York"),
     ("carla@demo.test", "demo-carla", "Carla Demo", "Asia/Tokyo"),
@@ -38,7 +40,8 @@ const PATIENCE: Duration = Duration::from_secs(30);
 pub async fn run(mut config: ServerConfig, every: Duration) -> Result<()> {
     config.auto_answer = Some(Duration::from_secs(3));
     let server = Server::start(config).await?;
-    let store = server.state.store.clone();
+    let fanout = server.state().fanout.clone();
+    let store = fanout.store.clone();
     let team = match accounts::team_by_name(&store.db, TEAM).await? {
         Some(t) => {
             println!("demo team {TEAM:?} exists (its intake key was printed when it was created)");
@@ -106,10 +109,11 @@ pub async fn run(mut config: ServerConfig, every: Duration) -> Result<()> {
             }
         };
         match result {
-            Ok(r) => {
+            Ok((r, published)) => {
+                fanout.publish(published).await;
                 tracing::info!(request = %r.id, kind = kind.as_str(), "demo request");
                 if n % GIVES_UP_EVERY == 1 && r.state == RequestState::Pending {
-                    tokio::spawn(give_up_later(store.clone(), team.clone(), r.id));
+                    tokio::spawn(give_up_later(fanout.clone(), team.clone(), r.id));
                 }
             }
             Err(e) => tracing::warn!("demo request failed: {e}"),
@@ -120,10 +124,13 @@ pub async fn run(mut config: ServerConfig, every: Duration) -> Result<()> {
 
 /// The customer hangs up after [`PATIENCE`] unless an agent took the request first (then the
 /// cancel is refused with `already_taken`, which is the point: the agent was quicker).
-async fn give_up_later(store: Store, team: Team, id: RequestId) {
+async fn give_up_later(fanout: Fanout, team: Team, id: RequestId) {
     tokio::time::sleep(PATIENCE).await;
-    match cancel::cancel(&store, &team, id).await {
-        Ok(_) => tracing::info!(request = %id, "demo customer gave up"),
+    match cancel::cancel(&fanout.store, &team, id).await {
+        Ok((_, published)) => {
+            fanout.publish(published).await;
+            tracing::info!(request = %id, "demo customer gave up");
+        }
         Err(e) => tracing::debug!(request = %id, "demo customer stayed: {e}"),
     }
 }

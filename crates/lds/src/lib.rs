@@ -1,35 +1,63 @@
 //! The Lead Distribution System (LDS): takes customer requests over HTTP, offers each to the
 //! team's agents over a WebSocket, decides the one winner in the database and runs the session's
-//! two call legs through a [`telephony::Telephony`].
+//! two call legs through telephony.
 //!
-//! Where things are:
-//! - [`db`]: the pool (SQLite or PostgreSQL) and its migrations.
-//! - [`store`]: every read and write of domain state, each write one transaction that also
-//!   appends the events it causes (so nothing is half-written and no event is lost).
-//! - [`hub`]: hands committed events to the connections on this process; [`pg_fanout`] carries
-//!   them between processes through PostgreSQL's LISTEN/NOTIFY.
-//! - [`http`] and [`ws`]: the public surface (`docs/protocol.md`).
-//! - [`clock`]: what happens because time passes (timeouts, scheduled calls coming due).
-//! - [`server`]: wires it all together; [`demo`]: seeded data and traffic for `lds demo`;
-//!   [`sim_client`]: `lds sim`, which drives a running server's simulated customers and calls.
+//! The crate is layered; a module imports only from its own layer's helpers and the layers
+//! below it (no import cycles):
+//!
+//! 1. **Foundation** (imports nothing of the crate): [`error`](crate::error) (the error every
+//!    layer returns), [`time`], [`auth`] (secrets, digests, password hashes), `metrics`,
+//!    `fd_limit`.
+//! 2. **Data** — `data/`: every SQL statement, as functions on a connection or transaction.
+//!    No commits, no rules, no publishing. `data::db` ([`db`]) is the pool and its
+//!    transactions.
+//! 3. **Domain** — `domain/`: one module per domain (`requests`, `sessions`, `accounts`, the
+//!    agents' event `log`). Each transaction opens and commits through the data layer and
+//!    returns what to publish (`domain::Published`); it never publishes. [`customer_input`]
+//!    holds the domain's rules for customer text. Imports the data layer only.
+//! 4. **Edges** — call the domain and publish what it returns: `fanout/` (numbering, the hub
+//!    that writes into the sockets, the sockets' outlets, the PostgreSQL listener, the index
+//!    writer), `http/`, `ws/`, `timers/` (offer timeouts, due calls, pruning), `telephony`;
+//!    `app` is the state they share, `config` ([`ServerConfig`]) their settings, `rate_limit`
+//!    the in-memory intake limit. [`contract`] renders the published contract.
+//! 5. **Wiring and tools**: [`Server`] (`server`), [`demo`], [`sim_client`] (`lds sim`), and
+//!    the public entry points for the command line, tests and load generator: [`admin`] (teams,
+//!    agents, tokens) and [`testing`] (hooks into a running server's memory).
 
+#![warn(unreachable_pub)]
+
+mod app;
 pub mod auth;
-pub mod clock;
+mod config;
 pub mod contract;
 pub mod customer_input;
-pub mod db;
+mod data;
 pub mod demo;
-pub mod error;
-pub mod http;
-pub mod hub;
-pub mod metrics;
-pub mod pg_fanout;
+mod domain;
+mod error;
+mod fanout;
+pub mod fd_limit;
+mod http;
+mod metrics;
 pub mod rate_limit;
-pub mod server;
+mod server;
 pub mod sim_client;
-pub mod store;
-pub mod telephony;
+mod telephony;
+pub mod testing;
 pub mod time;
-pub mod ws;
+mod timers;
+mod ws;
 
-pub use server::{Server, ServerConfig};
+pub use config::ServerConfig;
+pub use data::db;
+pub use server::Server;
+
+/// Teams, agents and session tokens, written straight to a database: what `lds team add` and
+/// `lds agent add` do, and how tests, the load generator and the client's tests seed one.
+pub mod admin {
+    pub use crate::domain::accounts::{
+        add_agent, add_signed_in_agents, add_team, agent_by_email, issue_token, list_agents,
+        revoke_token, team_by_name, NewAgent, Team, DEFAULT_CALLBACK_DELAY_SECS,
+        DEFAULT_OFFER_TIMEOUT_SECS,
+    };
+}

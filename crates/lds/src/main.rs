@@ -10,7 +10,7 @@ use std::time::Duration;
 
 use anyhow::{bail, Context, Result};
 use clap::{Args, Parser, Subcommand};
-use lds::store::accounts::{self, NewAgent};
+use lds::admin::{self as accounts, NewAgent};
 use lds::{Server, ServerConfig};
 
 #[derive(Parser)]
@@ -162,7 +162,7 @@ fn run_main() -> Result<()> {
 async fn run(command: Command, database_url: String) -> Result<()> {
     if matches!(command, Command::Serve(_) | Command::Demo { .. }) {
         // Every connection is a descriptor: take all the system allows this process.
-        match lds::server::fd_limit::raise_to_hard_limit() {
+        match lds::fd_limit::raise_to_hard_limit() {
             Ok(limit) => tracing::info!(open_file_limit = limit, "open-file limit"),
             Err(e) => tracing::warn!("could not read or raise the open-file limit: {e}"),
         }

@@ -2,36 +2,36 @@
 
 use prometheus::{Encoder, IntCounter, IntGauge, Registry, TextEncoder};
 
-pub struct Metrics {
+pub(crate) struct Metrics {
     registry: Registry,
-    pub requests_created: IntCounter,
-    pub events_written: IntCounter,
-    pub claims_won: IntCounter,
-    pub claims_lost: IntCounter,
-    pub logins_ok: IntCounter,
-    pub logins_refused: IntCounter,
-    pub rate_limited: IntCounter,
-    pub ws_connections: IntGauge,
+    pub(crate) requests_created: IntCounter,
+    pub(crate) events_written: IntCounter,
+    pub(crate) claims_won: IntCounter,
+    pub(crate) claims_lost: IntCounter,
+    pub(crate) logins_ok: IntCounter,
+    pub(crate) logins_refused: IntCounter,
+    pub(crate) rate_limited: IntCounter,
+    pub(crate) ws_connections: IntGauge,
     /// Log entries numbered but not yet in the per-agent index (the index is written behind).
-    pub events_unindexed: IntGauge,
-    pub index_rows_written: IntCounter,
-    pub ws_resumes: IntCounter,
-    pub ws_snapshots: IntCounter,
+    pub(crate) events_unindexed: IntGauge,
+    pub(crate) index_rows_written: IntCounter,
+    pub(crate) ws_resumes: IntCounter,
+    pub(crate) ws_snapshots: IntCounter,
     /// Writes a socket would not take at once (a slow client), queued for its connection.
-    pub ws_writes_queued: IntCounter,
+    pub(crate) ws_writes_queued: IntCounter,
     /// Events not queued for a client whose queue was full: it reads them from the log.
-    pub ws_events_left_to_log: IntCounter,
-    pub requests_timed_out: IntCounter,
+    pub(crate) ws_events_left_to_log: IntCounter,
+    pub(crate) requests_timed_out: IntCounter,
     /// Open TCP connections (HTTP and agent WebSockets), counted against `--max-connections`.
-    pub tcp_connections: IntGauge,
+    pub(crate) tcp_connections: IntGauge,
     /// Connections refused because `--max-connections` were open.
-    pub connections_refused: IntCounter,
+    pub(crate) connections_refused: IntCounter,
     /// Connections closed for sending no request in time, or a request head too slowly.
-    pub connections_timed_out: IntCounter,
+    pub(crate) connections_timed_out: IntCounter,
 }
 
 impl Metrics {
-    pub fn new() -> Metrics {
+    pub(crate) fn new() -> Metrics {
         let registry = Registry::new_custom(Some("lds".into()), None).expect("valid prefix");
         let counter = |name: &str, help: &str| {
             let c = IntCounter::new(name, help).expect("valid metric");
@@ -103,7 +103,7 @@ impl Metrics {
         }
     }
 
-    pub fn render(&self) -> String {
+    pub(crate) fn render(&self) -> String {
         let mut buf = Vec::new();
         TextEncoder::new()
             .encode(&self.registry.gather(), &mut buf)

@@ -1,6 +1,6 @@
 //! Rate limits: their configuration, and the intake limit (per team key).
 //!
-//! Sign-in limits are counted in the database ([`crate::store::rate_limits`]), shared by every
+//! Sign-in limits are counted in the database (`domain::accounts::login_limits`), shared by every
 //! process. The intake limit stays in this process's memory: it is a brake against a flooding
 //! widget, not a defence against guessing, and counting it in the database would add a write
 //! transaction to every intake, the hottest write path. With N processes a team may send N
@@ -12,7 +12,7 @@ use std::sync::Arc;
 use governor::{DefaultKeyedRateLimiter, Quota, RateLimiter};
 
 #[derive(Clone)]
-pub struct Limits {
+pub(crate) struct Limits {
     intake_per_team: Arc<DefaultKeyedRateLimiter<i64>>,
 }
 
@@ -42,13 +42,13 @@ fn per_minute(n: u32) -> Quota {
 }
 
 impl Limits {
-    pub fn new(r: Rates) -> Limits {
+    pub(crate) fn new(r: Rates) -> Limits {
         Limits {
             intake_per_team: Arc::new(RateLimiter::keyed(per_minute(r.intake_per_team_per_min))),
         }
     }
 
-    pub fn intake(&self, team: i64) -> bool {
+    pub(crate) fn intake(&self, team: i64) -> bool {
         self.intake_per_team.check_key(&team).is_ok()
     }
 }

@@ -1,4 +1,4 @@
-//! Telephony: on accept, the LDS calls the agent's leg and the customer's leg. The telephone
+//! The telephony edge: on accept, the LDS calls the agent's leg and the customer's leg. The telephone
 //! network is a true external boundary, so it sits behind [`Telephony`]; what comes back (a leg
 //! answered, failed, hung up) arrives as [`LegReport`]s that the server applies to the session.
 //!
@@ -12,27 +12,31 @@ use headsup_protocol::model::{LegState, Session};
 use headsup_protocol::SessionId;
 use tokio::sync::mpsc;
 
-use crate::store::sessions::Leg;
+use crate::domain::sessions::{self, Leg};
+use crate::fanout::Fanout;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct LegReport {
-    pub session: SessionId,
-    pub leg: Leg,
-    pub state: LegState,
+pub(crate) struct LegReport {
+    pub(crate) session: SessionId,
+    pub(crate) leg: Leg,
+    pub(crate) state: LegState,
 }
 
-pub trait Telephony: Send + Sync + 'static {
+pub(crate) trait Telephony: Send + Sync + 'static {
     /// Starts calling both legs of a new session. Must not block; progress is reported later.
     fn dial(&self, session: &Session);
 }
 
-pub struct SimulatedTelephony {
+pub(crate) struct SimulatedTelephony {
     reports: mpsc::UnboundedSender<LegReport>,
     auto_answer: Option<Duration>,
 }
 
 impl SimulatedTelephony {
-    pub fn new(reports: mpsc::UnboundedSender<LegReport>, auto_answer: Option<Duration>) -> Self {
+    pub(crate) fn new(
+        reports: mpsc::UnboundedSender<LegReport>,
+        auto_answer: Option<Duration>,
+    ) -> Self {
         SimulatedTelephony {
             reports,
             auto_answer,
@@ -61,5 +65,16 @@ impl Telephony for SimulatedTelephony {
                 }
             }
         });
+    }
+}
+
+/// Applies telephony's leg reports to their sessions (a domain transaction each) and publishes
+/// what changed, until the reports end.
+pub(crate) async fn apply_reports(fanout: Fanout, mut reports: mpsc::UnboundedReceiver<LegReport>) {
+    while let Some(r) = reports.recv().await {
+        match sessions::leg_changed(&fanout.store, r.session, r.leg, r.state).await {
+            Ok((_, published)) => fanout.publish(published).await,
+            Err(e) => tracing::debug!(session = %r.session, "leg report not applied: {e}"),
+        }
     }
 }

@@ -4,7 +4,7 @@ mod support;
 
 use futures_util::{SinkExt, StreamExt};
 use headsup_protocol::error::ErrorBody;
-use headsup_protocol::lds::{ClientFrame, ServerFrame, MAX_FRAME_BYTES};
+use headsup_protocol::lds::{ClientFrame, ErrorFrame, ServerFrame, MAX_FRAME_BYTES};
 use headsup_protocol::{ErrorCode, RequestId};
 use serde_json::json;
 use support::{http, TestServer};
@@ -39,7 +39,7 @@ fn codes(frames: &[ServerFrame]) -> Vec<ErrorCode> {
 /// The error code and command id of an error frame (None for any other frame).
 fn error_of(frame: &ServerFrame) -> Option<(ErrorCode, Option<u64>)> {
     match frame {
-        ServerFrame::Error { code, cid, .. } => Some((*code, *cid)),
+        ServerFrame::Error(ErrorFrame { code, cid, .. }) => Some((*code, *cid)),
         _ => None,
     }
 }
@@ -175,7 +175,7 @@ async fn intake_errors_write_nothing() {
         .unwrap();
     assert_eq!(error_body(no_key).await, (401, ErrorCode::InvalidIntakeKey));
     let (n,): (i64,) = sqlx::query_as("SELECT COUNT(*) FROM requests")
-        .fetch_one(&s.store().db.pool)
+        .fetch_one(&s.store().db().pool)
         .await
         .unwrap();
     assert_eq!(n, 0, "no refused intake wrote a request");
@@ -212,7 +212,7 @@ async fn websocket_handshake_errors_close_the_socket() {
     );
     // Expired token.
     let (expired, _) =
-        lds::store::accounts::issue_token(&s.store().db, ana.id, chrono::Duration::seconds(-1))
+        lds::admin::issue_token(s.store().db(), ana.id, chrono::Duration::seconds(-1))
             .await
             .unwrap();
     assert_eq!(
@@ -337,7 +337,7 @@ async fn bad_frames_on_an_open_socket_get_error_frames_and_the_socket_stays() {
         matches!(e, headsup_protocol::lds::Event::Offered { request: r } if r.id == request.id)
     );
     let (sessions,): (i64,) = sqlx::query_as("SELECT COUNT(*) FROM sessions")
-        .fetch_one(&s.store().db.pool)
+        .fetch_one(&s.store().db().pool)
         .await
         .unwrap();
     assert_eq!(sessions, 0);

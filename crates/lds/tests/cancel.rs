@@ -5,7 +5,7 @@
 mod support;
 
 use headsup_protocol::error::ErrorBody;
-use headsup_protocol::lds::{CancelResponse, ClientFrame, Event, ServerFrame};
+use headsup_protocol::lds::{CancelResponse, ClientFrame, ErrorFrame, Event, Reply, ServerFrame};
 use headsup_protocol::model::RequestState;
 use headsup_protocol::{AgentId, ErrorCode, RequestId};
 use serde_json::json;
@@ -19,20 +19,20 @@ async fn error_body(resp: reqwest::Response) -> (u16, ErrorCode) {
 
 fn error_code(f: &ServerFrame) -> Option<ErrorCode> {
     match f {
-        ServerFrame::Error { code, .. } => Some(*code),
+        ServerFrame::Error(ErrorFrame { code, .. }) => Some(*code),
         _ => None,
     }
 }
 
 /// The agent's newest event sequence.
 async fn head_seq(s: &TestServer, agent: AgentId) -> u64 {
-    s.store().sequencer.head(agent)
+    s.store().head(agent)
 }
 
 async fn state_in_db(s: &TestServer, id: RequestId) -> String {
     let (state,): (String,) = sqlx::query_as("SELECT state FROM requests WHERE id = $1")
         .bind(id.0)
-        .fetch_one(&s.store().db.pool)
+        .fetch_one(&s.store().db().pool)
         .await
         .unwrap();
     state
@@ -176,7 +176,10 @@ async fn refused_cancels_get_their_documented_codes_and_write_nothing() {
         conn.next_event().await.unwrap();
     }
     let reply = ana_conn.accept(taken.id).await;
-    assert!(matches!(reply, ServerFrame::Reply { .. }), "{reply:?}");
+    assert!(
+        matches!(reply, ServerFrame::Reply(Reply { .. })),
+        "{reply:?}"
+    );
     assert!(matches!(
         bo_conn.next_event().await.unwrap(),
         Event::Taken { .. }
@@ -220,7 +223,10 @@ async fn refused_cancels_get_their_documented_codes_and_write_nothing() {
     );
     // And the request nobody cancelled is still there to take.
     let reply = bo_conn.accept(pending.id).await;
-    assert!(matches!(reply, ServerFrame::Reply { .. }), "{reply:?}");
+    assert!(
+        matches!(reply, ServerFrame::Reply(Reply { .. })),
+        "{reply:?}"
+    );
 }
 
 #[tokio::test]
@@ -282,7 +288,7 @@ async fn cancel_and_accept_racing_have_exactly_one_winner() {
         let cancel_status = cancel.await.unwrap().unwrap().status().as_u16();
         let accept = ana.answer(cid).await.unwrap();
         match (cancel_status, &accept) {
-            (200, ServerFrame::Error { code, .. }) => {
+            (200, ServerFrame::Error(ErrorFrame { code, .. })) => {
                 assert_eq!(*code, ErrorCode::NotPending, "trial {trial}");
                 assert_eq!(state_in_db(&s, request.id).await, "cancelled");
                 ana.wait_event(
@@ -294,10 +300,10 @@ async fn cancel_and_accept_racing_have_exactly_one_winner() {
             }
             (
                 409,
-                ServerFrame::Reply {
+                ServerFrame::Reply(Reply {
                     session: Some(session),
                     ..
-                },
+                }),
             ) => {
                 assert_eq!(state_in_db(&s, request.id).await, "taken");
                 let session = *session;
@@ -308,7 +314,7 @@ async fn cancel_and_accept_racing_have_exactly_one_winner() {
                     .command(|cid| ClientFrame::EndSession { cid, session })
                     .await
                     .unwrap();
-                assert!(matches!(end, ServerFrame::Reply { .. }), "{end:?}");
+                assert!(matches!(end, ServerFrame::Reply(Reply { .. })), "{end:?}");
                 accepts_won += 1;
             }
             other => panic!("trial {trial}: both or neither won: {other:?}"),

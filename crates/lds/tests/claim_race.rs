@@ -7,7 +7,7 @@ mod support;
 use std::collections::HashMap;
 
 use futures_util::future::join_all;
-use headsup_protocol::lds::{ClientFrame, Event, ServerFrame};
+use headsup_protocol::lds::{ClientFrame, ErrorFrame, Event, Reply, ServerFrame};
 use headsup_protocol::ErrorCode;
 use support::{AgentConn, TestServer};
 
@@ -62,11 +62,11 @@ async fn exactly_one_winner_per_request_over_a_thousand_races() {
         let mut winners = Vec::new();
         for (i, answer) in answers.into_iter().enumerate() {
             match answer.unwrap() {
-                ServerFrame::Reply {
+                ServerFrame::Reply(Reply {
                     session: Some(session),
                     ..
-                } => winners.push((i, session)),
-                ServerFrame::Error { code, .. } => assert_eq!(
+                }) => winners.push((i, session)),
+                ServerFrame::Error(ErrorFrame { code, .. }) => assert_eq!(
                     code,
                     ErrorCode::AlreadyTaken,
                     "trial {trial}: a loser must be told already_taken"
@@ -107,14 +107,14 @@ async fn exactly_one_winner_per_request_over_a_thousand_races() {
             .command(|cid| ClientFrame::EndSession { cid, session })
             .await
             .unwrap();
-        assert!(matches!(end, ServerFrame::Reply { .. }), "{end:?}");
+        assert!(matches!(end, ServerFrame::Reply(Reply { .. })), "{end:?}");
         conn.wait_event(|e| matches!(e, Event::SessionUpdated { .. }))
             .await
             .unwrap();
     }
     // The database agrees: one session per request, none open.
     let (sessions,): (i64,) = sqlx::query_as("SELECT COUNT(*) FROM sessions")
-        .fetch_one(&s.store().db.pool)
+        .fetch_one(&s.store().db().pool)
         .await
         .unwrap();
     assert_eq!(sessions as usize, trials);

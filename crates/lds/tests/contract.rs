@@ -49,7 +49,7 @@ async fn the_server_serves_its_openapi_document() {
         .unwrap()
         .starts_with("application/json"));
     let served: Value = resp.json().await.unwrap();
-    assert_eq!(served, lds::http::openapi::document());
+    assert_eq!(served, lds::contract::openapi());
     assert!(served["openapi"].as_str().unwrap().starts_with("3.1"));
 }
 

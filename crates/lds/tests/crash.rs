@@ -5,7 +5,9 @@
 
 mod support;
 
-use headsup_protocol::lds::{ClientFrame, Event, LoginResponse, ServerFrame};
+use headsup_protocol::lds::{
+    ClientFrame, Event, EventFrame, LoginResponse, Reply, ServerFrame, Welcome,
+};
 use headsup_protocol::RequestId;
 use support::process::{cli, LdsProcess};
 use support::{http, AgentConn};
@@ -84,17 +86,17 @@ async fn kill_9_mid_traffic_loses_no_accepted_request_and_every_agent_resumes() 
             .command(|cid| ClientFrame::EndSession { cid, session })
             .await
             .unwrap();
-        assert!(matches!(end, ServerFrame::Reply { .. }));
+        assert!(matches!(end, ServerFrame::Reply(Reply { .. })));
     }
     // Drain what Bo has received before the crash, remembering where each agent got to.
     let bo_seen = bo.read_until_closed().await;
     let bo_last = bo_seen.iter().fold(bo.last_seq, |last, f| match f {
-        ServerFrame::Event { seq, .. } => (*seq).max(last),
+        ServerFrame::Event(EventFrame { seq, .. }) => (*seq).max(last),
         _ => last,
     });
     let ana_frames = ana.read_until_closed().await;
     let ana_last = ana_frames.iter().fold(ana.last_seq, |last, f| match f {
-        ServerFrame::Event { seq, .. } => (*seq).max(last),
+        ServerFrame::Event(EventFrame { seq, .. }) => (*seq).max(last),
         _ => last,
     });
 
@@ -115,9 +117,9 @@ async fn kill_9_mid_traffic_loses_no_accepted_request_and_every_agent_resumes() 
     let ws = format!("ws://{addr}/api/v1/agent/ws");
     for (token, last) in [(&tokens[0], ana_last), (&tokens[1], bo_last)] {
         let mut conn = AgentConn::connect(&ws, token, Some(last)).await.unwrap();
-        let ServerFrame::Welcome {
+        let ServerFrame::Welcome(Welcome {
             resumed, head_seq, ..
-        } = conn.welcome
+        }) = conn.welcome
         else {
             unreachable!()
         };

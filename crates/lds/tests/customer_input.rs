@@ -6,7 +6,9 @@ mod support;
 
 use chrono::{Duration, FixedOffset, Utc};
 use headsup_protocol::error::ErrorBody;
-use headsup_protocol::lds::{ClientFrame, Event, NewRequestResponse, ServerFrame};
+use headsup_protocol::lds::{
+    ClientFrame, ErrorFrame, Event, NewRequestResponse, Reply, ServerFrame,
+};
 use headsup_protocol::model::{Customer, Request, RequestState};
 use headsup_protocol::ErrorCode;
 use serde_json::json;
@@ -83,7 +85,7 @@ async fn hostile_names_reach_agents_normalized() {
     }
     // The stored rows (what snapshots are read from) hold no control or bidi character either.
     let names: Vec<(Option<String>,)> = sqlx::query_as("SELECT customer_name FROM requests")
-        .fetch_all(&s.store().db.pool)
+        .fetch_all(&s.store().db().pool)
         .await
         .unwrap();
     for name in names.into_iter().filter_map(|(n,)| n) {
@@ -119,7 +121,7 @@ async fn a_phone_that_is_not_a_phone_is_refused_and_writes_nothing() {
         assert!(body.error.message.contains("customer.phone"), "{body:?}");
     }
     let (n,): (i64,) = sqlx::query_as("SELECT COUNT(*) FROM requests")
-        .fetch_one(&s.store().db.pool)
+        .fetch_one(&s.store().db().pool)
         .await
         .unwrap();
     assert_eq!(n, 0);
@@ -156,7 +158,7 @@ async fn schedule(
 
 fn error_code(frame: &ServerFrame) -> Option<ErrorCode> {
     match frame {
-        ServerFrame::Error { code, .. } => Some(*code),
+        ServerFrame::Error(ErrorFrame { code, .. }) => Some(*code),
         _ => None,
     }
 }
@@ -175,7 +177,7 @@ async fn an_agent_booking_a_call_is_held_to_the_same_rules() {
         hour,
     )
     .await;
-    assert!(matches!(r, ServerFrame::Reply { .. }), "{r:?}");
+    assert!(matches!(r, ServerFrame::Reply(Reply { .. })), "{r:?}");
     let event = ana.next_event().await.unwrap();
     assert_eq!(
         offered(&event).unwrap().customer.name.as_deref(),
@@ -230,7 +232,7 @@ async fn intake_due_at_a_minute_back_to_a_year_ahead() {
         (400, ErrorCode::BadRequest)
     );
     let (n,): (i64,) = sqlx::query_as("SELECT COUNT(*) FROM requests")
-        .fetch_one(&s.store().db.pool)
+        .fetch_one(&s.store().db().pool)
         .await
         .unwrap();
     assert_eq!(n, 0, "a refused due_at writes nothing");
@@ -283,9 +285,9 @@ async fn schedule_due_at_a_minute_back_to_a_year_ahead() {
     }
     // Within the grace the frame no longer refuses it: booked for now and offered at once.
     let r = schedule(&mut ana, "Just now", None, -Duration::seconds(20)).await;
-    let ServerFrame::Reply {
+    let ServerFrame::Reply(Reply {
         request: Some(id), ..
-    } = r
+    }) = r
     else {
         panic!("{r:?}")
     };

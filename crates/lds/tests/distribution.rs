@@ -3,7 +3,7 @@
 
 mod support;
 
-use headsup_protocol::lds::{ClientFrame, Event, ServerFrame};
+use headsup_protocol::lds::{ClientFrame, ErrorFrame, Event, Reply, ServerFrame, Snapshot};
 use headsup_protocol::model::{Customer, LegState, RequestKind, RequestState, SessionState};
 use headsup_protocol::ErrorCode;
 use serde_json::json;
@@ -11,7 +11,7 @@ use support::TestServer;
 
 fn error_code(f: &ServerFrame) -> Option<ErrorCode> {
     match f {
-        ServerFrame::Error { code, .. } => Some(*code),
+        ServerFrame::Error(ErrorFrame { code, .. }) => Some(*code),
         _ => None,
     }
 }
@@ -39,7 +39,7 @@ async fn first_accept_wins_and_every_device_of_the_others_hears_taken() {
     }
 
     let reply = ana1.accept(request.id).await;
-    let ServerFrame::Reply { session, .. } = reply else {
+    let ServerFrame::Reply(Reply { session, .. }) = reply else {
         panic!("accept refused: {reply:?}")
     };
     let Event::Assigned {
@@ -90,7 +90,7 @@ async fn reject_keeps_the_request_with_the_others_and_attend_next_takes_the_olde
         })
         .await
         .unwrap();
-    assert!(matches!(r, ServerFrame::Reply { .. }), "{r:?}");
+    assert!(matches!(r, ServerFrame::Reply(Reply { .. })), "{r:?}");
     assert_eq!(
         ana.next_event().await.unwrap(),
         Event::Rejected { request: first.id }
@@ -103,7 +103,7 @@ async fn reject_keeps_the_request_with_the_others_and_attend_next_takes_the_olde
         .await
         .unwrap();
     assert!(
-        matches!(next, ServerFrame::Reply { request: Some(id), .. } if id == second.id),
+        matches!(next, ServerFrame::Reply(Reply { request: Some(id), .. }) if id == second.id),
         "{next:?}"
     );
     // Bo never rejected the first: attend next gives him the oldest, the first.
@@ -112,7 +112,7 @@ async fn reject_keeps_the_request_with_the_others_and_attend_next_takes_the_olde
         .await
         .unwrap();
     assert!(
-        matches!(next, ServerFrame::Reply { request: Some(id), .. } if id == first.id),
+        matches!(next, ServerFrame::Reply(Reply { request: Some(id), .. }) if id == first.id),
         "{next:?}"
     );
     // A reconnecting Ana does not see the request she rejected.
@@ -196,7 +196,7 @@ async fn busy_agents_are_refused_and_get_held_back_offers_when_free() {
         .command(|cid| ClientFrame::EndSession { cid, session })
         .await
         .unwrap();
-    assert!(matches!(end, ServerFrame::Reply { .. }), "{end:?}");
+    assert!(matches!(end, ServerFrame::Reply(Reply { .. })), "{end:?}");
     match ana.next_event().await.unwrap() {
         Event::Offered { request } => {
             assert_eq!(request.id, inbound.request.id);
@@ -223,7 +223,7 @@ async fn busy_agents_are_refused_and_get_held_back_offers_when_free() {
     // (offered then, so not re-offered above) can be taken now.
     let again = ana.accept(second.id).await;
     assert!(
-        matches!(again, ServerFrame::Reply { .. }),
+        matches!(again, ServerFrame::Reply(Reply { .. })),
         "free again, Ana can take the call-now request: {again:?}"
     );
 }
@@ -268,7 +268,7 @@ async fn snapshot_of(s: &TestServer, token: &str) -> Vec<headsup_protocol::model
     let _welcome = ws.next().await.unwrap().unwrap();
     let snap = ws.next().await.unwrap().unwrap();
     match serde_json::from_str::<ServerFrame>(snap.to_text().unwrap()).unwrap() {
-        ServerFrame::Snapshot { requests, .. } => requests,
+        ServerFrame::Snapshot(Snapshot { requests, .. }) => requests,
         other => panic!("expected snapshot, got {other:?}"),
     }
 }
@@ -295,9 +295,9 @@ async fn scheduled_calls_come_due_for_the_agent_who_booked_them() {
         })
         .await
         .unwrap();
-    let ServerFrame::Reply {
+    let ServerFrame::Reply(Reply {
         request: Some(id), ..
-    } = reply
+    }) = reply
     else {
         panic!("{reply:?}")
     };

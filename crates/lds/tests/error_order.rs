@@ -5,7 +5,9 @@
 mod support;
 
 use chrono::{Duration, Utc};
-use headsup_protocol::lds::{ClientFrame, Event, NewRequestResponse, ServerFrame};
+use headsup_protocol::lds::{
+    ClientFrame, ErrorFrame, Event, NewRequestResponse, Reply, ServerFrame,
+};
 use headsup_protocol::model::{Customer, Request};
 use headsup_protocol::{ErrorCode, RequestId, SessionId};
 use serde_json::json;
@@ -14,13 +16,13 @@ use tokio_tungstenite::tungstenite::Message;
 
 fn error_code(frame: &ServerFrame) -> Option<ErrorCode> {
     match frame {
-        ServerFrame::Error { code, .. } => Some(*code),
+        ServerFrame::Error(ErrorFrame { code, .. }) => Some(*code),
         _ => None,
     }
 }
 
 fn is_reply(frame: &ServerFrame) -> bool {
-    matches!(frame, ServerFrame::Reply { .. })
+    matches!(frame, ServerFrame::Reply(Reply { .. }))
 }
 
 async fn reject(agent: &mut AgentConn, request: RequestId) -> ServerFrame {
@@ -68,9 +70,9 @@ async fn booked(agent: &mut AgentConn) -> RequestId {
         .await
         .unwrap()
     {
-        ServerFrame::Reply {
+        ServerFrame::Reply(Reply {
             request: Some(id), ..
-        } => id,
+        }) => id,
         other => panic!("{other:?}"),
     }
 }

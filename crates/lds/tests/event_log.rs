@@ -7,17 +7,12 @@ mod support;
 use std::borrow::Cow;
 
 use chrono::{Duration, Utc};
-use std::sync::Arc;
-
-use headsup_protocol::lds::{Event, NewRequest, ServerFrame};
+use headsup_protocol::lds::{Event, EventFrame, NewRequest, ServerFrame, Snapshot, Welcome};
 use headsup_protocol::model::{AgentRef, Customer, RequestKind};
 use headsup_protocol::{AgentId, RequestId};
+use lds::admin::{self as accounts, Team};
 use lds::db::{backend_of, Backend, Db};
-use lds::hub::Hub;
-use lds::metrics::Metrics;
-use lds::store::accounts::{self, Team};
-use lds::store::sequencer::Sequencer;
-use lds::store::{events, indexer, requests, Store};
+use lds::testing::{self, Probe};
 use lds::time::from_millis;
 use sqlx::{AnyPool, Executor};
 use support::{fresh_db, TestServer};
@@ -40,14 +35,14 @@ async fn a_fan_out_logs_one_entry_and_the_index_follows() {
     }
     s.call_now(&key, "C1").await;
     let store = s.store();
-    let pool = &store.db.pool;
+    let pool = &store.db().pool;
     assert_eq!(
         count(pool, "event_bodies").await,
         1,
         "one entry for all three"
     );
     for agent in &agents {
-        assert_eq!(store.sequencer.head(*agent), 1, "numbered at once");
+        assert_eq!(store.head(*agent), 1, "numbered at once");
     }
     let metrics = || async {
         let text = support::http()
@@ -61,7 +56,7 @@ async fn a_fan_out_logs_one_entry_and_the_index_follows() {
         ["lds_events_written_total 3", "lds_event_index_rows_total 3"]
             .map(|line| text.lines().any(|l| l == line))
     };
-    indexer::index_once(store).await.unwrap();
+    store.index_now().await.unwrap();
     assert_eq!(
         metrics().await,
         [true, true],
@@ -69,9 +64,8 @@ async fn a_fan_out_logs_one_entry_and_the_index_follows() {
     );
     assert_eq!(count(pool, "events").await, 3, "one index row per agent");
     // What a restart would number from: the index alone.
-    let reloaded = Sequencer::load(&store.db).await.unwrap();
     for agent in &agents {
-        assert_eq!(reloaded.head(*agent), 1);
+        assert_eq!(testing::head_from_log(store.db(), *agent).await.unwrap(), 1);
     }
 }
 
@@ -87,7 +81,8 @@ async fn a_restart_numbers_the_unindexed_entries_as_they_were_delivered() {
         let (store, team, agents) = store_with_agents(&url, &["Ana", "Bo"]).await;
         let (ana, token) = agents[0].clone();
         for n in 0..5 {
-            requests::intake(&store, &team, new_call(&format!("C{n}")))
+            store
+                .intake(&team, new_call(&format!("C{n}")))
                 .await
                 .unwrap();
         }
@@ -95,18 +90,21 @@ async fn a_restart_numbers_the_unindexed_entries_as_they_were_delivered() {
         let live = store.read_after(ana, 0, 10).await.unwrap();
         assert_eq!(live.len(), 5);
         assert_eq!(live[4].0, 5);
-        assert_eq!(count(&store.db.pool, "events").await, 0, "nothing indexed");
+        assert_eq!(
+            count(&store.db().pool, "events").await,
+            0,
+            "nothing indexed"
+        );
         (token, live)
     };
 
     let s = TestServer::start_on(db, |_| {}).await;
     let ana = AgentId(1);
-    assert_eq!(s.store().sequencer.head(ana), 5, "replayed from the log");
+    assert_eq!(s.store().head(ana), 5, "replayed from the log");
     assert_eq!(s.store().read_after(ana, 0, 10).await.unwrap(), live);
-    indexer::index_once(s.store()).await.unwrap();
-    let mut conn = s.store().db.pool.acquire().await.unwrap();
+    s.store().index_now().await.unwrap();
     assert_eq!(
-        events::read_indexed_after(&mut conn, ana, 0, 10)
+        testing::read_indexed_after(s.store().db(), ana, 0, 10)
             .await
             .unwrap(),
         live,
@@ -116,15 +114,15 @@ async fn a_restart_numbers_the_unindexed_entries_as_they_were_delivered() {
     let mut client = s.connect(&token, Some(3)).await;
     assert!(matches!(
         client.welcome,
-        ServerFrame::Welcome {
+        ServerFrame::Welcome(Welcome {
             resumed: true,
             head_seq: 5,
             ..
-        }
+        })
     ));
     for want in [4, 5] {
         loop {
-            if let ServerFrame::Event { seq, .. } = client.next_frame().await.unwrap() {
+            if let ServerFrame::Event(EventFrame { seq, .. }) = client.next_frame().await.unwrap() {
                 assert_eq!(seq, want);
                 break;
             }
@@ -133,18 +131,16 @@ async fn a_restart_numbers_the_unindexed_entries_as_they_were_delivered() {
 }
 
 /// A store on `url` with no server and no indexer, a team and signed-in agents (id, token).
-async fn store_with_agents(url: &str, names: &[&str]) -> (Store, Team, Vec<(AgentId, String)>) {
+async fn store_with_agents(url: &str, names: &[&str]) -> (Probe, Team, Vec<(AgentId, String)>) {
     let db = Db::connect(url).await.unwrap();
-    let store = Store::open(db, Hub::new(), Arc::new(Metrics::new()))
-        .await
-        .unwrap();
-    let (team, _) = accounts::add_team(&store.db, "Support", 3600, 600)
+    let store = Probe::open(db).await.unwrap();
+    let (team, _) = accounts::add_team(store.db(), "Support", 3600, 600)
         .await
         .unwrap();
     let mut agents = Vec::new();
     for name in names {
         let id = accounts::add_agent(
-            &store.db,
+            store.db(),
             &accounts::NewAgent {
                 team: "Support",
                 email: &format!("{name}@test.example"),
@@ -155,7 +151,7 @@ async fn store_with_agents(url: &str, names: &[&str]) -> (Store, Team, Vec<(Agen
         )
         .await
         .unwrap();
-        let (token, _) = accounts::issue_token(&store.db, id, Duration::hours(1))
+        let (token, _) = accounts::issue_token(store.db(), id, Duration::hours(1))
             .await
             .unwrap();
         agents.push((id, token));
@@ -182,42 +178,39 @@ async fn pruning_keeps_the_sequence_running() {
     s.call_now(&key, "C1").await;
     s.call_now(&key, "C2").await;
     let store = s.store();
-    let db = &store.db;
-    indexer::index_once(store).await.unwrap();
+    let db = store.db();
+    store.index_now().await.unwrap();
     assert_eq!(store.bounds(ana.id).await.unwrap(), (2, Some(1)));
 
-    let mut w = db.begin_write().await.unwrap();
-    let pruned = events::prune(&mut w.tx, Utc::now() + Duration::seconds(1))
+    let pruned = store
+        .prune_events(Utc::now() + Duration::seconds(1))
         .await
         .unwrap();
-    w.commit().await.unwrap();
     assert_eq!(pruned, 1, "the newest entry stays: log ids never go back");
     assert_eq!(count(&db.pool, "event_bodies").await, 1, "bodies go too");
-    let mut conn = db.pool.acquire().await.unwrap();
-    assert_eq!(
-        events::oldest_indexed(&mut conn, ana.id).await.unwrap(),
-        Some(2)
-    );
+    assert_eq!(testing::oldest_indexed(db, ana.id).await.unwrap(), Some(2));
     let (kept,): (i64,) = sqlx::query_as("SELECT last_seq FROM agents WHERE id = $1")
         .bind(ana.id.0)
         .fetch_one(&db.pool)
         .await
         .unwrap();
     assert_eq!(kept, 1, "the newest pruned number is kept with the agent");
-    assert_eq!(Sequencer::load(db).await.unwrap().head(ana.id), 2);
+    assert_eq!(testing::head_from_log(db, ana.id).await.unwrap(), 2);
 
     // The counter lives on: the next event is 3, and a client at 2 is resumed, not reset.
     s.call_now(&key, "C3").await;
-    assert_eq!(store.sequencer.head(ana.id), 3);
+    assert_eq!(store.head(ana.id), 3);
     let mut client = s.connect(&token, Some(2)).await;
     loop {
         match client.next_frame().await.unwrap() {
-            ServerFrame::Event { seq, event, .. } => {
+            ServerFrame::Event(EventFrame { seq, event, .. }) => {
                 assert_eq!(seq, 3);
                 assert!(matches!(event, Event::Offered { .. }), "{event:?}");
                 break;
             }
-            ServerFrame::Snapshot { .. } => panic!("a client at seq 2 is resumed, not reset"),
+            ServerFrame::Snapshot(Snapshot { .. }) => {
+                panic!("a client at seq 2 is resumed, not reset")
+            }
             _ => {}
         }
     }
@@ -229,16 +222,16 @@ async fn pruning_spares_unindexed_entries() {
     let db = fresh_db().await;
     let (store, team, _) = store_with_agents(&db.url, &["Ana"]).await;
     for n in 0..3 {
-        requests::intake(&store, &team, new_call(&format!("C{n}")))
+        store
+            .intake(&team, new_call(&format!("C{n}")))
             .await
             .unwrap();
     }
-    let mut w = store.db.begin_write().await.unwrap();
-    events::prune(&mut w.tx, Utc::now() + Duration::seconds(1))
+    store
+        .prune_events(Utc::now() + Duration::seconds(1))
         .await
         .unwrap();
-    w.commit().await.unwrap();
-    assert_eq!(count(&store.db.pool, "event_bodies").await, 3);
+    assert_eq!(count(&store.db().pool, "event_bodies").await, 3);
 }
 
 /// A database written by the previous schema (every row carried its body) reads back, after
@@ -317,11 +310,10 @@ async fn the_migration_keeps_every_event_and_its_sequence() {
     assert_eq!(count(&migrated.pool, "event_bodies").await, 2);
     let frame = |seq: u64, at: i64, body: &str| {
         let at = from_millis(at).to_rfc3339_opts(chrono::SecondsFormat::Millis, true);
-        events::frame_text(seq, &at, body)
+        testing::frame_text(seq, &at, body)
     };
-    let mut conn = migrated.pool.acquire().await.unwrap();
     assert_eq!(
-        events::read_indexed_after(&mut conn, AgentId(1), 0, 10)
+        testing::read_indexed_after(&migrated, AgentId(1), 0, 10)
             .await
             .unwrap(),
         vec![
@@ -330,19 +322,23 @@ async fn the_migration_keeps_every_event_and_its_sequence() {
         ]
     );
     assert_eq!(
-        events::read_indexed_after(&mut conn, AgentId(2), 0, 10)
+        testing::read_indexed_after(&migrated, AgentId(2), 0, 10)
             .await
             .unwrap(),
         vec![(1, frame(1, 1_700_000_000_001, &first))]
     );
     assert_eq!(
-        events::oldest_indexed(&mut conn, AgentId(1)).await.unwrap(),
+        testing::oldest_indexed(&migrated, AgentId(1))
+            .await
+            .unwrap(),
         Some(1)
     );
     // The counters are the index's: nothing after it to replay.
-    let sequencer = Sequencer::load(&migrated).await.unwrap();
     assert_eq!(
-        (sequencer.head(AgentId(1)), sequencer.head(AgentId(2))),
+        (
+            testing::head_from_log(&migrated, AgentId(1)).await.unwrap(),
+            testing::head_from_log(&migrated, AgentId(2)).await.unwrap()
+        ),
         (2, 1)
     );
 }

@@ -13,7 +13,7 @@ use std::process::Command;
 
 use futures_util::{SinkExt, StreamExt};
 use headsup_protocol::error::ErrorBody;
-use headsup_protocol::lds::{NewRequestResponse, ServerFrame};
+use headsup_protocol::lds::{NewRequestResponse, ServerFrame, Snapshot};
 use headsup_protocol::{ErrorCode, RequestId};
 use serde_json::json;
 use support::{http, TestDb, TestServer};
@@ -107,7 +107,7 @@ async fn snapshot_requests(s: &TestServer, token: &str) -> Vec<RequestId> {
         .unwrap();
     while let Some(Ok(msg)) = ws.next().await {
         if let Message::Text(t) = msg {
-            if let ServerFrame::Snapshot { requests, .. } =
+            if let ServerFrame::Snapshot(Snapshot { requests, .. }) =
                 serde_json::from_str(t.as_str()).unwrap()
             {
                 return requests.into_iter().map(|r| r.id).collect();

@@ -57,7 +57,7 @@ async fn a_retry_gets_the_first_answer_and_agents_one_offer() {
     assert_eq!(again.status(), 201);
     assert_eq!(again.text().await.unwrap(), first_body);
 
-    assert_eq!(count_requests(&s.store().db.pool).await, 1);
+    assert_eq!(count_requests(&s.store().db().pool).await, 1);
     let request = serde_json::from_str::<NewRequestResponse>(&first_body)
         .unwrap()
         .request;
@@ -76,7 +76,7 @@ async fn a_retry_gets_the_first_answer_and_agents_one_offer() {
     assert_eq!(other.status(), 201);
     assert!(!replayed(&other));
     assert_eq!(s.post(&key, &body).await.status(), 201);
-    assert_eq!(count_requests(&s.store().db.pool).await, 4);
+    assert_eq!(count_requests(&s.store().db().pool).await, 4);
 }
 
 #[tokio::test]
@@ -91,12 +91,12 @@ async fn the_same_key_with_another_body_is_refused() {
     assert_eq!(resp.status(), 422);
     let err: ErrorBody = resp.json().await.unwrap();
     assert_eq!(err.error.code, ErrorCode::IdempotencyKeyReused);
-    assert_eq!(count_requests(&s.store().db.pool).await, 1);
+    assert_eq!(count_requests(&s.store().db().pool).await, 1);
     // Keys are per team: another team's widget may use the same one.
     let resp = s.post_with_key(&other_key, "k1", &changed).await;
     assert_eq!(resp.status(), 201);
     assert!(!replayed(&resp));
-    assert_eq!(count_requests(&s.store().db.pool).await, 2);
+    assert_eq!(count_requests(&s.store().db().pool).await, 2);
 }
 
 #[tokio::test]
@@ -120,7 +120,7 @@ async fn bad_keys_are_refused_and_refusals_are_not_remembered() {
         .await
         .unwrap();
     assert_eq!(twice.status(), 400);
-    assert_eq!(count_requests(&s.store().db.pool).await, 0);
+    assert_eq!(count_requests(&s.store().db().pool).await, 0);
 
     // A refused intake stores nothing under its key: the corrected retry creates the request.
     let wrong = json!({"kind": "call_now", "customer": {"name": "Maria", "phone": "call me"}});
@@ -141,7 +141,7 @@ async fn a_key_is_remembered_for_a_day() {
     let day_ago = lds::time::to_millis(chrono::Utc::now() - chrono::Duration::minutes(24 * 60 + 1));
     sqlx::query("UPDATE intake_keys SET created_at = $1")
         .bind(day_ago)
-        .execute(&s.store().db.pool)
+        .execute(&s.store().db().pool)
         .await
         .unwrap();
     let later = s.post_with_key(&key, "day-old", &body).await;
@@ -152,17 +152,18 @@ async fn a_key_is_remembered_for_a_day() {
     // Pruning forgets keys older than a day and only those.
     sqlx::query("UPDATE intake_keys SET created_at = $1")
         .bind(day_ago)
-        .execute(&s.store().db.pool)
+        .execute(&s.store().db().pool)
         .await
         .unwrap();
     s.post_with_key(&key, "fresh", &body).await;
-    let mut conn = s.store().db.pool.acquire().await.unwrap();
-    let pruned = lds::store::idempotency::prune(&mut conn, chrono::Utc::now())
+    let pruned = s
+        .store()
+        .prune_idempotency_keys(chrono::Utc::now())
         .await
         .unwrap();
     assert_eq!(pruned, 1);
     let keys: Vec<(String,)> = sqlx::query_as("SELECT idempotency_key FROM intake_keys")
-        .fetch_all(&mut *conn)
+        .fetch_all(&s.store().db().pool)
         .await
         .unwrap();
     assert_eq!(keys, [("fresh".to_string(),)]);
@@ -196,7 +197,7 @@ async fn parallel_retries_with_one_key_create_one_request() {
             "trial {trial}: every answer names one request"
         );
     }
-    assert_eq!(count_requests(&s.store().db.pool).await, TRIALS as i64);
+    assert_eq!(count_requests(&s.store().db().pool).await, TRIALS as i64);
 }
 
 /// Intakes with keys run while the real `lds` is killed with SIGKILL; after a restart on the same

@@ -7,8 +7,7 @@ mod support;
 use std::collections::BTreeMap;
 
 use futures_util::SinkExt;
-use headsup_protocol::lds::{ClientFrame, Event, ServerFrame};
-use lds::store::indexer;
+use headsup_protocol::lds::{ClientFrame, Event, EventFrame, ServerFrame, Welcome};
 use rand::{Rng, SeedableRng};
 use support::{AgentConn, TestServer};
 
@@ -61,7 +60,7 @@ async fn cut_connections_lose_nothing_and_double_nothing() {
         let token = token.clone();
         let id = info.id;
         let done = traffic_done.clone();
-        let sequencer = s.store().sequencer.clone();
+        let sequencer = s.store();
         clients.push(tokio::spawn(async move {
             let mut rng = rand::rngs::StdRng::seed_from_u64(i as u64);
             let mut received: BTreeMap<u64, Event> = BTreeMap::new();
@@ -102,7 +101,7 @@ async fn cut_connections_lose_nothing_and_double_nothing() {
                         .await
                         .expect("connect and hello answered")
                         .unwrap();
-                if let ServerFrame::Welcome { resumed, .. } = conn.welcome {
+                if let ServerFrame::Welcome(Welcome { resumed, .. }) = conn.welcome {
                     assert!(
                         resumed || last.is_none(),
                         "agent {id}: a recent resume must not snapshot"
@@ -129,7 +128,7 @@ async fn cut_connections_lose_nothing_and_double_nothing() {
                         }
                         Ok(Err(_)) => break,
                     };
-                    if let ServerFrame::Event { seq, event, .. } = frame {
+                    if let ServerFrame::Event(EventFrame { seq, event, .. }) = frame {
                         assert!(
                             received.insert(seq, event.clone()).is_none(),
                             "seq {seq} twice"
@@ -159,21 +158,23 @@ async fn cut_connections_lose_nothing_and_double_nothing() {
         cuts += n;
         // A reject sent just before a cut can be processed after the agent caught up, adding a
         // `rejected` event to its log: one last resume must deliver exactly those.
-        let head = s.store().sequencer.head(id) as i64;
+        let head = s.store().head(id) as i64;
         let mut conn = AgentConn::connect(&s.ws_url, &token, last).await.unwrap();
         while conn.last_seq < head as u64 {
-            if let ServerFrame::Event { seq, event, .. } = conn.next_frame().await.unwrap() {
+            if let ServerFrame::Event(EventFrame { seq, event, .. }) =
+                conn.next_frame().await.unwrap()
+            {
                 assert!(received.insert(seq, event).is_none(), "seq {seq} twice");
             }
         }
         // The per-agent index is written behind the log: bring it up to date, then compare.
-        indexer::index_once(s.store()).await.unwrap();
+        s.store().index_now().await.unwrap();
         let log: Vec<(i64, String)> = sqlx::query_as(
             "SELECT e.seq, b.body FROM events e JOIN event_bodies b ON b.id = e.body_id \
                  WHERE e.agent_id = $1 ORDER BY e.seq",
         )
         .bind(id.0)
-        .fetch_all(&s.store().db.pool)
+        .fetch_all(&s.store().db().pool)
         .await
         .unwrap();
         let seqs: Vec<u64> = received.keys().copied().collect();
@@ -202,22 +203,22 @@ async fn a_client_too_far_behind_gets_a_snapshot() {
     for n in 0..N {
         s.call_now(&key, &format!("C{n}")).await;
     }
-    indexer::index_once(s.store()).await.unwrap();
+    s.store().index_now().await.unwrap();
     // The log is pruned past seq 1: a client at seq 1 cannot be replayed to.
     sqlx::query("DELETE FROM events WHERE seq <= $1")
         .bind(N as i64 - 2)
-        .execute(&s.store().db.pool)
+        .execute(&s.store().db().pool)
         .await
         .unwrap();
     let conn = s.connect(&token, Some(1)).await;
     assert!(
         matches!(
             conn.welcome,
-            ServerFrame::Welcome {
+            ServerFrame::Welcome(Welcome {
                 resumed: false,
                 head_seq: N,
                 ..
-            }
+            })
         ),
         "{:?}",
         conn.welcome
@@ -227,11 +228,11 @@ async fn a_client_too_far_behind_gets_a_snapshot() {
     let conn = s.connect(&token, Some(N)).await;
     assert!(matches!(
         conn.welcome,
-        ServerFrame::Welcome { resumed: true, .. }
+        ServerFrame::Welcome(Welcome { resumed: true, .. })
     ));
     let conn = s.connect(&token, Some(99)).await;
     assert!(matches!(
         conn.welcome,
-        ServerFrame::Welcome { resumed: false, .. }
+        ServerFrame::Welcome(Welcome { resumed: false, .. })
     ));
 }

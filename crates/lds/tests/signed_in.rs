@@ -5,15 +5,12 @@ mod support;
 
 use chrono::{Duration, Utc};
 use headsup_protocol::AgentId;
+use lds::admin as accounts;
 use lds::auth;
-use lds::store::accounts;
 use support::TestServer;
 
 async fn signed_in(s: &TestServer, team: headsup_protocol::TeamId) -> Vec<AgentId> {
-    let mut conn = s.store().db.pool.acquire().await.unwrap();
-    accounts::signed_in_agents(&mut conn, team, Utc::now(), false)
-        .await
-        .unwrap()
+    s.store().signed_in(team, Utc::now()).await.unwrap()
 }
 
 #[tokio::test]
@@ -25,17 +22,17 @@ async fn signed_in_follows_every_token_change() {
     assert_eq!(signed_in(&s, team.id).await, vec![ana.id, bo.id]);
 
     // A second device: signing out of one keeps Ana signed in on the other.
-    let (ana_phone, _) = accounts::issue_token(&s.store().db, ana.id, Duration::hours(1))
+    let (ana_phone, _) = accounts::issue_token(s.store().db(), ana.id, Duration::hours(1))
         .await
         .unwrap();
     assert!(
-        accounts::revoke_token(&s.store().db, &auth::digest(&ana_laptop))
+        accounts::revoke_token(s.store().db(), &auth::digest(&ana_laptop))
             .await
             .unwrap()
     );
     assert_eq!(signed_in(&s, team.id).await, vec![ana.id, bo.id]);
     assert!(
-        accounts::revoke_token(&s.store().db, &auth::digest(&ana_phone))
+        accounts::revoke_token(s.store().db(), &auth::digest(&ana_phone))
             .await
             .unwrap()
     );
@@ -45,17 +42,17 @@ async fn signed_in_follows_every_token_change() {
     sqlx::query("UPDATE tokens SET revoked_at = $1 WHERE hash = $2")
         .bind(Utc::now().timestamp_millis())
         .bind(auth::digest(&bo_token))
-        .execute(&s.store().db.pool)
+        .execute(&s.store().db().pool)
         .await
         .unwrap();
     assert_eq!(signed_in(&s, team.id).await, vec![]);
 
     // A token that has expired does not count; signing in again does.
-    accounts::issue_token(&s.store().db, bo.id, Duration::milliseconds(-1))
+    accounts::issue_token(s.store().db(), bo.id, Duration::milliseconds(-1))
         .await
         .unwrap();
     assert_eq!(signed_in(&s, team.id).await, vec![], "an expired token");
-    accounts::issue_token(&s.store().db, bo.id, Duration::hours(1))
+    accounts::issue_token(s.store().db(), bo.id, Duration::hours(1))
         .await
         .unwrap();
     assert_eq!(signed_in(&s, team.id).await, vec![bo.id]);

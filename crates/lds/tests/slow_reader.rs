@@ -46,13 +46,13 @@ async fn a_client_that_stops_reading_loses_nothing_and_holds_nobody_up() {
         "Bo got every offer, in order, while Ana read nothing"
     );
 
-    let metrics = s.store().metrics.clone();
+    let probe = s.store();
     assert!(
-        metrics.ws_writes_queued.get() > 0,
+        probe.ws_writes_queued() > 0,
         "Ana's socket filled up and the server queued for her"
     );
     assert!(
-        metrics.ws_events_left_to_log.get() > 0,
+        probe.ws_events_left_to_log() > 0,
         "Ana's queue filled up and the rest was left in the log"
     );
 
@@ -64,5 +64,5 @@ async fn a_client_that_stops_reading_loses_nothing_and_holds_nobody_up() {
         }
     }
     assert_eq!(ana_offered, posted, "Ana got every offer once, in order");
-    assert_eq!(ana.last_seq, s.store().sequencer.head(ana_info.id));
+    assert_eq!(ana.last_seq, s.store().head(ana_info.id));
 }

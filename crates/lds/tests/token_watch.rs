@@ -6,9 +6,8 @@
 mod support;
 
 use chrono::{Duration, Utc};
-use headsup_protocol::lds::{Event, ServerFrame};
+use headsup_protocol::lds::{ErrorFrame, Event, EventFrame, ServerFrame};
 use headsup_protocol::ErrorCode;
-use lds::ws::token_watch;
 use support::{AgentConn, TestServer};
 
 async fn closed_with(conn: &mut AgentConn) -> ErrorCode {
@@ -18,7 +17,7 @@ async fn closed_with(conn: &mut AgentConn) -> ErrorCode {
             .await
             .expect("an error frame before the close")
         {
-            ServerFrame::Error { code, .. } => {
+            ServerFrame::Error(ErrorFrame { code, .. }) => {
                 assert!(
                     conn.next_frame().await.is_err(),
                     "the socket closes after it"
@@ -39,26 +38,16 @@ async fn a_token_revoked_elsewhere_closes_its_sockets_and_live_ones_stay() {
     let mut ana_phone = s.connect(&ana_token, None).await;
     let mut ana_desk = s.connect(&ana_token, None).await;
     let mut bo = s.connect(&bo_token, None).await;
-    assert_eq!(
-        token_watch::check_once(s.store(), Utc::now())
-            .await
-            .unwrap(),
-        0
-    );
+    assert_eq!(s.store().check_tokens(Utc::now()).await.unwrap(), 0);
 
     // What a logout on another process writes; this process's hub never heard of it.
     sqlx::query("UPDATE tokens SET revoked_at = $1 WHERE agent_id = $2")
         .bind(Utc::now().timestamp_millis())
         .bind(ana.id.0)
-        .execute(&s.store().db.pool)
+        .execute(&s.store().db().pool)
         .await
         .unwrap();
-    assert_eq!(
-        token_watch::check_once(s.store(), Utc::now())
-            .await
-            .unwrap(),
-        1
-    );
+    assert_eq!(s.store().check_tokens(Utc::now()).await.unwrap(), 1);
     assert_eq!(closed_with(&mut ana_phone).await, ErrorCode::TokenRevoked);
     assert_eq!(closed_with(&mut ana_desk).await, ErrorCode::TokenRevoked);
 
@@ -66,11 +55,11 @@ async fn a_token_revoked_elsewhere_closes_its_sockets_and_live_ones_stay() {
     s.call_now(&key, "C1").await;
     loop {
         match bo.next_frame().await.unwrap() {
-            ServerFrame::Error { code, .. } => panic!("Bo was refused: {code:?}"),
-            ServerFrame::Event {
+            ServerFrame::Error(ErrorFrame { code, .. }) => panic!("Bo was refused: {code:?}"),
+            ServerFrame::Event(EventFrame {
                 event: Event::Offered { .. },
                 ..
-            } => break,
+            }) => break,
             _ => continue,
         }
     }
@@ -83,6 +72,6 @@ async fn an_expired_token_closes_its_socket() {
     let (_, token) = s.agent("Support", "Ana").await;
     let mut conn = s.connect(&token, None).await;
     let later = Utc::now() + Duration::days(400);
-    assert_eq!(token_watch::check_once(s.store(), later).await.unwrap(), 1);
+    assert_eq!(s.store().check_tokens(later).await.unwrap(), 1);
     assert_eq!(closed_with(&mut conn).await, ErrorCode::TokenExpired);
 }

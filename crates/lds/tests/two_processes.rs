@@ -5,7 +5,7 @@
 
 mod support;
 
-use headsup_protocol::lds::{ClientFrame, Event, ServerFrame};
+use headsup_protocol::lds::{ClientFrame, Event, EventFrame, Reply, ServerFrame, Welcome};
 use support::process::LdsProcess;
 use support::AgentConn;
 
@@ -18,15 +18,15 @@ async fn split_team(names: &[String]) -> Option<(support::TestDb, String, Vec<St
     }
     let db = support::fresh_db().await;
     let store = lds::db::Db::connect(&db.url).await.unwrap();
-    let (_, key) = lds::store::accounts::add_team(&store, "Split", 3600, 600)
+    let (_, key) = lds::admin::add_team(&store, "Split", 3600, 600)
         .await
         .unwrap();
     let mut tokens = Vec::new();
     for name in names {
         let email = format!("{}@split.test", name.to_lowercase().replace(' ', ""));
-        let id = lds::store::accounts::add_agent(
+        let id = lds::admin::add_agent(
             &store,
-            &lds::store::accounts::NewAgent {
+            &lds::admin::NewAgent {
                 email: &email,
                 name,
                 team: "Split",
@@ -36,7 +36,7 @@ async fn split_team(names: &[String]) -> Option<(support::TestDb, String, Vec<St
         )
         .await
         .unwrap();
-        let (token, _) = lds::store::accounts::issue_token(&store, id, chrono::Duration::hours(1))
+        let (token, _) = lds::admin::issue_token(&store, id, chrono::Duration::hours(1))
             .await
             .unwrap();
         tokens.push(token);
@@ -96,9 +96,9 @@ async fn two_processes_share_one_winner_and_fan_out_taken() {
         }
         let mut winners = Vec::new();
         for (i, (a, cid)) in agents.iter_mut().zip(cids).enumerate() {
-            if let ServerFrame::Reply {
+            if let ServerFrame::Reply(Reply {
                 session: Some(s), ..
-            } = a.answer(cid).await.unwrap()
+            }) = a.answer(cid).await.unwrap()
             {
                 winners.push((i, s));
             }
@@ -127,7 +127,9 @@ async fn two_processes_share_one_winner_and_fan_out_taken() {
 /// `(seq, event)`.
 async fn record_until_offered(device: &mut AgentConn, name: &str, log: &mut Vec<(u64, Event)>) {
     loop {
-        if let ServerFrame::Event { seq, event, .. } = device.next_frame().await.unwrap() {
+        if let ServerFrame::Event(EventFrame { seq, event, .. }) =
+            device.next_frame().await.unwrap()
+        {
             let done = matches!(&event, Event::Offered { request }
                 if request.customer.name.as_deref() == Some(name));
             log.push((seq, event));
@@ -165,7 +167,10 @@ async fn both_processes_number_an_agents_events_alike_across_a_restart() {
                 .await
                 .unwrap();
             assert!(
-                matches!(on_p2.welcome, ServerFrame::Welcome { resumed: true, .. }),
+                matches!(
+                    on_p2.welcome,
+                    ServerFrame::Welcome(Welcome { resumed: true, .. })
+                ),
                 "resumed after the restart: {:?}",
                 on_p2.welcome
             );

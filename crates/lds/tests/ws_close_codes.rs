@@ -5,7 +5,7 @@
 mod support;
 
 use futures_util::{SinkExt, StreamExt};
-use headsup_protocol::lds::ServerFrame;
+use headsup_protocol::lds::{ServerFrame, Snapshot, Welcome};
 use support::agent::PATIENCE;
 use support::TestServer;
 use tokio::net::TcpStream;
@@ -37,7 +37,7 @@ async fn signed_in(s: &TestServer, token: &str) -> Ws {
         let frame: ServerFrame = serde_json::from_str(t.as_str()).unwrap();
         assert!(matches!(
             frame,
-            ServerFrame::Welcome { .. } | ServerFrame::Snapshot { .. }
+            ServerFrame::Welcome(Welcome { .. }) | ServerFrame::Snapshot(Snapshot { .. })
         ));
     }
     ws

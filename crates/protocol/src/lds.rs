@@ -131,48 +131,78 @@ pub enum ClientFrame {
 pub enum ServerFrame {
     /// Answer to a valid `hello`. Followed by either the missed events (`resumed: true`) or a
     /// `snapshot`.
-    Welcome {
-        agent: AgentInfo,
-        protocol: u32,
-        resumed: bool,
-        /// The agent's newest event sequence at this moment.
-        head_seq: u64,
-        server_time: DateTime<Utc>,
-        heartbeat_secs: u64,
-    },
+    Welcome(Welcome),
     /// Everything the agent should see, as of `seq`. Replaces the client's state; events after it
     /// follow with `seq + 1`, `seq + 2`, …
-    Snapshot {
-        seq: u64,
-        /// Open requests the agent may see (pending and scheduled), and recently closed ones
-        /// that stay visible (timed out), oldest first.
-        requests: Vec<Request>,
-        #[serde(default, skip_serializing_if = "Option::is_none")]
-        session: Option<Session>,
-    },
+    Snapshot(Snapshot),
     /// One durable event. `seq` is exactly one more than the previous event or snapshot.
-    Event {
-        seq: u64,
-        at: DateTime<Utc>,
-        #[serde(flatten)]
-        event: Event,
-    },
+    Event(EventFrame),
     /// Success answer to a command.
-    Reply {
-        cid: u64,
-        #[serde(default, skip_serializing_if = "Option::is_none")]
-        request: Option<RequestId>,
-        #[serde(default, skip_serializing_if = "Option::is_none")]
-        session: Option<SessionId>,
-    },
+    Reply(Reply),
     /// Failure answer to a command (with its `cid`) or to a frame that could not be read (no `cid`).
     /// After `unauthorized`, `token_expired`, `token_revoked` or `hello_required` the server closes.
-    Error {
-        #[serde(default, skip_serializing_if = "Option::is_none")]
-        cid: Option<u64>,
-        code: ErrorCode,
-        message: String,
-    },
+    Error(ErrorFrame),
+}
+
+/// The payload of [`ServerFrame::Welcome`].
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[cfg_attr(feature = "schema", schemars(inline))]
+pub struct Welcome {
+    pub agent: AgentInfo,
+    pub protocol: u32,
+    pub resumed: bool,
+    /// The agent's newest event sequence at this moment.
+    pub head_seq: u64,
+    pub server_time: DateTime<Utc>,
+    pub heartbeat_secs: u64,
+}
+
+/// The payload of [`ServerFrame::Snapshot`].
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[cfg_attr(feature = "schema", schemars(inline))]
+pub struct Snapshot {
+    pub seq: u64,
+    /// Open requests the agent may see (pending and scheduled), and recently closed ones
+    /// that stay visible (timed out), oldest first.
+    pub requests: Vec<Request>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub session: Option<Session>,
+}
+
+/// The payload of [`ServerFrame::Reply`].
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[cfg_attr(feature = "schema", schemars(inline))]
+pub struct Reply {
+    pub cid: u64,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub request: Option<RequestId>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub session: Option<SessionId>,
+}
+
+/// The payload of [`ServerFrame::Event`].
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[cfg_attr(feature = "schema", schemars(inline))]
+pub struct EventFrame {
+    pub seq: u64,
+    pub at: DateTime<Utc>,
+    #[serde(flatten)]
+    pub event: Event,
+}
+
+/// The payload of [`ServerFrame::Error`].
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[cfg_attr(feature = "schema", schemars(inline))]
+pub struct ErrorFrame {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub cid: Option<u64>,
+    pub code: ErrorCode,
+    pub message: String,
 }
 
 /// What happened, from one agent's point of view.
@@ -264,7 +294,7 @@ mod tests {
 
     #[test]
     fn event_frame_is_flat() {
-        let f = ServerFrame::Event {
+        let f = ServerFrame::Event(EventFrame {
             seq: 5,
             at: DateTime::from_timestamp(1_700_000_001, 0).unwrap(),
             event: Event::Taken {
@@ -274,7 +304,7 @@ mod tests {
                     name: "Bo".into(),
                 },
             },
-        };
+        });
         let v = serde_json::to_value(&f).unwrap();
         assert_eq!(v["type"], "event");
         assert_eq!(v["event"], "taken");
@@ -283,11 +313,11 @@ mod tests {
         let back: ServerFrame = serde_json::from_value(v).unwrap();
         assert_eq!(back, f);
 
-        let f = ServerFrame::Event {
+        let f = ServerFrame::Event(EventFrame {
             seq: 6,
             at: DateTime::from_timestamp(1_700_000_001, 0).unwrap(),
             event: Event::Offered { request: request() },
-        };
+        });
         let text = serde_json::to_string(&f).unwrap();
         assert_eq!(serde_json::from_str::<ServerFrame>(&text).unwrap(), f);
     }

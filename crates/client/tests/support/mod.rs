@@ -13,7 +13,7 @@ use std::time::Duration;
 
 use headsup_protocol::lds::{NewRequest, NewRequestResponse};
 use headsup_protocol::model::{Customer, Request, RequestKind};
-use lds::store::accounts::{self, NewAgent};
+use lds::admin::{self as accounts, NewAgent};
 use lds::{Server, ServerConfig};
 
 /// A generous bound so a broken build fails instead of hanging (not a timing assertion).
@@ -37,7 +37,7 @@ impl Lds {
         config.rates.login_per_account_per_min = 10_000;
         config.rates.login_per_address_per_min = 10_000;
         let server = Server::start(config).await.expect("LDS starts");
-        let db = &server.state.store.db;
+        let db = server.db();
         let (_, intake_key) = accounts::add_team(db, "Sales", 600, 600).await.unwrap();
         let hash = lds::auth::hash_password(PASSWORD).unwrap();
         let email = "ana@test.example".to_string();

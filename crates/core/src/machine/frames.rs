@@ -1,16 +1,17 @@
 //! Frames from the LDS: welcome, snapshot, events in sequence, replies and errors.
 
 use super::*;
+use headsup_protocol::lds::{ErrorFrame, EventFrame, Reply, Snapshot, Welcome};
 
 impl Core {
     pub(super) fn on_frame(&mut self, frame: ServerFrame, now: DateTime<Utc>) {
         match frame {
-            ServerFrame::Welcome {
+            ServerFrame::Welcome(Welcome {
                 agent,
                 head_seq,
                 resumed,
                 ..
-            } => {
+            }) => {
                 self.agent = Some(agent);
                 self.login = LoginView::SignedIn;
                 self.link.welcomed(head_seq);
@@ -21,15 +22,15 @@ impl Core {
                 self.check_caught_up(now);
                 self.changed();
             }
-            ServerFrame::Snapshot {
+            ServerFrame::Snapshot(Snapshot {
                 seq,
                 requests,
                 session,
-            } => {
+            }) => {
                 self.apply_snapshot(seq, requests, session, now);
                 self.check_caught_up(now);
             }
-            ServerFrame::Event { seq, event, .. } => {
+            ServerFrame::Event(EventFrame { seq, event, .. }) => {
                 match self.applied_seq() {
                     Some(last) if seq <= last => return, // Already processed: a replay overlap.
                     Some(last) if seq == last + 1 => {}
@@ -46,8 +47,8 @@ impl Core {
                 self.check_caught_up(now);
                 self.changed();
             }
-            ServerFrame::Reply { .. } => {}
-            ServerFrame::Error { cid, code, message } => {
+            ServerFrame::Reply(Reply { .. }) => {}
+            ServerFrame::Error(ErrorFrame { cid, code, message }) => {
                 if code.requires_sign_in() {
                     let reason = match code {
                         ErrorCode::TokenExpired => "Your session expired. Sign in again.",

@@ -5,7 +5,9 @@
 
 use chrono::{DateTime, Duration, TimeZone, Utc};
 use headsup_core::{Core, Input, Notification, Output, SavedState};
-use headsup_protocol::lds::{Event, LoginResponse, ServerFrame, PROTOCOL_VERSION};
+use headsup_protocol::lds::{
+    Event, EventFrame, LoginResponse, ServerFrame, Snapshot, Welcome, PROTOCOL_VERSION,
+};
 use headsup_protocol::model::{
     AgentInfo, AgentRef, Customer, LegState, Request, RequestKind, RequestState, Session,
     SessionState,
@@ -160,23 +162,23 @@ impl Harness {
     pub fn connect_with_snapshot(&mut self, seq: u64, requests: Vec<Request>) -> Vec<Output> {
         let mut out = self.input(Input::Connected);
         out.extend(self.welcome(seq, false));
-        out.extend(self.frame(ServerFrame::Snapshot {
+        out.extend(self.frame(ServerFrame::Snapshot(Snapshot {
             seq,
             requests,
             session: None,
-        }));
+        })));
         out
     }
 
     pub fn welcome(&mut self, head_seq: u64, resumed: bool) -> Vec<Output> {
-        self.frame(ServerFrame::Welcome {
+        self.frame(ServerFrame::Welcome(Welcome {
             agent: agent(),
             protocol: PROTOCOL_VERSION,
             resumed,
             head_seq,
             server_time: self.now,
             heartbeat_secs: 10,
-        })
+        }))
     }
 
     pub fn frame(&mut self, frame: ServerFrame) -> Vec<Output> {
@@ -190,11 +192,11 @@ impl Harness {
     }
 
     pub fn event_at(&mut self, seq: u64, event: Event) -> Vec<Output> {
-        self.frame(ServerFrame::Event {
+        self.frame(ServerFrame::Event(EventFrame {
             seq,
             at: self.now,
             event,
-        })
+        }))
     }
 
     pub fn offer(&mut self, id: i64, kind: RequestKind) -> Vec<Output> {

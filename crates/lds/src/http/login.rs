@@ -1,34 +1,30 @@
 //! `POST /api/v1/login` and `POST /api/v1/logout`.
 
-use axum::body::Bytes;
-use axum::extract::rejection::BytesRejection;
 use axum::extract::{ConnectInfo, State};
-use axum::http::{HeaderMap, StatusCode};
-use axum::Json;
+use axum::http::StatusCode;
 use headsup_protocol::lds::{LoginRequest, LoginResponse};
 use headsup_protocol::ErrorCode;
 
-use super::body::{bearer, json};
+use super::extract::{BearerToken, Json};
+use crate::app::{AppState, PeerSocket};
 use crate::auth;
+use crate::domain::accounts::{self, login_limits};
 use crate::error::LdsError;
-use crate::server::{AppState, PeerSocket};
-use crate::store::{accounts, rate_limits};
 
-pub async fn login(
+pub(crate) async fn login(
     State(state): State<AppState>,
     ConnectInfo(peer): ConnectInfo<PeerSocket>,
-    body: Result<Bytes, BytesRejection>,
+    Json(req): Json<LoginRequest>,
 ) -> Result<Json<LoginResponse>, LdsError> {
-    let req: LoginRequest = json(body)?;
-    let metrics = &state.store.metrics;
+    let metrics = &state.metrics;
     let rates = state.config.rates;
-    let budgets = rate_limits::login_budgets(
+    let budgets = login_limits::login_budgets(
         &req.email,
         peer.addr.ip(),
         rates.login_per_account_per_min,
         rates.login_per_address_per_min,
     );
-    if !rate_limits::try_spend(&state.store.db, &budgets, chrono::Utc::now()).await? {
+    if !login_limits::try_spend(&state.store.db, &budgets, chrono::Utc::now()).await? {
         metrics.rate_limited.inc();
         return Err(LdsError::new(
             ErrorCode::RateLimited,
@@ -64,17 +60,18 @@ pub async fn login(
 }
 
 /// Revokes the bearer token and closes the WebSockets opened with it.
-pub async fn logout(
+pub(crate) async fn logout(
     State(state): State<AppState>,
-    headers: HeaderMap,
+    BearerToken(token): BearerToken,
 ) -> Result<StatusCode, LdsError> {
-    let token = bearer(&headers)
-        .ok_or_else(|| LdsError::new(ErrorCode::Unauthorized, "missing bearer token"))?;
-    let digest = auth::digest(token);
-    let mut conn = state.store.db.pool.acquire().await?;
-    accounts::check_token(&mut conn, &digest, chrono::Utc::now()).await?;
-    drop(conn);
+    let digest = auth::digest(&token);
+    accounts::check_token(
+        &mut *state.store.db.pool.acquire().await?,
+        &digest,
+        chrono::Utc::now(),
+    )
+    .await?;
     accounts::revoke_token(&state.store.db, &digest).await?;
-    state.store.hub.revoke(&digest);
+    state.fanout.hub.revoke(&digest);
     Ok(StatusCode::NO_CONTENT)
 }

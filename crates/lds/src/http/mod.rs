@@ -1,11 +1,11 @@
 //! The HTTP surface: health, metrics, sign-in, customer intake, the telephony simulator and the
 //! WebSocket upgrade. Every error body is `{"error": {"code", "message"}}` (`docs/protocol.md`).
 
-mod body;
 mod cancel;
+mod extract;
 mod intake;
 mod login;
-pub mod openapi;
+pub(crate) mod openapi;
 mod reply;
 mod sim;
 
@@ -17,12 +17,10 @@ use axum::Router;
 use headsup_protocol::lds::MAX_FRAME_BYTES;
 use headsup_protocol::ErrorCode;
 
+use crate::app::AppState;
 use crate::error::LdsError;
-use crate::server::AppState;
 
-pub use body::bearer;
-
-pub fn router(state: AppState) -> Router {
+pub(crate) fn router(state: AppState) -> Router {
     Router::new()
         .route("/health", get(health))
         .route("/metrics", get(metrics))
@@ -56,13 +54,12 @@ async fn health(State(state): State<AppState>) -> impl IntoResponse {
 
 async fn metrics(State(state): State<AppState>) -> impl IntoResponse {
     state
-        .store
         .metrics
         .ws_connections
-        .set(state.store.hub.connection_count() as i64);
+        .set(state.fanout.hub.connection_count() as i64);
     (
         [("content-type", "text/plain; version=0.0.4")],
-        state.store.metrics.render(),
+        state.metrics.render(),
     )
 }
 

@@ -38,20 +38,20 @@ use utoipa::openapi::{
 use super::sim::LegUpdate;
 
 /// Where the document is served.
-pub const PATH: &str = "/api/v1/openapi.json";
+pub(crate) const PATH: &str = "/api/v1/openapi.json";
 
 /// Security scheme names (also the names schemathesis's config uses, `scripts/schemathesis.toml`).
-pub const INTAKE_KEY: &str = "intakeKey";
-pub const AGENT_TOKEN: &str = "agentToken";
+pub(crate) const INTAKE_KEY: &str = "intakeKey";
+pub(crate) const AGENT_TOKEN: &str = "agentToken";
 
 /// `GET /api/v1/openapi.json`.
-pub async fn serve() -> impl IntoResponse {
+pub(crate) async fn serve() -> impl IntoResponse {
     static DOCUMENT: OnceLock<Value> = OnceLock::new();
     axum::Json(DOCUMENT.get_or_init(document))
 }
 
 /// The whole OpenAPI document.
-pub fn document() -> Value {
+pub(crate) fn document() -> Value {
     let paths = PathsBuilder::new()
         .path("/health", get(health()))
         .path("/metrics", get(metrics()))

@@ -7,7 +7,7 @@ use headsup_protocol::ErrorCode;
 
 use crate::error::LdsError;
 
-pub fn status_of(code: ErrorCode) -> StatusCode {
+pub(crate) fn status_of(code: ErrorCode) -> StatusCode {
     use ErrorCode::*;
     match code {
         BadRequest | MalformedFrame | UnknownFrame | BinaryFrame | HelloRequired => {

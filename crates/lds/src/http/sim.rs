@@ -2,56 +2,38 @@
 //! `{"state": "answered" | "failed" | "hung_up"}`, authenticated like intake (the telephony
 //! system holds the team's intake key).
 
-use axum::body::Bytes;
-use axum::extract::rejection::{BytesRejection, PathRejection};
+use axum::extract::rejection::PathRejection;
 use axum::extract::{Path, State};
-use axum::http::HeaderMap;
-use axum::Json;
 use headsup_protocol::model::{LegState, Session};
 use headsup_protocol::{ErrorCode, SessionId};
 use serde::Deserialize;
 
-use super::body::json;
-use super::intake::team_of;
+use super::extract::{IntakeTeam, Json};
+use crate::app::AppState;
+use crate::domain::sessions::{self, Leg};
 use crate::error::LdsError;
-use crate::server::AppState;
-use crate::store::sessions::{self, Leg};
 
 /// What happened to the leg.
 #[derive(Deserialize, schemars::JsonSchema)]
-pub struct LegUpdate {
+pub(crate) struct LegUpdate {
     /// `answered`, `failed` or `hung_up` (a leg never goes back to `ringing`).
     #[schemars(extend("not" = {"const": "ringing"}))]
-    pub state: LegState,
+    pub(crate) state: LegState,
 }
 
-pub async fn leg(
+pub(crate) async fn leg(
     State(state): State<AppState>,
+    IntakeTeam(team): IntakeTeam,
     path: Result<Path<(i64, String)>, PathRejection>,
-    headers: HeaderMap,
-    body: Result<Bytes, BytesRejection>,
+    body: Result<Json<LegUpdate>, LdsError>,
 ) -> Result<Json<Session>, LdsError> {
-    let team = team_of(&state, &headers).await?;
     let Path((session, leg)) = path
         .map_err(|_| LdsError::new(ErrorCode::BadRequest, "the session id is a 64-bit integer"))?;
     let leg = Leg::parse(&leg)
         .ok_or_else(|| LdsError::new(ErrorCode::BadRequest, "leg is `agent` or `customer`"))?;
-    let update: LegUpdate = json(body)?;
+    let Json(update) = body?;
     let id = SessionId(session);
-    let mut conn = state.store.db.pool.acquire().await?;
-    let found = sessions::load(&mut conn, id).await?;
-    drop(conn);
-    let owner_team = match &found {
-        Some(s) => {
-            let mut conn = state.store.db.pool.acquire().await?;
-            Some(
-                crate::store::accounts::agent_info(&mut conn, s.agent)
-                    .await?
-                    .team,
-            )
-        }
-        None => None,
-    };
+    let owner_team = sessions::team_of(&state.store, id).await?;
     if owner_team != Some(team.id) {
         return Err(LdsError::new(
             ErrorCode::NotFound,
@@ -64,7 +46,7 @@ pub async fn leg(
             "a leg cannot go back to ringing",
         ));
     }
-    Ok(Json(
-        sessions::leg_changed(&state.store, id, leg, update.state).await?,
-    ))
+    let (session, published) = sessions::leg_changed(&state.store, id, leg, update.state).await?;
+    state.fanout.publish(published).await;
+    Ok(Json(session))
 }

@@ -13,13 +13,13 @@ use hyper::body::Incoming;
 
 type BoxError = Box<dyn std::error::Error + Send + Sync>;
 
-pub struct BodyWithin {
+pub(crate) struct BodyWithin {
     inner: Incoming,
     deadline: Pin<Box<tokio::time::Sleep>>,
 }
 
 impl BodyWithin {
-    pub fn new(inner: Incoming, within: Duration) -> BodyWithin {
+    pub(crate) fn new(inner: Incoming, within: Duration) -> BodyWithin {
         BodyWithin {
             inner,
             deadline: Box::pin(tokio::time::sleep(within)),

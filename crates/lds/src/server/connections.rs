@@ -28,24 +28,11 @@ use tokio::net::{TcpListener, TcpStream};
 use tokio::sync::{OwnedSemaphorePermit, Semaphore};
 
 use super::body_deadline::BodyWithin;
-use super::{PeerSocket, SOCKET_SEND_BUFFER_BYTES};
+use crate::app::{PeerSocket, SOCKET_SEND_BUFFER_BYTES};
+use crate::config::ConnectionLimits;
 use crate::metrics::Metrics;
 
-/// How many connections the server holds and how long it waits for them.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct ConnectionLimits {
-    /// Open TCP connections (HTTP and agent WebSockets alike); one more is answered
-    /// `503 too_many_connections` and closed.
-    pub max_connections: usize,
-    /// A connection that has sent no byte of a request by then is closed.
-    pub first_request_within: Duration,
-    /// A request head (request line and headers) not complete by then is closed, as is a
-    /// kept-alive connection that starts no next request by then; a request body must arrive
-    /// within as long again after its head.
-    pub header_read_timeout: Duration,
-}
-
-pub async fn serve(
+pub(crate) async fn serve(
     listener: TcpListener,
     app: Router,
     limits: ConnectionLimits,

@@ -1,17 +1,23 @@
 //! Agent commands over the WebSocket, each answered with `reply` or `error` carrying its `cid`.
 //! When several refusals apply, which one wins is fixed per command (docs/protocol.md §2.3,
-//! "Which error wins"); the store functions check in that order.
+//! "Which error wins"); the domain functions check in that order. What a command commits is
+//! published here, and a won claim starts the session's calls.
 
 use chrono::Utc;
-use headsup_protocol::lds::{ClientFrame, ServerFrame};
+use headsup_protocol::lds::{ClientFrame, ErrorFrame, Reply, ServerFrame};
 use headsup_protocol::model::AgentInfo;
-use headsup_protocol::ErrorCode;
+use headsup_protocol::{ErrorCode, RequestId, SessionId};
 
-use crate::error::LdsError;
-use crate::server::AppState;
-use crate::store::{requests, sessions};
+use crate::app::AppState;
+use crate::domain::requests::{self, claim};
+use crate::domain::{sessions, Published};
+use crate::error::{LdsError, LdsResult};
 
-pub async fn handle(state: &AppState, agent: &AgentInfo, frame: ClientFrame) -> ServerFrame {
+/// What a command answers: the request and session it concerned.
+type Answered = (Option<RequestId>, Option<SessionId>);
+
+pub(crate) async fn handle(state: &AppState, agent: &AgentInfo, frame: ClientFrame) -> ServerFrame {
+    let store = &state.store;
     let (cid, result) = match frame {
         ClientFrame::Hello { .. } => {
             return error(
@@ -21,84 +27,73 @@ pub async fn handle(state: &AppState, agent: &AgentInfo, frame: ClientFrame) -> 
         }
         ClientFrame::Accept { cid, request } => (
             cid,
-            claimed(state, requests::accept(&state.store, agent, request).await),
+            claimed(state, claim::accept(store, agent, request).await).await,
         ),
         ClientFrame::AttendNext { cid } => (
             cid,
-            claimed(state, requests::attend_next(&state.store, agent).await),
+            claimed(state, claim::attend_next(store, agent).await).await,
         ),
-        ClientFrame::Reject { cid, request } => (
-            cid,
-            requests::reject(&state.store, agent, request)
-                .await
-                .map(|()| reply(cid, Some(request), None)),
-        ),
+        ClientFrame::Reject { cid, request } => {
+            let result = claim::reject(store, agent, request).await;
+            (
+                cid,
+                published(state, result.map(|p| ((Some(request), None), p))).await,
+            )
+        }
         ClientFrame::Schedule {
             cid,
             customer,
             due_at,
-        } => (
-            cid,
-            requests::schedule_by_agent(&state.store, agent, customer, due_at.with_timezone(&Utc))
-                .await
-                .map(|r| reply(cid, Some(r.id), None)),
-        ),
-        ClientFrame::EndSession { cid, session } => (
-            cid,
-            sessions::end(&state.store, agent, session)
-                .await
-                .map(|s| reply(cid, Some(s.request), Some(s.id))),
-        ),
+        } => {
+            let due_at = due_at.with_timezone(&Utc);
+            let result = requests::schedule_by_agent(store, agent, customer, due_at).await;
+            (
+                cid,
+                published(state, result.map(|(r, p)| ((Some(r.id), None), p))).await,
+            )
+        }
+        ClientFrame::EndSession { cid, session } => {
+            let result = sessions::end(store, agent, session).await;
+            let answered = result.map(|(s, p)| ((Some(s.request), Some(s.id)), p));
+            (cid, published(state, answered).await)
+        }
     };
     match result {
-        // The reply's cid is filled in by `reply`; claimed() does not know it.
-        Ok(ServerFrame::Reply {
-            request, session, ..
-        }) => ServerFrame::Reply {
+        Ok((request, session)) => ServerFrame::Reply(Reply {
             cid,
             request,
             session,
-        },
-        Ok(other) => other,
+        }),
         Err(e) => error(Some(cid), e),
     }
 }
 
-/// A won claim starts the session's calls.
-fn claimed(
+/// Publishes what a command committed.
+async fn published(
     state: &AppState,
-    result: Result<
-        (
-            headsup_protocol::model::Request,
-            headsup_protocol::model::Session,
-        ),
-        LdsError,
-    >,
-) -> Result<ServerFrame, LdsError> {
-    let (request, session) = result?;
-    state.telephony.dial(&session);
-    Ok(reply(0, Some(request.id), Some(session.id)))
+    result: LdsResult<(Answered, Published)>,
+) -> LdsResult<Answered> {
+    let (answered, published) = result?;
+    state.fanout.publish(published).await;
+    Ok(answered)
 }
 
-fn reply(
-    cid: u64,
-    request: Option<headsup_protocol::RequestId>,
-    session: Option<headsup_protocol::SessionId>,
-) -> ServerFrame {
-    ServerFrame::Reply {
-        cid,
-        request,
-        session,
-    }
+/// Counts the claims lost on the way; a won claim is published and starts the session's calls.
+async fn claimed(state: &AppState, attempt: claim::ClaimAttempt) -> LdsResult<Answered> {
+    state.metrics.claims_lost.inc_by(attempt.races_lost);
+    let won = attempt.outcome?;
+    state.fanout.publish(won.published).await;
+    state.telephony.dial(&won.session);
+    Ok((Some(won.request.id), Some(won.session.id)))
 }
 
-pub fn error(cid: Option<u64>, e: LdsError) -> ServerFrame {
+pub(crate) fn error(cid: Option<u64>, e: LdsError) -> ServerFrame {
     if let LdsError::Internal(inner) = &e {
         tracing::error!("command failed: {inner:#}");
     }
-    ServerFrame::Error {
+    ServerFrame::Error(ErrorFrame {
         cid,
         code: e.code(),
         message: e.public_message(),
-    }
+    })
 }

@@ -13,7 +13,8 @@ use std::time::{Duration, Instant};
 use chrono::Utc;
 use futures_util::{SinkExt, StreamExt};
 use headsup_protocol::lds::{
-    ClientFrame, ServerFrame, DEAD_AFTER_SECS, HEARTBEAT_SECS, PROTOCOL_VERSION,
+    ClientFrame, ErrorFrame, ServerFrame, Welcome, DEAD_AFTER_SECS, HEARTBEAT_SECS,
+    PROTOCOL_VERSION,
 };
 use headsup_protocol::model::AgentInfo;
 use headsup_protocol::ErrorCode;
@@ -23,13 +24,14 @@ use tokio_tungstenite::tungstenite::Message;
 use tokio_tungstenite::WebSocketStream;
 
 use super::duplex::Duplex;
-use super::outlet::{Outlet, MAX_BACKLOG_BYTES};
 use super::{commands, frames};
+use crate::app::AppState;
 use crate::auth;
+use crate::domain::accounts;
+use crate::domain::log::{self, snapshot};
 use crate::error::LdsError;
-use crate::hub::Subscription;
-use crate::server::AppState;
-use crate::store::{accounts, snapshot};
+use crate::fanout::hub::Subscription;
+use crate::fanout::outlet::{Outlet, MAX_BACKLOG_BYTES};
 
 /// A client that opens a socket and says nothing is dropped after this.
 const HELLO_WITHIN: Duration = Duration::from_secs(10);
@@ -49,8 +51,8 @@ struct Conn {
     scratch: Vec<u8>,
 }
 
-pub async fn run(state: AppState, socket: Sink, outlet: Arc<Outlet>) {
-    let metrics = state.store.metrics.clone();
+pub(crate) async fn run(state: AppState, socket: Sink, outlet: Arc<Outlet>) {
+    let metrics = state.metrics.clone();
     metrics.ws_connections.inc();
     if let Some(mut conn) = handshake(state, socket, outlet).await {
         if let Err(e) = conn.serve().await {
@@ -106,7 +108,7 @@ async fn handshake(state: AppState, mut sink: Sink, outlet: Arc<Outlet>) -> Opti
         return None;
     }
     let token_digest = auth::digest(&token);
-    let agent = match authenticate(&state, &token_digest).await {
+    let agent = match accounts::authenticate(&state.store.db, &token_digest).await {
         Ok(a) => a,
         Err(e) => {
             refuse(&mut sink, e.code(), &e.public_message()).await;
@@ -116,7 +118,7 @@ async fn handshake(state: AppState, mut sink: Sink, outlet: Arc<Outlet>) -> Opti
     // Subscribe before reading the log, so nothing committed in between is missed.
     // The hub writes nothing to the socket before `go_live`.
     let sub = state
-        .store
+        .fanout
         .hub
         .subscribe(agent.id, token_digest, outlet.clone());
     let mut conn = Conn {
@@ -136,18 +138,12 @@ async fn handshake(state: AppState, mut sink: Sink, outlet: Arc<Outlet>) -> Opti
     }
 }
 
-async fn authenticate(state: &AppState, token_digest: &str) -> Result<AgentInfo, LdsError> {
-    let mut db = state.store.db.pool.acquire().await?;
-    let agent = accounts::check_token(&mut db, token_digest, Utc::now()).await?;
-    Ok(accounts::agent_info(&mut db, agent).await?)
-}
-
 async fn refuse(sink: &mut Sink, code: ErrorCode, message: &str) {
-    let frame = ServerFrame::Error {
+    let frame = ServerFrame::Error(ErrorFrame {
         cid: None,
         code,
         message: message.to_string(),
-    };
+    });
     let _ = sink.send(text(&frame)).await;
     let _ = sink
         .send(Message::Close(Some(CloseFrame {
@@ -189,11 +185,11 @@ fn text(frame: &ServerFrame) -> Message {
 impl Conn {
     /// `welcome`, then either exactly the events after `last_seq` or a snapshot.
     async fn bring_up_to_date(&mut self, last_seq: Option<u64>) -> anyhow::Result<()> {
-        let metrics = self.state.store.metrics.clone();
+        let metrics = self.state.metrics.clone();
         // Number whatever is committed (another process's entries on PostgreSQL), so the head
         // is at least what this client has seen.
-        self.state.store.sync_log().await?;
-        let (head, oldest) = self.state.store.bounds(self.agent.id).await?;
+        self.state.fanout.sync_log().await?;
+        let (head, oldest) = log::bounds(&self.state.store, self.agent.id).await?;
         let can_resume = last_seq.is_some_and(|n| {
             n <= head && (n == head || oldest.is_some_and(|oldest| oldest <= n + 1))
         });
@@ -204,13 +200,11 @@ impl Conn {
             self.catch_up().await?;
         } else {
             metrics.ws_snapshots.inc();
-            let snap = snapshot::build(&self.state.store, &self.agent).await?;
-            let ServerFrame::Snapshot { seq, .. } = &snap else {
-                unreachable!("snapshot::build returns a snapshot")
-            };
-            let seq = *seq;
+            let (snap, caught_up) = snapshot::build(&self.state.store, &self.agent).await?;
+            self.state.fanout.deliver(caught_up);
+            let seq = snap.seq;
             self.send(&self.welcome(false, seq)).await?;
-            self.send(&snap).await?;
+            self.send(&ServerFrame::Snapshot(snap)).await?;
             self.outlet.go_live(seq);
             // Events committed while the snapshot was built follow at once.
             self.catch_up().await?;
@@ -219,14 +213,14 @@ impl Conn {
     }
 
     fn welcome(&self, resumed: bool, head_seq: u64) -> ServerFrame {
-        ServerFrame::Welcome {
+        ServerFrame::Welcome(Welcome {
             agent: self.agent.clone(),
             protocol: PROTOCOL_VERSION,
             resumed,
             head_seq,
             server_time: Utc::now(),
             heartbeat_secs: HEARTBEAT_SECS,
-        }
+        })
     }
 
     async fn serve(&mut self) -> anyhow::Result<()> {
@@ -291,11 +285,11 @@ impl Conn {
     async fn on_text(&mut self, text: &str) -> anyhow::Result<()> {
         let answer = match frames::parse(text) {
             Ok(frame) => commands::handle(&self.state, &self.agent, frame).await,
-            Err(e) => ServerFrame::Error {
+            Err(e) => ServerFrame::Error(ErrorFrame {
                 cid: e.cid,
                 code: e.code,
                 message: e.message,
-            },
+            }),
         };
         self.send(&answer).await
     }
@@ -308,11 +302,8 @@ impl Conn {
                 self.sink.get_mut().drain().await?;
             }
             let sent = self.outlet.sent();
-            let batch = self
-                .state
-                .store
-                .read_after(self.agent.id, sent, CATCH_UP_BATCH)
-                .await?;
+            let batch =
+                log::read_after(&self.state.store, self.agent.id, sent, CATCH_UP_BATCH).await?;
             let done = (batch.len() as i64) < CATCH_UP_BATCH;
             for (seq, text) in batch {
                 self.outlet.write_logged(seq, &text, &mut self.scratch);

@@ -14,19 +14,19 @@ use hyper::upgrade::Upgraded;
 use hyper_util::rt::TokioIo;
 use tokio::io::{AsyncRead, AsyncWrite, ReadBuf};
 
-use super::outlet::Outlet;
+use crate::fanout::outlet::Outlet;
 
 /// The most backlog written to the socket in one system call.
 const DRAIN_CHUNK_BYTES: usize = 64 * 1024;
 
-pub struct Duplex {
+pub(crate) struct Duplex {
     io: TokioIo<Upgraded>,
     outlet: Arc<Outlet>,
     chunk: Vec<u8>,
 }
 
 impl Duplex {
-    pub fn new(io: Upgraded, outlet: Arc<Outlet>) -> Duplex {
+    pub(crate) fn new(io: Upgraded, outlet: Arc<Outlet>) -> Duplex {
         Duplex {
             io: TokioIo::new(io),
             outlet,
@@ -35,7 +35,7 @@ impl Duplex {
     }
 
     /// Writes the backlog out until it is empty (waiting for the socket as needed).
-    pub async fn drain(&mut self) -> io::Result<()> {
+    pub(crate) async fn drain(&mut self) -> io::Result<()> {
         std::future::poll_fn(|cx| self.poll_drain(cx)).await
     }
 
@@ -43,7 +43,7 @@ impl Duplex {
     /// client still sends until it closes. Closing a socket with unread bytes makes the kernel
     /// send a reset, which can destroy the close frame before the client reads it (a client
     /// half-way through sending an oversized frame has plenty left unread).
-    pub async fn linger(&mut self) -> io::Result<()> {
+    pub(crate) async fn linger(&mut self) -> io::Result<()> {
         use tokio::io::{AsyncReadExt, AsyncWriteExt};
         self.io.shutdown().await?;
         let mut discard = vec![0u8; 16 * 1024];

@@ -7,10 +7,10 @@ use tokio_tungstenite::tungstenite::protocol::frame::coding::CloseCode;
 
 /// A frame that could not be taken as a command, with the `cid` to echo when one was readable.
 #[derive(Debug, PartialEq, Eq)]
-pub struct FrameError {
-    pub cid: Option<u64>,
-    pub code: ErrorCode,
-    pub message: String,
+pub(crate) struct FrameError {
+    pub(crate) cid: Option<u64>,
+    pub(crate) code: ErrorCode,
+    pub(crate) message: String,
 }
 
 const KNOWN_TYPES: [&str; 6] = [
@@ -22,7 +22,7 @@ const KNOWN_TYPES: [&str; 6] = [
     "end_session",
 ];
 
-pub fn parse(text: &str) -> Result<ClientFrame, FrameError> {
+pub(crate) fn parse(text: &str) -> Result<ClientFrame, FrameError> {
     if text.len() > MAX_FRAME_BYTES {
         return Err(FrameError {
             cid: None,
@@ -64,7 +64,7 @@ pub fn parse(text: &str) -> Result<ClientFrame, FrameError> {
 /// The close code and reason for a frame the WebSocket layer could not read (RFC 6455 §7.4.1):
 /// over the transport limit 1009, text that is not UTF-8 1007, a broken frame 1002. `None`: the
 /// connection itself failed, and there is nobody to tell.
-pub fn close_for(error: &tungstenite::Error) -> Option<(CloseCode, &'static str)> {
+pub(crate) fn close_for(error: &tungstenite::Error) -> Option<(CloseCode, &'static str)> {
     match error {
         tungstenite::Error::Capacity(_) => Some((CloseCode::Size, "too_large")),
         tungstenite::Error::Utf8(_) => Some((CloseCode::Invalid, "invalid_utf8")),

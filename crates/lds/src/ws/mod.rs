@@ -3,14 +3,13 @@
 //!
 //! The upgrade is done here rather than by axum's extractor because the connection needs its
 //! TCP socket as well as the upgraded stream: the hub's fan-out writes event frames straight
-//! into it (see `outlet.rs`).
+//! into it (see `fanout/outlet.rs`).
 
 mod commands;
 mod connection;
 mod duplex;
 mod frames;
-pub mod outlet;
-pub mod token_watch;
+pub(crate) mod token_watch;
 
 use axum::body::Body;
 use axum::extract::{ConnectInfo, Request, State};
@@ -22,19 +21,20 @@ use tokio_tungstenite::tungstenite::handshake::derive_accept_key;
 use tokio_tungstenite::tungstenite::protocol::{Role, WebSocketConfig};
 use tokio_tungstenite::WebSocketStream;
 
+use crate::app::{AppState, PeerSocket};
 use crate::error::LdsError;
-use crate::server::{AppState, PeerSocket};
+use crate::fanout::outlet;
 
 /// Messages up to this size are read and refused with `too_large`; larger ones end the
 /// connection (close code 1009) without being buffered.
-pub const TRANSPORT_LIMIT_BYTES: usize = 4 * MAX_FRAME_BYTES;
+pub(crate) const TRANSPORT_LIMIT_BYTES: usize = 4 * MAX_FRAME_BYTES;
 /// The read buffer of each socket. tungstenite zero-fills the free part of this buffer on every
 /// read attempt, including those that find nothing: at the default 128 KiB that memset was a
 /// quarter of the server's CPU in a 1,000-agent fan-out. Client frames are a few hundred bytes;
 /// a larger message still arrives (the buffer grows for it).
 const READ_BUFFER_BYTES: usize = 1024;
 
-pub async fn upgrade(
+pub(crate) async fn upgrade(
     State(state): State<AppState>,
     ConnectInfo(peer): ConnectInfo<PeerSocket>,
     mut request: Request,
@@ -77,7 +77,7 @@ pub async fn upgrade(
         // SAFETY: `peer.fd` is this request's TCP socket (recorded when hyper accepted it), and
         // `upgraded` owns it. The duplex shuts the outlet before it drops `upgraded`, and
         // nothing else keeps the outlet writing (the hub's copy only writes while it is open).
-        let metrics = &state.store.metrics;
+        let metrics = &state.metrics;
         let counters = outlet::SlowClientCounters {
             writes_queued: metrics.ws_writes_queued.clone(),
             events_left_to_log: metrics.ws_events_left_to_log.clone(),

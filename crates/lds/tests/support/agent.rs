@@ -5,7 +5,10 @@ use std::time::Duration;
 
 use anyhow::{anyhow, bail, Result};
 use futures_util::{SinkExt, StreamExt};
-use headsup_protocol::lds::{ClientFrame, Event, ServerFrame, PROTOCOL_VERSION};
+use headsup_protocol::lds::{
+    ClientFrame, ErrorFrame, Event, EventFrame, Reply, ServerFrame, Snapshot, Welcome,
+    PROTOCOL_VERSION,
+};
 use headsup_protocol::{RequestId, SessionId};
 use tokio::net::TcpStream;
 use tokio_tungstenite::tungstenite::Message;
@@ -61,20 +64,20 @@ impl AgentConn {
         let mut conn = AgentConn {
             ws,
             pending: VecDeque::new(),
-            welcome: ServerFrame::Reply {
+            welcome: ServerFrame::Reply(Reply {
                 cid: 0,
                 request: None,
                 session: None,
-            },
+            }),
             last_seq: last_seq.unwrap_or(0),
             next_cid: 1,
         };
         let welcome = conn.read_frame().await?;
         match &welcome {
-            ServerFrame::Welcome { resumed, .. } => {
+            ServerFrame::Welcome(Welcome { resumed, .. }) => {
                 if !resumed {
                     match conn.read_frame().await? {
-                        ServerFrame::Snapshot { seq, .. } => conn.last_seq = seq,
+                        ServerFrame::Snapshot(Snapshot { seq, .. }) => conn.last_seq = seq,
                         other => bail!("expected snapshot, got {other:?}"),
                     }
                 }
@@ -95,7 +98,7 @@ impl AgentConn {
             match msg {
                 Message::Text(t) => {
                     let frame: ServerFrame = serde_json::from_str(t.as_str())?;
-                    if let ServerFrame::Event { seq, .. } = &frame {
+                    if let ServerFrame::Event(EventFrame { seq, .. }) = &frame {
                         if *seq != self.last_seq + 1 {
                             bail!("event seq {seq} after {}: gap or duplicate", self.last_seq);
                         }
@@ -128,7 +131,7 @@ impl AgentConn {
     /// The next event, skipping nothing (fails on a non-event frame).
     pub async fn next_event(&mut self) -> Result<Event> {
         match self.next_frame().await? {
-            ServerFrame::Event { event, .. } => Ok(event),
+            ServerFrame::Event(EventFrame { event, .. }) => Ok(event),
             other => bail!("expected an event, got {other:?}"),
         }
     }
@@ -138,17 +141,17 @@ impl AgentConn {
         if let Some(i) = self
             .pending
             .iter()
-            .position(|f| matches!(f, ServerFrame::Event { event, .. } if want(event)))
+            .position(|f| matches!(f, ServerFrame::Event(EventFrame { event, .. }) if want(event)))
         {
-            if let Some(ServerFrame::Event { event, .. }) = self.pending.remove(i) {
+            if let Some(ServerFrame::Event(EventFrame { event, .. })) = self.pending.remove(i) {
                 return Ok(event);
             }
         }
         loop {
             let f = self.read_frame().await?;
             match f {
-                ServerFrame::Event { ref event, .. } if want(event) => {
-                    let ServerFrame::Event { event, .. } = f else {
+                ServerFrame::Event(EventFrame { ref event, .. }) if want(event) => {
+                    let ServerFrame::Event(EventFrame { event, .. }) = f else {
                         unreachable!()
                     };
                     return Ok(event);
@@ -172,8 +175,8 @@ impl AgentConn {
     /// Waits for the `reply` or `error` with this `cid`, keeping other frames for later.
     pub async fn answer(&mut self, cid: u64) -> Result<ServerFrame> {
         let is_answer = |f: &ServerFrame| {
-            matches!(f, ServerFrame::Reply { cid: c, .. } if *c == cid)
-                || matches!(f, ServerFrame::Error { cid: Some(c), .. } if *c == cid)
+            matches!(f, ServerFrame::Reply(Reply { cid: c, .. }) if *c == cid)
+                || matches!(f, ServerFrame::Error(ErrorFrame { cid: Some(c), .. }) if *c == cid)
         };
         if let Some(i) = self.pending.iter().position(is_answer) {
             return Ok(self.pending.remove(i).expect("index found"));
@@ -202,10 +205,10 @@ impl AgentConn {
     /// Accepts `request`, which must succeed, and returns the session the LDS opened.
     pub async fn accept_session(&mut self, request: RequestId) -> SessionId {
         match self.accept(request).await {
-            ServerFrame::Reply {
+            ServerFrame::Reply(Reply {
                 session: Some(session),
                 ..
-            } => session,
+            }) => session,
             other => panic!("accept of {request} refused: {other:?}"),
         }
     }

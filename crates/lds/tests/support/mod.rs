@@ -11,7 +11,7 @@ use std::time::Duration;
 
 use headsup_protocol::lds::{NewRequest, NewRequestResponse};
 use headsup_protocol::model::{AgentInfo, Customer, RequestKind};
-use lds::store::accounts::{self, NewAgent, Team};
+use lds::admin::{self as accounts, NewAgent, Team};
 use lds::{Server, ServerConfig};
 
 pub use agent::AgentConn;
@@ -100,12 +100,13 @@ impl TestServer {
         }
     }
 
-    pub fn store(&self) -> &lds::store::Store {
-        &self.server.state.store
+    /// Hooks into the server's memory and database (see `lds::testing`).
+    pub fn store(&self) -> lds::testing::Probe {
+        self.server.probe()
     }
 
     pub async fn team(&self, name: &str, offer_timeout_secs: i64) -> (Team, String) {
-        accounts::add_team(&self.store().db, name, offer_timeout_secs, 600)
+        accounts::add_team(self.server.db(), name, offer_timeout_secs, 600)
             .await
             .expect("team")
     }
@@ -115,7 +116,7 @@ impl TestServer {
     pub async fn agent(&self, team: &str, name: &str) -> (AgentInfo, String) {
         let email = format!("{}@test.example", name.to_lowercase());
         accounts::add_agent(
-            &self.store().db,
+            self.server.db(),
             &NewAgent {
                 email: &email,
                 name,
@@ -126,12 +127,12 @@ impl TestServer {
         )
         .await
         .expect("agent");
-        let (info, _) = accounts::agent_by_email(&self.store().db, &email)
+        let (info, _) = accounts::agent_by_email(self.server.db(), &email)
             .await
             .unwrap()
             .unwrap();
         let (token, _) =
-            accounts::issue_token(&self.store().db, info.id, chrono::Duration::hours(1))
+            accounts::issue_token(self.server.db(), info.id, chrono::Duration::hours(1))
                 .await
                 .unwrap();
         (info, token)

@@ -1,0 +1,19 @@
+//! The data layer: every SQL statement of the LDS, and nothing else.
+//!
+//! Each function here runs queries on a connection or a transaction it is given (`&mut
+//! AnyConnection`, which a `WriteTx`'s transaction derefs to) and returns rows as domain values.
+//! Nothing here begins or commits a transaction (except [`db`], which opens them for the layer
+//! above), decides a rule, publishes an event or counts a metric: that is the domain's and the
+//! edges' work. This layer imports nothing above it.
+
+pub(crate) mod accounts;
+pub mod db;
+pub(crate) mod events;
+pub(crate) mod idempotency;
+pub(crate) mod log_index;
+pub(crate) mod notify;
+pub(crate) mod rate_limits;
+pub(crate) mod requests;
+pub(crate) mod rows;
+pub(crate) mod sessions;
+pub(crate) mod snapshot;

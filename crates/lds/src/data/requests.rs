@@ -1,0 +1,257 @@
+//! Customer requests' rows: `requests` and `rejections`.
+//!
+//! Every state change is conditional (`… WHERE state = …`) and reports the rows it changed, so
+//! the domain can tell which of two racing transactions won.
+
+use anyhow::Context;
+use chrono::{DateTime, Utc};
+use headsup_protocol::model::{Customer, Request, RequestKind};
+use headsup_protocol::{AgentId, RequestId, TeamId};
+use sqlx::{AnyConnection, Row};
+
+use super::rows::{request_from_row, REQUEST_COLUMNS, REQUEST_FROM};
+use crate::time::to_millis;
+
+/// A request row as inserted.
+pub(crate) struct NewRow<'a> {
+    pub(crate) team: TeamId,
+    pub(crate) kind: RequestKind,
+    pub(crate) customer: &'a Customer,
+    pub(crate) due_at: Option<DateTime<Utc>>,
+    pub(crate) for_agent: Option<AgentId>,
+    /// `pending` (with `expires_at`) or `scheduled`.
+    pub(crate) pending: bool,
+    pub(crate) expires_at: Option<DateTime<Utc>>,
+}
+
+pub(crate) async fn insert(
+    conn: &mut AnyConnection,
+    r: &NewRow<'_>,
+    now: DateTime<Utc>,
+) -> anyhow::Result<RequestId> {
+    let id: i64 = sqlx::query(
+        "INSERT INTO requests (team_id, kind, customer_name, customer_phone, created_at, due_at, \
+         for_agent, state, expires_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) RETURNING id",
+    )
+    .bind(r.team.0)
+    .bind(r.kind.as_str())
+    .bind(r.customer.name.clone())
+    .bind(r.customer.phone.clone())
+    .bind(to_millis(now))
+    .bind(r.due_at.map(to_millis))
+    .bind(r.for_agent.map(|a| a.0))
+    .bind(if r.pending { "pending" } else { "scheduled" })
+    .bind(r.expires_at.map(to_millis))
+    .fetch_one(conn)
+    .await
+    .context("inserting request")?
+    .try_get(0)?;
+    Ok(RequestId(id))
+}
+
+pub(crate) async fn load(
+    conn: &mut AnyConnection,
+    id: RequestId,
+) -> anyhow::Result<Option<Request>> {
+    let row = sqlx::query(&format!(
+        "SELECT {REQUEST_COLUMNS} FROM {REQUEST_FROM} WHERE r.id = $1"
+    ))
+    .bind(id.0)
+    .fetch_optional(conn)
+    .await?;
+    row.map(|r| request_from_row(&r)).transpose()
+}
+
+/// The agents who rejected this request.
+pub(crate) async fn rejected_by(
+    conn: &mut AnyConnection,
+    id: RequestId,
+) -> anyhow::Result<Vec<AgentId>> {
+    sqlx::query("SELECT agent_id FROM rejections WHERE request_id = $1")
+        .bind(id.0)
+        .fetch_all(conn)
+        .await?
+        .iter()
+        .map(|r| anyhow::Ok(AgentId(r.try_get::<i64, _>(0)?)))
+        .collect()
+}
+
+pub(crate) async fn has_rejected(
+    conn: &mut AnyConnection,
+    id: RequestId,
+    agent: AgentId,
+) -> anyhow::Result<bool> {
+    Ok(
+        sqlx::query("SELECT agent_id FROM rejections WHERE request_id = $1 AND agent_id = $2")
+            .bind(id.0)
+            .bind(agent.0)
+            .fetch_optional(conn)
+            .await?
+            .is_some(),
+    )
+}
+
+pub(crate) async fn insert_rejection(
+    conn: &mut AnyConnection,
+    id: RequestId,
+    agent: AgentId,
+) -> anyhow::Result<()> {
+    sqlx::query("INSERT INTO rejections (request_id, agent_id) VALUES ($1, $2)")
+        .bind(id.0)
+        .bind(agent.0)
+        .execute(conn)
+        .await?;
+    Ok(())
+}
+
+/// The claim: `pending` → `taken` by `agent`, if it is still pending, may go to this agent
+/// (team, reservation, not rejected by them) and the agent has no open session. Returns
+/// whether this call changed the row.
+pub(crate) async fn claim(
+    conn: &mut AnyConnection,
+    id: RequestId,
+    agent: AgentId,
+    team: TeamId,
+    now: DateTime<Utc>,
+) -> anyhow::Result<bool> {
+    let claimed = sqlx::query(
+        "UPDATE requests SET state = 'taken', taken_by = $1, closed_at = $2 \
+         WHERE id = $3 AND team_id = $4 AND state = 'pending' \
+         AND (for_agent IS NULL OR for_agent = $1) \
+         AND NOT EXISTS (SELECT 1 FROM rejections x WHERE x.request_id = $3 AND x.agent_id = $1) \
+         AND NOT EXISTS (SELECT 1 FROM sessions s WHERE s.agent_id = $1 AND s.state <> 'ended')",
+    )
+    .bind(agent.0)
+    .bind(to_millis(now))
+    .bind(id.0)
+    .bind(team.0)
+    .execute(conn)
+    .await?
+    .rows_affected();
+    Ok(claimed > 0)
+}
+
+/// The oldest pending request this agent may take (due time, then creation).
+pub(crate) async fn next_for(
+    conn: &mut AnyConnection,
+    team: TeamId,
+    agent: AgentId,
+) -> anyhow::Result<Option<RequestId>> {
+    let row = sqlx::query(
+        "SELECT r.id FROM requests r WHERE r.team_id = $1 AND r.state = 'pending' \
+         AND (r.for_agent IS NULL OR r.for_agent = $2) \
+         AND NOT EXISTS (SELECT 1 FROM rejections x WHERE x.request_id = r.id AND x.agent_id = $2) \
+         ORDER BY COALESCE(r.due_at, r.created_at), r.id LIMIT 1",
+    )
+    .bind(team.0)
+    .bind(agent.0)
+    .fetch_optional(conn)
+    .await?;
+    row.map(|r| anyhow::Ok(RequestId(r.try_get(0)?)))
+        .transpose()
+}
+
+/// The pending requests held back from a busy agent (every kind but call-now), oldest first.
+pub(crate) async fn waiting_for(
+    conn: &mut AnyConnection,
+    team: TeamId,
+    agent: AgentId,
+) -> anyhow::Result<Vec<Request>> {
+    let rows = sqlx::query(&format!(
+        "SELECT {REQUEST_COLUMNS} FROM {REQUEST_FROM} WHERE r.team_id = $1 AND r.state = 'pending' \
+         AND r.kind <> 'call_now' AND (r.for_agent IS NULL OR r.for_agent = $2) \
+         ORDER BY COALESCE(r.due_at, r.created_at), r.id"
+    ))
+    .bind(team.0)
+    .bind(agent.0)
+    .fetch_all(conn)
+    .await?;
+    rows.iter().map(request_from_row).collect()
+}
+
+/// Pending requests whose offer expired by `now`, at most `limit`, oldest first.
+pub(crate) async fn expired(
+    conn: &mut AnyConnection,
+    now: DateTime<Utc>,
+    limit: i64,
+) -> anyhow::Result<Vec<Request>> {
+    let rows = sqlx::query(&format!(
+        "SELECT {REQUEST_COLUMNS} FROM {REQUEST_FROM} WHERE r.state = 'pending' \
+         AND r.expires_at <= $1 ORDER BY r.id LIMIT {limit}"
+    ))
+    .bind(to_millis(now))
+    .fetch_all(conn)
+    .await?;
+    rows.iter().map(request_from_row).collect()
+}
+
+/// `pending` → `timed_out`. Returns whether this call changed the row.
+pub(crate) async fn time_out(
+    conn: &mut AnyConnection,
+    id: RequestId,
+    now: DateTime<Utc>,
+) -> anyhow::Result<bool> {
+    let changed = sqlx::query(
+        "UPDATE requests SET state = 'timed_out', closed_at = $1 WHERE id = $2 AND state = 'pending'",
+    )
+    .bind(to_millis(now))
+    .bind(id.0)
+    .execute(conn)
+    .await?
+    .rows_affected();
+    Ok(changed > 0)
+}
+
+/// Scheduled requests due by `now`, at most `limit`, each with its team's offer timeout.
+pub(crate) async fn due(
+    conn: &mut AnyConnection,
+    now: DateTime<Utc>,
+    limit: i64,
+) -> anyhow::Result<Vec<(Request, i64)>> {
+    let rows = sqlx::query(&format!(
+        "SELECT {REQUEST_COLUMNS}, t.offer_timeout_secs FROM {REQUEST_FROM} \
+         JOIN teams t ON t.id = r.team_id WHERE r.state = 'scheduled' AND r.due_at <= $1 \
+         ORDER BY r.due_at, r.id LIMIT {limit}"
+    ))
+    .bind(to_millis(now))
+    .fetch_all(conn)
+    .await?;
+    rows.iter()
+        .map(|row| anyhow::Ok((request_from_row(row)?, row.try_get("offer_timeout_secs")?)))
+        .collect()
+}
+
+/// `scheduled` → `pending` until `expires`. Returns whether this call changed the row.
+pub(crate) async fn make_pending(
+    conn: &mut AnyConnection,
+    id: RequestId,
+    expires: DateTime<Utc>,
+) -> anyhow::Result<bool> {
+    let changed = sqlx::query(
+        "UPDATE requests SET state = 'pending', expires_at = $1 WHERE id = $2 AND state = 'scheduled'",
+    )
+    .bind(to_millis(expires))
+    .bind(id.0)
+    .execute(conn)
+    .await?
+    .rows_affected();
+    Ok(changed > 0)
+}
+
+/// `pending` or `scheduled` → `cancelled`. Returns whether this call changed the row.
+pub(crate) async fn cancel(
+    conn: &mut AnyConnection,
+    id: RequestId,
+    now: DateTime<Utc>,
+) -> anyhow::Result<bool> {
+    let changed = sqlx::query(
+        "UPDATE requests SET state = 'cancelled', closed_at = $1 \
+         WHERE id = $2 AND state IN ('pending', 'scheduled')",
+    )
+    .bind(to_millis(now))
+    .bind(id.0)
+    .execute(conn)
+    .await?
+    .rows_affected();
+    Ok(changed > 0)
+}

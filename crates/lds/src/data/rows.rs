@@ -1,0 +1,118 @@
+//! Database rows → protocol types. The only place that knows how a request or a session is laid
+//! out in SQL.
+
+use anyhow::{anyhow, Result};
+use headsup_protocol::model::{
+    AgentRef, Customer, LegState, Request, RequestKind, RequestState, Session, SessionState,
+};
+use headsup_protocol::{AgentId, RequestId, SessionId, TeamId};
+use sqlx::any::AnyRow;
+use sqlx::Row;
+
+use crate::time::from_millis;
+
+/// Select list for [`request_from_row`]; use with [`REQUEST_FROM`].
+pub(crate) const REQUEST_COLUMNS: &str = "r.id, r.team_id, r.kind, r.customer_name, r.customer_phone, \
+     r.created_at, r.due_at, r.for_agent, r.state, r.taken_by, ta.name AS taken_by_name, r.expires_at";
+pub(crate) const REQUEST_FROM: &str = "requests r LEFT JOIN agents ta ON ta.id = r.taken_by";
+
+pub(crate) fn request_from_row(row: &AnyRow) -> Result<Request> {
+    let kind: String = row.try_get("kind")?;
+    let state: String = row.try_get("state")?;
+    let state = match state.as_str() {
+        "scheduled" => RequestState::Scheduled,
+        "pending" => RequestState::Pending,
+        "timed_out" => RequestState::TimedOut,
+        "cancelled" => RequestState::Cancelled,
+        "taken" => RequestState::Taken {
+            by: AgentRef {
+                id: AgentId(
+                    row.try_get::<Option<i64>, _>("taken_by")?
+                        .unwrap_or_default(),
+                ),
+                name: row
+                    .try_get::<Option<String>, _>("taken_by_name")?
+                    .unwrap_or_default(),
+            },
+        },
+        other => return Err(anyhow!("unknown request state {other:?} in the database")),
+    };
+    let is_open = state.is_open();
+    Ok(Request {
+        id: RequestId(row.try_get("id")?),
+        team: TeamId(row.try_get("team_id")?),
+        kind: RequestKind::parse(&kind).ok_or_else(|| anyhow!("unknown kind {kind:?}"))?,
+        customer: Customer {
+            name: row.try_get("customer_name")?,
+            phone: row.try_get("customer_phone")?,
+        },
+        created_at: from_millis(row.try_get("created_at")?),
+        due_at: row.try_get::<Option<i64>, _>("due_at")?.map(from_millis),
+        for_agent: row.try_get::<Option<i64>, _>("for_agent")?.map(AgentId),
+        state,
+        expires_at: if is_open {
+            row.try_get::<Option<i64>, _>("expires_at")?
+                .map(from_millis)
+        } else {
+            None
+        },
+    })
+}
+
+pub(crate) const SESSION_COLUMNS: &str =
+    "s.id, s.request_id, s.agent_id, s.kind, s.customer_name, \
+     s.customer_phone, s.agent_leg, s.customer_leg, s.state, s.started_at";
+
+pub(crate) fn session_from_row(row: &AnyRow) -> Result<Session> {
+    let kind: String = row.try_get("kind")?;
+    Ok(Session {
+        id: SessionId(row.try_get("id")?),
+        request: RequestId(row.try_get("request_id")?),
+        agent: AgentId(row.try_get("agent_id")?),
+        customer: Customer {
+            name: row.try_get("customer_name")?,
+            phone: row.try_get("customer_phone")?,
+        },
+        kind: RequestKind::parse(&kind).ok_or_else(|| anyhow!("unknown kind {kind:?}"))?,
+        agent_leg: leg_from_str(&row.try_get::<String, _>("agent_leg")?)?,
+        customer_leg: leg_from_str(&row.try_get::<String, _>("customer_leg")?)?,
+        state: session_state_from_str(&row.try_get::<String, _>("state")?)?,
+        started_at: from_millis(row.try_get("started_at")?),
+    })
+}
+
+pub(crate) fn leg_str(leg: LegState) -> &'static str {
+    match leg {
+        LegState::Ringing => "ringing",
+        LegState::Answered => "answered",
+        LegState::Failed => "failed",
+        LegState::HungUp => "hung_up",
+    }
+}
+
+fn leg_from_str(s: &str) -> Result<LegState> {
+    Ok(match s {
+        "ringing" => LegState::Ringing,
+        "answered" => LegState::Answered,
+        "failed" => LegState::Failed,
+        "hung_up" => LegState::HungUp,
+        other => return Err(anyhow!("unknown leg state {other:?}")),
+    })
+}
+
+pub(crate) fn session_state_str(s: SessionState) -> &'static str {
+    match s {
+        SessionState::Connecting => "connecting",
+        SessionState::Bridged => "bridged",
+        SessionState::Ended => "ended",
+    }
+}
+
+fn session_state_from_str(s: &str) -> Result<SessionState> {
+    Ok(match s {
+        "connecting" => SessionState::Connecting,
+        "bridged" => SessionState::Bridged,
+        "ended" => SessionState::Ended,
+        other => return Err(anyhow!("unknown session state {other:?}")),
+    })
+}

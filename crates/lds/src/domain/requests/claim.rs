@@ -1,0 +1,259 @@
+//! The claim race, rejections and "attend next customer".
+//!
+//! The claim is one conditional `UPDATE … WHERE state = 'pending'`: whichever transaction
+//! changes the row wins, on one process or many, and the losers see zero rows changed.
+
+use anyhow::Context;
+use chrono::Utc;
+use headsup_protocol::lds::Event;
+use headsup_protocol::model::{
+    AgentInfo, AgentRef, LegState, Request, RequestState, Session, SessionState,
+};
+use headsup_protocol::{ErrorCode, RequestId};
+use sqlx::AnyConnection;
+
+use crate::data::events::{self, Outbox};
+use crate::data::{accounts, requests as rows, sessions};
+use crate::domain::{Published, Store, Tally};
+use crate::error::{LdsError, LdsResult};
+use crate::time::{from_millis, to_millis};
+
+/// A won claim: the request, its new session (whose calls the caller starts) and what to publish.
+pub(crate) struct Claimed {
+    pub(crate) request: Request,
+    pub(crate) session: Session,
+    pub(crate) published: Published,
+}
+
+/// How a claim went, and how many claims were lost on the way (`/metrics` counts them).
+pub(crate) struct ClaimAttempt {
+    pub(crate) outcome: LdsResult<Claimed>,
+    pub(crate) races_lost: u64,
+}
+
+/// The agent accepts a request. Exactly one accept of a pending request succeeds; the winner is
+/// told `assigned`, every other signed-in agent of the team `taken`.
+pub(crate) async fn accept(store: &Store, agent: &AgentInfo, id: RequestId) -> ClaimAttempt {
+    match attempt(store, agent, id).await {
+        Ok(Ok(claimed)) => ClaimAttempt {
+            outcome: Ok(claimed),
+            races_lost: 0,
+        },
+        Ok(Err(why)) => ClaimAttempt {
+            outcome: Err(why),
+            races_lost: 1,
+        },
+        Err(e) => ClaimAttempt {
+            outcome: Err(e),
+            races_lost: 0,
+        },
+    }
+}
+
+/// One claim: won, or lost with the reason (`Ok(Err(_))`); `Err` when it could not be tried.
+async fn attempt(
+    store: &Store,
+    agent: &AgentInfo,
+    id: RequestId,
+) -> LdsResult<Result<Claimed, LdsError>> {
+    let now = Utc::now();
+    let mut w = store.db.begin_write().await?;
+    if !rows::claim(&mut w.tx, id, agent.id, agent.team, now).await? {
+        let why = why_not_acceptable(&mut w.tx, agent, id).await?;
+        drop(w); // rolls back: nothing was written
+        return Ok(Err(why));
+    }
+    let request = rows::load(&mut w.tx, id)
+        .await?
+        .context("claimed request vanished")?;
+    // Two devices of one agent accepting two requests at once: the unique index on open
+    // sessions lets only one through; the other is busy (and its claim is rolled back).
+    let Some(session_id) = sessions::insert(&mut w.tx, &request, agent.id, now).await? else {
+        drop(w);
+        return Ok(Err(busy()));
+    };
+    let session = Session {
+        id: session_id,
+        request: id,
+        agent: agent.id,
+        customer: request.customer.clone(),
+        kind: request.kind,
+        agent_leg: LegState::Ringing,
+        customer_leg: LegState::Ringing,
+        state: SessionState::Connecting,
+        started_at: from_millis(to_millis(now)),
+    };
+    let mut outbox = Outbox::default();
+    let assigned = Event::Assigned {
+        request: request.clone(),
+        session: session.clone(),
+    };
+    events::append(&mut w.tx, &mut outbox, &[agent.id], now, &assigned).await?;
+    let mut others = accounts::signed_in_agents(&mut w.tx, agent.team, now, false).await?;
+    others.retain(|a| *a != agent.id);
+    if request.for_agent.is_some() {
+        others.clear(); // nobody else was ever offered it
+    }
+    let taken = Event::Taken {
+        request: id,
+        by: AgentRef {
+            id: agent.id,
+            name: agent.name.clone(),
+        },
+    };
+    events::append(&mut w.tx, &mut outbox, &others, now, &taken).await?;
+    let published = store.commit(w, outbox).await?.counting(Tally {
+        claims_won: 1,
+        ..Tally::default()
+    });
+    Ok(Ok(Claimed {
+        request,
+        session,
+        published,
+    }))
+}
+
+fn busy() -> LdsError {
+    LdsError::new(
+        ErrorCode::Busy,
+        "you are in a session or on a call; end it before taking another customer",
+    )
+}
+
+/// Why an accept changed nothing, as a documented error code. The order is the protocol's
+/// (docs/protocol.md §2.3, "Which error wins"): busy, then not found, then the request's state,
+/// then this agent's own rejection.
+async fn why_not_acceptable(
+    conn: &mut AnyConnection,
+    agent: &AgentInfo,
+    id: RequestId,
+) -> LdsResult<LdsError> {
+    if accounts::is_busy(conn, agent.id).await? {
+        return Ok(busy());
+    }
+    let request = match visible_to(conn, agent, id).await {
+        Ok(request) => request,
+        Err(e) => return Ok(e),
+    };
+    if let Some(e) = closed(&request) {
+        return Ok(e);
+    }
+    Ok(match &request.state {
+        RequestState::Scheduled => LdsError::new(
+            ErrorCode::NotPending,
+            format!("request {id} is not due yet"),
+        ),
+        _ => LdsError::new(
+            ErrorCode::NotOffered,
+            format!("you rejected request {id}; it is not offered to you again"),
+        ),
+    })
+}
+
+/// The request if this agent may know of it: `not_found` for a missing one, another team's, or
+/// a call another agent booked for themselves (none of which the agent was ever shown).
+async fn visible_to(
+    conn: &mut AnyConnection,
+    agent: &AgentInfo,
+    id: RequestId,
+) -> LdsResult<Request> {
+    match rows::load(conn, id).await? {
+        Some(r) if r.team == agent.team && r.for_agent.is_none_or(|a| a == agent.id) => Ok(r),
+        _ => Err(not_found(id)),
+    }
+}
+
+/// The refusal for a request that is no longer open: taken, timed out or cancelled.
+fn closed(request: &Request) -> Option<LdsError> {
+    let id = request.id;
+    match &request.state {
+        RequestState::Taken { by } => Some(LdsError::new(
+            ErrorCode::AlreadyTaken,
+            format!("request {id} was already taken by {}", by.name),
+        )),
+        RequestState::TimedOut => Some(LdsError::new(
+            ErrorCode::NotPending,
+            format!("request {id} has timed out"),
+        )),
+        RequestState::Cancelled => Some(LdsError::new(
+            ErrorCode::NotPending,
+            format!("request {id} was cancelled by the customer"),
+        )),
+        RequestState::Pending | RequestState::Scheduled => None,
+    }
+}
+
+fn not_found(id: RequestId) -> LdsError {
+    LdsError::new(ErrorCode::NotFound, format!("no request {id}"))
+}
+
+/// The agent declines a request: it is not offered to them again and stays with the others.
+///
+/// Answers, in this order: `not_found` (as for accept); success without a second write when
+/// this agent already rejected it, whatever happened to it since (a retry after a lost reply);
+/// `already_taken` / `not_pending` when it is closed; otherwise it is rejected, pending or
+/// scheduled alike (a scheduled call rejected in advance is not offered to this agent when it
+/// comes due). Busy agents may reject.
+pub(crate) async fn reject(
+    store: &Store,
+    agent: &AgentInfo,
+    id: RequestId,
+) -> LdsResult<Published> {
+    let now = Utc::now();
+    let mut w = store.db.begin_write().await?;
+    let request = visible_to(&mut w.tx, agent, id).await?;
+    if rows::has_rejected(&mut w.tx, id, agent.id).await? {
+        return Ok(Published::nothing()); // `w` drops: nothing written, no second `rejected` event
+    }
+    if let Some(e) = closed(&request) {
+        return Err(e);
+    }
+    rows::insert_rejection(&mut w.tx, id, agent.id).await?;
+    let mut outbox = Outbox::default();
+    let event = Event::Rejected { request: id };
+    events::append(&mut w.tx, &mut outbox, &[agent.id], now, &event).await?;
+    Ok(store.commit(w, outbox).await?)
+}
+
+/// "Attend next customer": accepts the oldest pending request this agent may take. Losing a
+/// race for one moves on to the next.
+pub(crate) async fn attend_next(store: &Store, agent: &AgentInfo) -> ClaimAttempt {
+    let mut races_lost = 0;
+    let outcome = next_claim(store, agent, &mut races_lost).await;
+    ClaimAttempt {
+        outcome,
+        races_lost,
+    }
+}
+
+async fn next_claim(store: &Store, agent: &AgentInfo, races_lost: &mut u64) -> LdsResult<Claimed> {
+    const ATTEMPTS: usize = 50;
+    // Busy wins over an empty queue (docs/protocol.md §2.4): a busy agent is told so whatever
+    // is waiting. (A session opened after this check still makes the accept below say busy.)
+    if accounts::is_busy(&mut *store.db.pool.acquire().await?, agent.id).await? {
+        return Err(busy());
+    }
+    for _ in 0..ATTEMPTS {
+        let mut conn = store.db.pool.acquire().await?;
+        let next = rows::next_for(&mut conn, agent.team, agent.id).await?;
+        drop(conn);
+        let Some(id) = next else {
+            return Err(LdsError::new(
+                ErrorCode::NothingPending,
+                "no pending request you may take",
+            ));
+        };
+        let attempt = accept(store, agent, id).await;
+        *races_lost += attempt.races_lost;
+        match attempt.outcome {
+            Err(e) if matches!(e.code(), ErrorCode::AlreadyTaken | ErrorCode::NotPending) => {
+                continue
+            }
+            other => return other,
+        }
+    }
+    Err(LdsError::new(
+        ErrorCode::NothingPending,
+        "every pending request was taken by others while trying",
+    ))
+}

@@ -1,0 +1,118 @@
+//! Who is offered a request, and the events that say so. Helpers inside a caller's transaction.
+
+use chrono::{DateTime, Duration, Utc};
+use headsup_protocol::lds::Event;
+use headsup_protocol::model::{Customer, Request, RequestKind, RequestState};
+use headsup_protocol::{AgentId, TeamId};
+use sqlx::AnyConnection;
+
+use crate::data::accounts::{self, Team};
+use crate::data::events::{self, Outbox};
+use crate::data::requests::{self as rows, NewRow};
+use crate::time::{from_millis, to_millis};
+
+/// Inserts a request and tells the agents who may take it: an `offered` event when it is due now,
+/// a `scheduled` event when it is for later.
+#[allow(clippy::too_many_arguments)]
+pub(crate) async fn insert(
+    conn: &mut AnyConnection,
+    outbox: &mut Outbox,
+    team: &Team,
+    kind: RequestKind,
+    customer: &Customer,
+    due_at: Option<DateTime<Utc>>,
+    for_agent: Option<AgentId>,
+    now: DateTime<Utc>,
+) -> anyhow::Result<Request> {
+    let due_now = due_at.is_none_or(|d| d <= now);
+    let expires_at = due_now.then(|| now + Duration::seconds(team.offer_timeout_secs));
+    let row = NewRow {
+        team: team.id,
+        kind,
+        customer,
+        due_at,
+        for_agent,
+        pending: due_now,
+        expires_at,
+    };
+    let id = rows::insert(conn, &row, now).await?;
+    // As the database keeps them: milliseconds.
+    let stored = |t: DateTime<Utc>| from_millis(to_millis(t));
+    let request = Request {
+        id,
+        team: team.id,
+        kind,
+        customer: customer.clone(),
+        created_at: stored(now),
+        due_at: due_at.map(stored),
+        for_agent,
+        state: if due_now {
+            RequestState::Pending
+        } else {
+            RequestState::Scheduled
+        },
+        expires_at: expires_at.map(stored),
+    };
+    if due_now {
+        offer(conn, outbox, &request, None, now).await?;
+    } else {
+        let to = audience(conn, &request, now, false).await?;
+        let event = Event::Scheduled {
+            request: request.clone(),
+        };
+        events::append(conn, outbox, &to, now, &event).await?;
+    }
+    Ok(request)
+}
+
+/// Sends `offered` for a pending request to every signed-in agent who may take it, or only to
+/// `only` (an agent who just became free). Inbound and scheduled kinds are not offered to busy
+/// agents; they get them when they are free again ([`offer_waiting_to`]).
+pub(crate) async fn offer(
+    conn: &mut AnyConnection,
+    outbox: &mut Outbox,
+    request: &Request,
+    only: Option<AgentId>,
+    now: DateTime<Utc>,
+) -> anyhow::Result<()> {
+    let mut to = audience(conn, request, now, request.kind.quiet_while_busy()).await?;
+    if let Some(only) = only {
+        to.retain(|a| *a == only);
+    }
+    let event = Event::Offered {
+        request: request.clone(),
+    };
+    events::append(conn, outbox, &to, now, &event).await
+}
+
+/// The signed-in agents who may see this request: the one it is reserved for, or the whole team,
+/// minus those who rejected it.
+pub(crate) async fn audience(
+    conn: &mut AnyConnection,
+    request: &Request,
+    now: DateTime<Utc>,
+    free_only: bool,
+) -> anyhow::Result<Vec<AgentId>> {
+    let mut to = accounts::signed_in_agents(conn, request.team, now, free_only).await?;
+    if let Some(agent) = request.for_agent {
+        to.retain(|a| *a == agent);
+    }
+    let rejected = rows::rejected_by(conn, request.id).await?;
+    to.retain(|a| !rejected.contains(a));
+    Ok(to)
+}
+
+/// When an agent becomes free: offers what is still waiting that was held back while busy
+/// (inbound and scheduled kinds; call-now requests were offered to busy agents already).
+pub(crate) async fn offer_waiting_to(
+    conn: &mut AnyConnection,
+    outbox: &mut Outbox,
+    agent: AgentId,
+    team: TeamId,
+    now: DateTime<Utc>,
+) -> anyhow::Result<()> {
+    for request in rows::waiting_for(conn, team, agent).await? {
+        offer(conn, outbox, &request, Some(agent), now).await?;
+    }
+    Ok(())
+}

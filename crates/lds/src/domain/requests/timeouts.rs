@@ -1,0 +1,43 @@
+//! Offers that time out: pending requests nobody took by `expires_at` become timed out (and stay
+//! visible as such for a while), and a missed call-now may be called back ([`super::call_me_back`]).
+//!
+//! Each change is a conditional update (`WHERE state = 'pending'`), so several processes may
+//! run this on one database and every request still times out exactly once.
+
+use chrono::{DateTime, Utc};
+use headsup_protocol::lds::Event;
+use headsup_protocol::model::RequestState;
+
+use super::{call_me_back, offers};
+use crate::data::events::{self, Outbox};
+use crate::data::requests as rows;
+use crate::domain::{Published, Store, Tally};
+
+/// Times out up to `batch` expired requests in one transaction; returns how many it did.
+pub(crate) async fn time_out_expired(
+    store: &Store,
+    now: DateTime<Utc>,
+    batch: i64,
+) -> anyhow::Result<(usize, Published)> {
+    let mut w = store.db.begin_write().await?;
+    let mut outbox = Outbox::default();
+    let mut done = 0;
+    for mut request in rows::expired(&mut w.tx, now, batch).await? {
+        if !rows::time_out(&mut w.tx, request.id, now).await? {
+            continue;
+        }
+        done += 1;
+        request.state = RequestState::TimedOut;
+        let to = offers::audience(&mut w.tx, &request, now, false).await?;
+        let event = Event::TimedOut {
+            request: request.id,
+        };
+        events::append(&mut w.tx, &mut outbox, &to, now, &event).await?;
+        call_me_back::book_if_missed(&mut w.tx, &mut outbox, &request, now).await?;
+    }
+    let published = store.commit(w, outbox).await?.counting(Tally {
+        requests_timed_out: done as u64,
+        ..Tally::default()
+    });
+    Ok((done, published))
+}
