@@ -1,4 +1,5 @@
-//! A shell that records what the driver asked of the platform.
+//! A shell that records what the driver asked of the platform, in place of a window and a
+//! notification daemon.
 
 use std::sync::Mutex;
 
@@ -8,18 +9,25 @@ use headsup_protocol::view::ViewState;
 
 #[derive(Default)]
 pub struct RecordingShell {
-    pub shown: Mutex<Vec<Notification>>,
-    pub withdrawn: Mutex<Vec<NotificationId>>,
-    pub renders: Mutex<usize>,
+    shown: Mutex<Vec<Notification>>,
+    withdrawn: Mutex<Vec<NotificationId>>,
+    renders: Mutex<usize>,
 }
 
 impl RecordingShell {
+    /// Every notification shown so far, in order.
     pub fn shown(&self) -> Vec<Notification> {
         self.shown.lock().unwrap().clone()
     }
 
+    /// Every notification withdrawn so far, in order.
     pub fn withdrawn(&self) -> Vec<NotificationId> {
         self.withdrawn.lock().unwrap().clone()
+    }
+
+    /// How many views the driver rendered.
+    pub fn renders(&self) -> usize {
+        *self.renders.lock().unwrap()
     }
 }
 

@@ -1,9 +1,7 @@
 //! The commands as the webview calls them: through Tauri's IPC, with the app's real config and
 //! capabilities (`headsup_lib::context()`), on Tauri's mock runtime (no window system needed).
 
-mod common;
-
-use common::{invoke, start};
+use crate::common::{invoke, start};
 use headsup_client::AgentHandle;
 use headsup_protocol::view::{ViewState, INTENT_COMMAND, VIEW_COMMAND};
 use serde_json::{json, Value};

@@ -3,16 +3,16 @@
 //!
 //! Needs a private session bus with dunst on it, so it is ignored by a plain `cargo test`. Run:
 //! `xvfb-run -a dbus-run-session -- bash scripts/desktop-session.sh
-//!  cargo test -p headsup --test notifications_on_bus -- --ignored`
+//!  cargo test -p headsup --test it notifications_on_bus -- --ignored`
 
-mod common;
-
+use std::future::ready;
 use std::process::Command;
 use std::sync::{Mutex, MutexGuard};
-use std::time::{Duration, Instant};
 
-use common::{invoke, start};
+use crate::common::{invoke, start};
+use headsup_testkit::eventually;
 use serde_json::{json, Value};
+use tauri::async_runtime::block_on;
 
 fn dunstctl(args: &[&str]) -> String {
     let out = Command::new("dunstctl")
@@ -27,14 +27,10 @@ fn displayed() -> u32 {
     dunstctl(&["count", "displayed"]).parse().expect("a number")
 }
 
-/// Polls until `done` (a wait for the daemon, not a timing assertion: the bound only turns a
-/// hang into a clear failure).
-fn wait_until(what: &str, done: impl Fn() -> bool) {
-    let give_up = Instant::now() + Duration::from_secs(20);
-    while !done() {
-        assert!(Instant::now() < give_up, "gave up waiting for {what}");
-        std::thread::sleep(Duration::from_millis(50));
-    }
+/// Waits until dunst shows `n` bubbles (a wait for the daemon, not a timing assertion).
+#[track_caller]
+fn wait_displayed(what: &str, n: u32) {
+    block_on(eventually(what, || ready((displayed() == n).then_some(()))));
 }
 
 /// One dunst for all tests: they take turns, or one's click lands on another's notification.
@@ -59,13 +55,13 @@ fn test_ring_reports_its_tap() {
     let ring =
         std::thread::spawn(move || invoke(&window, "test_notification", json!({"waitSecs": 60})));
 
-    wait_until("dunst to show the test ring", || displayed() == 1);
+    wait_displayed("dunst to show the test ring", 1);
     // The body click, as dunst reports it: ActionInvoked(id, "default") on the bus.
     dunstctl(&["action", "0"]);
 
     let report = ring.join().unwrap().expect("the command answers");
     assert_eq!(report, json!({"shown": true, "tapped": true}));
-    wait_until("the test ring to be closed", || displayed() == 0);
+    wait_displayed("the test ring to be closed", 0);
 }
 
 #[test]
@@ -77,7 +73,7 @@ fn an_unanswered_test_ring_is_withdrawn() {
         invoke(&t.main, "test_notification", json!({"waitSecs": 1})).expect("answers");
     assert_eq!(report, json!({"shown": true, "tapped": false}));
     // The server was asked to close it (CloseNotification): nothing stays on screen.
-    wait_until("the test ring to be withdrawn", || displayed() == 0);
+    wait_displayed("the test ring to be withdrawn", 0);
     let history = dunstctl(&["history"]);
     assert!(
         history.contains("Heads-Up test ring"),

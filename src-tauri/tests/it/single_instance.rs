@@ -3,11 +3,14 @@
 //!
 //! Needs an X display and a session bus, so it is ignored by a plain `cargo test`. Run:
 //! `xvfb-run -a dbus-run-session -- bash scripts/desktop-session.sh
-//!  cargo test -p headsup --test single_instance -- --ignored`
+//!  cargo test -p headsup --test it single_instance -- --ignored`
 
+use std::future::ready;
 use std::path::Path;
 use std::process::{Child, Command, Stdio};
-use std::time::{Duration, Instant};
+
+use headsup_testkit::eventually;
+use tauri::async_runtime::block_on;
 
 fn launch(profile: &str, data: &Path) -> Child {
     Command::new(env!("CARGO_BIN_EXE_headsup"))
@@ -39,12 +42,9 @@ fn claimed(profile: &str) -> bool {
 }
 
 /// A wait, not a timing assertion: the bound turns a hang into a clear failure.
+#[track_caller]
 fn wait_until(what: &str, mut done: impl FnMut() -> bool) {
-    let give_up = Instant::now() + Duration::from_secs(60);
-    while !done() {
-        assert!(Instant::now() < give_up, "gave up waiting for {what}");
-        std::thread::sleep(Duration::from_millis(100));
-    }
+    block_on(eventually(what, || ready(done().then_some(()))));
 }
 
 struct KillOnDrop(Child);

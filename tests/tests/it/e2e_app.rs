@@ -8,10 +8,11 @@
 use headsup_client::{KeyringStore, SecretStore};
 use headsup_protocol::model::{Customer, RequestKind};
 use headsup_protocol::view::Intent;
+use headsup_testkit::eventually;
 use headsup_tests::agent::HeadlessAgent;
 use headsup_tests::app::{row, App};
+use headsup_tests::daemon;
 use headsup_tests::team::{Team, ANA, PASSWORD};
-use headsup_tests::{daemon, wait};
 
 #[tokio::test]
 #[ignore = "needs the desktop session from scripts/test.sh (Xvfb, D-Bus, dunst, WebDriver)"]
@@ -366,7 +367,7 @@ async fn check_screen_test_ring_reaches_the_daemon_and_reports_the_tap() {
         .await;
     assert_eq!(shown.summary, "Heads-Up test ring");
     // Click the bubble until the app reports the tap (the bubble may take a moment to map).
-    let result = wait::until("the check screen to report the tap", || async {
+    let result = eventually("the check screen to report the tap", || async {
         daemon::activate_first();
         let text = app.js("const r = document.getElementById('test-ring-result'); return r ? r.textContent : null;").await;
         text.as_str().filter(|t| t.contains("tapped")).map(str::to_string)

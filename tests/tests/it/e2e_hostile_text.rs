@@ -11,10 +11,10 @@ use std::sync::{Arc, Mutex};
 
 use headsup_protocol::lds::NewRequest;
 use headsup_protocol::model::{Customer, Request, RequestKind};
+use headsup_testkit::eventually;
 use headsup_tests::app::row;
 use headsup_tests::hostile::{has_control_or_bidi, markup_escaped, plain, NAMES};
 use headsup_tests::team::{Team, ANA, PASSWORD};
-use headsup_tests::wait;
 
 /// Posts every hostile name as a call-now request. A name the LDS refuses at intake is fine
 /// (that is its own defence); each accepted request is returned with the name as stored.
@@ -142,7 +142,7 @@ async fn the_headless_agent_prints_one_line_per_notification() {
         }
     });
     let seen = |pred: &dyn Fn(&str) -> bool| lines.lock().unwrap().iter().any(|l| pred(l));
-    wait::until("the headless agent to be signed in and in sync", || async {
+    eventually("the headless agent to be signed in and in sync", || async {
         seen(&|l| l.starts_with("SignedIn | Synced")).then_some(())
     })
     .await;
@@ -157,7 +157,7 @@ async fn the_headless_agent_prints_one_line_per_notification() {
             .cloned()
             .collect::<Vec<_>>()
     };
-    wait::until("one notification line per request", || async {
+    eventually("one notification line per request", || async {
         (first_alerts().len() >= requests.len()).then_some(())
     })
     .await;

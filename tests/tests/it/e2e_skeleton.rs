@@ -5,15 +5,15 @@
 
 use headsup_protocol::lds::NewRequest;
 use headsup_protocol::model::{Customer, RequestKind};
-use headsup_tests::{app::App, bus::NotifyWatch, lds::Lds, wait};
+use headsup_testkit::eventually;
+use headsup_tests::{app::App, bus::NotifyWatch, lds::Lds};
 
 #[tokio::test]
 #[ignore = "needs the desktop session from scripts/test.sh (Xvfb, D-Bus, dunst, WebDriver)"]
 async fn customer_request_reaches_agent_as_notification_and_blinking_row() {
     let lds = Lds::start().expect("lds starts");
-    let key = lds.add_team("Support").expect("team");
-    lds.add_agent("ana@example.test", "Ana Agent", "Support", "correct horse")
-        .expect("agent");
+    let key = lds.add_team("Support");
+    lds.add_agent("ana@example.test", "Ana Agent", "Support", "correct horse");
     let bus = NotifyWatch::start();
 
     let app = App::start(&lds.base_url, "e2e-skeleton")
@@ -45,7 +45,7 @@ async fn customer_request_reaches_agent_as_notification_and_blinking_row() {
     let row = format!("#queue .request-row[data-request-id=\"{id}\"]");
     app.find(&row).await;
     app.screenshot("skeleton-request-arrived").await;
-    wait::until("the new request's row to blink", || async {
+    eventually("the new request's row to blink", || async {
         let class = app.attr(&row, "class").await?;
         class
             .split_whitespace()
@@ -57,7 +57,7 @@ async fn customer_request_reaches_agent_as_notification_and_blinking_row() {
     app.screenshot("skeleton-request-blinking").await;
 
     // (b) the notification reached the daemon, with the copy for a new call request.
-    let shown = wait::until(
+    let shown = eventually(
         "a Notify call for the request on the session bus",
         || async {
             bus.shown()

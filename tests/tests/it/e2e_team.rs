@@ -7,11 +7,11 @@ use headsup_core::copy;
 use headsup_protocol::model::{LegState, RequestKind};
 use headsup_protocol::view::Intent;
 use headsup_protocol::RequestId;
+use headsup_testkit::eventually;
 use headsup_tests::agent::HeadlessAgent;
 use headsup_tests::app::row;
 use headsup_tests::daemon;
 use headsup_tests::team::{Team, ANA, BO, PASSWORD};
-use headsup_tests::wait;
 
 /// Whether the headless agent sees request `id` as an offer it can take now (blinking: a due
 /// scheduled call still reads "scheduled").
@@ -178,7 +178,7 @@ async fn no_inbound_or_scheduled_notification_during_a_session_and_one_catch_up_
     app.class_until(&format!("#queue {}", row(scheduled.id)), "blinking")
         .await;
     let (catch_up_title, _) = copy::catch_up(2, ending_at, ending_at);
-    let summary = wait::until("the catch-up summary", || async {
+    let summary = eventually("the catch-up summary", || async {
         team.bus
             .shown()
             .into_iter()
@@ -258,7 +258,7 @@ async fn tapping_a_notification_brings_its_request_into_view_without_accepting_i
 
     // The agent clicks the bubble (the daemon's default action, as a left click does); again
     // until the app reacts, since the bubble may take a moment to map.
-    wait::until("Tom's row scrolled into view", || async {
+    eventually("Tom's row scrolled into view", || async {
         daemon::activate_first();
         (app.js(&in_view).await == serde_json::json!(true)).then_some(())
     })
@@ -266,7 +266,7 @@ async fn tapping_a_notification_brings_its_request_into_view_without_accepting_i
     let focused_row =
         "const row = document.activeElement && document.activeElement.closest('.request-row');
          return row ? row.getAttribute('data-request-id') : null;";
-    wait::until("Tom's row to have the keyboard focus", || async {
+    eventually("Tom's row to have the keyboard focus", || async {
         (app.js(focused_row).await == serde_json::json!(tapped.id.0.to_string())).then_some(())
     })
     .await;

@@ -3,10 +3,10 @@
 //! The other e2e tests run on a bare X server, where "minimized" and "active" do not exist.
 
 use headsup_protocol::model::RequestKind;
+use headsup_testkit::eventually;
 use headsup_tests::app::row;
 use headsup_tests::daemon;
 use headsup_tests::team::Team;
-use headsup_tests::wait;
 use headsup_tests::window_manager::{
     active_window, minimize, window_named, wm_state, WindowManager,
 };
@@ -19,11 +19,11 @@ async fn a_tap_brings_the_minimized_window_back_active_on_its_request() {
     let _wm = WindowManager::start().await;
     let team = Team::start();
     let app = team.ana_app("e2e-window").await;
-    let window = wait::until("the app's managed window", || async { window_named(TITLE) }).await;
+    let window = eventually("the app's managed window", || async { window_named(TITLE) }).await;
     daemon::clear().await;
 
     minimize(window);
-    wait::until("the window to be minimized", || async {
+    eventually("the window to be minimized", || async {
         (wm_state(window).as_deref() == Some("Iconic")).then_some(())
     })
     .await;
@@ -43,12 +43,12 @@ async fn a_tap_brings_the_minimized_window_back_active_on_its_request() {
     // Arriving customers never pull the window up by themselves: only the agent's tap does.
     assert_eq!(wm_state(window).as_deref(), Some("Iconic"));
 
-    wait::until("the window to come back after the tap", || async {
+    eventually("the window to come back after the tap", || async {
         daemon::activate_first();
         (wm_state(window).as_deref() == Some("Normal")).then_some(())
     })
     .await;
-    wait::until("the window to be the active one", || async {
+    eventually("the window to be the active one", || async {
         (active_window() == Some(window)).then_some(())
     })
     .await;

@@ -2,16 +2,15 @@
 //! sign in, receive, accept, lose the connection, come back without loss or duplicates, and
 //! restart signed in.
 
-mod support;
-
 use std::sync::Arc;
 
+use crate::support::relay::Relay;
+use crate::support::secret_service;
 use headsup_client::{spawn_with, AgentConfig, AgentHandle, KeyringStore, SecretStore};
 use headsup_core::notification_id;
 use headsup_protocol::view::{ConnectionView, Intent, LoginView, RowStatus};
-use support::relay::Relay;
-use support::shell::RecordingShell;
-use support::{eventually, secret_service, Lds, PASSWORD};
+use headsup_testkit::lds::{TeamOfOne, PASSWORD};
+use headsup_testkit::{eventually, RecordingShell};
 
 fn config(lds_url: String, profile: &str, data_dir: &std::path::Path) -> AgentConfig {
     AgentConfig {
@@ -29,7 +28,7 @@ fn start(config: AgentConfig, shell: &Arc<RecordingShell>) -> AgentHandle {
 }
 
 async fn synced(agent: &AgentHandle) {
-    eventually("signed in and synced", || {
+    eventually("signed in and synced", || async {
         let v = agent.view();
         (v.login == LoginView::SignedIn && matches!(v.connection, ConnectionView::Synced { .. }))
             .then_some(())
@@ -40,8 +39,8 @@ async fn synced(agent: &AgentHandle) {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn sign_in_receive_accept_cut_resume_and_restart() {
     secret_service::ensure();
-    let lds = Lds::start().await;
-    let relay = Relay::start(lds.server.addr).await;
+    let lds = TeamOfOne::start().await;
+    let relay = Relay::start(lds.addr()).await;
     let data = tempfile::tempdir().unwrap();
     let profile = "driver-e2e";
     KeyringStore::new(profile).clear().unwrap();
@@ -49,7 +48,7 @@ async fn sign_in_receive_accept_cut_resume_and_restart() {
     let agent = start(config(relay.url(), profile, data.path()), &shell);
 
     // Sign in: e-mail, NEXT, password, CONNECT.
-    eventually("the e-mail step", || {
+    eventually("the e-mail step", || async {
         (agent.view().login == LoginView::Email).then_some(())
     })
     .await;
@@ -71,7 +70,7 @@ async fn sign_in_receive_accept_cut_resume_and_restart() {
 
     // A customer asks; the agent is told once and sees the row blinking.
     let first = lds.call_now("Carmen").await;
-    let shown = eventually("a notification for Carmen", || {
+    let shown = eventually("a notification for Carmen", || async {
         shell
             .shown()
             .into_iter()
@@ -81,7 +80,7 @@ async fn sign_in_receive_accept_cut_resume_and_restart() {
     assert_eq!(shown.title, "New customer request");
     assert_eq!(shown.body, "Carmen is waiting for a call");
     // The view is rendered after the batch of outputs that raised the notification.
-    let row = eventually("Carmen's row", || {
+    let row = eventually("Carmen's row", || async {
         agent.view().queue.into_iter().find(|r| r.id == first.id)
     })
     .await;
@@ -89,11 +88,11 @@ async fn sign_in_receive_accept_cut_resume_and_restart() {
 
     // Accept: a session starts and the notification goes.
     agent.intent(Intent::Accept { request: first.id });
-    eventually("the session", || {
+    eventually("the session", || async {
         agent.view().session.filter(|s| s.request == first.id)
     })
     .await;
-    eventually("the notification withdrawn", || {
+    eventually("the notification withdrawn", || async {
         shell
             .withdrawn()
             .contains(&notification_id(first.id))
@@ -104,18 +103,18 @@ async fn sign_in_receive_accept_cut_resume_and_restart() {
 
     // The network goes; a customer arrives meanwhile; the network comes back.
     relay.cut();
-    eventually("offline", || {
+    eventually("offline", || async {
         matches!(agent.view().connection, ConnectionView::Offline { .. }).then_some(())
     })
     .await;
     let second = lds.call_now("Dario").await;
     relay.restore();
     synced(&agent).await;
-    eventually("Dario in the queue", || {
+    eventually("Dario in the queue", || async {
         agent.view().queue.into_iter().find(|r| r.id == second.id)
     })
     .await;
-    eventually("a notification for Dario", || {
+    eventually("a notification for Dario", || async {
         shell
             .shown()
             .into_iter()
@@ -133,14 +132,14 @@ async fn sign_in_receive_accept_cut_resume_and_restart() {
     let shell2 = Arc::new(RecordingShell::default());
     let agent = start(config(relay.url(), profile, data.path()), &shell2);
     synced(&agent).await;
-    eventually("Dario still in the queue", || {
+    eventually("Dario still in the queue", || async {
         agent.view().queue.into_iter().find(|r| r.id == second.id)
     })
     .await;
 
     // A third customer proves the restarted agent is live, and is the only thing it notifies.
     let third = lds.call_now("Elena").await;
-    eventually("a notification for Elena", || {
+    eventually("a notification for Elena", || async {
         shell2
             .shown()
             .into_iter()
@@ -162,11 +161,11 @@ async fn sign_in_receive_accept_cut_resume_and_restart() {
 
     // Logout removes the token from the Secret Service.
     agent.intent(Intent::Logout);
-    eventually("signed out", || {
+    eventually("signed out", || async {
         (agent.view().login == LoginView::Email).then_some(())
     })
     .await;
-    eventually("token removed", || {
+    eventually("token removed", || async {
         KeyringStore::new(profile)
             .load()
             .unwrap()
@@ -179,7 +178,7 @@ async fn sign_in_receive_accept_cut_resume_and_restart() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_wrong_password_is_explained_and_nothing_is_stored() {
     secret_service::ensure();
-    let lds = Lds::start().await;
+    let lds = TeamOfOne::start().await;
     let data = tempfile::tempdir().unwrap();
     let profile = "driver-wrong-password";
     KeyringStore::new(profile).clear().unwrap();
@@ -191,9 +190,11 @@ async fn a_wrong_password_is_explained_and_nothing_is_stored() {
     agent.intent(Intent::SubmitPassword {
         password: "wrong".into(),
     });
-    let error = eventually("the refusal", || match agent.view().login {
-        LoginView::Password { error: Some(e), .. } => Some(e),
-        _ => None,
+    let error = eventually("the refusal", || async {
+        match agent.view().login {
+            LoginView::Password { error: Some(e), .. } => Some(e),
+            _ => None,
+        }
     })
     .await;
     assert_eq!(error, "Wrong e-mail or password.");
@@ -203,7 +204,7 @@ async fn a_wrong_password_is_explained_and_nothing_is_stored() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn attend_next_refuse_while_busy_end_session_and_catch_up() {
     secret_service::ensure();
-    let lds = Lds::start().await;
+    let lds = TeamOfOne::start().await;
     let data = tempfile::tempdir().unwrap();
     let profile = "driver-attend-next";
     KeyringStore::new(profile).clear().unwrap();
@@ -219,7 +220,7 @@ async fn attend_next_refuse_while_busy_end_session_and_catch_up() {
 
     let oldest = lds.call_now("Fausto").await;
     let newer = lds.call_now("Gema").await;
-    eventually("both waiting", || {
+    eventually("both waiting", || async {
         (agent.view().queue.len() == 2).then_some(())
     })
     .await;
@@ -228,12 +229,12 @@ async fn attend_next_refuse_while_busy_end_session_and_catch_up() {
 
     // "Attend next customer" takes the oldest.
     agent.intent(Intent::AttendNext);
-    let session = eventually("a session", || agent.view().session).await;
+    let session = eventually("a session", || async { agent.view().session }).await;
     assert_eq!(session.request, oldest.id);
 
     // Busy: accepting another is refused here, with the reason, and never reaches the LDS.
     agent.intent(Intent::Accept { request: newer.id });
-    let notice = eventually("the refusal", || agent.view().notice).await;
+    let notice = eventually("the refusal", || async { agent.view().notice }).await;
     assert!(
         notice.text.starts_with("You are in a session with Fausto"),
         "{}",
@@ -247,7 +248,7 @@ async fn attend_next_refuse_while_busy_end_session_and_catch_up() {
 
     // Free again: one catch-up notification for whoever waits.
     agent.intent(Intent::EndSession);
-    let catch_up = eventually("the catch-up", || {
+    let catch_up = eventually("the catch-up", || async {
         shell
             .shown()
             .into_iter()
@@ -268,8 +269,8 @@ async fn attend_next_refuse_while_busy_end_session_and_catch_up() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_silent_connection_is_replaced() {
     secret_service::ensure();
-    let lds = Lds::start().await;
-    let relay = Relay::start(lds.server.addr).await;
+    let lds = TeamOfOne::start().await;
+    let relay = Relay::start(lds.addr()).await;
     let data = tempfile::tempdir().unwrap();
     let profile = "driver-silent";
     KeyringStore::new(profile).clear().unwrap();
@@ -285,12 +286,12 @@ async fn a_silent_connection_is_replaced() {
 
     relay.freeze();
     let waiting = lds.call_now("Hugo").await;
-    eventually("the silence noticed", || {
+    eventually("the silence noticed", || async {
         matches!(agent.view().connection, ConnectionView::Offline { .. }).then_some(())
     })
     .await;
     synced(&agent).await;
-    eventually("Hugo, caught up", || {
+    eventually("Hugo, caught up", || async {
         shell
             .shown()
             .into_iter()

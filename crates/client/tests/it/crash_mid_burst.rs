@@ -3,21 +3,20 @@
 //! kill) while offers pour in. Whatever reached the screen must be listed in the saved file, or a
 //! restarted agent would notify it again.
 
-mod support;
-
 use std::collections::BTreeSet;
 use std::sync::Arc;
 
+use crate::support::secret_service;
 use headsup_client::{spawn_with, AgentConfig, KeyringStore, SecretStore};
 use headsup_core::SavedState;
 use headsup_protocol::view::{ConnectionView, Intent, LoginView};
-use support::shell::RecordingShell;
-use support::{eventually, secret_service, Lds, PASSWORD};
+use headsup_testkit::lds::{TeamOfOne, PASSWORD};
+use headsup_testkit::{eventually, RecordingShell};
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn every_notification_shown_before_a_crash_is_in_the_saved_file() {
     secret_service::ensure();
-    let lds = Lds::start().await;
+    let lds = TeamOfOne::start().await;
     let data = tempfile::tempdir().unwrap();
     let profile = "crash-mid-burst";
     KeyringStore::new(profile).clear().unwrap();
@@ -49,7 +48,7 @@ async fn every_notification_shown_before_a_crash_is_in_the_saved_file() {
     agent.intent(Intent::SubmitPassword {
         password: PASSWORD.into(),
     });
-    eventually("signed in and synced", || {
+    eventually("signed in and synced", || async {
         let v = agent.view();
         (v.login == LoginView::SignedIn && matches!(v.connection, ConnectionView::Synced { .. }))
             .then_some(())
@@ -60,7 +59,7 @@ async fn every_notification_shown_before_a_crash_is_in_the_saved_file() {
     for i in 0..60 {
         lds.call_now(&format!("Customer {i}")).await;
     }
-    eventually("some of the burst shown", || {
+    eventually("some of the burst shown", || async {
         (shell.shown().len() >= 20).then_some(())
     })
     .await;

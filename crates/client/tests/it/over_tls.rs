@@ -1,19 +1,18 @@
 //! An LDS behind https: the driver signs in over https and takes offers over wss, trusting a
 //! private CA named in its config; without that CA it refuses the server, and says why.
 
-mod support;
-
 use std::sync::Arc;
 
+use crate::support::secret_service;
+use crate::support::tls_terminator::{TestPki, TlsTerminator};
 use headsup_client::{spawn_with, AgentConfig, AgentHandle, KeyringStore, SecretStore};
 use headsup_protocol::view::{ConnectionView, Intent, LoginView};
-use support::shell::RecordingShell;
-use support::tls_terminator::{TestPki, TlsTerminator};
-use support::{eventually, secret_service, Lds, PASSWORD};
+use headsup_testkit::lds::{TeamOfOne, PASSWORD};
+use headsup_testkit::{eventually, RecordingShell};
 
 /// The real LDS on loopback behind a TLS terminator whose certificate a private CA signed.
 struct BehindTls {
-    lds: Lds,
+    lds: TeamOfOne,
     pki: TestPki,
     terminator: TlsTerminator,
     data: tempfile::TempDir,
@@ -23,9 +22,9 @@ struct BehindTls {
 impl BehindTls {
     async fn start() -> BehindTls {
         secret_service::ensure();
-        let lds = Lds::start().await;
+        let lds = TeamOfOne::start().await;
         let pki = TestPki::generate();
-        let terminator = TlsTerminator::start(&pki, lds.server.addr).await;
+        let terminator = TlsTerminator::start(&pki, lds.addr()).await;
         BehindTls {
             lds,
             pki,
@@ -76,7 +75,7 @@ async fn signs_in_and_receives_an_offer_over_https_and_wss_with_a_private_ca() {
     let agent = tls.agent("tls-ok", Some(ca), None);
 
     sign_in(&agent, &lds.email);
-    eventually("signed in and synced over wss", || {
+    eventually("signed in and synced over wss", || async {
         let v = agent.view();
         (v.login == LoginView::SignedIn && matches!(v.connection, ConnectionView::Synced { .. }))
             .then_some(())
@@ -88,7 +87,7 @@ async fn signs_in_and_receives_an_offer_over_https_and_wss_with_a_private_ca() {
     );
 
     let offer = lds.call_now("Teresa").await;
-    let shown = eventually("the offer's notification", || {
+    let shown = eventually("the offer's notification", || async {
         shell
             .shown()
             .into_iter()
@@ -96,7 +95,7 @@ async fn signs_in_and_receives_an_offer_over_https_and_wss_with_a_private_ca() {
     })
     .await;
     assert_eq!(shown.body, "Teresa is waiting for a call");
-    eventually("the offer's row", || {
+    eventually("the offer's row", || async {
         agent.view().queue.into_iter().find(|r| r.id == offer.id)
     })
     .await;
@@ -109,9 +108,11 @@ async fn an_untrusted_certificate_is_refused_with_a_clear_reason() {
     let agent = tls.agent("tls-untrusted", None, None);
 
     sign_in(&agent, &tls.lds.email);
-    let error = eventually("the sign-in refused", || match agent.view().login {
-        LoginView::Password { error, .. } => error,
-        _ => None,
+    let error = eventually("the sign-in refused", || async {
+        match agent.view().login {
+            LoginView::Password { error, .. } => error,
+            _ => None,
+        }
     })
     .await;
     assert!(
@@ -127,7 +128,7 @@ async fn a_socket_to_an_untrusted_server_goes_offline_and_retries_instead_of_han
     let tls = BehindTls::start().await;
     // Signed in before (a token is kept), so the driver goes straight to wss://.
     let agent = tls.agent("tls-untrusted-socket", None, Some("a-token-from-before"));
-    eventually("offline with a retry planned", || {
+    eventually("offline with a retry planned", || async {
         match agent.view().connection {
             ConnectionView::Offline {
                 retry_at: Some(_), ..
@@ -145,9 +146,11 @@ async fn an_unreadable_extra_root_file_is_the_reason_given() {
     let agent = tls.agent("tls-no-ca", Some(missing), None);
 
     sign_in(&agent, &tls.lds.email);
-    let error = eventually("the sign-in refused", || match agent.view().login {
-        LoginView::Password { error, .. } => error,
-        _ => None,
+    let error = eventually("the sign-in refused", || async {
+        match agent.view().login {
+            LoginView::Password { error, .. } => error,
+            _ => None,
+        }
     })
     .await;
     assert!(error.contains("missing-ca.pem"), "{error}");

@@ -1,15 +1,13 @@
 //! Reconnects with backoff, resume from the last processed sequence, dead-connection detection,
 //! and the connection bar.
 
-mod support;
-
+use crate::support::*;
 use chrono::Duration;
 use headsup_core::{Input, Output};
 use headsup_protocol::lds::{ClientFrame, Event};
 use headsup_protocol::model::RequestKind;
 use headsup_protocol::view::ConnectionView;
 use headsup_protocol::RequestId;
-use support::*;
 
 fn hello_last_seq(out: &[Output]) -> Option<Option<u64>> {
     sent(out).into_iter().find_map(|f| match f {

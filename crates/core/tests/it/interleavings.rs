@@ -6,10 +6,9 @@
 //!    waits;
 //! 3. after a resync, the queue equals what the server holds.
 
-mod support;
-
 use std::collections::{BTreeMap, BTreeSet};
 
+use crate::support::*;
 use chrono::Duration;
 use headsup_core::{Input, Output, CATCH_UP_ID};
 use headsup_protocol::lds::{Event, ServerFrame};
@@ -17,7 +16,6 @@ use headsup_protocol::model::{Request, RequestKind, RequestState, SessionState};
 use headsup_protocol::view::RowStatus;
 use headsup_protocol::RequestId;
 use proptest::prelude::*;
-use support::*;
 
 #[derive(Debug, Clone)]
 enum Op {

@@ -1,14 +1,12 @@
 //! The seeds' notification rules plus the re-alert and catch-up this product adds.
 
-mod support;
-
+use crate::support::*;
 use chrono::Duration;
 use headsup_core::{notification_id, Core, Input, Output, CATCH_UP_ID};
 use headsup_protocol::lds::{Event, ServerFrame};
 use headsup_protocol::model::{RequestKind, SessionState};
 use headsup_protocol::view::{Intent, Settings};
 use headsup_protocol::RequestId;
-use support::*;
 
 fn nid(id: i64) -> headsup_core::NotificationId {
     notification_id(RequestId(id))

@@ -1,15 +1,13 @@
 //! What the request tab shows: order, status, blinking, the scheduled timeline, and the
 //! accept/reject/attend-next/end-session commands with their local refusals.
 
-mod support;
-
+use crate::support::*;
 use chrono::Duration;
 use headsup_core::Output;
 use headsup_protocol::lds::{ClientFrame, Event, ServerFrame};
 use headsup_protocol::model::{RequestKind, RequestState, SessionState};
 use headsup_protocol::view::{Intent, NoticeLevel, RowSection, RowStatus};
 use headsup_protocol::{ErrorCode, RequestId, SessionId};
-use support::*;
 
 fn ids(rows: &[headsup_protocol::view::QueueRow]) -> Vec<i64> {
     rows.iter().map(|r| r.id.0).collect()

@@ -2,14 +2,12 @@
 //! open at its end alerts — one each for a few, one catch-up for more. Live events after the
 //! batch alert one each again.
 
-mod support;
-
+use crate::support::*;
 use chrono::Duration;
 use headsup_core::{notification_id, Input, Output, CATCH_UP_ID};
 use headsup_protocol::lds::Event;
 use headsup_protocol::model::{RequestKind, SessionState};
 use headsup_protocol::RequestId;
-use support::*;
 
 /// Signed in, one offer notified (seq 2), then the connection is cut and reopened: the core
 /// resumes from seq 2 and the server welcomes it with `head_seq`.
@@ -30,7 +28,7 @@ fn back_from_offline(head_seq: u64) -> Harness {
 /// The missed events: `offers` offers (ids 100…), then the first `closed` of them taken,
 /// cancelled or timed out in turn.
 fn missed(offers: i64, closed: i64) -> Vec<Event> {
-    let t = support::t0();
+    let t = crate::support::t0();
     let mut events: Vec<Event> = (0..offers)
         .map(|i| Event::Offered {
             request: request(100 + i, RequestKind::CallNow, t),

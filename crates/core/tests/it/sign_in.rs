@@ -1,12 +1,10 @@
 //! The seeds' two-step sign-in, the stored token, and being sent back to sign in with a reason.
 
-mod support;
-
+use crate::support::*;
 use headsup_core::{Input, LoginFailure, Output, SavedState};
 use headsup_protocol::lds::{ClientFrame, ServerFrame};
 use headsup_protocol::view::{ConnectionView, Intent, LoginView};
 use headsup_protocol::ErrorCode;
-use support::*;
 
 #[test]
 fn email_next_password_connect_signs_in_and_says_hello() {

@@ -1,13 +1,11 @@
 //! Every bad input gets its documented error code, and nothing is half-written.
 
-mod support;
-
 use futures_util::{SinkExt, StreamExt};
 use headsup_protocol::error::ErrorBody;
 use headsup_protocol::lds::{ClientFrame, ServerFrame, MAX_FRAME_BYTES};
 use headsup_protocol::{ErrorCode, RequestId};
+use headsup_testkit::lds::{http, TestServer};
 use serde_json::json;
-use support::{http, TestServer};
 use tokio_tungstenite::tungstenite::client::IntoClientRequest;
 use tokio_tungstenite::tungstenite::Message;
 

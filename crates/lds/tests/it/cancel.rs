@@ -2,14 +2,12 @@
 //! have the request on screen hears `cancelled`, nobody can accept it afterwards, and every
 //! refused cancel writes nothing.
 
-mod support;
-
 use headsup_protocol::error::ErrorBody;
 use headsup_protocol::lds::{CancelResponse, ClientFrame, Event, ServerFrame};
 use headsup_protocol::model::RequestState;
 use headsup_protocol::{AgentId, ErrorCode, RequestId};
+use headsup_testkit::lds::{http, TestServer};
 use serde_json::json;
-use support::{http, TestServer};
 
 async fn error_body(resp: reqwest::Response) -> (u16, ErrorCode) {
     let status = resp.status().as_u16();

@@ -2,14 +2,12 @@
 //! (`LDS_RACE_TRIALS` to change). Every time exactly one wins, and every loser is told both by
 //! its `already_taken` answer and by a `taken` event naming the winner.
 
-mod support;
-
 use std::collections::HashMap;
 
 use futures_util::future::join_all;
 use headsup_protocol::lds::{ClientFrame, Event, ServerFrame};
 use headsup_protocol::ErrorCode;
-use support::{AgentConn, TestServer};
+use headsup_testkit::lds::{AgentConn, TestServer};
 
 const MAX_AGENTS: usize = 50;
 

@@ -1,21 +1,19 @@
 //! The `lds` binary refuses nonsense flag values at start with a clear message, and `lds sim`
 //! reports a refusal as `error: <status> <code>: <message>` (docs/protocol.md).
 
-mod support;
-
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
-use support::agent::PATIENCE;
-use support::process::BIN;
-use support::TestServer;
+use headsup_testkit::lds::process;
+use headsup_testkit::lds::TestServer;
+use headsup_testkit::PATIENCE;
 
 /// Runs `lds ARGS` and returns (exit success, stderr), failing the test if it keeps running
 /// (a server that started instead of refusing).
 fn run_to_exit(args: &[&str]) -> (bool, String) {
     let dir = tempfile::tempdir().unwrap();
     let db = format!("sqlite://{}", dir.path().join("lds.db").display());
-    let mut child = Command::new(BIN)
+    let mut child = Command::new(process::bin())
         .args(args)
         .args(["--database-url", &db])
         .stdout(Stdio::null())
@@ -97,7 +95,7 @@ fn team_add_refuses_a_zero_offer_timeout() {
 async fn sim_prints_refusals_as_the_protocol_documents() {
     let s = TestServer::start().await;
     let (_, key) = s.team("Support", 120).await;
-    let out = tokio::process::Command::new(BIN)
+    let out = tokio::process::Command::new(process::bin())
         .args(["sim", "answer", "--session", "999", "--leg", "agent"])
         .args(["--server", &s.base])
         .env("LDS_INTAKE_KEY", &key)

@@ -2,15 +2,13 @@
 //! are what the code generates, the server serves the same OpenAPI document, and every frame and
 //! body a live LDS sends (and every frame a client sends it) matches them.
 
-mod support;
-
 use std::collections::BTreeSet;
 use std::path::Path;
 
 use futures_util::{SinkExt, StreamExt};
+use headsup_testkit::lds::{http, TestServer};
+use headsup_testkit::PATIENCE;
 use serde_json::{json, Value};
-use support::agent::PATIENCE;
-use support::{http, TestServer};
 use tokio::net::TcpStream;
 use tokio_tungstenite::tungstenite::Message;
 use tokio_tungstenite::{MaybeTlsStream, WebSocketStream};

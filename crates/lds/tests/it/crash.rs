@@ -3,16 +3,14 @@
 //! (`scripts/test-lds-postgres.sh`). Every accept the agent was told about survives, and every
 //! agent resumes from its last processed sequence without a gap or a duplicate.
 
-mod support;
-
 use headsup_protocol::lds::{ClientFrame, Event, LoginResponse, ServerFrame};
 use headsup_protocol::RequestId;
-use support::process::{cli, LdsProcess};
-use support::{http, AgentConn};
+use headsup_testkit::lds::process::{cli, LdsProcess};
+use headsup_testkit::lds::{http, AgentConn};
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn kill_9_mid_traffic_loses_no_accepted_request_and_every_agent_resumes() {
-    let test_db = support::fresh_db().await;
+    let test_db = headsup_testkit::lds::fresh_db().await;
     let db = test_db.url.clone();
     let key = cli(&db, &["team", "add", "--name", "Support"], None);
     for (email, name) in [("ana@x.test", "Ana"), ("bo@x.test", "Bo")] {

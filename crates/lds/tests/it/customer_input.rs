@@ -2,15 +2,13 @@
 //! booked by an agent with `schedule`) reach the agents normalized, a phone that is not one is
 //! refused `invalid_phone`, and one `due_at` rule holds on both routes.
 
-mod support;
-
 use chrono::{Duration, FixedOffset, Utc};
 use headsup_protocol::error::ErrorBody;
 use headsup_protocol::lds::{ClientFrame, Event, NewRequestResponse, ServerFrame};
 use headsup_protocol::model::{Customer, Request, RequestState};
 use headsup_protocol::ErrorCode;
+use headsup_testkit::lds::{AgentConn, TestServer};
 use serde_json::json;
-use support::{AgentConn, TestServer};
 
 /// Hostile names as a website visitor could type them, and what agents must be offered.
 fn hostile_names() -> Vec<(String, Option<&'static str>)> {

@@ -1,13 +1,11 @@
 //! Distribution as the seeds describe it: offers to the whole team, first accept wins, the others
 //! told "taken" on every device, reject, attend next, busy, free again, sessions and legs.
 
-mod support;
-
 use headsup_protocol::lds::{ClientFrame, Event, ServerFrame};
 use headsup_protocol::model::{Customer, LegState, RequestKind, RequestState, SessionState};
 use headsup_protocol::ErrorCode;
+use headsup_testkit::lds::TestServer;
 use serde_json::json;
-use support::TestServer;
 
 fn error_code(f: &ServerFrame) -> Option<ErrorCode> {
     match f {
@@ -168,7 +166,7 @@ async fn busy_agents_are_refused_and_get_held_back_offers_when_free() {
 
     // Legs answered through the telephony simulator bridge the session.
     for leg in ["agent", "customer"] {
-        let r = support::http()
+        let r = headsup_testkit::lds::http()
             .post(format!(
                 "{}/api/v1/sim/sessions/{}/legs/{leg}",
                 s.base, session

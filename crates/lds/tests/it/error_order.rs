@@ -2,14 +2,12 @@
 //! wins"): busy before not found before the request's state before the agent's own rejection;
 //! and the answers to rejecting twice, rejecting a call not yet due, and rejecting a taken one.
 
-mod support;
-
 use chrono::{Duration, Utc};
 use headsup_protocol::lds::{ClientFrame, Event, NewRequestResponse, ServerFrame};
 use headsup_protocol::model::{Customer, Request};
 use headsup_protocol::{ErrorCode, RequestId, SessionId};
+use headsup_testkit::lds::{AgentConn, TestServer};
 use serde_json::json;
-use support::{AgentConn, TestServer};
 use tokio_tungstenite::tungstenite::Message;
 
 fn error_code(frame: &ServerFrame) -> Option<ErrorCode> {

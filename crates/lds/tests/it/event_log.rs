@@ -2,8 +2,6 @@
 //! written behind it (and rebuilt from it after a crash), and the migrations that moved older
 //! logs into that shape.
 
-mod support;
-
 use std::borrow::Cow;
 
 use chrono::{Duration, Utc};
@@ -12,6 +10,7 @@ use std::sync::Arc;
 use headsup_protocol::lds::{Event, NewRequest, ServerFrame};
 use headsup_protocol::model::{AgentRef, Customer, RequestKind};
 use headsup_protocol::{AgentId, RequestId};
+use headsup_testkit::lds::{fresh_db, TestServer};
 use lds::db::{backend_of, Backend, Db};
 use lds::hub::Hub;
 use lds::metrics::Metrics;
@@ -20,7 +19,6 @@ use lds::store::sequencer::Sequencer;
 use lds::store::{events, indexer, requests, Store};
 use lds::time::from_millis;
 use sqlx::{AnyPool, Executor};
-use support::{fresh_db, TestServer};
 
 async fn count(pool: &AnyPool, table: &str) -> i64 {
     sqlx::query_as::<_, (i64,)>(&format!("SELECT COUNT(*) FROM {table}"))
@@ -50,7 +48,7 @@ async fn a_fan_out_logs_one_entry_and_the_index_follows() {
         assert_eq!(store.sequencer.head(*agent), 1, "numbered at once");
     }
     let metrics = || async {
-        let text = support::http()
+        let text = headsup_testkit::lds::http()
             .get(format!("{}/metrics", s.base))
             .send()
             .await

@@ -5,8 +5,6 @@
 //! The disk is a real 4 MiB tmpfs this test mounts, which needs root (CI runs tests as root).
 //! Run elsewhere, the test fails and says so rather than pass without testing anything.
 
-mod support;
-
 use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::process::Command;
@@ -15,8 +13,8 @@ use futures_util::{SinkExt, StreamExt};
 use headsup_protocol::error::ErrorBody;
 use headsup_protocol::lds::{NewRequestResponse, ServerFrame};
 use headsup_protocol::{ErrorCode, RequestId};
+use headsup_testkit::lds::{http, TestDb, TestServer};
 use serde_json::json;
-use support::{http, TestDb, TestServer};
 use tokio_tungstenite::tungstenite::Message;
 
 /// A tmpfs of `size` mounted on a fresh folder; unmounted when dropped.

@@ -1,11 +1,9 @@
 //! Answers the HTTP layer gives outside the handlers: a method an endpoint does not take gets
 //! the standard error body like every other error.
 
-mod support;
-
 use headsup_protocol::error::ErrorBody;
 use headsup_protocol::ErrorCode;
-use support::{http, TestServer};
+use headsup_testkit::lds::{http, TestServer};
 
 async fn error_of(resp: reqwest::Response) -> (u16, Option<String>, ErrorCode) {
     let status = resp.status().as_u16();
@@ -59,7 +57,7 @@ async fn raw_exchange(s: &TestServer, head: &[u8]) -> String {
     let mut stream = tokio::net::TcpStream::connect(s.server.addr).await.unwrap();
     stream.write_all(head).await.unwrap();
     let mut answer = Vec::new();
-    let read = tokio::time::timeout(support::agent::PATIENCE, stream.read_to_end(&mut answer))
+    let read = tokio::time::timeout(headsup_testkit::PATIENCE, stream.read_to_end(&mut answer))
         .await
         .expect("the server answers and closes");
     // A reset after the answer is fine: the answer is what is checked.

@@ -2,16 +2,14 @@
 //! again and never a second customer request: on one server, under concurrent retries, after the
 //! key's day is over, and across a kill -9 of the real `lds` binary.
 
-mod support;
-
 use std::collections::{HashMap, HashSet};
 
 use headsup_protocol::error::ErrorBody;
 use headsup_protocol::lds::{Event, NewRequestResponse};
 use headsup_protocol::ErrorCode;
+use headsup_testkit::lds::process::{cli, LdsProcess};
+use headsup_testkit::lds::{http, post_intake, TestServer};
 use serde_json::json;
-use support::process::{cli, LdsProcess};
-use support::{http, post_intake, TestServer};
 
 async fn count_requests(pool: &sqlx::AnyPool) -> i64 {
     let (n,): (i64,) = sqlx::query_as("SELECT COUNT(*) FROM requests")
@@ -205,7 +203,7 @@ async fn parallel_retries_with_one_key_create_one_request() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
 async fn a_kill_9_between_request_and_key_cannot_split_them() {
     const KEYS: usize = 200;
-    let test_db = support::fresh_db().await;
+    let test_db = headsup_testkit::lds::fresh_db().await;
     let db = test_db.url.clone();
     let key = cli(&db, &["team", "add", "--name", "Support"], None);
     let mut server = LdsProcess::serve(&db);

@@ -4,16 +4,14 @@
 //! those go away agents sign in again. Timeouts are shortened to 1 s here; the assertions are on
 //! the server closing each socket (EOF or reset), never on how long it took.
 
-mod support;
-
 use std::net::SocketAddr;
 use std::time::Duration;
 
 use headsup_protocol::error::ErrorBody;
 use headsup_protocol::lds::LoginResponse;
 use headsup_protocol::ErrorCode;
-use support::agent::PATIENCE;
-use support::{http, AgentConn, TestServer};
+use headsup_testkit::lds::{http, AgentConn, TestServer};
+use headsup_testkit::PATIENCE;
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::TcpStream;
 

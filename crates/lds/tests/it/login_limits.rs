@@ -2,12 +2,10 @@
 //! (SQLite file, or PostgreSQL with `LDS_TEST_POSTGRES_URL`) share each account's and each
 //! address's budget, so a guesser gains nothing by spreading attempts over processes.
 
-mod support;
-
 use headsup_protocol::error::ErrorBody;
 use headsup_protocol::ErrorCode;
-use support::http;
-use support::process::LdsProcess;
+use headsup_testkit::lds::http;
+use headsup_testkit::lds::process::LdsProcess;
 
 /// One sign-in attempt; returns the status and error code.
 async fn attempt(server: &LdsProcess, email: &str) -> (u16, ErrorCode) {
@@ -35,7 +33,7 @@ const LIMITED: (u16, ErrorCode) = (429, ErrorCode::RateLimited);
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn two_processes_share_the_account_and_address_budgets() {
-    let db = support::fresh_db().await;
+    let db = headsup_testkit::lds::fresh_db().await;
     let options = [
         "--login-per-account-per-min",
         "3",

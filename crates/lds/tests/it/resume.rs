@@ -2,15 +2,13 @@
 //! with the last sequence it processed. Over many cuts, every agent ends up with exactly the
 //! events in its log: none lost, none doubled, in order.
 
-mod support;
-
 use std::collections::BTreeMap;
 
 use futures_util::SinkExt;
 use headsup_protocol::lds::{ClientFrame, Event, ServerFrame};
+use headsup_testkit::lds::{AgentConn, TestServer};
 use lds::store::indexer;
 use rand::{Rng, SeedableRng};
-use support::{AgentConn, TestServer};
 
 /// A bound on each network step, so that a stuck server fails the test with a message.
 const PATIENCE: std::time::Duration = std::time::Duration::from_secs(20);
@@ -34,7 +32,7 @@ async fn cut_connections_lose_nothing_and_double_nothing() {
         let base = s.base.clone();
         let key = key.clone();
         tokio::spawn(async move {
-            let client = support::http();
+            let client = headsup_testkit::lds::http();
             for n in 0..REQUESTS {
                 let body =
                     serde_json::json!({"kind": "call_now", "customer": {"name": format!("C{n}")}});

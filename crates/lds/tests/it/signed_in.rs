@@ -1,13 +1,11 @@
 //! Who is signed in — the audience of every offer — follows the agent's tokens however they are
 //! written: issued, revoked by logout, revoked by another writer's SQL, or expired.
 
-mod support;
-
 use chrono::{Duration, Utc};
 use headsup_protocol::AgentId;
+use headsup_testkit::lds::TestServer;
 use lds::auth;
 use lds::store::accounts;
-use support::TestServer;
 
 async fn signed_in(s: &TestServer, team: headsup_protocol::TeamId) -> Vec<AgentId> {
     let mut conn = s.store().db.pool.acquire().await.unwrap();

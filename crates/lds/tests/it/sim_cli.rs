@@ -1,13 +1,11 @@
 //! `lds sim`: the real binary drives a real server on loopback (answer, fail, hang up a leg;
 //! cancel a request), and the agent sees each change on its WebSocket.
 
-mod support;
-
 use headsup_protocol::lds::Event;
 use headsup_protocol::model::{LegState, Request, RequestState, Session, SessionState};
 use headsup_protocol::SessionId;
-use support::process::BIN;
-use support::{AgentConn, TestServer};
+use headsup_testkit::lds::process;
+use headsup_testkit::lds::{AgentConn, TestServer};
 
 /// What one `lds sim …` run printed, and whether it succeeded.
 struct Run {
@@ -17,7 +15,7 @@ struct Run {
 }
 
 async fn sim(s: &TestServer, key: Option<&str>, args: &[&str]) -> Run {
-    let mut cmd = tokio::process::Command::new(BIN);
+    let mut cmd = tokio::process::Command::new(process::bin());
     cmd.arg("sim")
         .args(args)
         .args(["--server", &s.base])

@@ -3,11 +3,9 @@
 //! the rest is left in the log. When it reads again it must get every event once, in order —
 //! and the other agent, who kept reading, must not have waited for it.
 
-mod support;
-
 use headsup_protocol::lds::Event;
 use headsup_protocol::RequestId;
-use support::{AgentConn, TestServer};
+use headsup_testkit::lds::{AgentConn, TestServer};
 
 /// Enough offers (of about 600 bytes each) to fill a small socket window, the kernel's send
 /// buffer (`SOCKET_SEND_BUFFER_BYTES`) and the server's queue for the client

@@ -3,13 +3,11 @@
 //! tokens are left alone. The check is called directly, as the server's task calls it once per
 //! heartbeat period, so the test does not wait for the period.
 
-mod support;
-
 use chrono::{Duration, Utc};
 use headsup_protocol::lds::{Event, ServerFrame};
 use headsup_protocol::ErrorCode;
+use headsup_testkit::lds::{AgentConn, TestServer};
 use lds::ws::token_watch;
-use support::{AgentConn, TestServer};
 
 async fn closed_with(conn: &mut AgentConn) -> ErrorCode {
     loop {

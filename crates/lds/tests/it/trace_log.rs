@@ -3,17 +3,15 @@
 //! stderr), neither as they are nor hex- or base64-encoded, after a sign-in, a WebSocket
 //! `hello`, an intake and a logout.
 
-mod support;
-
 use std::path::Path;
 use std::process::{Child, Command};
 use std::time::{Duration, Instant};
 
 use base64::Engine;
 use headsup_protocol::lds::LoginResponse;
-use support::agent::PATIENCE;
-use support::process::{cli, BIN};
-use support::{http, AgentConn};
+use headsup_testkit::lds::process::{self, cli};
+use headsup_testkit::lds::{http, AgentConn};
+use headsup_testkit::PATIENCE;
 
 const PASSWORD: &str = "Correct-Horse-Battery-Staple-7731";
 const EMAIL: &str = "trace.agent.7731@example.test";
@@ -31,7 +29,7 @@ impl Drop for Serving {
 fn serve_at_trace(db: &str, dir: &Path) -> (Serving, String) {
     let stdout = std::fs::File::create(dir.join("stdout")).unwrap();
     let stderr = std::fs::File::create(dir.join("stderr")).unwrap();
-    let child = Command::new(BIN)
+    let child = Command::new(process::bin())
         .args(["serve", "--listen", "127.0.0.1:0", "--database-url", db])
         .env("LDS_LOG", "trace")
         .stdout(stdout)

@@ -3,20 +3,20 @@
 //! Runs when `LDS_TEST_POSTGRES_URL` is set (`scripts/test-lds-postgres.sh`); SQLite is for one
 //! process, so without PostgreSQL there is nothing to test and the test says so.
 
-mod support;
-
 use headsup_protocol::lds::{ClientFrame, Event, ServerFrame};
-use support::process::LdsProcess;
-use support::AgentConn;
+use headsup_testkit::lds::process::LdsProcess;
+use headsup_testkit::lds::AgentConn;
 
 /// A fresh PostgreSQL database with team "Split" (its intake key) and these agents signed in
 /// (their tokens); `None`, after saying so, when no PostgreSQL is configured.
-async fn split_team(names: &[String]) -> Option<(support::TestDb, String, Vec<String>)> {
+async fn split_team(
+    names: &[String],
+) -> Option<(headsup_testkit::lds::TestDb, String, Vec<String>)> {
     if std::env::var("LDS_TEST_POSTGRES_URL").is_err() {
         eprintln!("LDS_TEST_POSTGRES_URL not set: run scripts/test-lds-postgres.sh for this test");
         return None;
     }
-    let db = support::fresh_db().await;
+    let db = headsup_testkit::lds::fresh_db().await;
     let store = lds::db::Db::connect(&db.url).await.unwrap();
     let (_, key) = lds::store::accounts::add_team(&store, "Split", 3600, 600)
         .await
@@ -30,7 +30,7 @@ async fn split_team(names: &[String]) -> Option<(support::TestDb, String, Vec<St
                 email: &email,
                 name,
                 team: "Split",
-                password_hash: support::shared_hash(),
+                password_hash: headsup_testkit::lds::shared_hash(),
                 time_zone: "UTC",
             },
         )
@@ -65,7 +65,7 @@ async fn two_processes_share_one_winner_and_fan_out_taken() {
     for trial in 0..50 {
         // Intake alternates between the processes too.
         let addr = if trial % 2 == 0 { a1 } else { a2 };
-        let r = support::http()
+        let r = headsup_testkit::lds::http()
             .post(format!("http://{addr}/api/v1/requests"))
             .bearer_auth(&key)
             .json(
@@ -172,7 +172,7 @@ async fn both_processes_number_an_agents_events_alike_across_a_restart() {
         }
         let base = if trial % 2 == 0 { p1.base() } else { p2.base() };
         let name = format!("T{trial}");
-        let r = support::http()
+        let r = headsup_testkit::lds::http()
             .post(format!("{base}/api/v1/requests"))
             .bearer_auth(&key)
             .json(&serde_json::json!({"kind": "call_now", "customer": {"name": name}}))

@@ -2,12 +2,10 @@
 //! gives it, as docs/protocol.md says: over 262,144 bytes 1009, a text frame that is not UTF-8
 //! 1007. The client reads the close frame; the connection is not just dropped.
 
-mod support;
-
 use futures_util::{SinkExt, StreamExt};
 use headsup_protocol::lds::ServerFrame;
-use support::agent::PATIENCE;
-use support::TestServer;
+use headsup_testkit::lds::TestServer;
+use headsup_testkit::PATIENCE;
 use tokio::net::TcpStream;
 use tokio_tungstenite::tungstenite::protocol::frame::coding::{CloseCode, Data, OpCode};
 use tokio_tungstenite::tungstenite::protocol::frame::Frame;

@@ -1,7 +1,6 @@
 //! An agent's device for tests: a real WebSocket client speaking the protocol.
 
 use std::collections::VecDeque;
-use std::time::Duration;
 
 use anyhow::{anyhow, bail, Result};
 use futures_util::{SinkExt, StreamExt};
@@ -11,8 +10,7 @@ use tokio::net::TcpStream;
 use tokio_tungstenite::tungstenite::Message;
 use tokio_tungstenite::{MaybeTlsStream, WebSocketStream};
 
-/// Generous bound so a broken server fails the test instead of hanging it (not a timing assertion).
-pub const PATIENCE: Duration = Duration::from_secs(30);
+use crate::PATIENCE;
 
 pub struct AgentConn {
     ws: WebSocketStream<MaybeTlsStream<TcpStream>>,

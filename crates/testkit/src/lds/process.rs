@@ -2,14 +2,35 @@
 //! Used where a test needs what only a separate process gives (kill -9, two servers, the CLI).
 
 use std::io::{BufRead, BufReader, Write};
+use std::path::PathBuf;
 use std::process::{Child, Command, Stdio};
 
-pub const BIN: &str = env!("CARGO_BIN_EXE_lds");
+/// The `lds` binary: `HEADSUP_LDS_BIN` if set, else the one cargo built beside this test binary
+/// (`target/debug/lds`; cargo builds a package's binaries before its integration tests, and
+/// `scripts/test.sh` builds every binary before the tests).
+pub fn bin() -> PathBuf {
+    if let Some(bin) = std::env::var_os("HEADSUP_LDS_BIN") {
+        return bin.into();
+    }
+    let test_binary = std::env::current_exe().expect("the test binary's path");
+    // target/debug/deps/it-<hash> -> target/debug/lds
+    let profile_dir = test_binary
+        .parent()
+        .and_then(|deps| deps.parent())
+        .expect("a test binary inside target/<profile>/deps");
+    let bin = profile_dir.join(format!("lds{}", std::env::consts::EXE_SUFFIX));
+    assert!(
+        bin.exists(),
+        "{} is missing: build it (cargo build --workspace --bins) or set HEADSUP_LDS_BIN",
+        bin.display()
+    );
+    bin
+}
 
 /// Runs `lds ARGS --database-url DB` (with `stdin` fed to it) and returns its trimmed stdout;
 /// fails the test if the command fails.
 pub fn cli(db: &str, args: &[&str], stdin: Option<&str>) -> String {
-    let mut child = Command::new(BIN)
+    let mut child = Command::new(bin())
         .args(args)
         .args(["--database-url", db])
         .stdin(Stdio::piped())
@@ -44,7 +65,7 @@ impl LdsProcess {
 
     /// The same with more `lds serve` options.
     pub fn serve_with(db: &str, options: &[&str]) -> LdsProcess {
-        let mut child = Command::new(BIN)
+        let mut child = Command::new(bin())
             .args(["serve", "--listen", "127.0.0.1:0", "--database-url", db])
             .args(options)
             .stdout(Stdio::piped())

@@ -1,10 +1,6 @@
-//! Test harness of real parts: the LDS server on a loopback port with a fresh SQLite file (or a
-//! fresh PostgreSQL database when `LDS_TEST_POSTGRES_URL` is set), and agents speaking the
-//! protocol over real WebSockets.
-#![allow(dead_code)] // each test file uses a different part of the harness
-
-pub mod agent;
-pub mod process;
+//! The LDS server in this process on a loopback port with a fresh SQLite file (or a fresh
+//! PostgreSQL database when `LDS_TEST_POSTGRES_URL` is set), and the teams and agents a test
+//! seeds in it.
 
 use std::sync::OnceLock;
 use std::time::Duration;
@@ -14,7 +10,7 @@ use headsup_protocol::model::{AgentInfo, Customer, RequestKind};
 use lds::store::accounts::{self, NewAgent, Team};
 use lds::{Server, ServerConfig};
 
-pub use agent::AgentConn;
+use super::agent::AgentConn;
 
 /// A database for one test: a SQLite file in a temp dir, or a new PostgreSQL database.
 pub struct TestDb {
@@ -110,7 +106,7 @@ impl TestServer {
             .expect("team")
     }
 
-    /// Adds an agent (password "pw-<name>") and signs it in without HTTP (argon2 is slow in
+    /// Adds an agent (password "pw") and signs it in without HTTP (argon2 is slow in
     /// debug builds; the login endpoint has its own tests).
     pub async fn agent(&self, team: &str, name: &str) -> (AgentInfo, String) {
         let email = format!("{}@test.example", name.to_lowercase());
@@ -135,6 +131,26 @@ impl TestServer {
                 .await
                 .unwrap();
         (info, token)
+    }
+
+    /// Adds an agent who signs in over HTTP with `password`, as a real device does; returns the
+    /// agent's e-mail (`<name>@test.example`, lower case).
+    pub async fn agent_with_password(&self, team: &str, name: &str, password: &str) -> String {
+        let email = format!("{}@test.example", name.to_lowercase());
+        let hash = lds::auth::hash_password(password).expect("hash");
+        accounts::add_agent(
+            &self.store().db,
+            &NewAgent {
+                email: &email,
+                name,
+                team,
+                password_hash: &hash,
+                time_zone: "Europe/Madrid",
+            },
+        )
+        .await
+        .expect("agent");
+        email
     }
 
     pub async fn connect(&self, token: &str, last_seq: Option<u64>) -> AgentConn {

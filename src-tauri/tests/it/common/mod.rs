@@ -9,7 +9,7 @@ use tauri::{App, Manager, WebviewWindow};
 
 use headsup_lib::{app_builder, context, LaunchConfig};
 
-#[allow(dead_code)] // each test binary uses a different part
+#[allow(dead_code)] // each test module uses a different part
 pub struct TestApp {
     pub app: App<MockRuntime>,
     /// The window created from tauri.conf.json.
