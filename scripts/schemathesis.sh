@@ -73,10 +73,10 @@ status=0
 # Left out, each for a reason:
 # - agentWebSocket (GET /api/v1/agent/ws): a valid request switches the connection to the
 #   WebSocket protocol, which an HTTP fuzzer cannot speak; its refusals (400, 403) and every
-#   frame are checked by crates/lds/tests/bad_input.rs and contract.rs.
+#   frame are checked by crates/lds/tests/it/bad_input.rs and contract.rs.
 # Reached only in part: the simulator's legs answer 404 here (no session exists: opening one
 # takes an agent's `accept`, a WebSocket command), so their 200 answers are checked by
-# tests/contract.rs instead.
+# tests/it/contract.rs instead.
 # Run from the scratch directory: schemathesis and hypothesis keep caches in the working directory.
 (cd "$work" && timeout --signal=INT --kill-after=30 "$max_secs" \
   "$venv/bin/schemathesis" --config-file "$here/scripts/schemathesis.toml" run "$base/api/v1/openapi.json" \

@@ -16,4 +16,15 @@ as_pg "$pgbin/initdb -D $dir/data -U lds --auth=trust >/dev/null"
 as_pg "$pgbin/pg_ctl -D $dir/data -o '-p $port -k $dir -c listen_addresses=127.0.0.1' -l $dir/log -w start >/dev/null"
 trap 'as_pg "$pgbin/pg_ctl -D $dir/data -m immediate stop" >/dev/null 2>&1 || true; rm -rf "$dir"' EXIT
 export LDS_TEST_POSTGRES_URL="postgres://lds@127.0.0.1:$port/postgres"
-cargo test -p lds "$@"
+# The workspace's build, as every other test run (`-p lds` alone would unify features differently
+# and build the LDS's dependencies a second time), each test in its own process. `-q`: only
+# failures and the summary.
+args=()
+for arg in "$@"; do
+  if [ "$arg" = -q ]; then
+    args+=(--cargo-quiet --status-level fail --final-status-level fail)
+  else
+    args+=("$arg")
+  fi
+done
+cargo nextest run --workspace --locked -E 'package(lds)' "${args[@]}"

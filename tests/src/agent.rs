@@ -2,45 +2,12 @@
 //! and protocol as the app) with a shell that only records. Tests use it as "another agent of the
 //! team", or as a second device of the app's own agent.
 
-use std::sync::{Arc, Mutex};
+use std::sync::Arc;
 
-use headsup_client::{AgentConfig, AgentHandle, SecretError, SecretStore, Shell};
-use headsup_core::{Notification, NotificationId};
+use headsup_client::{AgentConfig, AgentHandle};
+use headsup_core::Notification;
 use headsup_protocol::view::{ConnectionView, Intent, LoginView, ViewState};
-
-use crate::wait;
-
-/// Keeps the token in memory: a headless test agent must not touch the app's keyring entries.
-#[derive(Default)]
-struct MemorySecret(Mutex<Option<String>>);
-
-impl SecretStore for MemorySecret {
-    fn load(&self) -> Result<Option<String>, SecretError> {
-        Ok(self.0.lock().unwrap().clone())
-    }
-    fn store(&self, token: &str) -> Result<(), SecretError> {
-        *self.0.lock().unwrap() = Some(token.to_string());
-        Ok(())
-    }
-    fn clear(&self) -> Result<(), SecretError> {
-        *self.0.lock().unwrap() = None;
-        Ok(())
-    }
-}
-
-/// Records what the core asked this agent's platform to show.
-#[derive(Default)]
-struct RecordingShell {
-    shown: Mutex<Vec<Notification>>,
-}
-
-impl Shell for RecordingShell {
-    fn show_notification(&self, notification: &Notification) {
-        self.shown.lock().unwrap().push(notification.clone());
-    }
-    fn withdraw_notification(&self, _id: NotificationId) {}
-    fn render(&self, _view: &ViewState) {}
-}
+use headsup_testkit::{eventually, MemorySecret, RecordingShell};
 
 pub struct HeadlessAgent {
     handle: AgentHandle,
@@ -95,7 +62,7 @@ impl HeadlessAgent {
 
     /// Waits until the agent's view satisfies `pred`; returns that view.
     pub async fn view_until(&self, what: &str, pred: impl Fn(&ViewState) -> bool) -> ViewState {
-        wait::until(what, || async {
+        eventually(what, || async {
             let v = self.handle.view();
             pred(&v).then_some(v)
         })
@@ -104,6 +71,6 @@ impl HeadlessAgent {
 
     /// The notifications this agent's core raised so far.
     pub fn notifications(&self) -> Vec<Notification> {
-        self.shell.shown.lock().unwrap().clone()
+        self.shell.shown()
     }
 }

@@ -9,9 +9,8 @@ use std::time::Duration;
 
 use anyhow::{Context, Result};
 use fantoccini::{Client, ClientBuilder, Locator};
+use headsup_testkit::{eventually, within_patience};
 use serde_json::json;
-
-use crate::wait;
 
 pub struct App {
     pub client: Client,
@@ -74,7 +73,7 @@ impl App {
             _ => unreachable!(),
         };
         let url = format!("http://127.0.0.1:{port}");
-        let client = wait::until("tauri-driver to accept a WebDriver session", || {
+        let client = eventually("tauri-driver to accept a WebDriver session", || {
             let caps = caps.clone();
             let url = url.clone();
             async move {
@@ -107,7 +106,7 @@ impl App {
 
     /// Waits for an element to exist and returns it.
     pub async fn find(&self, css: &str) -> fantoccini::elements::Element {
-        wait::until(&format!("element {css}"), || async {
+        eventually(&format!("element {css}"), || async {
             self.client.find(Locator::Css(css)).await.ok()
         })
         .await
@@ -116,7 +115,7 @@ impl App {
     /// Waits until the element's text satisfies `pred`; returns the text.
     pub async fn text_until(&self, css: &str, pred: impl Fn(&str) -> bool) -> String {
         let last = std::sync::Mutex::new(None::<String>);
-        let found = wait::try_until(|| async {
+        let found = within_patience(|| async {
             let el = self.client.find(Locator::Css(css)).await.ok()?;
             // The DOM's text, not WebDriver's "visible text": WebKitWebDriver leaves out parts of
             // rows while their blink animation runs, though they are on screen.
@@ -140,7 +139,7 @@ impl App {
 
     /// Waits until `css` has attribute `name` equal to `value`.
     pub async fn attr_until(&self, css: &str, name: &str, value: &str) {
-        wait::until(&format!("{css}[{name}={value}]"), || async {
+        eventually(&format!("{css}[{name}={value}]"), || async {
             (self.attr(css, name).await.as_deref() == Some(value)).then_some(())
         })
         .await
@@ -209,7 +208,7 @@ impl App {
 
     /// Waits until no element matches `css`.
     pub async fn wait_gone(&self, css: &str) {
-        wait::until(&format!("{css} to go away"), || async {
+        eventually(&format!("{css} to go away"), || async {
             (!self.exists(css).await).then_some(())
         })
         .await
@@ -223,7 +222,7 @@ impl App {
 
     /// Waits until the element exists and has `class`.
     pub async fn class_until(&self, css: &str, class: &str) {
-        wait::until(&format!("{css} to have class {class}"), || async {
+        eventually(&format!("{css} to have class {class}"), || async {
             (self.has_class(css, class).await == Some(true)).then_some(())
         })
         .await
@@ -240,7 +239,7 @@ impl App {
         }
         self.click("#settings-save").await;
         // Saved means written to the profile's state file by the core, not just clicked.
-        wait::until(
+        eventually(
             &format!("notifications={on} saved in the state file"),
             || async { (self.saved_state()?.settings.notifications == on).then_some(()) },
         )

@@ -7,6 +7,8 @@ use std::io::{BufRead, BufReader};
 use std::process::{Child, Command, Stdio};
 use std::sync::{Arc, Mutex};
 
+use headsup_testkit::eventually;
+
 /// One call to `org.freedesktop.Notifications` (or its answer), as seen on the bus.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum BusEvent {
@@ -204,7 +206,7 @@ impl NotifyWatch {
 
     /// Waits for a `Notify` whose body is exactly `body`; returns it.
     pub async fn wait_for_body(&self, body: &str) -> Shown {
-        crate::wait::until(
+        eventually(
             &format!("a Notify with body {body:?} on the bus"),
             || async { self.shown().into_iter().find(|n| n.body == body) },
         )
@@ -214,7 +216,7 @@ impl NotifyWatch {
     /// Waits for a `Notify` whose body is exactly `body` and for the daemon's answer to it;
     /// returns the id the daemon gave it.
     pub async fn wait_for_id(&self, body: &str) -> u32 {
-        crate::wait::until(&format!("the daemon's id for {body:?}"), || async {
+        eventually(&format!("the daemon's id for {body:?}"), || async {
             self.shown().into_iter().find(|n| n.body == body)?.id
         })
         .await
@@ -236,7 +238,7 @@ impl NotifyWatch {
 
     /// Waits until the app asks the daemon to close notification `id`.
     pub async fn wait_closed(&self, id: u32) {
-        crate::wait::until(&format!("CloseNotification({id}) on the bus"), || async {
+        eventually(&format!("CloseNotification({id}) on the bus"), || async {
             self.closed_ids().contains(&id).then_some(())
         })
         .await

@@ -2,6 +2,8 @@
 
 use std::process::Command;
 
+use headsup_testkit::{eventually, within_patience};
+
 fn dunstctl(args: &[&str]) -> String {
     let out = Command::new("dunstctl")
         .args(args)
@@ -18,7 +20,7 @@ fn dunstctl(args: &[&str]) -> String {
 /// Closes every bubble, including those queued behind the screen's limit (closing the shown
 /// ones brings the queued ones up), so the next one is the only one (position 0).
 pub async fn clear() {
-    crate::wait::until("the daemon to show no bubble", || async {
+    eventually("the daemon to show no bubble", || async {
         dunstctl(&["close-all"]);
         (displayed() == 0 && count("waiting") == 0).then_some(())
     })
@@ -51,7 +53,7 @@ pub fn activate_first() -> bool {
 
 /// Waits until exactly `n` bubbles are on screen.
 pub async fn wait_displayed(n: usize) {
-    let seen = crate::wait::try_until(|| async { (displayed() == n).then_some(()) }).await;
+    let seen = within_patience(|| async { (displayed() == n).then_some(()) }).await;
     assert!(
         seen.is_some(),
         "expected {n} bubble(s) on screen; the daemon says: {}",

@@ -1,25 +1,24 @@
 //! The real `lds` binary on loopback with its own SQLite file.
 
-use std::io::{BufRead, BufReader, Write};
-use std::path::{Path, PathBuf};
-use std::process::{Child, Command, Stdio};
+use std::path::Path;
 
-use anyhow::{bail, Context, Result};
+use anyhow::{bail, Result};
 use chrono::{Duration, Utc};
 use headsup_protocol::lds::{NewRequest, NewRequestResponse};
 use headsup_protocol::model::{Customer, LegState, Request, RequestKind, Session};
 use headsup_protocol::SessionId;
+use headsup_testkit::lds::process::{self, LdsProcess};
 
 pub struct Lds {
-    child: Child,
+    _process: LdsProcess,
     pub base_url: String,
     pub database_url: String,
-    bin: PathBuf,
     _dir: tempfile::TempDir,
 }
 
 impl Lds {
-    /// Starts `lds serve` on 127.0.0.1 with a port chosen by the OS and a fresh SQLite file.
+    /// Starts `lds serve` (`HEADSUP_LDS_BIN`) on 127.0.0.1 with a port chosen by the OS and a
+    /// fresh SQLite file.
     pub fn start() -> Result<Lds> {
         Lds::start_with(&[])
     }
@@ -27,74 +26,31 @@ impl Lds {
     /// Like [`Lds::start`], with extra `lds serve` options (e.g. a higher intake rate limit for a
     /// benchmark that posts thousands of requests).
     pub fn start_with(serve_args: &[&str]) -> Result<Lds> {
-        let bin = PathBuf::from(crate::required_env("HEADSUP_LDS_BIN"));
+        crate::required_env("HEADSUP_LDS_BIN");
         let dir = tempfile::tempdir()?;
         let database_url = format!("sqlite://{}", dir.path().join("lds.db").display());
-        let mut child = Command::new(&bin)
-            .args([
-                "serve",
-                "--listen",
-                "127.0.0.1:0",
-                "--database-url",
-                &database_url,
-            ])
-            .args(serve_args)
-            .stdout(Stdio::piped())
-            .stderr(Stdio::inherit())
-            .spawn()
-            .with_context(|| format!("starting {}", bin.display()))?;
-        let stdout = child.stdout.take().expect("piped stdout");
-        let mut lines = BufReader::new(stdout).lines();
-        let addr = loop {
-            let Some(line) = lines.next() else {
-                bail!("lds exited before it said where it listens");
-            };
-            let line = line?;
-            if let Some(rest) = line.split("listening on ").nth(1) {
-                break rest.trim().to_string();
-            }
-        };
-        // Keep draining stdout so the server never blocks on a full pipe.
-        std::thread::spawn(move || for _ in lines {});
+        let process = LdsProcess::serve_with(&database_url, serve_args);
         Ok(Lds {
-            child,
-            base_url: format!("http://{addr}"),
+            base_url: process.base(),
+            _process: process,
             database_url,
-            bin,
             _dir: dir,
         })
     }
 
-    fn cli(&self, args: &[&str], stdin: Option<&str>) -> Result<String> {
-        let mut child = Command::new(&self.bin)
-            .args(args)
-            .args(["--database-url", &self.database_url])
-            .stdin(Stdio::piped())
-            .stdout(Stdio::piped())
-            .stderr(Stdio::piped())
-            .spawn()?;
-        if let Some(input) = stdin {
-            child.stdin.take().unwrap().write_all(input.as_bytes())?;
-        }
-        let out = child.wait_with_output()?;
-        if !out.status.success() {
-            bail!(
-                "lds {:?} failed: {}",
-                args,
-                String::from_utf8_lossy(&out.stderr)
-            );
-        }
-        Ok(String::from_utf8(out.stdout)?.trim().to_string())
+    /// Runs `lds ARGS` on this server's database; a failing command fails the test.
+    fn cli(&self, args: &[&str], stdin: Option<&str>) -> String {
+        process::cli(&self.database_url, args, stdin)
     }
 
     /// Creates a team and returns its intake key.
-    pub fn add_team(&self, name: &str) -> Result<String> {
+    pub fn add_team(&self, name: &str) -> String {
         self.cli(&["team", "add", "--name", name], None)
     }
 
     /// Creates a team whose requests wait `offer_timeout_secs` for an agent before they time
     /// out; returns its intake key.
-    pub fn add_team_with_timeout(&self, name: &str, offer_timeout_secs: i64) -> Result<String> {
+    pub fn add_team_with_timeout(&self, name: &str, offer_timeout_secs: i64) -> String {
         let timeout = offer_timeout_secs.to_string();
         self.cli(
             &[
@@ -109,7 +65,7 @@ impl Lds {
         )
     }
 
-    pub fn add_agent(&self, email: &str, name: &str, team: &str, password: &str) -> Result<()> {
+    pub fn add_agent(&self, email: &str, name: &str, team: &str, password: &str) {
         self.cli(
             &[
                 "agent",
@@ -123,8 +79,7 @@ impl Lds {
                 "--password-stdin",
             ],
             Some(password),
-        )?;
-        Ok(())
+        );
     }
 
     /// Posts a customer request as a website widget or telephony system would.
@@ -199,12 +154,5 @@ impl Lds {
 
     pub fn database_path(&self) -> &Path {
         Path::new(self.database_url.trim_start_matches("sqlite://"))
-    }
-}
-
-impl Drop for Lds {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
     }
 }

@@ -1,6 +1,6 @@
 //! Harness for the cross-crate and end-to-end tests: each module starts one real part.
 //!
-//! - [`lds`]: the `lds` binary on loopback with a fresh SQLite file.
+//! - [`lds`]: the `lds` binary on loopback with a fresh SQLite file, seeded through its CLI.
 //! - [`bus`]: a watch on the session bus that records every `Notify` call the app makes, so a
 //!   test can assert what reached the real notification daemon.
 //! - [`app`]: the built Heads-Up app started through tauri-driver + WebKitWebDriver, driven with
@@ -10,6 +10,9 @@
 //! - [`hostile`]: customer names a hostile visitor could type, and how they must read.
 //! - [`team`]: the usual cast (an LDS with a team of two agents, and the bus watch).
 //! - [`procs`]: CPU time, memory and start time of a process tree, from `/proc` (benchmarks).
+//!
+//! The parts the crates' own tests share (the LDS process, the recording shell, the in-memory
+//! secret store, `eventually`) are in the test kit, `headsup-testkit`.
 //!
 //! The end-to-end tests need the desktop session `scripts/test.sh` builds (Xvfb, dbus-run-session,
 //! dunst, gnome-keyring); outside it they fail with a message saying so, never pass vacuously.
@@ -22,7 +25,6 @@ pub mod hostile;
 pub mod lds;
 pub mod procs;
 pub mod team;
-pub mod wait;
 pub mod window_manager;
 
 /// Reads a required environment variable or panics with a message telling how to get it.

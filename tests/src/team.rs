@@ -36,10 +36,9 @@ impl Team {
     /// A fresh LDS with team "Support" and the agents Ana and Bo.
     pub fn start() -> Team {
         let lds = Lds::start().expect("lds starts");
-        let key = lds.add_team("Support").expect("team");
+        let key = lds.add_team("Support");
         for agent in [ANA, BO] {
-            lds.add_agent(agent.email, agent.name, "Support", PASSWORD)
-                .expect("agent");
+            lds.add_agent(agent.email, agent.name, "Support", PASSWORD);
         }
         let bus = NotifyWatch::start();
         Team { lds, key, bus }

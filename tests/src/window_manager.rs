@@ -6,6 +6,8 @@
 use std::process::{Child, Command, Stdio};
 use std::time::Duration;
 
+use headsup_testkit::eventually;
+
 pub struct WindowManager {
     child: Child,
 }
@@ -21,7 +23,7 @@ impl WindowManager {
             .expect("openbox (installed by scripts/setup.sh)");
         let wm = WindowManager { child };
         // An EWMH window manager announces itself on the root window.
-        crate::wait::until("openbox to manage the screen", || async {
+        eventually("openbox to manage the screen", || async {
             xprop_root("_NET_SUPPORTING_WM_CHECK")
                 .contains("window id")
                 .then_some(())

@@ -26,8 +26,8 @@ pub struct Cast {
 impl Cast {
     pub fn start() -> Result<Cast> {
         let lds = Lds::start_with(&["--intake-per-team-per-min", "1000000"])?;
-        let key = lds.add_team_with_timeout("Bench", OFFER_TIMEOUT_SECS)?;
-        lds.add_agent(ANA.email, ANA.name, "Bench", PASSWORD)?;
+        let key = lds.add_team_with_timeout("Bench", OFFER_TIMEOUT_SECS);
+        lds.add_agent(ANA.email, ANA.name, "Bench", PASSWORD);
         let bus = NotifyWatch::start();
         Ok(Cast {
             lds,

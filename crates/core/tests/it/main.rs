@@ -1,0 +1,11 @@
+//! The core's integration tests: one module per concern, all in one test binary (one link).
+//! `support` drives the core with virtual time, as quinn-proto's tests do.
+
+mod connection;
+mod interleavings;
+mod no_io_deps;
+mod notifications;
+mod queue_view;
+mod resume_replay;
+mod sign_in;
+mod support;

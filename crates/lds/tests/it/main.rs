@@ -1,0 +1,27 @@
+//! The LDS's integration tests: one module per concern, all in one test binary, so a change
+//! links one binary instead of one per file. nextest still runs each test in its own process.
+
+mod bad_input;
+mod cancel;
+mod claim_race;
+mod cli_refusals;
+mod contract;
+mod crash;
+mod customer_input;
+mod distribution;
+mod error_order;
+mod event_log;
+mod full_disk;
+mod http_edges;
+mod idempotency;
+mod idle_connections;
+mod login_limits;
+mod resume;
+mod signed_in;
+mod sim_cli;
+mod slow_reader;
+mod sqlite_write_lock;
+mod token_watch;
+mod trace_log;
+mod two_processes;
+mod ws_close_codes;

@@ -1,0 +1,230 @@
+//! An agent's device for tests: a real WebSocket client speaking the protocol.
+
+use std::collections::VecDeque;
+
+use anyhow::{anyhow, bail, Result};
+use futures_util::{SinkExt, StreamExt};
+use headsup_protocol::lds::{
+    ClientFrame, ErrorFrame, Event, EventFrame, Reply, ServerFrame, Snapshot, Welcome,
+    PROTOCOL_VERSION,
+};
+use headsup_protocol::{RequestId, SessionId};
+use tokio::net::TcpStream;
+use tokio_tungstenite::tungstenite::Message;
+use tokio_tungstenite::{MaybeTlsStream, WebSocketStream};
+
+use crate::PATIENCE;
+
+pub struct AgentConn {
+    ws: WebSocketStream<MaybeTlsStream<TcpStream>>,
+    /// Frames read while waiting for something else.
+    pending: VecDeque<ServerFrame>,
+    pub welcome: ServerFrame,
+    /// The last event sequence processed (what a client would send in `hello`).
+    pub last_seq: u64,
+    next_cid: u64,
+}
+
+impl AgentConn {
+    pub async fn connect(url: &str, token: &str, last_seq: Option<u64>) -> Result<AgentConn> {
+        let (ws, _) = tokio_tungstenite::connect_async(url).await?;
+        AgentConn::hello(ws, token, last_seq).await
+    }
+
+    /// Connects with a socket receive buffer of `bytes`: the kernel then holds little for this
+    /// client, so a client that stops reading soon has the server queueing for it.
+    pub async fn connect_small_window(
+        url: &str,
+        addr: std::net::SocketAddr,
+        token: &str,
+        bytes: u32,
+    ) -> Result<AgentConn> {
+        let socket = tokio::net::TcpSocket::new_v4()?;
+        socket.set_recv_buffer_size(bytes)?;
+        let stream = socket.connect(addr).await?;
+        let (ws, _) = tokio_tungstenite::client_async(url, MaybeTlsStream::Plain(stream)).await?;
+        AgentConn::hello(ws, token, None).await
+    }
+
+    async fn hello(
+        mut ws: WebSocketStream<MaybeTlsStream<TcpStream>>,
+        token: &str,
+        last_seq: Option<u64>,
+    ) -> Result<AgentConn> {
+        let hello = ClientFrame::Hello {
+            token: token.into(),
+            last_seq,
+            device: "test".into(),
+            protocol: PROTOCOL_VERSION,
+        };
+        ws.send(Message::Text(serde_json::to_string(&hello)?.into()))
+            .await?;
+        let mut conn = AgentConn {
+            ws,
+            pending: VecDeque::new(),
+            welcome: ServerFrame::Reply(Reply {
+                cid: 0,
+                request: None,
+                session: None,
+            }),
+            last_seq: last_seq.unwrap_or(0),
+            next_cid: 1,
+        };
+        let welcome = conn.read_frame().await?;
+        match &welcome {
+            ServerFrame::Welcome(Welcome { resumed, .. }) => {
+                if !resumed {
+                    match conn.read_frame().await? {
+                        ServerFrame::Snapshot(Snapshot { seq, .. }) => conn.last_seq = seq,
+                        other => bail!("expected snapshot, got {other:?}"),
+                    }
+                }
+            }
+            other => bail!("expected welcome, got {other:?}"),
+        }
+        conn.welcome = welcome;
+        Ok(conn)
+    }
+
+    /// Reads the next frame from the socket (not the buffer), checking event order.
+    async fn read_frame(&mut self) -> Result<ServerFrame> {
+        loop {
+            let msg = tokio::time::timeout(PATIENCE, self.ws.next())
+                .await
+                .map_err(|_| anyhow!("no frame within {PATIENCE:?}"))?
+                .ok_or_else(|| anyhow!("connection closed"))??;
+            match msg {
+                Message::Text(t) => {
+                    let frame: ServerFrame = serde_json::from_str(t.as_str())?;
+                    if let ServerFrame::Event(EventFrame { seq, .. }) = &frame {
+                        if *seq != self.last_seq + 1 {
+                            bail!("event seq {seq} after {}: gap or duplicate", self.last_seq);
+                        }
+                        self.last_seq = *seq;
+                    }
+                    return Ok(frame);
+                }
+                Message::Close(_) => bail!("connection closed"),
+                _ => continue,
+            }
+        }
+    }
+
+    pub async fn send_raw(&mut self, msg: Message) -> Result<()> {
+        self.ws.send(msg).await?;
+        Ok(())
+    }
+
+    pub fn pending_len(&self) -> usize {
+        self.pending.len()
+    }
+
+    pub async fn next_frame(&mut self) -> Result<ServerFrame> {
+        match self.pending.pop_front() {
+            Some(f) => Ok(f),
+            None => self.read_frame().await,
+        }
+    }
+
+    /// The next event, skipping nothing (fails on a non-event frame).
+    pub async fn next_event(&mut self) -> Result<Event> {
+        match self.next_frame().await? {
+            ServerFrame::Event(EventFrame { event, .. }) => Ok(event),
+            other => bail!("expected an event, got {other:?}"),
+        }
+    }
+
+    /// Waits for an event matching `want`, keeping other frames for later.
+    pub async fn wait_event(&mut self, want: impl Fn(&Event) -> bool) -> Result<Event> {
+        if let Some(i) = self
+            .pending
+            .iter()
+            .position(|f| matches!(f, ServerFrame::Event(EventFrame { event, .. }) if want(event)))
+        {
+            if let Some(ServerFrame::Event(EventFrame { event, .. })) = self.pending.remove(i) {
+                return Ok(event);
+            }
+        }
+        loop {
+            let f = self.read_frame().await?;
+            match f {
+                ServerFrame::Event(EventFrame { ref event, .. }) if want(event) => {
+                    let ServerFrame::Event(EventFrame { event, .. }) = f else {
+                        unreachable!()
+                    };
+                    return Ok(event);
+                }
+                other => self.pending.push_back(other),
+            }
+        }
+    }
+
+    /// Sends a command (its `cid` is filled in) without waiting for the answer.
+    pub async fn send_command(&mut self, make: impl FnOnce(u64) -> ClientFrame) -> Result<u64> {
+        let cid = self.next_cid;
+        self.next_cid += 1;
+        let frame = make(cid);
+        self.ws
+            .send(Message::Text(serde_json::to_string(&frame)?.into()))
+            .await?;
+        Ok(cid)
+    }
+
+    /// Waits for the `reply` or `error` with this `cid`, keeping other frames for later.
+    pub async fn answer(&mut self, cid: u64) -> Result<ServerFrame> {
+        let is_answer = |f: &ServerFrame| {
+            matches!(f, ServerFrame::Reply(Reply { cid: c, .. }) if *c == cid)
+                || matches!(f, ServerFrame::Error(ErrorFrame { cid: Some(c), .. }) if *c == cid)
+        };
+        if let Some(i) = self.pending.iter().position(is_answer) {
+            return Ok(self.pending.remove(i).expect("index found"));
+        }
+        loop {
+            let f = self.read_frame().await?;
+            if is_answer(&f) {
+                return Ok(f);
+            }
+            self.pending.push_back(f);
+        }
+    }
+
+    pub async fn command(&mut self, make: impl FnOnce(u64) -> ClientFrame) -> Result<ServerFrame> {
+        let cid = self.send_command(make).await?;
+        self.answer(cid).await
+    }
+
+    /// Sends `accept` for `request` and returns the answer (a reply or an error frame).
+    pub async fn accept(&mut self, request: RequestId) -> ServerFrame {
+        self.command(|cid| ClientFrame::Accept { cid, request })
+            .await
+            .expect("the accept is answered")
+    }
+
+    /// Accepts `request`, which must succeed, and returns the session the LDS opened.
+    pub async fn accept_session(&mut self, request: RequestId) -> SessionId {
+        match self.accept(request).await {
+            ServerFrame::Reply(Reply {
+                session: Some(session),
+                ..
+            }) => session,
+            other => panic!("accept of {request} refused: {other:?}"),
+        }
+    }
+
+    /// Reads frames until the server closes; returns them.
+    pub async fn read_until_closed(&mut self) -> Vec<ServerFrame> {
+        let mut frames: Vec<ServerFrame> = self.pending.drain(..).collect();
+        while let Ok(Some(Ok(msg))) = tokio::time::timeout(PATIENCE, self.ws.next()).await {
+            match msg {
+                Message::Text(t) => frames.push(serde_json::from_str(t.as_str()).unwrap()),
+                Message::Close(_) => break,
+                _ => {}
+            }
+        }
+        frames
+    }
+
+    pub async fn close(mut self) {
+        let _ = self.ws.close(None).await;
+    }
+}
