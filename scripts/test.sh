@@ -32,7 +32,9 @@ phase "UI unit tests (native target)"
 (cd ui && cargo +stable test --locked --target x86_64-unknown-linux-gnu -q)
 
 phase "build the app, the LDS and the tests"
-cargo build --workspace --bins --locked
+# Examples too: a test runs the headless agent, and building it from inside a test would
+# rebuild its dependencies with other features while the suite runs.
+cargo build --workspace --bins --examples --locked
 cargo nextest run --workspace --locked --no-run --run-ignored all >/dev/null 2>&1 \
   || cargo nextest run --workspace --locked --no-run --run-ignored all
 
@@ -45,6 +47,7 @@ bash scripts/test-lds-postgres.sh -q
 phase "run every test inside a real desktop session"
 export HEADSUP_APP_BIN="$here/target/debug/headsup"
 export HEADSUP_LDS_BIN="$here/target/debug/lds"
+export HEADSUP_HEADLESS_AGENT_BIN="$here/target/debug/examples/headless_agent"
 export HEADSUP_ARTIFACTS="$here/tests/artifacts"
 mkdir -p "$HEADSUP_ARTIFACTS"
 xvfb-run -a -s "-screen 0 1280x800x24" dbus-run-session -- \

@@ -1,11 +1,12 @@
 //! The commands the webview may call (each one also listed in `build.rs` and granted in
-//! `capabilities/default.json`). They carry data between the UI and the agent; none decides.
+//! `capabilities/default.json`; names and payloads in `headsup_protocol::commands`). They carry
+//! data between the UI and the agent; none decides.
 
 use std::time::Duration;
 
 use headsup_client::AgentHandle;
-use headsup_protocol::view::{Intent, ViewState};
-use serde::Serialize;
+pub use headsup_protocol::commands::{NotificationStatus, TestRingReport};
+use headsup_protocol::view::{Intent, ViewUpdate};
 use tauri::plugin::PermissionState;
 use tauri::State;
 
@@ -17,27 +18,17 @@ const DEFAULT_TEST_WAIT: Duration = Duration::from_secs(30);
 /// The longest wait the UI may ask for: the invoke stays open that long.
 const MAX_TEST_WAIT: Duration = Duration::from_secs(300);
 
-/// The whole current view, for the UI's first paint; later ones arrive as `view` events.
+/// A full slice of the current view with its version: for the UI's first paint and after it
+/// missed an update; patches arrive as `view` events.
 #[tauri::command]
-pub fn view(agent: State<'_, AgentHandle>) -> ViewState {
-    agent.view()
+pub fn view(agent: State<'_, AgentHandle>) -> ViewUpdate {
+    agent.full_view()
 }
 
 /// Hands what the agent did in the UI to the core.
 #[tauri::command]
 pub fn intent(agent: State<'_, AgentHandle>, intent: Intent) {
     agent.intent(intent);
-}
-
-/// The result of a test ring, for the notification check screen.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-pub struct TestRingReport {
-    /// The notification was handed to the OS.
-    pub shown: bool,
-    /// Its tap came back to the app before the wait ended.
-    pub tapped: bool,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub error: Option<String>,
 }
 
 /// Raises a real notification and waits (up to `wait_secs`, default 30) for its tap. Never fails:
@@ -71,21 +62,6 @@ pub async fn test_notification(
     })
 }
 
-/// What the notification check screen shows about the OS side.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-pub struct NotificationStatus {
-    pub permission: PermissionState,
-    /// The app version that last asked for permission, if any.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub asked_by_version: Option<String>,
-    /// Who answered on the bus (Linux): e.g. "dunst 1.9.0". `None` where the OS has no such
-    /// question (Windows, macOS, Android) or nobody answered (see `server_error`).
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub server: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub server_error: Option<String>,
-}
-
 #[tauri::command]
 pub async fn notification_status(
     notifier: State<'_, Notifier>,
@@ -97,7 +73,7 @@ pub async fn notification_status(
         .await
         .map_err(|e| e.to_string())?;
     Ok(NotificationStatus {
-        permission,
+        permission: permission.to_string(),
         asked_by_version,
         server,
         server_error,

@@ -7,7 +7,6 @@
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicBool, Ordering};
 
-use headsup_protocol::view::{LoginView, ViewState};
 use semver::Version;
 use serde::{Deserialize, Serialize};
 use tauri::plugin::PermissionState;
@@ -90,11 +89,8 @@ pub fn ask(
     Ok(answer)
 }
 
-/// Called on every render: once the agent is signed in, asks if asking is due.
-pub fn on_render<R: Runtime>(app: &AppHandle<R>, view: &ViewState) {
-    if view.login != LoginView::SignedIn {
-        return;
-    }
+/// The core says the agent signed in (once per run): asks if this app version has not yet.
+pub fn ask_if_due<R: Runtime>(app: &AppHandle<R>) {
     let Some(store) = app.try_state::<PermissionStore>() else {
         return;
     };

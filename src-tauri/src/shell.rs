@@ -2,9 +2,10 @@
 
 use std::sync::Arc;
 
-use headsup_client::Shell;
+use headsup_client::{KeepAlive, Shell};
 use headsup_core::{Notification, NotificationId};
-use headsup_protocol::view::{ViewState, VIEW_EVENT};
+use headsup_protocol::commands::VIEW_EVENT;
+use headsup_protocol::view::{ViewState, ViewUpdate};
 use tauri::{AppHandle, Emitter, Runtime};
 
 use crate::notifications::OsNotifications;
@@ -30,15 +31,28 @@ impl<R: Runtime> Shell for TauriShell<R> {
         self.notifications.withdraw(id);
     }
 
-    fn render(&self, view: &ViewState) {
-        if let Err(error) = self.app.emit(VIEW_EVENT, view) {
+    /// Sends the update (a patch, or a full slice) as the `view` event: the webview applies it.
+    fn update_view(&self, update: &ViewUpdate, view: &ViewState) {
+        if let Err(error) = self.app.emit(VIEW_EVENT, update) {
             tracing::error!(%error, "emitting the view failed");
         }
         #[cfg(desktop)]
         crate::tray::show_waiting(&self.app, view.waiting);
-        permission::on_render(&self.app, view);
         #[cfg(mobile)]
-        crate::mobile::on_render(&self.app, view);
+        crate::mobile::on_view_update(&self.app);
+        #[cfg(not(any(desktop, mobile)))]
+        let _ = view;
+    }
+
+    fn keep_alive(&self, wanted: KeepAlive) {
+        #[cfg(mobile)]
+        crate::mobile::keep_alive(&self.app, wanted);
+        #[cfg(not(mobile))]
+        let _ = wanted; // Desktop processes are not stopped in the background.
+    }
+
+    fn ask_notification_permission(&self) {
+        permission::ask_if_due(&self.app);
     }
 }
 
@@ -46,7 +60,7 @@ impl<R: Runtime> Shell for TauriShell<R> {
 mod tests {
     use std::sync::mpsc;
 
-    use headsup_protocol::view::{LoginView, RowStatus};
+    use headsup_protocol::view::{FieldPatch, LoginView, RowStatus, ViewPatch};
     use headsup_protocol::RequestId;
     use tauri::Listener;
 
@@ -56,7 +70,7 @@ mod tests {
     use headsup_core::{Notification, NotificationId};
 
     #[test]
-    fn render_emits_the_whole_view_as_the_view_event() {
+    fn each_view_update_is_emitted_as_the_view_event() {
         let app = tauri::test::mock_app();
         let handle = app.handle().clone();
         let shell = TauriShell::new(
@@ -76,11 +90,23 @@ mod tests {
             queue: vec![row(1, RowStatus::Now)],
             ..ViewState::default()
         };
-        shell.render(&view);
-
+        let full = ViewUpdate::Full {
+            version: 1,
+            view: Box::new(view.clone()),
+        };
+        shell.update_view(&full, &view);
         let payload = rx.recv().expect("a view event");
-        let got: ViewState = serde_json::from_str(&payload).expect("the payload is a ViewState");
-        assert_eq!(got, view);
+        let got: ViewUpdate = serde_json::from_str(&payload).expect("the payload is an update");
+        assert_eq!(got, full);
+
+        let patch = ViewUpdate::Patch {
+            version: 2,
+            patches: vec![ViewPatch::Field(FieldPatch::Busy(true))],
+        };
+        shell.update_view(&patch, &view);
+        let payload = rx.recv().expect("a second view event");
+        let got: ViewUpdate = serde_json::from_str(&payload).expect("the payload is an update");
+        assert_eq!(got, patch, "a patch is sent as it is, not the whole view");
     }
 
     /// The core's notifications through a real server. Ignored by a plain `cargo test`: needs a

@@ -16,5 +16,7 @@ pub fn row(id: i64, status: RowStatus) -> QueueRow {
         due_local: None,
         section: Default::default(),
         status_text: String::new(),
+        kind_label: "Call now".into(),
+        actions: Default::default(),
     }
 }

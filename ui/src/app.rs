@@ -12,7 +12,7 @@ use crate::components::settings::SettingsPanel;
 use crate::components::sign_in::SignIn;
 use crate::hooks::{use_intent, use_render_probe, use_tauri_view};
 use crate::state::{Action, Bridge, Screen};
-use headsup_protocol::view::{Intent, LoginView};
+use headsup_protocol::view::{DeskId, Intent, LoginView, ViewState};
 use yew::prelude::*;
 
 #[function_component]
@@ -51,7 +51,8 @@ pub fn App() -> Html {
             <div class="app signed-out">
                 <header class="top-bar">
                     <span class="brand">{ "Heads-Up" }</span>
-                    <ConnectionBar connection={view.connection.clone()} />
+                    <ConnectionBar connection={view.connection.clone()}
+                                   times={view.connection_times.clone()} />
                 </header>
                 { link_problem }
                 { notice }
@@ -76,24 +77,26 @@ pub fn App() -> Html {
             }
         })
     };
-    let time_zone = view.agent.as_ref().map(|a| a.time_zone.clone());
 
     let screen = match state.screen {
         Screen::Requests => html! {
             <RequestTab queue={state.queue.clone()} history={state.history.clone()}
                         scheduled={state.scheduled.clone()}
-                        busy={view.busy} waiting={view.waiting} focus={view.focus}
+                        attend_next={view.attend_next.clone()}
+                        waiting_sentence={waiting_sentence(view)} focus={view.focus}
                         on_intent={on_intent.clone()} />
         },
         Screen::Settings => {
             let on_save = on_intent.reform(|settings| Intent::SaveSettings { settings });
             html! {
-                <SettingsPanel settings={view.settings.clone()} {on_save}
+                <SettingsPanel settings={view.settings.clone()} limits={view.settings_limits}
+                               {on_save}
                                on_close={show(Screen::Requests)} />
             }
         }
         Screen::Check => html! {
-            <CheckPanel connection={view.connection.clone()} time_zone={time_zone.clone()}
+            <CheckPanel connection={view.connection.clone()}
+                        times={view.connection_times.clone()}
                         on_close={show(Screen::Requests)} />
         },
     };
@@ -101,6 +104,7 @@ pub fn App() -> Html {
     html! {
         <div class="app">
             <Header agent={view.agent.clone()} connection={view.connection.clone()}
+                    connection_times={view.connection_times.clone()}
                     menu_open={state.menu_open}
                     on_toggle_menu={Callback::from({
                         let dispatcher = dispatcher.clone();
@@ -121,4 +125,13 @@ pub fn App() -> Html {
             </main>
         </div>
     }
+}
+
+/// The requests desk's badge in words ("3 customers waiting"), as the core wrote it.
+fn waiting_sentence(view: &ViewState) -> AttrValue {
+    view.desks
+        .iter()
+        .find(|d| d.id == DeskId::Requests)
+        .map(|d| AttrValue::from(d.badge_label.clone()))
+        .unwrap_or_default()
 }

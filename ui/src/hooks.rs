@@ -3,13 +3,13 @@
 use crate::state::{Action, AppState};
 use crate::tauri;
 use headsup_protocol::view::Intent;
-use std::cell::Cell;
 use std::rc::Rc;
 use wasm_bindgen_futures::spawn_local;
 use yew::prelude::*;
 
-/// The app's state, kept current: asks for the view once, then replaces it on every `view`
-/// event. In a plain browser it settles on [`crate::state::Bridge::Missing`].
+/// The app's state, kept current: listens to the `view` event's updates, asks for a full slice
+/// once, and again whenever a patch shows one was missed. In a plain browser it settles on
+/// [`crate::state::Bridge::Missing`].
 #[hook]
 pub fn use_tauri_view() -> UseReducerHandle<AppState> {
     let state = use_reducer(AppState::default);
@@ -26,27 +26,42 @@ pub fn use_tauri_view() -> UseReducerHandle<AppState> {
             }
         });
     }
+    {
+        let dispatcher = state.dispatcher();
+        use_effect_with(state.gaps, move |&gaps| {
+            if gaps > 0 {
+                spawn_local(ask_full_slice(dispatcher));
+            }
+        });
+    }
     state
+}
+
+/// A full slice from the app, after a missed update.
+async fn ask_full_slice(dispatcher: UseReducerDispatcher<AppState>) {
+    match tauri::current_view().await {
+        Ok((update, arrival)) => dispatcher.dispatch(Action::ViewArrived {
+            update: Box::new(update),
+            arrival,
+        }),
+        Err(e) => dispatcher.dispatch(Action::LinkFailed(format!("cannot read the view: {e}"))),
+    }
 }
 
 async fn subscribe(
     dispatcher: UseReducerDispatcher<AppState>,
     slot: Rc<std::cell::RefCell<Option<tauri::ViewListener>>>,
 ) {
-    // Listen first, then ask: a view emitted in between is then not lost. If an event does
-    // arrive before the answer, that event is newer, and the answer must not overwrite it.
-    let got_event = Rc::new(Cell::new(false));
+    // Listen first, then ask: an update emitted in between is then not lost. Versions sort out
+    // the rest: a full slice older than the patches already applied is ignored, and patches
+    // older than the full slice too.
     let on_view = {
         let dispatcher = dispatcher.clone();
-        let got_event = got_event.clone();
-        move |view: Result<_, tauri::TauriError>| match view {
-            Ok((view, arrival)) => {
-                got_event.set(true);
-                dispatcher.dispatch(Action::ViewArrived {
-                    view: Box::new(view),
-                    arrival,
-                });
-            }
+        move |update: Result<_, tauri::TauriError>| match update {
+            Ok((update, arrival)) => dispatcher.dispatch(Action::ViewArrived {
+                update: Box::new(update),
+                arrival,
+            }),
             Err(e) => dispatcher.dispatch(Action::LinkFailed(e.to_string())),
         }
     };
@@ -57,14 +72,7 @@ async fn subscribe(
             return;
         }
     }
-    match tauri::current_view().await {
-        Ok((view, arrival)) if !got_event.get() => dispatcher.dispatch(Action::ViewArrived {
-            view: Box::new(view),
-            arrival,
-        }),
-        Ok(_) => {}
-        Err(e) => dispatcher.dispatch(Action::LinkFailed(format!("cannot read the view: {e}"))),
-    }
+    ask_full_slice(dispatcher).await;
 }
 
 /// Reports each rendered view to the render probe (`probe.rs`). Call it in the root component:

@@ -16,7 +16,6 @@ mod labels;
 mod probe;
 mod state;
 mod tauri;
-mod time;
 mod virtual_rows;
 
 fn main() {

@@ -1,9 +1,13 @@
-//! The UI's one state, as a reducer: the latest `ViewState` from the app plus the little the UI
-//! owns itself (which screen is open, whether the profile menu is open). The view is replaced
-//! wholesale on every event; nothing here second-guesses it.
+//! The UI's one state, as a reducer: the view the app streams (a full slice, then patches; see
+//! `headsup_protocol::view::patch`) plus the little the UI owns itself (which screen is open,
+//! whether the profile menu is open). Patches are applied as they come; nothing here
+//! second-guesses them. A patch that does not follow the version held marks a gap, and the
+//! hook asks the app for a full slice.
 
 use crate::probe::Arrival;
-use headsup_protocol::view::{LoginView, QueueRow, RowSection, ViewState};
+use headsup_protocol::view::{
+    ListPatch, LoginView, PatchGap, QueueRow, RowSection, ViewPatch, ViewState, ViewUpdate,
+};
 use std::rc::Rc;
 use yew::Reducible;
 
@@ -34,9 +38,16 @@ pub enum Screen {
 #[derive(Debug, Clone, PartialEq)]
 pub struct AppState {
     pub bridge: Bridge,
+    /// The version of the view held (0: none yet).
+    pub version: u64,
+    /// Bumped when a patch did not follow `version`: the hook then asks for a full slice.
+    pub gaps: u64,
     /// The latest view, with `queue` and `scheduled` moved out into [`AppState::queue`],
     /// [`AppState::history`] and [`AppState::scheduled`].
     pub view: Rc<ViewState>,
+    /// The view's `queue` in the core's order, each row shared with the lists below, so a patch
+    /// keeps every unchanged row the same `Rc` (its component does not re-render).
+    pub all_rows: Rc<Vec<Rc<QueueRow>>>,
     /// The open rows of the view's `queue` (its [`RowSection::Open`] part), in its order.
     pub queue: Rows,
     /// The closed rows of the view's `queue` ([`RowSection::History`]), in its order.
@@ -56,7 +67,10 @@ impl Default for AppState {
     fn default() -> Self {
         AppState {
             bridge: Bridge::Starting,
+            version: 0,
+            gaps: 0,
             view: Rc::default(),
+            all_rows: Rc::default(),
             queue: Rc::default(),
             history: Rc::default(),
             scheduled: Rc::default(),
@@ -70,9 +84,9 @@ impl Default for AppState {
 }
 
 pub enum Action {
-    /// A view from the app, and when it arrived.
+    /// An update of the view from the app (a full slice or a patch), and when it arrived.
     ViewArrived {
-        view: Box<ViewState>,
+        update: Box<ViewUpdate>,
         arrival: Arrival,
     },
     BridgeMissing,
@@ -88,11 +102,14 @@ impl Reducible for AppState {
     fn reduce(self: Rc<Self>, action: Action) -> Rc<Self> {
         let mut next = (*self).clone();
         match action {
-            Action::ViewArrived { view, arrival } => {
-                next.take_view(*view);
-                next.views += 1;
-                next.arrival = arrival;
-            }
+            Action::ViewArrived { update, arrival } => match next.take_update(*update) {
+                Ok(true) => {
+                    next.views += 1;
+                    next.arrival = arrival;
+                }
+                Ok(false) => return self, // Older than what we hold: nothing to do.
+                Err(PatchGap) => next.gaps += 1,
+            },
             Action::BridgeMissing => next.bridge = Bridge::Missing,
             Action::LinkFailed(why) => next.link_problem = Some(why),
             Action::Show(screen) => {
@@ -107,7 +124,66 @@ impl Reducible for AppState {
 }
 
 impl AppState {
+    /// Applies one update; `Ok(false)` when it is older than the view held (ignored).
+    fn take_update(&mut self, update: ViewUpdate) -> Result<bool, PatchGap> {
+        match update {
+            ViewUpdate::Full { version, view } => {
+                if version < self.version {
+                    return Ok(false);
+                }
+                self.version = version;
+                self.take_view(*view);
+            }
+            ViewUpdate::Patch { version, patches } => {
+                if version <= self.version {
+                    return Ok(false);
+                }
+                if version != self.version + 1 || self.bridge != Bridge::Live {
+                    return Err(PatchGap);
+                }
+                let mut view = (*self.view).clone();
+                let mut rows = (*self.all_rows).clone();
+                let mut scheduled = (*self.scheduled).clone();
+                let (mut rows_changed, mut scheduled_changed) = (false, false);
+                for patch in patches {
+                    match patch {
+                        ViewPatch::Field(field) => view.set(field),
+                        ViewPatch::Queue(p) => {
+                            apply(&p, &mut rows)?;
+                            rows_changed = true;
+                        }
+                        ViewPatch::Scheduled(p) => {
+                            apply(&p, &mut scheduled)?;
+                            scheduled_changed = true;
+                        }
+                    }
+                }
+                self.version = version;
+                self.follow_view(&view);
+                self.view = Rc::new(view);
+                if rows_changed {
+                    self.set_rows(rows);
+                }
+                if scheduled_changed {
+                    self.scheduled = Rc::new(scheduled);
+                }
+            }
+        }
+        self.bridge = Bridge::Live;
+        // The app is talking to us again: an earlier link problem is over.
+        self.link_problem = None;
+        Ok(true)
+    }
+
     fn take_view(&mut self, mut view: ViewState) {
+        self.follow_view(&view);
+        self.set_rows(share_rows(std::mem::take(&mut view.queue)));
+        self.scheduled = Rc::new(share_rows(std::mem::take(&mut view.scheduled)));
+        self.view = Rc::new(view);
+    }
+
+    /// The UI's own state that follows the view: which screen is open.
+    fn follow_view(&mut self, view: &ViewState) {
         // A new focus (a notification was tapped) means "show me that request": leave settings
         // or the check screen for the request tab. An unchanged focus must not pull the agent
         // back every time the queue updates.
@@ -120,22 +196,26 @@ impl AppState {
             self.screen = Screen::Requests;
             self.menu_open = false;
         }
-        // The core decides each row's section and orders the queue; the UI only splits it.
-        let (open, history): (Vec<_>, Vec<_>) = std::mem::take(&mut view.queue)
-            .into_iter()
+    }
+
+    /// The core decides each row's section and orders the queue; the UI only splits it.
+    fn set_rows(&mut self, rows: Vec<Rc<QueueRow>>) {
+        let (open, history): (Vec<_>, Vec<_>) = rows
+            .iter()
+            .cloned()
             .partition(|r| r.section == RowSection::Open);
-        self.queue = share_rows(open);
-        self.history = share_rows(history);
-        self.scheduled = share_rows(std::mem::take(&mut view.scheduled));
-        self.view = Rc::new(view);
-        self.bridge = Bridge::Live;
-        // The app is talking to us again: an earlier link problem is over.
-        self.link_problem = None;
+        self.queue = Rc::new(open);
+        self.history = Rc::new(history);
+        self.all_rows = Rc::new(rows);
     }
 }
 
-fn share_rows(rows: Vec<QueueRow>) -> Rows {
-    Rc::new(rows.into_iter().map(Rc::new).collect())
+fn apply(patch: &ListPatch, rows: &mut Vec<Rc<QueueRow>>) -> Result<(), PatchGap> {
+    patch.apply(rows)
+}
+
+fn share_rows(rows: Vec<QueueRow>) -> Vec<Rc<QueueRow>> {
+    rows.into_iter().map(Rc::new).collect()
 }
 
 #[cfg(test)]
@@ -143,7 +223,7 @@ mod tests {
     use super::*;
     use chrono::DateTime;
     use headsup_protocol::model::RequestKind;
-    use headsup_protocol::view::RowStatus;
+    use headsup_protocol::view::{FieldPatch, RowInsert, RowStatus};
     use headsup_protocol::RequestId;
 
     fn row(id: i64) -> QueueRow {
@@ -157,6 +237,8 @@ mod tests {
             due_local: None,
             section: RowSection::Open,
             status_text: String::new(),
+            kind_label: "Call now".into(),
+            actions: Default::default(),
         }
     }
 
@@ -173,10 +255,125 @@ mod tests {
     }
 
     fn arrived(view: ViewState) -> Action {
+        full(1, view)
+    }
+
+    fn full(version: u64, view: ViewState) -> Action {
         Action::ViewArrived {
-            view: Box::new(view),
+            update: Box::new(ViewUpdate::Full {
+                version,
+                view: Box::new(view),
+            }),
             arrival: Arrival::default(),
         }
+    }
+
+    fn patch(version: u64, patches: Vec<ViewPatch>) -> Action {
+        Action::ViewArrived {
+            update: Box::new(ViewUpdate::Patch { version, patches }),
+            arrival: Arrival::default(),
+        }
+    }
+
+    fn ids(rows: &Rows) -> Vec<i64> {
+        rows.iter().map(|r| r.id.0).collect()
+    }
+
+    #[test]
+    fn patches_add_change_and_remove_rows_keeping_the_others_shared() {
+        let s = reduce(AppState::default(), full(1, signed_in()));
+        let kept = s.queue[1].clone();
+        let changed = QueueRow {
+            label: "Renamed".into(),
+            ..row(1)
+        };
+        let s = reduce(
+            s,
+            patch(
+                2,
+                vec![
+                    ViewPatch::Queue(ListPatch {
+                        update: vec![changed],
+                        insert: vec![RowInsert {
+                            after: Some(RequestId(2)),
+                            row: row(3),
+                        }],
+                        ..ListPatch::default()
+                    }),
+                    ViewPatch::Field(FieldPatch::Busy(true)),
+                ],
+            ),
+        );
+        assert_eq!(s.version, 2);
+        assert_eq!(ids(&s.queue), [1, 2, 3]);
+        assert_eq!(s.queue[0].label, "Renamed");
+        assert!(s.view.busy);
+        assert!(
+            Rc::ptr_eq(&s.queue[1], &kept),
+            "an unchanged row stays the same Rc, so its component skips rendering"
+        );
+
+        let s = reduce(
+            s,
+            patch(
+                3,
+                vec![ViewPatch::Queue(ListPatch {
+                    remove: vec![RequestId(1)],
+                    ..ListPatch::default()
+                })],
+            ),
+        );
+        assert_eq!(ids(&s.queue), [2, 3]);
+        assert_eq!(s.views, 3);
+    }
+
+    #[test]
+    fn a_missing_version_asks_for_a_full_slice_and_old_ones_are_ignored() {
+        let s = reduce(AppState::default(), full(5, signed_in()));
+        let busy = || vec![ViewPatch::Field(FieldPatch::Busy(true))];
+        let s = reduce(s, patch(7, busy()));
+        assert_eq!(s.gaps, 1, "version 6 was missed");
+        assert!(!s.view.busy, "the patch after a gap is not applied");
+        assert_eq!(s.version, 5);
+
+        let s = reduce(s, patch(5, busy()));
+        assert_eq!((s.gaps, s.views), (1, 1), "an old patch is ignored");
+
+        // The full slice the hook asked for heals it; an older full slice that arrives late is
+        // ignored.
+        let s = reduce(s, full(7, signed_in()));
+        assert_eq!(s.version, 7);
+        let s = reduce(s, full(6, ViewState::default()));
+        assert_eq!(s.version, 7);
+        assert_eq!(s.view.login, LoginView::SignedIn);
+    }
+
+    #[test]
+    fn a_patch_before_any_full_slice_is_a_gap() {
+        let s = reduce(
+            AppState::default(),
+            patch(1, vec![ViewPatch::Field(FieldPatch::Busy(true))]),
+        );
+        assert_eq!(s.gaps, 1);
+        assert_eq!(s.bridge, Bridge::Starting);
+    }
+
+    #[test]
+    fn a_patch_that_does_not_fit_the_rows_is_a_gap() {
+        let s = reduce(AppState::default(), full(1, signed_in()));
+        let s = reduce(
+            s,
+            patch(
+                2,
+                vec![ViewPatch::Queue(ListPatch {
+                    remove: vec![RequestId(99)],
+                    ..ListPatch::default()
+                })],
+            ),
+        );
+        assert_eq!(s.gaps, 1);
+        assert_eq!(s.version, 1);
+        assert_eq!(ids(&s.queue), [1, 2], "the rows held are left as they were");
     }
 
     #[test]
@@ -204,7 +401,6 @@ mod tests {
         };
         view.queue = vec![row(1), row(2), closed(4), closed(3)];
         let s = reduce(AppState::default(), arrived(view));
-        let ids = |rows: &Rows| rows.iter().map(|r| r.id.0).collect::<Vec<_>>();
         assert_eq!(ids(&s.queue), [1, 2]);
         assert_eq!(ids(&s.history), [4, 3]);
     }
@@ -246,7 +442,10 @@ mod tests {
         let s = reduce(
             s,
             Action::ViewArrived {
-                view: Box::new(signed_in()),
+                update: Box::new(ViewUpdate::Full {
+                    version: 2,
+                    view: Box::new(signed_in()),
+                }),
                 arrival: later,
             },
         );

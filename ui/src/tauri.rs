@@ -1,9 +1,11 @@
 //! Bindings to the Tauri app around the UI (`window.__TAURI__`, present because the app sets
-//! `withGlobalTauri`). Everything that crosses the boundary is JSON: the shell serialises a
-//! `ViewState`, we parse it with serde_json, so both sides share the protocol crate's types.
+//! `withGlobalTauri`). Everything that crosses the boundary is JSON: the shell serialises each
+//! `ViewUpdate` (a full slice or a patch), we parse it with serde_json, so both sides share the
+//! protocol crate's types and command names.
 
 use crate::probe::{now_ms, Arrival};
-use headsup_protocol::view::{Intent, ViewState, INTENT_COMMAND, VIEW_COMMAND, VIEW_EVENT};
+use headsup_protocol::commands::{IntentArgs, INTENT_COMMAND, VIEW_COMMAND, VIEW_EVENT};
+use headsup_protocol::view::{Intent, ViewUpdate};
 use std::fmt;
 use wasm_bindgen::prelude::*;
 
@@ -63,8 +65,9 @@ pub fn is_available() -> bool {
         .unwrap_or(false)
 }
 
-/// The current view, asked for once at start, with when and how fast it was read.
-pub async fn current_view() -> Result<(ViewState, Arrival), TauriError> {
+/// A full slice of the current view, asked for at start and after a missed update, with when
+/// and how fast it was read.
+pub async fn current_view() -> Result<(ViewUpdate, Arrival), TauriError> {
     let value = tauri_invoke(VIEW_COMMAND, JsValue::UNDEFINED).await?;
     let at_ms = now_ms();
     let view = parse_view(&value)?;
@@ -79,7 +82,7 @@ pub async fn send_intent(intent: &Intent) -> Result<(), TauriError> {
     Ok(())
 }
 
-/// Calls any other command of the shell (e.g. "test_notification") and returns its answer as
+/// Calls any other command of the shell (e.g. `TEST_NOTIFICATION_COMMAND`) and returns its answer as
 /// JSON, for screens that only display it.
 pub async fn invoke_json(command: &str) -> Result<serde_json::Value, TauriError> {
     let value = tauri_invoke(command, JsValue::UNDEFINED).await?;
@@ -105,16 +108,16 @@ impl Drop for ViewListener {
     }
 }
 
-/// Subscribes to the `view` event; `on_view` gets each state the app emits (or why it could not
+/// Subscribes to the `view` event; `on_view` gets each update the app emits (or why it could not
 /// be read), with when it reached us and how long reading it took.
 pub async fn listen_view(
-    on_view: impl Fn(Result<(ViewState, Arrival), TauriError>) + 'static,
+    on_view: impl Fn(Result<(ViewUpdate, Arrival), TauriError>) + 'static,
 ) -> Result<ViewListener, TauriError> {
     let handler = Closure::<dyn FnMut(JsValue)>::new(move |event: JsValue| {
         // Taken before parsing: the render probe's figure includes the parse, which at thousands
         // of rows is a real part of the cost.
         let at_ms = now_ms();
-        // The event object is `{ event, id, payload }`; the payload is the ViewState.
+        // The event object is `{ event, id, payload }`; the payload is the ViewUpdate.
         let view = js_sys::Reflect::get(&event, &JsValue::from_str("payload"))
             .map_err(TauriError::from)
             .and_then(|p| parse_view(&p));
@@ -127,14 +130,14 @@ pub async fn listen_view(
     })
 }
 
-fn parse_view(value: &JsValue) -> Result<ViewState, TauriError> {
-    // A shell that sends the view already as JSON text saves the stringify below (a few ms at
-    // 5,000 rows); the object form is what `emit(ViewState)` sends today.
+fn parse_view(value: &JsValue) -> Result<ViewUpdate, TauriError> {
+    // A shell that sends the update already as JSON text saves the stringify below; the object
+    // form is what `emit(ViewUpdate)` sends.
     if let Some(json) = value.as_string() {
         return Ok(serde_json::from_str(&json)?);
     }
-    // One JSON.stringify + serde_json pass: for 5,000 rows far cheaper than walking the JS
-    // object field by field across the wasm boundary.
+    // One JSON.stringify + serde_json pass: for a 5,000-row full slice far cheaper than walking
+    // the JS object field by field across the wasm boundary.
     let json = to_json_string(value).ok_or_else(|| TauriError("the app sent no view".into()))?;
     Ok(serde_json::from_str(&json)?)
 }
@@ -145,9 +148,9 @@ fn to_json_string(value: &JsValue) -> Option<String> {
 
 /// The argument object of the `intent` command, as JSON text.
 pub fn intent_args(intent: &Intent) -> Result<String, TauriError> {
-    Ok(serde_json::to_string(
-        &serde_json::json!({ "intent": intent }),
-    )?)
+    Ok(serde_json::to_string(&IntentArgs {
+        intent: intent.clone(),
+    })?)
 }
 
 #[cfg(test)]

@@ -7,8 +7,9 @@ use std::path::PathBuf;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
 
+pub use headsup_core::KeepAlive;
 use headsup_core::{Notification, NotificationId};
-use headsup_protocol::view::{Intent, ViewState};
+use headsup_protocol::view::{Intent, ViewReplica, ViewState, ViewUpdate};
 use headsup_protocol::RequestId;
 use tokio::sync::mpsc;
 
@@ -43,7 +44,23 @@ pub struct AgentConfig {
 pub trait Shell: Send + Sync + 'static {
     fn show_notification(&self, notification: &Notification);
     fn withdraw_notification(&self, id: NotificationId);
-    fn render(&self, view: &ViewState);
+    /// Each update of the view stream, in order, with the whole view after it. A shell that
+    /// sends the view on (the Tauri shell) sends `update`; the default hands `view` to
+    /// [`Shell::render`].
+    fn update_view(&self, update: &ViewUpdate, view: &ViewState) {
+        let _ = update;
+        self.render(view);
+    }
+    /// The whole view after each update (for shells that look at all of it: tests, tools).
+    fn render(&self, view: &ViewState) {
+        let _ = view;
+    }
+    /// Run or stop the platform's keep-alive service (Android). Nothing elsewhere.
+    fn keep_alive(&self, wanted: KeepAlive) {
+        let _ = wanted;
+    }
+    /// Ask the OS for permission to notify, if this app version has not asked yet.
+    fn ask_notification_permission(&self) {}
 }
 
 pub(crate) enum Command {
@@ -55,7 +72,7 @@ pub(crate) enum Command {
 #[derive(Clone)]
 pub struct AgentHandle {
     commands: mpsc::UnboundedSender<Command>,
-    view: Arc<Mutex<ViewState>>,
+    view: Arc<Mutex<ViewReplica>>,
     state_writes: Arc<AtomicU64>,
 }
 
@@ -72,7 +89,12 @@ impl AgentHandle {
 
     /// The view as last rendered.
     pub fn view(&self) -> ViewState {
-        self.view.lock().expect("view lock").clone()
+        self.view.lock().expect("view lock").view.clone()
+    }
+
+    /// The view as last rendered, as a full slice of the view stream (with its version).
+    pub fn full_view(&self) -> ViewUpdate {
+        self.view.lock().expect("view lock").full()
     }
 
     /// How many times the saved-state file was written since start: a diagnostic for the
@@ -95,7 +117,7 @@ pub fn spawn_with(
     secrets: Box<dyn SecretStore>,
 ) -> AgentHandle {
     let (tx, rx) = mpsc::unbounded_channel();
-    let view = Arc::new(Mutex::new(ViewState::default()));
+    let view = Arc::new(Mutex::new(ViewReplica::default()));
     let state_writes = Arc::new(AtomicU64::new(0));
     let driver = run_loop::Driver {
         config,

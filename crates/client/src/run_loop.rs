@@ -10,7 +10,7 @@ use chrono::Utc;
 use futures_util::{SinkExt, StreamExt};
 use headsup_core::{Core, Input, LoginFailure, Output};
 use headsup_protocol::lds::{LoginResponse, ServerFrame};
-use headsup_protocol::view::ViewState;
+use headsup_protocol::view::ViewReplica;
 use tokio::sync::mpsc;
 use tokio::time::Instant;
 use tokio_tungstenite::tungstenite::Message;
@@ -43,7 +43,7 @@ pub struct Driver {
     pub config: AgentConfig,
     pub shell: Arc<dyn Shell>,
     pub secrets: Arc<dyn SecretStore>,
-    pub view: Arc<Mutex<ViewState>>,
+    pub view: Arc<Mutex<ViewReplica>>,
     pub state_writes: Arc<AtomicU64>,
 }
 
@@ -135,9 +135,7 @@ impl Driver {
         }
         self.settle(&mut agent.writer, &agent.core);
         if std::mem::take(&mut agent.view_changed) {
-            let view = agent.core.view(Utc::now());
-            *self.view.lock().expect("view lock") = view.clone();
-            self.shell.render(&view);
+            self.send_view(&mut agent.core);
         }
     }
 
@@ -175,6 +173,8 @@ impl Driver {
             Output::Withdraw(id) => agent.writer.shell_call(ShellCall::Withdraw(id)),
             Output::ViewChanged => agent.view_changed = true,
             Output::SaveState => agent.writer.save_requested(),
+            Output::KeepAlive(wanted) => self.shell.keep_alive(wanted),
+            Output::AskNotificationPermission => self.shell.ask_notification_permission(),
         }
     }
 
@@ -257,6 +257,20 @@ impl Driver {
         if let Some(mut s) = agent.socket.take() {
             let _ = s.close(None).await;
         }
+    }
+
+    /// The view's next update to the copy behind the handle and to the shell (patches, not the
+    /// whole view: see `headsup_protocol::view::patch`).
+    fn send_view(&self, core: &mut Core) {
+        let Some(update) = core.view_update(Utc::now()) else {
+            return;
+        };
+        let mut copy = self.view.lock().expect("view lock");
+        if copy.receive(update.clone()).is_err() {
+            // Cannot happen (the core numbers its own updates); a full slice heals it anyway.
+            copy.receive(core.full_view()).ok();
+        }
+        self.shell.update_view(&update, &copy.view);
     }
 
     /// Writes the saved state if due, then performs the notification calls it allows.

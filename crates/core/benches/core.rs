@@ -212,6 +212,33 @@ fn bench(c: &mut Criterion) {
     });
     g.finish();
 
+    // What the driver does per change with a long queue: one offer in, the view's patch out as
+    // JSON (what the shell emits). The queue grows by one per iteration, from 10,000.
+    let mut g = c.benchmark_group("view_stream_10k");
+    g.sample_size(10);
+    g.bench_function("one offer among 10k: view_update + JSON", |b| {
+        let mut core = synced((1..=N).map(request).collect());
+        black_box(core.view_update(t0()));
+        let mut seq = 1;
+        b.iter(|| {
+            seq += 1;
+            core.handle(
+                Input::Frame(ServerFrame::Event(EventFrame {
+                    seq,
+                    at: t0(),
+                    event: Event::Offered {
+                        request: request(N + seq as i64),
+                    },
+                })),
+                t0(),
+            );
+            drain(&mut core);
+            let update = core.view_update(t0()).expect("a patch");
+            black_box(serde_json::to_string(&update).unwrap())
+        })
+    });
+    g.finish();
+
     // Memory held by a core with 10,000 pending requests (all notified), printed once.
     let before = LIVE.load(Ordering::Relaxed);
     let requests: Vec<Request> = (1..=N).map(request).collect();

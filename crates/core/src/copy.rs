@@ -3,7 +3,8 @@
 
 use chrono::{DateTime, Utc};
 use chrono_tz::Tz;
-use headsup_protocol::model::{Customer, Request, RequestKind};
+use headsup_protocol::model::{Customer, LegState, Request, RequestKind, SessionState};
+use headsup_protocol::view::{DeskId, RowStatus};
 
 use crate::plain_text::one_line;
 
@@ -195,8 +196,98 @@ pub fn mask(phone: &str) -> String {
         .collect()
 }
 
+/// A request kind as rows and the session panel name it.
+pub fn kind(kind: RequestKind) -> &'static str {
+    match kind {
+        RequestKind::CallNow => "Call now",
+        RequestKind::ScheduledByCustomer => "Scheduled by customer",
+        RequestKind::ScheduledByAgent => "Scheduled by agent",
+        RequestKind::CallMeBack => "Call me back",
+        RequestKind::InboundCall => "Inbound call",
+        RequestKind::ChatInbound => "Chat",
+    }
+}
+
+/// A closed row's status in words ("Timed out", "Taken by Bo", "Cancelled"); open rows say when
+/// the call is to happen ([`row_status`]).
+pub fn closed_status(status: &RowStatus) -> String {
+    match status {
+        RowStatus::Now => "Now".into(),
+        RowStatus::Scheduled => "Scheduled".into(),
+        RowStatus::TimedOut => "Timed out".into(),
+        RowStatus::Taken { by } => format!("Taken by {by}"),
+        RowStatus::Cancelled => "Cancelled".into(),
+    }
+}
+
+/// A row's accessible name: who, what, its status, and "Accept" when a click takes it.
+pub fn row_name(label: &str, kind: RequestKind, status: &str, can_take: bool) -> String {
+    let kind = self::kind(kind);
+    if can_take {
+        format!("{label}, {kind}, {status}. Accept")
+    } else {
+        format!("{label}, {kind}, {status}")
+    }
+}
+
+/// The reject button's accessible name.
+pub fn reject_name(label: &str) -> String {
+    format!("Reject {label}")
+}
+
+pub fn leg(state: LegState) -> &'static str {
+    match state {
+        LegState::Ringing => "Ringing",
+        LegState::Answered => "Answered",
+        LegState::Failed => "Failed",
+        LegState::HungUp => "Hung up",
+    }
+}
+
+pub fn session(state: SessionState) -> &'static str {
+    match state {
+        SessionState::Connecting => "Connecting",
+        SessionState::Bridged => "Bridged",
+        SessionState::Ended => "Ended",
+    }
+}
+
+/// The "Attend next customer" button's words, and why it is disabled while in a session.
+pub const ATTEND_NEXT: &str = "Attend next customer";
+pub const IN_A_SESSION: &str = "You are in a session";
+
+/// A clock time for the connection bar: "10:42" or, with seconds, "10:42:07", 24-hour.
+pub fn clock(at: DateTime<Utc>, tz: Tz, seconds: bool) -> String {
+    let pattern = if seconds { "%H:%M:%S" } else { "%H:%M" };
+    at.with_timezone(&tz).format(pattern).to_string()
+}
+
+/// A desk's name in the navigation.
+pub fn desk_label(desk: DeskId) -> String {
+    match desk {
+        DeskId::Requests => "Requests".into(),
+    }
+}
+
+/// How many customers wait, as a sentence: the requests desk's badge for screen readers and the
+/// request tab's live region.
+pub fn waiting_sentence(waiting: u32) -> String {
+    match waiting {
+        0 => "No customers waiting".into(),
+        1 => "1 customer waiting".into(),
+        n => format!("{n} customers waiting"),
+    }
+}
+
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn waiting_sentence_counts() {
+        assert_eq!(super::waiting_sentence(0), "No customers waiting");
+        assert_eq!(super::waiting_sentence(1), "1 customer waiting");
+        assert_eq!(super::waiting_sentence(12), "12 customers waiting");
+    }
+
     use super::*;
 
     #[test]

@@ -22,11 +22,12 @@ mod output;
 pub mod plain_text;
 mod queue;
 mod saved;
+mod view;
 
 pub use alerts::{notification_id, CATCH_UP_ID};
 pub use input::{Input, LoginFailure};
 pub use machine::Core;
 pub use notification::{Notification, NotificationId};
-pub use output::Output;
+pub use output::{KeepAlive, Output};
 pub use queue::LINGER;
 pub use saved::{SavedState, NOTIFIED_MEMORY};

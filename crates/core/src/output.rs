@@ -28,10 +28,24 @@ pub enum Output {
     Notify(Notification),
     /// Take a shown notification away.
     Withdraw(NotificationId),
-    /// [`crate::Core::view`] changed: render it.
+    /// The view changed: take [`crate::Core::view_update`] and send it to the UI.
     ViewChanged,
     /// [`crate::Core::saved_state`] changed: write it to disk (it holds no secret).
     SaveState,
+    /// Run or stop the platform's keep-alive (Android's foreground service). Emitted on change.
+    KeepAlive(KeepAlive),
+    /// The agent signed in for the first time this run: ask the OS for permission to notify,
+    /// if this app version has not asked yet (the shell keeps that record).
+    AskNotificationPermission,
+}
+
+/// What the platform's keep-alive should be doing.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum KeepAlive {
+    /// Signed out: no service, and none restarted at boot.
+    Stopped,
+    /// Signed in: the service runs; its notification says whether the LDS link is up.
+    Running { connected: bool },
 }
 
 // Hand-written so that the token (in `StoreToken`, `Send(Hello)`) and the password never reach a
@@ -53,6 +67,8 @@ impl fmt::Debug for Output {
             Output::Withdraw(id) => write!(f, "Withdraw({id:?})"),
             Output::ViewChanged => f.write_str("ViewChanged"),
             Output::SaveState => f.write_str("SaveState"),
+            Output::KeepAlive(k) => write!(f, "KeepAlive({k:?})"),
+            Output::AskNotificationPermission => f.write_str("AskNotificationPermission"),
         }
     }
 }

@@ -1,13 +1,13 @@
 //! The requests the agent can see, as the LDS last told us, and how they turn into rows.
 
 use std::cmp::Reverse;
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::{BTreeMap, BTreeSet, HashSet};
 use std::ops::Bound;
 
 use chrono::{DateTime, Duration, Utc};
 use chrono_tz::Tz;
 use headsup_protocol::model::{Request, RequestState};
-use headsup_protocol::view::{QueueRow, RowSection, RowStatus};
+use headsup_protocol::view::{QueueRow, RowActions, RowSection, RowStatus};
 use headsup_protocol::RequestId;
 
 use crate::copy::{self, Due};
@@ -37,19 +37,34 @@ impl Tracked {
 
 /// Requests by id. Ordering for display is done when rows are built, because "oldest first"
 /// depends on the time a scheduled call falls due, which only `now` settles.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone)]
 pub struct Queue {
     requests: BTreeMap<RequestId, Tracked>,
     /// Moments a row changes by itself (a linger ends, a scheduled call falls due), ordered, so
     /// the next one is found without scanning every request. Entries may be stale (the request
     /// changed since); a stale one only costs a spurious wake-up and is pruned on the way.
     timers: BTreeSet<(DateTime<Utc>, RequestId)>,
+    /// Requests changed since the view last took them ([`Queue::take_changed`]), or all of them.
+    changed: HashSet<RequestId>,
+    all_changed: bool,
+}
+
+impl Default for Queue {
+    fn default() -> Self {
+        Queue {
+            requests: BTreeMap::new(),
+            timers: BTreeSet::new(),
+            changed: HashSet::new(),
+            all_changed: true,
+        }
+    }
 }
 
 impl Queue {
     pub fn clear(&mut self) {
         self.requests.clear();
         self.timers.clear();
+        self.all_changed = true;
     }
 
     /// Replaces everything with the server's snapshot.
@@ -58,9 +73,11 @@ impl Queue {
             .into_iter()
             .map(|request| (request.id, Tracked::new(request)))
             .collect();
+        self.all_changed = true;
     }
 
     pub fn upsert(&mut self, request: Request) {
+        self.touch(request.id);
         self.requests.insert(request.id, Tracked::new(request));
     }
 
@@ -69,12 +86,14 @@ impl Queue {
     }
 
     pub fn remove(&mut self, id: RequestId) -> Option<Request> {
+        self.touch(id);
         self.requests.remove(&id).map(|t| t.request)
     }
 
     /// Marks a request closed (taken elsewhere, cancelled, timed out). Returns whether it was
     /// waiting before.
     pub fn close(&mut self, id: RequestId, state: RequestState, now: DateTime<Utc>) -> bool {
+        self.touch(id);
         let Some(tracked) = self.requests.get_mut(&id) else {
             return false;
         };
@@ -110,6 +129,7 @@ impl Queue {
             }
             self.timers.pop_first();
             changed = true; // A linger ended or a scheduled call fell due.
+            self.touch(id);
             let over = self
                 .requests
                 .get(&id)
@@ -134,83 +154,182 @@ impl Queue {
     /// The request tab (open requests oldest first, then the history newest first), the
     /// timeline of scheduled calls not yet due (soonest first), and how many customers wait now.
     pub fn rows(&self, now: DateTime<Utc>, tz: Tz, mask_phone: bool, busy: bool) -> Rows {
+        let order = self.order(now);
+        let build = |ids: &[RequestId]| {
+            ids.iter()
+                .map(|id| row(&self.requests[id], now, tz, mask_phone, busy))
+                .collect()
+        };
+        Rows {
+            queue: build(&order.queue),
+            scheduled: build(&order.scheduled),
+            waiting: order.waiting,
+        }
+    }
+
+    /// Where each request's row goes, in order, without building any row: cheap enough to run
+    /// on every view update with thousands of requests.
+    pub fn order(&self, now: DateTime<Utc>) -> Order {
         let mut open = Vec::new();
         let mut history = Vec::new();
         let mut scheduled = Vec::new();
         let mut waiting: u32 = 0;
+        let mut volatile = Vec::new();
         for t in self.requests.values() {
             let r = &t.request;
-            let due = r.due_at.filter(|_| r.kind.is_scheduled());
-            let (status, blinking, timeline) = match &r.state {
-                // A scheduled call that came due is offered like any request, but still reads
-                // as the call that was booked.
-                RequestState::Pending if due.is_some() => (RowStatus::Scheduled, !busy, false),
-                RequestState::Pending => (RowStatus::Now, !busy, false),
-                RequestState::Scheduled => match due {
-                    Some(due) if due > now => (RowStatus::Scheduled, false, true),
-                    // Its time has come: it belongs with the requests, blinking.
-                    _ => (RowStatus::Scheduled, !busy, false),
-                },
-                RequestState::TimedOut => (RowStatus::TimedOut, false, false),
-                RequestState::Taken { by } => (
-                    RowStatus::Taken {
-                        by: copy::person_name(&by.name),
-                    },
-                    false,
-                    false,
-                ),
-                RequestState::Cancelled => (RowStatus::Cancelled, false, false),
-            };
-            // Waiting = could be taken now by someone: exactly the rows that blink when the
-            // agent is free. Counted from the state, not from `blinking`, so busy does not hide it.
-            let is_open = matches!(r.state, RequestState::Pending | RequestState::Scheduled);
-            if is_open && !timeline {
-                waiting = waiting.saturating_add(1);
+            if r.due_at.is_some() && r.kind.is_scheduled() {
+                volatile.push(r.id);
             }
-            let later = copy::due_later(r, now, tz);
-            let row = QueueRow {
-                id: r.id,
-                kind: r.kind,
-                label: copy::customer_label(&r.customer, mask_phone),
-                status,
-                blinking,
-                created_at: r.created_at,
-                due_local: due.map(|d| copy::local_time(d, tz)),
-                section: if is_open {
-                    RowSection::Open
-                } else {
-                    RowSection::History
-                },
-                status_text: if is_open {
-                    copy::row_status(r.kind, later.as_deref().map_or(Due::Now, Due::At))
-                } else {
-                    String::new()
-                },
-            };
-            if timeline {
-                scheduled.push((due, row));
-            } else if is_open {
-                open.push((waiting_since(r), row));
-            } else {
-                // Most recently closed first; a row the snapshot brought closed has no close
-                // time of ours: its expiry (or creation) stands in.
-                let ended = t.ended_at.or(r.expires_at).unwrap_or(r.created_at);
-                history.push((Reverse((ended, r.id)), row));
+            match place(t, now) {
+                Place::Timeline(due) => scheduled.push(((due, r.id), r.id)),
+                Place::Open => {
+                    // Waiting = could be taken now by someone: exactly the rows that blink when
+                    // the agent is free (counted from the state, so busy does not hide it).
+                    waiting = waiting.saturating_add(1);
+                    open.push(((waiting_since(r), r.id), r.id));
+                }
+                Place::History => {
+                    // Most recently closed first; a row the snapshot brought closed has no close
+                    // time of ours: its expiry (or creation) stands in.
+                    let ended = t.ended_at.or(r.expires_at).unwrap_or(r.created_at);
+                    history.push((Reverse((ended, r.id)), r.id));
+                }
             }
         }
-        open.sort_by_key(|(at, row)| (*at, row.id));
-        history.sort_by_key(|(key, _)| *key);
-        scheduled.sort_by_key(|(at, row)| (*at, row.id));
-        Rows {
+        open.sort_unstable_by_key(|(key, _)| *key);
+        history.sort_unstable_by_key(|(key, _)| *key);
+        scheduled.sort_unstable_by_key(|(key, _)| *key);
+        Order {
             queue: open
                 .into_iter()
-                .map(|(_, r)| r)
-                .chain(history.into_iter().map(|(_, r)| r))
+                .map(|(_, id)| id)
+                .chain(history.into_iter().map(|(_, id)| id))
                 .collect(),
-            scheduled: scheduled.into_iter().map(|(_, r)| r).collect(),
+            scheduled: scheduled.into_iter().map(|(_, id)| id).collect(),
             waiting,
+            volatile,
         }
     }
+
+    /// The row of one request, as [`Queue::rows`] builds it.
+    pub fn row(
+        &self,
+        id: RequestId,
+        now: DateTime<Utc>,
+        tz: Tz,
+        mask_phone: bool,
+        busy: bool,
+    ) -> Option<QueueRow> {
+        self.requests
+            .get(&id)
+            .map(|t| row(t, now, tz, mask_phone, busy))
+    }
+
+    /// The requests whose rows may have changed since the last call (`None`: any may have).
+    pub fn take_changed(&mut self) -> Option<HashSet<RequestId>> {
+        let changed = std::mem::take(&mut self.changed);
+        if std::mem::take(&mut self.all_changed) {
+            None
+        } else {
+            Some(changed)
+        }
+    }
+
+    fn touch(&mut self, id: RequestId) {
+        if !self.all_changed {
+            self.changed.insert(id);
+        }
+    }
+}
+
+/// Which list a request's row is in.
+enum Place {
+    /// Waiting for an agent: an offer, or a scheduled call whose time has come.
+    Open,
+    /// A scheduled call not yet due, on the timeline.
+    Timeline(Option<DateTime<Utc>>),
+    /// Closed: timed out, taken by someone else, cancelled.
+    History,
+}
+
+fn place(t: &Tracked, now: DateTime<Utc>) -> Place {
+    let r = &t.request;
+    let due = r.due_at.filter(|_| r.kind.is_scheduled());
+    match &r.state {
+        RequestState::Pending => Place::Open,
+        RequestState::Scheduled => match due {
+            Some(due) if due > now => Place::Timeline(Some(due)),
+            _ => Place::Open,
+        },
+        _ => Place::History,
+    }
+}
+
+fn row(t: &Tracked, now: DateTime<Utc>, tz: Tz, mask_phone: bool, busy: bool) -> QueueRow {
+    let r = &t.request;
+    let due = r.due_at.filter(|_| r.kind.is_scheduled());
+    let place = place(t, now);
+    let status = match &r.state {
+        // A scheduled call that came due is offered like any request, but still reads as the
+        // call that was booked.
+        RequestState::Pending if due.is_some() => RowStatus::Scheduled,
+        RequestState::Pending => RowStatus::Now,
+        RequestState::Scheduled => RowStatus::Scheduled,
+        RequestState::TimedOut => RowStatus::TimedOut,
+        RequestState::Taken { by } => RowStatus::Taken {
+            by: copy::person_name(&by.name),
+        },
+        RequestState::Cancelled => RowStatus::Cancelled,
+    };
+    let is_open = !matches!(place, Place::History);
+    let blinking = matches!(place, Place::Open) && !busy;
+    let later = copy::due_later(r, now, tz);
+    let label = copy::customer_label(&r.customer, mask_phone);
+    let status_text = if is_open {
+        copy::row_status(r.kind, later.as_deref().map_or(Due::Now, Due::At))
+    } else {
+        copy::closed_status(&status)
+    };
+    // Taken by a click: an offer or a due call, while the agent is free. Rejected: any open row
+    // (a booked call can be turned down before it is due).
+    let can_take = !busy && (blinking || status == RowStatus::Now);
+    let can_reject = matches!(status, RowStatus::Now | RowStatus::Scheduled);
+    let actions = RowActions {
+        can_take,
+        take_label: copy::row_name(&label, r.kind, &status_text, can_take),
+        can_reject,
+        reject_label: copy::reject_name(&label),
+    };
+    QueueRow {
+        id: r.id,
+        kind: r.kind,
+        kind_label: copy::kind(r.kind).into(),
+        label,
+        status,
+        blinking,
+        created_at: r.created_at,
+        due_local: due.map(|d| copy::local_time(d, tz)),
+        section: if is_open {
+            RowSection::Open
+        } else {
+            RowSection::History
+        },
+        status_text,
+        actions,
+    }
+}
+
+/// Where the rows go, by request id (see [`Queue::order`]).
+pub struct Order {
+    /// The request tab: open rows oldest first, then history rows newest first.
+    pub queue: Vec<RequestId>,
+    /// Scheduled calls not yet due, soonest first.
+    pub scheduled: Vec<RequestId>,
+    /// Offers not yet taken plus scheduled calls that are due.
+    pub waiting: u32,
+    /// Requests whose row depends on the time (a scheduled call's due time): rebuilt on every
+    /// update rather than trusted to a timer.
+    pub volatile: Vec<RequestId>,
 }
 
 /// The queue as the view shows it at one moment.

@@ -7,9 +7,10 @@
 //! itself: it keeps the process that holds it at foreground priority. The Kotlin side is in
 //! `android/` (see docs/android.md for what it does and what must be verified on a device).
 //!
-//! The shell calls `follow` with every view it renders; [`policy`] turns the view into
-//! "running (connected or not)" or "stopped", and only a change reaches Android, in order, on a
-//! thread of its own so the client's run loop never waits for the UI thread.
+//! The agent core decides "running (connected or not)" or "stopped" (`headsup_core::KeepAlive`);
+//! the shell hands its latest wish to `follow` on every view update, and [`policy`] lets only a
+//! change reach Android, in order, on a thread of its own so the client's run loop never waits
+//! for the UI thread.
 //!
 //! The plugin exists on mobile targets only (desktop processes are not stopped in the background);
 //! on iOS it registers nothing and does nothing (iOS allows no such service). On the build

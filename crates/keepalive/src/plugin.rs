@@ -3,11 +3,10 @@
 use std::sync::mpsc::Sender;
 use std::sync::Arc;
 
-use headsup_protocol::view::ViewState;
 use tauri::plugin::{Builder, TauriPlugin};
 use tauri::{AppHandle, Manager, Runtime};
 
-use crate::policy::{self, Tracker, Wanted};
+use crate::policy::{Tracker, Wanted};
 
 /// The plugin's name (its Tauri ACL identifier).
 pub const PLUGIN_NAME: &str = "keepalive";
@@ -39,13 +38,14 @@ pub fn init<R: Runtime>() -> TauriPlugin<R> {
         .build()
 }
 
-/// Called with every view the shell renders: starts the service on sign-in, updates its
-/// notification when the connection comes and goes, stops it on sign-out.
-pub fn follow<R: Runtime>(app: &AppHandle<R>, view: &ViewState) {
+/// Called with the core's latest wish on every view update: starts the service on sign-in,
+/// updates its notification when the connection comes and goes, stops it on sign-out. Only
+/// changes (and a start Android refused) reach Android.
+pub fn follow<R: Runtime>(app: &AppHandle<R>, wanted: Option<Wanted>) {
     let Some(state) = app.try_state::<KeepAlive>() else {
         return;
     };
-    let Some(change) = state.tracker.update(policy::wanted(view)) else {
+    let Some(change) = state.tracker.update(wanted) else {
         return;
     };
     match &state.orders {

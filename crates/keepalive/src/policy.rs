@@ -1,9 +1,8 @@
-//! When the foreground service should run, decided from the view alone, so it is tested on any
-//! machine (the Android calls around it cannot be run here).
+//! What the foreground service is told, and only when it changes. Whether it should run is the
+//! agent core's decision (`headsup_core::KeepAlive`, mapped to [`Wanted`] by the shell); this
+//! is tested on any machine (the Android calls around it cannot be run here).
 
 use std::sync::Mutex;
-
-use headsup_protocol::view::{ConnectionView, LoginView, ViewState};
 
 /// What the service should be doing.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -14,20 +13,8 @@ pub enum Wanted {
     Running { connected: bool },
 }
 
-/// The state the view asks for, or `None` when the view does not say (the password was sent and
-/// the LDS has not answered yet: whatever holds keeps holding).
-pub fn wanted(view: &ViewState) -> Option<Wanted> {
-    match view.login {
-        LoginView::SignedIn => Some(Wanted::Running {
-            connected: matches!(view.connection, ConnectionView::Synced { .. }),
-        }),
-        LoginView::Email | LoginView::Password { .. } => Some(Wanted::Stopped),
-        LoginView::Connecting { .. } => None,
-    }
-}
-
 /// Remembers what was last asked of the service, so only changes reach Android (the shell
-/// renders many times a second while requests blink).
+/// offers the core's latest wish again on every view update, so a refused start is retried).
 #[derive(Debug, Default)]
 pub struct Tracker {
     last: Mutex<Option<Wanted>>,
@@ -65,72 +52,7 @@ impl Tracker {
 
 #[cfg(test)]
 mod tests {
-    use headsup_protocol::view::{ConnectionView, LoginView, ViewState};
-
     use super::*;
-
-    fn view(login: LoginView, connection: ConnectionView) -> ViewState {
-        ViewState {
-            login,
-            connection,
-            ..ViewState::default()
-        }
-    }
-
-    fn synced() -> ConnectionView {
-        ConnectionView::Synced {
-            at: "2026-11-21T22:00:00Z".parse().unwrap(),
-        }
-    }
-
-    fn offline() -> ConnectionView {
-        ConnectionView::Offline {
-            since: "2026-11-21T22:00:00Z".parse().unwrap(),
-            retry_at: None,
-        }
-    }
-
-    #[test]
-    fn signed_in_runs_the_service_and_says_whether_the_link_is_up() {
-        assert_eq!(
-            wanted(&view(LoginView::SignedIn, synced())),
-            Some(Wanted::Running { connected: true })
-        );
-        assert_eq!(
-            wanted(&view(LoginView::SignedIn, offline())),
-            Some(Wanted::Running { connected: false })
-        );
-        assert_eq!(
-            wanted(&view(LoginView::SignedIn, ConnectionView::Connecting)),
-            Some(Wanted::Running { connected: false })
-        );
-    }
-
-    #[test]
-    fn the_sign_in_screens_stop_it_and_a_pending_password_changes_nothing() {
-        let email = "ana@demo.test".to_owned();
-        assert_eq!(
-            wanted(&view(LoginView::Email, ConnectionView::Idle)),
-            Some(Wanted::Stopped)
-        );
-        assert_eq!(
-            wanted(&view(
-                LoginView::Password {
-                    email: email.clone(),
-                    error: Some("expired".into())
-                },
-                ConnectionView::Idle
-            )),
-            Some(Wanted::Stopped)
-        );
-        assert_eq!(
-            wanted(&view(
-                LoginView::Connecting { email },
-                ConnectionView::Connecting
-            )),
-            None
-        );
-    }
 
     #[test]
     fn only_changes_are_asked_for_and_the_first_state_always_is() {

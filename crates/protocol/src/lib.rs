@@ -10,6 +10,7 @@
 //! This crate has no logic beyond small, pure helpers, so that the server, the core and the
 //! wasm UI can all depend on it.
 
+pub mod commands;
 pub mod error;
 pub mod ids;
 pub mod lds;

@@ -1,8 +1,24 @@
 //! The view contract: the state the agent core renders for the UI, and the intents the UI sends.
 //!
-//! The UI never computes a rule: every flag it shows (blinking, busy, masked phone, local time)
-//! is decided by the core and arrives here ready to render. The shell serialises [`ViewState`]
-//! into a `view` event and turns `intent` commands into [`Intent`]s for the core.
+//! The UI never computes a rule: every flag and word it shows (blinking, which row can be taken
+//! or rejected and the words on its buttons, whether "Attend next customer" is allowed, the
+//! masked customer, settings limits, local times, desk badges) is decided by the core and
+//! arrives here ready to render.
+//!
+//! The view travels as a stream ([`patch`]): the UI gets one full slice ([`ViewUpdate::Full`]) on
+//! start or when it asks (the `view` command), then numbered patches ([`ViewUpdate::Patch`]):
+//! rows added, changed, moved or removed, keyed by request id, per desk list, and fields
+//! outside the lists replaced whole. A version that does not follow the one held is a gap: the UI
+//! asks for a full slice again. The shell only carries the stream (the `view` event) and turns
+//! `intent` commands into [`Intent`]s for the core; command names and their payloads are in
+//! [`crate::commands`].
+
+pub mod patch;
+
+pub use patch::{
+    FieldPatch, ListPatch, ListRow, PatchGap, Received, RowInsert, ViewPatch, ViewReplica,
+    ViewUpdate,
+};
 
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
@@ -10,19 +26,17 @@ use serde::{Deserialize, Serialize};
 use crate::ids::RequestId;
 use crate::model::{AgentInfo, Customer, RequestKind, Session};
 
-/// Name of the Tauri event that carries a [`ViewState`] to the webview.
-pub const VIEW_EVENT: &str = "view";
-/// Name of the Tauri command that carries an [`Intent`] from the webview.
-pub const INTENT_COMMAND: &str = "intent";
-/// Name of the Tauri command the webview calls once at start to get the current [`ViewState`].
-pub const VIEW_COMMAND: &str = "view";
+pub use crate::commands::{INTENT_COMMAND, VIEW_COMMAND, VIEW_EVENT};
 
-/// Everything the UI shows, as of one moment. Sent whole; small enough (a few hundred bytes per
-/// row) that diffing is not worth its complexity until thousands of rows (see docs/performance.md).
+/// Everything the UI shows, as of one moment: what a full slice carries, and what applying the
+/// patches to it keeps current.
 #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
 pub struct ViewState {
     pub login: LoginView,
     pub connection: ConnectionView,
+    /// The connection's moments on the agent's clock, formatted by the core.
+    #[serde(default)]
+    pub connection_times: ConnectionTimes,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub agent: Option<AgentInfo>,
     /// The request tab: first the open requests ([`RowSection::Open`]: offers and scheduled
@@ -34,9 +48,12 @@ pub struct ViewState {
     /// Scheduled calls not yet due, soonest first.
     pub scheduled: Vec<QueueRow>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub session: Option<Session>,
+    pub session: Option<SessionView>,
     /// In a session or on a call: accepting is refused.
     pub busy: bool,
+    /// The "Attend next customer" button: whether it may be pressed, and why not.
+    #[serde(default)]
+    pub attend_next: AttendNextView,
     /// How many customers wait on this agent now: offers not yet taken and scheduled calls whose
     /// time has come (the rows of `queue` that are neither closed nor timed out). Counted by the
     /// core so the tray, the UI and tests all show one number; it does not drop to 0 while
@@ -44,12 +61,53 @@ pub struct ViewState {
     #[serde(default)]
     pub waiting: u32,
     pub settings: Settings,
+    /// What the settings form accepts (the core clamps anything outside it).
+    #[serde(default)]
+    pub settings_limits: SettingsLimits,
     /// The request the UI should bring into view (after a notification tap).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub focus: Option<RequestId>,
     /// A message for the agent (a refused action, a request taken by someone else).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub notice: Option<Notice>,
+    /// The navigation: one tab per desk that is built, in the order the shell shows them, each
+    /// with its badge already counted and worded by the core.
+    #[serde(default)]
+    pub desks: Vec<DeskTab>,
+    /// The desk on screen. The core decides it (the agent's [`Intent::OpenDesk`], a notification
+    /// tap opening the desk of its item), so a tap and the navigation never disagree.
+    #[serde(default)]
+    pub open_desk: DeskId,
+}
+
+/// One desk of the app: a part of the agent's work with its own screen, tab and badge.
+///
+/// Only built desks exist here. To come, each with its issue: `Queues` (the queue dashboard and
+/// the agent's status), `Chats` (conversations, badge = unread messages), `Contacts`, and
+/// `CallCases` (badge = call cases due).
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Default, Serialize, Deserialize,
+)]
+#[serde(rename_all = "snake_case")]
+pub enum DeskId {
+    /// Customer requests: offers, scheduled calls and their history (seeds 000–002).
+    #[default]
+    Requests,
+}
+
+/// A desk's entry in the navigation (bottom tabs on a phone, a side rail on a wide screen).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct DeskTab {
+    pub id: DeskId,
+    /// The tab's visible name ("Requests").
+    pub label: String,
+    /// The number on the tab (waiting customers, unread messages, due call cases); `None` when
+    /// there is nothing to count, so no badge is drawn.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub badge: Option<u32>,
+    /// The badge in words for screen readers ("3 customers waiting"), also when there is none
+    /// ("No customers waiting").
+    pub badge_label: String,
 }
 
 /// The two-step sign-in of the seeds: e-mail → NEXT → password → CONNECT.
@@ -91,6 +149,21 @@ pub enum ConnectionView {
     },
 }
 
+/// The moments of [`ConnectionView`] in the agent's time zone, 24-hour: "10:42" and
+/// "10:42:07". Each is set only when its moment exists in the current state.
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+pub struct ConnectionTimes {
+    /// Offline since (minutes).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub since: Option<String>,
+    /// Next attempt (seconds).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub retry_at: Option<String>,
+    /// Last sync (seconds).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub synced_at: Option<String>,
+}
+
 /// One line of the request tab.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct QueueRow {
@@ -108,10 +181,87 @@ pub struct QueueRow {
     /// Which part of the request tab the row belongs to (open requests, then history).
     #[serde(default)]
     pub section: RowSection,
-    /// For open rows: when the call is to happen, in words ("Waiting now", "Booked call, due
-    /// now", "Booked for Tue 3 Mar, 14:30"). Empty for history rows, whose `status` says it.
+    /// The status in words: for open rows when the call is to happen ("Waiting now", "Booked
+    /// call, due now", "Booked for Tue 3 Mar, 14:30"), for history rows what happened ("Timed
+    /// out", "Taken by Bo", "Cancelled").
     #[serde(default, skip_serializing_if = "String::is_empty")]
     pub status_text: String,
+    /// The request kind in words ("Call now", "Inbound call").
+    #[serde(default)]
+    pub kind_label: String,
+    /// What the agent can do with the row, and the words for it.
+    #[serde(default)]
+    pub actions: RowActions,
+}
+
+/// The buttons of one row.
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+pub struct RowActions {
+    /// A click (or Enter) on the row accepts it: an offer, or a due call, and the agent is free.
+    pub can_take: bool,
+    /// The row's accessible name: who, what, its status, and "Accept" when it can be taken.
+    pub take_label: String,
+    /// The row has a reject button (open rows only).
+    pub can_reject: bool,
+    /// The reject button's accessible name ("Reject Ana Silva").
+    pub reject_label: String,
+}
+
+/// The "Attend next customer" button.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AttendNextView {
+    /// Free and someone waits.
+    pub allowed: bool,
+    pub label: String,
+    /// Why it is disabled, when the reason is not plain ("You are in a session").
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub hint: Option<String>,
+}
+
+impl Default for AttendNextView {
+    fn default() -> Self {
+        AttendNextView {
+            allowed: false,
+            label: "Attend next customer".into(),
+            hint: None,
+        }
+    }
+}
+
+/// The session panel: the session as the LDS sent it, plus the customer as the rows show them.
+/// Derefs to the [`Session`] for its ids and states.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SessionView {
+    #[serde(flatten)]
+    pub session: Session,
+    /// The customer's name, else the phone (masked when the agent asked for it, as in rows).
+    pub customer_label: String,
+    pub kind_label: String,
+    /// The session's state in words ("Connecting", "Bridged", "Ended").
+    pub state_label: String,
+    /// Each call leg's state in words ("Ringing", "Answered", "Failed", "Hung up").
+    pub agent_leg_label: String,
+    pub customer_leg_label: String,
+    /// The end button is enabled (the session has not ended).
+    pub can_end: bool,
+}
+
+impl std::ops::Deref for SessionView {
+    type Target = Session;
+    fn deref(&self) -> &Session {
+        &self.session
+    }
+}
+
+/// The bounds the core applies to [`Settings`] (the form shows them and keeps inside them; the
+/// core clamps whatever comes outside them).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+pub struct SettingsLimits {
+    /// Smallest re-alert interval, in seconds.
+    pub realert_secs_min: u32,
+    pub realert_secs_max: u32,
+    /// Most re-alerts per customer (0 turns them off).
+    pub realert_max_max: u32,
 }
 
 /// The two parts of the request tab, shown apart: what the agent can still act on, and what
@@ -216,6 +366,11 @@ pub enum Intent {
         settings: Settings,
     },
     DismissNotice,
+    /// The agent picked a desk in the navigation. (A struct variant: intents are tagged by an
+    /// `intent` field, so a payload must be an object: `{"intent":"open_desk","desk":"requests"}`.)
+    OpenDesk {
+        desk: DeskId,
+    },
 }
 
 #[cfg(test)]
@@ -237,6 +392,18 @@ mod tests {
             i,
             Intent::SubmitEmail {
                 email: "a@b.c".into()
+            }
+        );
+    }
+
+    #[test]
+    fn open_desk_has_documented_shape() {
+        let i: Intent =
+            serde_json::from_str(r#"{"intent":"open_desk","desk":"requests"}"#).unwrap();
+        assert_eq!(
+            i,
+            Intent::OpenDesk {
+                desk: DeskId::Requests
             }
         );
     }

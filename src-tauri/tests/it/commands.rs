@@ -3,16 +3,18 @@
 
 use crate::common::{invoke, start};
 use headsup_client::AgentHandle;
-use headsup_protocol::view::{ViewState, INTENT_COMMAND, VIEW_COMMAND};
+use headsup_protocol::commands::{INTENT_COMMAND, VIEW_COMMAND};
+use headsup_protocol::view::ViewUpdate;
 use serde_json::{json, Value};
 use tauri::{Manager, WebviewWindowBuilder};
 
 #[test]
-fn view_command_returns_the_agents_view() {
+fn view_command_returns_a_full_slice_of_the_agents_view() {
     let t = start();
     let got = invoke(&t.main, VIEW_COMMAND, json!({})).expect("view is allowed");
-    let got: ViewState = serde_json::from_value(got).expect("a ViewState");
-    assert_eq!(got, t.app.state::<AgentHandle>().view());
+    let got: ViewUpdate = serde_json::from_value(got).expect("a ViewUpdate");
+    assert_eq!(got, t.app.state::<AgentHandle>().full_view());
+    assert!(matches!(got, ViewUpdate::Full { .. }), "{got:?}");
 }
 
 #[test]

@@ -4,19 +4,17 @@
 
 use super::connection_bar::describe;
 use crate::tauri;
-use crate::time::clock;
-use headsup_protocol::view::ConnectionView;
+use headsup_protocol::commands::TEST_NOTIFICATION_COMMAND as TEST_COMMAND;
+use headsup_protocol::view::{ConnectionTimes, ConnectionView};
 use wasm_bindgen_futures::spawn_local;
 use yew::prelude::*;
-
-/// The shell's command that raises a test notification and reports on it.
-const TEST_COMMAND: &str = "test_notification";
 
 #[derive(Properties, PartialEq)]
 pub struct CheckProps {
     pub connection: ConnectionView,
+    /// The connection's moments on the agent's clock, formatted by the core.
     #[prop_or_default]
-    pub time_zone: Option<String>,
+    pub times: ConnectionTimes,
     pub on_close: Callback<()>,
 }
 
@@ -31,10 +29,9 @@ enum Ring {
 #[function_component]
 pub fn CheckPanel(props: &CheckProps) -> Html {
     let ring = use_state(|| Ring::Idle);
-    let zone = props.time_zone.as_deref();
-    let (_, socket) = describe(&props.connection, zone);
+    let (_, socket) = describe(&props.connection, &props.times);
     let last_sync = match &props.connection {
-        ConnectionView::Synced { at } => clock(*at, zone, true),
+        ConnectionView::Synced { .. } => props.times.synced_at.clone().unwrap_or_default(),
         _ => "—".into(),
     };
 

@@ -1,27 +1,26 @@
 //! The connection bar: connecting / offline since … retrying / synced.
 
-use crate::time::clock;
-use headsup_protocol::view::ConnectionView;
+use headsup_protocol::view::{ConnectionTimes, ConnectionView};
 use yew::prelude::*;
 
 #[derive(Properties, PartialEq)]
 pub struct ConnectionBarProps {
     pub connection: ConnectionView,
-    /// The agent's IANA zone, for "offline since 10:42".
+    /// Its moments on the agent's clock, formatted by the core ("offline since 10:42").
     #[prop_or_default]
-    pub time_zone: Option<String>,
+    pub times: ConnectionTimes,
 }
 
 /// The `data-state` name and the sentence for a connection state.
-pub fn describe(connection: &ConnectionView, time_zone: Option<&str>) -> (&'static str, String) {
+pub fn describe(connection: &ConnectionView, times: &ConnectionTimes) -> (&'static str, String) {
     match connection {
         ConnectionView::Idle => ("idle", "Not signed in".into()),
         ConnectionView::Connecting => ("connecting", "Connecting…".into()),
-        ConnectionView::Offline { since, .. } => (
+        ConnectionView::Offline { .. } => (
             "offline",
             format!(
                 "Offline since {} — retrying",
-                clock(*since, time_zone, false)
+                times.since.as_deref().unwrap_or("—")
             ),
         ),
         ConnectionView::Synced { .. } => ("synced", "Synced".into()),
@@ -30,13 +29,16 @@ pub fn describe(connection: &ConnectionView, time_zone: Option<&str>) -> (&'stat
 
 #[function_component]
 pub fn ConnectionBar(props: &ConnectionBarProps) -> Html {
-    let zone = props.time_zone.as_deref();
-    let (state, text) = describe(&props.connection, zone);
+    let times = &props.times;
+    let (state, text) = describe(&props.connection, times);
     let title = match &props.connection {
-        ConnectionView::Synced { at } => Some(format!("Last sync {}", clock(*at, zone, true))),
-        ConnectionView::Offline {
-            retry_at: Some(at), ..
-        } => Some(format!("Next attempt {}", clock(*at, zone, true))),
+        ConnectionView::Synced { .. } => {
+            times.synced_at.as_ref().map(|at| format!("Last sync {at}"))
+        }
+        ConnectionView::Offline { .. } => times
+            .retry_at
+            .as_ref()
+            .map(|at| format!("Next attempt {at}")),
         _ => None,
     };
     html! {

@@ -2,7 +2,7 @@
 
 use super::connection_bar::ConnectionBar;
 use headsup_protocol::model::AgentInfo;
-use headsup_protocol::view::ConnectionView;
+use headsup_protocol::view::{ConnectionTimes, ConnectionView};
 use yew::prelude::*;
 
 /// An entry of the profile menu.
@@ -17,6 +17,7 @@ pub enum MenuChoice {
 pub struct HeaderProps {
     pub agent: Option<AgentInfo>,
     pub connection: ConnectionView,
+    pub connection_times: ConnectionTimes,
     pub menu_open: bool,
     pub on_toggle_menu: Callback<()>,
     pub on_close_menu: Callback<()>,
@@ -25,7 +26,6 @@ pub struct HeaderProps {
 
 #[function_component]
 pub fn Header(props: &HeaderProps) -> Html {
-    let zone = props.agent.as_ref().map(|a| a.time_zone.clone());
     let profile = props.agent.as_ref().map(|agent| {
         let on_toggle = props.on_toggle_menu.reform(|_: MouseEvent| ());
         let on_close = props.on_close_menu.clone();
@@ -62,7 +62,8 @@ pub fn Header(props: &HeaderProps) -> Html {
     html! {
         <header class="top-bar">
             { profile.unwrap_or_else(|| html! { <span class="brand">{ "Heads-Up" }</span> }) }
-            <ConnectionBar connection={props.connection.clone()} time_zone={zone} />
+            <ConnectionBar connection={props.connection.clone()}
+                           times={props.connection_times.clone()} />
         </header>
     }
 }

@@ -14,8 +14,10 @@ use serde::Deserialize;
 use wasm_bindgen_futures::spawn_local;
 use yew::prelude::*;
 
-const STATUS_COMMAND: &str = "notification_status";
-const ASK_COMMAND: &str = "request_notification_permission";
+use headsup_protocol::commands::{
+    NOTIFICATION_STATUS_COMMAND as STATUS_COMMAND,
+    REQUEST_NOTIFICATION_PERMISSION_COMMAND as ASK_COMMAND,
+};
 
 /// The app's answer to `notification_status` (src-tauri/src/commands.rs), the fields we show.
 #[derive(Debug, Clone, PartialEq, Eq, Deserialize)]

@@ -39,7 +39,6 @@ pub struct RequestListProps {
     pub id: AttrValue,
     pub label: AttrValue,
     pub rows: Rows,
-    pub busy: bool,
     pub on_action: Callback<RowAction>,
     /// A row to bring into view and give the keyboard focus (a tapped notification). Ignored
     /// if it is not in this list.
@@ -156,7 +155,7 @@ pub fn RequestList(props: &RequestListProps) -> Html {
     // Arrow keys, Home and End move between rows, including rows not yet in the DOM (Tab alone
     // would stop at the last rendered row).
     let onkeydown = {
-        let (rows, busy, list_ref) = (props.rows.clone(), props.busy, list_ref.clone());
+        let (rows, list_ref) = (props.rows.clone(), list_ref.clone());
         let (set_window, set_pending) = (window.setter(), pending_focus.setter());
         Callback::from(move |e: KeyboardEvent| {
             let Some(move_) = KeyMove::from_key(&e.key()) else {
@@ -165,7 +164,7 @@ pub fn RequestList(props: &RequestListProps) -> Html {
             let Some(from) = position_at(e.target()) else {
                 return;
             };
-            let focusable = |i: usize| can_focus(&rows[i], busy);
+            let focusable = |i: usize| can_focus(&rows[i]);
             let Some(to) = move_.target(rows.len(), from, focusable) else {
                 return;
             };
@@ -188,7 +187,7 @@ pub fn RequestList(props: &RequestListProps) -> Html {
         <ul ref={list_ref} id={&props.id} class="request-list" aria-label={&props.label}
             {style} {onclick} {onkeydown}>
             { for rows.iter().zip(shown.start + 1..).map(|(row, position)| html! {
-                <RequestRow key={row.id.0} row={Rc::clone(row)} busy={props.busy}
+                <RequestRow key={row.id.0} row={Rc::clone(row)}
                             {position} set_size={total} />
             }) }
         </ul>

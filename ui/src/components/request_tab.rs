@@ -4,9 +4,8 @@
 //! keep their fixed pitch and the keyboard moves within one part at a time.
 
 use super::request_list::{RequestList, RowAction};
-use super::request_row::can_take;
 use crate::state::Rows;
-use headsup_protocol::view::Intent;
+use headsup_protocol::view::{AttendNextView, Intent};
 use headsup_protocol::RequestId;
 use yew::prelude::*;
 
@@ -16,24 +15,24 @@ pub struct RequestTabProps {
     /// Closed requests, shown under the open ones.
     pub history: Rows,
     pub scheduled: Rows,
-    pub busy: bool,
-    /// Customers the agent could take now, counted by the core (the tray shows the same number).
-    pub waiting: u32,
+    /// The "Attend next customer" button as the core decided it.
+    pub attend_next: AttendNextView,
+    /// "3 customers waiting", for screen readers (the requests desk's badge in words).
+    pub waiting_sentence: AttrValue,
     pub focus: Option<RequestId>,
     pub on_intent: Callback<Intent>,
 }
 
 #[function_component]
 pub fn RequestTab(props: &RequestTabProps) -> Html {
-    let offers = props.waiting as usize;
     let on_action = {
         let (queue, scheduled) = (props.queue.clone(), props.scheduled.clone());
-        let (busy, on_intent) = (props.busy, props.on_intent.clone());
+        let on_intent = props.on_intent.clone();
         Callback::from(move |action: RowAction| match action {
             RowAction::Take(id) => {
-                // History rows are never taken: their buttons are disabled anyway.
+                // Only rows the core marked takeable (their buttons are disabled otherwise).
                 let row = queue.iter().chain(scheduled.iter()).find(|r| r.id == id);
-                if row.is_some_and(|r| can_take(r, busy)) {
+                if row.is_some_and(|r| r.actions.can_take) {
                     on_intent.emit(Intent::Accept { request: id });
                 }
             }
@@ -47,14 +46,14 @@ pub fn RequestTab(props: &RequestTabProps) -> Html {
             <div class="tab-head">
                 <h2 id="requests-title">{ "Pending customer requests" }</h2>
                 <button id="attend-next" type="button" class="primary"
-                        disabled={props.busy || offers == 0} onclick={on_attend_next}
-                        title={props.busy.then_some("You are in a session")}>
-                    { "Attend next customer" }
+                        disabled={!props.attend_next.allowed} onclick={on_attend_next}
+                        title={props.attend_next.hint.clone()}>
+                    { &props.attend_next.label }
                 </button>
             </div>
             // Screen readers hear the count change when a customer arrives or is taken.
             <p class="visually-hidden" aria-live="polite" aria-atomic="true">
-                { waiting_sentence(offers) }
+                { &props.waiting_sentence }
             </p>
             if props.queue.is_empty() {
                 <div class="empty-state">
@@ -65,14 +64,14 @@ pub fn RequestTab(props: &RequestTabProps) -> Html {
             // A tapped notification's row is brought into view and focused (Enter accepts it)
             // by whichever list holds it.
             <RequestList id="queue" label="Pending customer requests" rows={props.queue.clone()}
-                         busy={props.busy} on_action={on_action.clone()} focus={props.focus} />
+                         on_action={on_action.clone()} focus={props.focus} />
             if !props.history.is_empty() {
                 <h3 id="history-title" class="section-title history-title">
                     { "Earlier requests" }
                     <span class="hint">{ " · timed out, taken or cancelled" }</span>
                 </h3>
                 <RequestList id="history" label="Earlier requests: timed out, taken or cancelled"
-                             rows={props.history.clone()} busy={props.busy}
+                             rows={props.history.clone()}
                              on_action={on_action.clone()} focus={props.focus} />
             }
             <h2 id="scheduled-title" class="section-title">{ "Scheduled calls" }</h2>
@@ -80,25 +79,7 @@ pub fn RequestTab(props: &RequestTabProps) -> Html {
                 <p class="empty-line">{ "No calls scheduled." }</p>
             }
             <RequestList id="scheduled" label="Scheduled calls" rows={props.scheduled.clone()}
-                         busy={props.busy} {on_action} focus={props.focus} />
+                         {on_action} focus={props.focus} />
         </section>
-    }
-}
-
-fn waiting_sentence(offers: usize) -> String {
-    match offers {
-        0 => "No customers waiting".into(),
-        1 => "1 customer waiting".into(),
-        n => format!("{n} customers waiting"),
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    #[test]
-    fn waiting_sentence_counts() {
-        assert_eq!(super::waiting_sentence(0), "No customers waiting");
-        assert_eq!(super::waiting_sentence(1), "1 customer waiting");
-        assert_eq!(super::waiting_sentence(12), "12 customers waiting");
     }
 }

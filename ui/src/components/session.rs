@@ -1,13 +1,13 @@
-//! The session screen after accepting: each call leg ringing → answered, then bridged.
+//! The session screen after accepting: each call leg ringing → answered, then bridged. The
+//! customer (masked like the rows when the agent asked for it) and every word come from the core.
 
-use crate::labels;
-use headsup_protocol::model::{LegState, Session, SessionState};
-use headsup_protocol::view::Intent;
+use headsup_protocol::model::{LegState, SessionState};
+use headsup_protocol::view::{Intent, SessionView};
 use yew::prelude::*;
 
 #[derive(Properties, PartialEq)]
 pub struct SessionProps {
-    pub session: Session,
+    pub session: SessionView,
     pub on_intent: Callback<Intent>,
 }
 
@@ -25,26 +25,26 @@ pub fn SessionPanel(props: &SessionProps) -> Html {
                  aria-labelledby="session-title" aria-live="polite">
             <div class="session-head">
                 <div>
-                    <h2 id="session-title">{ s.customer.label() }</h2>
-                    <p class="kind">{ labels::kind(s.kind) }</p>
+                    <h2 id="session-title">{ &s.customer_label }</h2>
+                    <p class="kind">{ &s.kind_label }</p>
                 </div>
                 <span id="session-state" class={classes!("pill", state_attr)}>
-                    { labels::session(s.state) }
+                    { &s.state_label }
                 </span>
             </div>
             <dl class="legs">
-                { leg("agent-leg", "You", s.agent_leg) }
-                { leg("customer-leg", "Customer", s.customer_leg) }
+                { leg("agent-leg", "You", s.agent_leg, &s.agent_leg_label) }
+                { leg("customer-leg", "Customer", s.customer_leg, &s.customer_leg_label) }
             </dl>
             <button id="end-session" type="button" class="danger"
-                    disabled={s.state == SessionState::Ended} onclick={on_end}>
+                    disabled={!s.can_end} onclick={on_end}>
                 { "End session" }
             </button>
         </section>
     }
 }
 
-fn leg(id: &'static str, who: &'static str, state: LegState) -> Html {
+fn leg(id: &'static str, who: &'static str, state: LegState, label: &str) -> Html {
     let attr = match state {
         LegState::Ringing => "ringing",
         LegState::Answered => "answered",
@@ -54,7 +54,7 @@ fn leg(id: &'static str, who: &'static str, state: LegState) -> Html {
     html! {
         <div class="leg">
             <dt>{ who }</dt>
-            <dd {id} data-state={attr}>{ labels::leg(state) }</dd>
+            <dd {id} data-state={attr}>{ label }</dd>
         </div>
     }
 }

@@ -2,13 +2,15 @@
 //! whether the OS lets them through (`os_permission`).
 
 use super::os_permission::NotificationPermission;
-use headsup_protocol::view::Settings;
+use headsup_protocol::view::{Settings, SettingsLimits};
 use web_sys::HtmlInputElement;
 use yew::prelude::*;
 
 #[derive(Properties, PartialEq)]
 pub struct SettingsProps {
     pub settings: Settings,
+    /// What the core accepts: the number fields keep inside it.
+    pub limits: SettingsLimits,
     pub on_save: Callback<Settings>,
     pub on_close: Callback<()>,
 }
@@ -58,7 +60,7 @@ pub fn SettingsPanel(props: &SettingsProps) -> Html {
     };
     let number = |id: &'static str,
                   label: &'static str,
-                  min: u32,
+                  (min, max): (u32, u32),
                   get: fn(&Settings) -> u32,
                   put: fn(&mut Settings, u32)| {
         let value = get(&draft).to_string();
@@ -66,7 +68,12 @@ pub fn SettingsPanel(props: &SettingsProps) -> Html {
         let onchange = Callback::from(move |e: Event| {
             let input = e.target_unchecked_into::<HtmlInputElement>();
             // An unreadable number keeps the previous value; the field shows it again.
-            let value = input.value().trim().parse().unwrap_or(get(&draft)).max(min);
+            let value = input
+                .value()
+                .trim()
+                .parse()
+                .unwrap_or(get(&draft))
+                .clamp(min, max);
             let mut next = (*draft).clone();
             put(&mut next, value);
             draft.set(next);
@@ -74,8 +81,8 @@ pub fn SettingsPanel(props: &SettingsProps) -> Html {
         html! {
             <div class="setting number">
                 <label for={id}>{ label }</label>
-                <input {id} type="number" min={min.to_string()} step="1" inputmode="numeric"
-                       {value} {onchange} />
+                <input {id} type="number" min={min.to_string()} max={max.to_string()} step="1"
+                       inputmode="numeric" {value} {onchange} />
             </div>
         }
     };
@@ -113,9 +120,11 @@ pub fn SettingsPanel(props: &SettingsProps) -> Html {
                     |s| s.mask_phone, |s, v| s.mask_phone = v, None) }
                 <fieldset class="realert">
                     <legend>{ "While a customer waits unclaimed" }</legend>
-                    { number("setting-realert-secs", "Alert again every (seconds)", 1,
+                    { number("setting-realert-secs", "Alert again every (seconds)",
+                        (props.limits.realert_secs_min, props.limits.realert_secs_max),
                         |s| s.realert_secs, |s, v| s.realert_secs = v) }
-                    { number("setting-realert-max", "At most (times; 0 = never)", 0,
+                    { number("setting-realert-max", "At most (times; 0 = never)",
+                        (0, props.limits.realert_max_max),
                         |s| s.realert_max, |s, v| s.realert_max = v) }
                 </fieldset>
                 <div class="actions">

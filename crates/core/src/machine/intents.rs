@@ -86,8 +86,8 @@ impl Core {
                     due_at,
                 })
             }),
-            Intent::SaveSettings { mut settings } => {
-                settings.realert_secs = settings.realert_secs.max(MIN_REALERT_SECS);
+            Intent::SaveSettings { settings } => {
+                let settings = crate::view::frame::clamp_settings(settings);
                 if !settings.notifications {
                     // Turned off: nothing stays on screen and nothing re-alerts.
                     for id in self.alerts.withdraw_all() {
@@ -98,6 +98,7 @@ impl Core {
                 self.push(Output::SaveState);
             }
             Intent::DismissNotice => self.notice = None,
+            Intent::OpenDesk { desk } => self.open_desk = desk,
         }
         self.changed();
     }

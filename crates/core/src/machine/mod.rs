@@ -7,7 +7,9 @@ use chrono::{DateTime, Duration, Utc};
 use chrono_tz::Tz;
 use headsup_protocol::lds::{ClientFrame, Event, ServerFrame, PROTOCOL_VERSION};
 use headsup_protocol::model::{AgentInfo, Request, RequestState, Session, SessionState};
-use headsup_protocol::view::{Intent, LoginView, Notice, NoticeLevel, Settings, ViewState};
+use headsup_protocol::view::{
+    DeskId, Intent, LoginView, Notice, NoticeLevel, Settings, ViewState, ViewUpdate,
+};
 use headsup_protocol::{ErrorCode, RequestId};
 
 use crate::alerts::{notification_id, Alerts, CATCH_UP_ID};
@@ -18,6 +20,8 @@ use crate::notification::Notification;
 use crate::output::Output;
 use crate::queue::waiting_since;
 use crate::saved::SavedState;
+use crate::view::stream::{RowInputs, RowSource, ViewStream};
+use crate::view::{frame, nav, shell::ShellFollow};
 
 mod connection;
 mod desks;
@@ -27,8 +31,8 @@ mod notify;
 mod replay;
 mod sign_in;
 
-/// Smallest re-alert interval accepted from settings: faster would be harassment.
-const MIN_REALERT_SECS: u32 = 5;
+/// Smallest re-alert interval accepted from settings (published to the UI as a limit).
+const MIN_REALERT_SECS: u32 = frame::SETTINGS_LIMITS.realert_secs_min;
 
 pub struct Core {
     device: String,
@@ -52,8 +56,14 @@ pub struct Core {
     replay: replay::ReplayBatch,
     notice: Option<Notice>,
     focus: Option<RequestId>,
+    /// The desk on screen (see [`ViewState::open_desk`]).
+    open_desk: DeskId,
     next_cid: u64,
     outputs: VecDeque<Output>,
+    /// The view last sent, for patches.
+    stream: ViewStream,
+    /// What the shell was last asked to do because of the state (keep-alive, permission).
+    shell_follow: ShellFollow,
     /// The `now` of the latest input: time is only ever learnt from inputs.
     now: DateTime<Utc>,
 }
@@ -78,8 +88,11 @@ impl Core {
             replay: replay::ReplayBatch::default(),
             notice: None,
             focus: None,
+            open_desk: DeskId::default(),
             next_cid: 1,
             outputs: VecDeque::new(),
+            stream: ViewStream::default(),
+            shell_follow: ShellFollow::default(),
             now: DateTime::<Utc>::MIN_UTC,
         }
     }
@@ -105,6 +118,7 @@ impl Core {
             }
             Input::NotificationTapped(request) => {
                 self.focus = request;
+                self.open_desk = nav::of_notification(request);
                 self.changed();
             }
             Input::Timeout => self.on_timeout(now),
@@ -124,6 +138,11 @@ impl Core {
     /// The next thing to do, or `None` when there is nothing until the next input.
     #[must_use]
     pub fn poll(&mut self) -> Option<Output> {
+        if self.outputs.is_empty() {
+            // Last, once the input's own outputs are out: what the state now asks of the shell.
+            let changes = self.shell_follow.changes(&self.login, &self.link.view());
+            self.outputs.extend(changes);
+        }
         self.outputs.pop_front()
     }
 
@@ -145,26 +164,83 @@ impl Core {
         .min()
     }
 
-    /// What the UI shows at `now`.
+    /// What the UI shows at `now`, whole.
     pub fn view(&self, now: DateTime<Utc>) -> ViewState {
-        let tz = self.time_zone();
-        let rows = self
-            .requests
-            .queue
-            .rows(now, tz, self.settings.mask_phone, self.busy());
+        let rows =
+            self.requests
+                .queue
+                .rows(now, self.time_zone(), self.settings.mask_phone, self.busy());
         ViewState {
-            login: self.login.clone(),
-            connection: self.link.view(),
-            agent: self.agent.clone(),
             queue: rows.queue,
             scheduled: rows.scheduled,
-            waiting: rows.waiting,
-            session: self.session.clone(),
-            busy: self.busy(),
+            ..self.view_frame(rows.waiting)
+        }
+    }
+
+    /// The view at `now` as the next message of the view stream: a full slice the first time,
+    /// then the patches since the last one; `None` if nothing changed. Call it on
+    /// [`Output::ViewChanged`] and send what it returns to the UI. Builds only the rows of
+    /// requests that changed.
+    pub fn view_update(&mut self, now: DateTime<Utc>) -> Option<ViewUpdate> {
+        let (tz, mask_phone, busy) = (self.time_zone(), self.settings.mask_phone, self.busy());
+        let mut changed = self.requests.queue.take_changed();
+        let order = self.requests.queue.order(now);
+        if let Some(changed) = changed.as_mut() {
+            changed.extend(order.volatile.iter().copied());
+        }
+        let frame = self.view_frame(order.waiting);
+        let queue = &self.requests.queue;
+        let build = |id| {
+            queue
+                .row(id, now, tz, mask_phone, busy)
+                .expect("the order lists requests the queue holds")
+        };
+        let rows = RowSource {
+            queue: &order.queue,
+            scheduled: &order.scheduled,
+            changed,
+            inputs: RowInputs {
+                time_zone: tz.name().to_string(),
+                mask_phone,
+                busy,
+            },
+            build: &build,
+        };
+        self.stream.update(frame, rows)
+    }
+
+    /// The view without its rows, for `waiting` customers.
+    fn view_frame(&self, waiting: u32) -> ViewState {
+        let tz = self.time_zone();
+        let busy = self.busy();
+        let connection = self.link.view();
+        ViewState {
+            login: self.login.clone(),
+            connection_times: frame::connection_times(&connection, tz),
+            connection,
+            agent: self.agent.clone(),
+            attend_next: frame::attend_next(busy, waiting),
+            desks: nav::tabs(waiting),
+            waiting,
+            queue: Vec::new(),
+            scheduled: Vec::new(),
+            session: self
+                .session
+                .as_ref()
+                .map(|s| frame::session(s, self.settings.mask_phone)),
+            busy,
             settings: self.settings.clone(),
+            settings_limits: frame::SETTINGS_LIMITS,
             focus: self.focus,
             notice: self.notice.clone(),
+            open_desk: self.open_desk,
         }
+    }
+
+    /// A full slice of the view last returned by [`Core::view_update`], with its version: for a
+    /// UI that starts or missed an update.
+    pub fn full_view(&self) -> ViewUpdate {
+        self.stream.full()
     }
 
     /// What the driver writes to disk on [`Output::SaveState`].

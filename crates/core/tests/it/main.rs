@@ -2,6 +2,7 @@
 //! `support` drives the core with virtual time, as quinn-proto's tests do.
 
 mod connection;
+mod desks;
 mod interleavings;
 mod no_io_deps;
 mod notifications;
@@ -9,3 +10,4 @@ mod queue_view;
 mod resume_replay;
 mod sign_in;
 mod support;
+mod view_stream;

@@ -52,8 +52,8 @@ fn open_requests_oldest_first_then_history_and_scheduled_calls_as_a_timeline() {
     );
     assert_eq!(view.queue[0].status_text, "Calling now");
     assert_eq!(
-        view.queue[2].status_text, "",
-        "history rows say it by status"
+        view.queue[2].status_text, "Timed out",
+        "history rows say what happened"
     );
     assert_eq!(ids(&view.scheduled), vec![11, 10]);
     assert!(view

@@ -7,6 +7,12 @@
 //! during the run, so only first alerts are matched. Missing and doubled first alerts are counted
 //! and reported, never dropped.
 //!
+//! With `--preload N` the queue already holds N unclaimed customers when the clock starts: a
+//! first run signs in and stops, the N requests are posted while the app is closed, and the app
+//! starts on the full queue (one catch-up alert) before the timed requests arrive. Re-alerts run
+//! as the app's default settings say (every 30 s, 3 times), so they interleave with the timed
+//! requests of any run longer than 30 s.
+//!
 //! The daemon is kept nearly empty during the run (its bubbles are closed every 250 ms): the
 //! tests' dunst keeps every bubble until clicked (`timeout = 0`), and its answer to `Notify` slows
 //! with the bubbles it holds (about 8 s with 250 held, measured with this benchmark); the app waits
@@ -18,16 +24,21 @@ use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use anyhow::Result;
 
-use crate::cast::{poll, Cast};
+use crate::cast::{poll, queue_rows, quit_and_wait_gone, Cast};
 use crate::report::Report;
 use crate::stats::{ms, summarize};
+use headsup_tests::app::App;
 
 pub struct Options {
     pub requests: usize,
     pub rate: f64,
     /// Cancel each request this long after posting it (bounded queue), or never.
     pub give_up: Option<Duration>,
+    /// Unclaimed requests already waiting when the timed requests start.
+    pub preload: usize,
 }
+
+const PROFILE: &str = "bench-intake";
 
 fn body_of(name: &str) -> String {
     format!("{name} is waiting for a call")
@@ -40,7 +51,29 @@ fn micros(t: SystemTime) -> u64 {
 pub async fn run(report: &mut Report, opts: &Options) -> Result<()> {
     let cast = Cast::start()?;
     let data = tempfile::tempdir()?;
-    let app = cast.first_run("bench-intake", data.path()).await?;
+    let mut app = cast.first_run(PROFILE, data.path()).await?;
+    if opts.preload > 0 {
+        quit_and_wait_gone(app).await;
+        let names: Vec<String> = (0..opts.preload)
+            .map(|i| format!("Waiting {i:05}"))
+            .collect();
+        let seeding = cast.seed(&names, 16).await?;
+        eprintln!(
+            "[bench] intake: {} requests preloaded in {seeding:?}",
+            opts.preload
+        );
+        app = App::start_with_data(&cast.lds.base_url, PROFILE, data.path().to_path_buf()).await?;
+        app.wait_synced().await;
+        let loaded = poll(Duration::from_secs(300), Duration::from_millis(500), || {
+            let app = &app;
+            async move { (queue_rows(app).await >= opts.preload).then_some(()) }
+        })
+        .await;
+        if loaded.is_none() {
+            eprintln!("[bench] intake: the preloaded rows did not all show within 300 s");
+        }
+        headsup_tests::daemon::clear().await;
+    }
     // Let the first sync's work (view, saved state) finish before the clock starts.
     tokio::time::sleep(Duration::from_secs(2)).await;
 
@@ -185,9 +218,10 @@ pub async fn run(report: &mut Report, opts: &Options) -> Result<()> {
     let doubled = count.iter().filter(|&&c| c > 1).count();
 
     let what = format!(
-        "intake → Notify on the bus ({} requests at {}/s, {})",
+        "intake → Notify on the bus ({} requests at {}/s, {} already waiting, {})",
         opts.requests,
         opts.rate,
+        opts.preload,
         match opts.give_up {
             Some(d) => format!("each cancelled after {:.0} s", d.as_secs_f64()),
             None => "none taken: the queue grows".into(),

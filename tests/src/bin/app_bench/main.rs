@@ -51,6 +51,10 @@ struct Cli {
     /// bounded. Without it nobody takes anything and the queue grows to `--requests`.
     #[arg(long)]
     give_up_secs: Option<f64>,
+    /// In the intake scenario, unclaimed requests already waiting (posted while the app is
+    /// closed) when the timed requests start: `--preload 5000` is the issue-13 goal's scenario.
+    #[arg(long, default_value_t = 0)]
+    preload: usize,
     /// Timed cold starts.
     #[arg(long, default_value_t = 5)]
     starts: usize,
@@ -63,6 +67,10 @@ struct Cli {
     /// Pending requests in the render scenario.
     #[arg(long, default_value_t = 5000)]
     rows: usize,
+    /// In the render scenario, requests posted one at a time after the full render, each timed
+    /// from its POST to its row in the DOM (p50/p99 over them).
+    #[arg(long, default_value_t = 50)]
+    row_updates: usize,
     /// Seconds to let the app settle before memory and idle measurements.
     #[arg(long, default_value_t = 10)]
     settle_secs: u64,
@@ -96,6 +104,7 @@ async fn run(cli: &Cli, report: &mut report::Report, settle: Duration) -> Result
             requests: cli.requests,
             rate: cli.rate,
             give_up: cli.give_up_secs.map(Duration::from_secs_f64),
+            preload: cli.preload,
         };
         intake::run(report, &opts).await?;
     }
@@ -110,7 +119,11 @@ async fn run(cli: &Cli, report: &mut report::Report, settle: Duration) -> Result
         start::run(report, &opts).await?;
     }
     if cli.wants(Scenario::Rows) {
-        rows::run(report, &rows::Options { rows: cli.rows }).await?;
+        let opts = rows::Options {
+            rows: cli.rows,
+            updates: cli.row_updates,
+        };
+        rows::run(report, &opts).await?;
     }
     if cli.wants(Scenario::Idle) {
         let opts = idle::Options {

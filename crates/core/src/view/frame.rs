@@ -1,0 +1,112 @@
+//! The parts of the view around the desks that the core words and formats: the session panel,
+//! the connection's times, "Attend next customer", the settings' limits.
+
+use chrono::{DateTime, Utc};
+use chrono_tz::Tz;
+use headsup_protocol::model::{Session, SessionState};
+use headsup_protocol::view::{
+    AttendNextView, ConnectionTimes, ConnectionView, SessionView, Settings, SettingsLimits,
+};
+
+use crate::copy;
+
+/// What the settings form accepts. Below 5 s re-alerts would be harassment; the maxima keep
+/// a typo from silencing re-alerts for days.
+pub const SETTINGS_LIMITS: SettingsLimits = SettingsLimits {
+    realert_secs_min: 5,
+    realert_secs_max: 86_400,
+    realert_max_max: 1_000,
+};
+
+/// `settings` brought inside [`SETTINGS_LIMITS`].
+pub fn clamp_settings(mut settings: Settings) -> Settings {
+    let limits = SETTINGS_LIMITS;
+    settings.realert_secs = settings
+        .realert_secs
+        .clamp(limits.realert_secs_min, limits.realert_secs_max);
+    settings.realert_max = settings.realert_max.min(limits.realert_max_max);
+    settings
+}
+
+/// The session panel, with the customer shown as the rows show them.
+pub fn session(session: &Session, mask_phone: bool) -> SessionView {
+    SessionView {
+        customer_label: copy::customer_label(&session.customer, mask_phone),
+        kind_label: copy::kind(session.kind).into(),
+        state_label: copy::session(session.state).into(),
+        agent_leg_label: copy::leg(session.agent_leg).into(),
+        customer_leg_label: copy::leg(session.customer_leg).into(),
+        can_end: session.state != SessionState::Ended,
+        session: session.clone(),
+    }
+}
+
+/// "Attend next customer": allowed when the agent is free and someone waits.
+pub fn attend_next(busy: bool, waiting: u32) -> AttendNextView {
+    AttendNextView {
+        allowed: !busy && waiting > 0,
+        label: copy::ATTEND_NEXT.into(),
+        hint: busy.then(|| copy::IN_A_SESSION.into()),
+    }
+}
+
+/// The connection's moments on the agent's clock.
+pub fn connection_times(connection: &ConnectionView, tz: Tz) -> ConnectionTimes {
+    let clock = |at: &DateTime<Utc>, seconds| Some(copy::clock(*at, tz, seconds));
+    match connection {
+        ConnectionView::Offline { since, retry_at } => ConnectionTimes {
+            since: clock(since, false),
+            retry_at: retry_at.as_ref().and_then(|at| clock(at, true)),
+            synced_at: None,
+        },
+        ConnectionView::Synced { at } => ConnectionTimes {
+            synced_at: clock(at, true),
+            ..ConnectionTimes::default()
+        },
+        ConnectionView::Idle | ConnectionView::Connecting => ConnectionTimes::default(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn settings_are_clamped_to_the_published_limits() {
+        let s = clamp_settings(Settings {
+            realert_secs: 1,
+            realert_max: 5_000,
+            ..Settings::default()
+        });
+        assert_eq!(s.realert_secs, SETTINGS_LIMITS.realert_secs_min);
+        assert_eq!(s.realert_max, SETTINGS_LIMITS.realert_max_max);
+        let fine = Settings::default();
+        assert_eq!(clamp_settings(fine.clone()), fine);
+    }
+
+    #[test]
+    fn attend_next_needs_a_free_agent_and_a_waiting_customer() {
+        assert!(attend_next(false, 1).allowed);
+        assert!(!attend_next(false, 0).allowed);
+        let busy = attend_next(true, 3);
+        assert!(!busy.allowed);
+        assert_eq!(busy.hint.as_deref(), Some("You are in a session"));
+    }
+
+    #[test]
+    fn connection_times_are_on_the_agents_clock() {
+        let at = DateTime::from_timestamp(1_700_000_000, 0).unwrap(); // 22:13:20 UTC
+        let madrid: Tz = "Europe/Madrid".parse().unwrap();
+        let t = connection_times(&ConnectionView::Synced { at }, madrid);
+        assert_eq!(t.synced_at.as_deref(), Some("23:13:20"));
+        let t = connection_times(
+            &ConnectionView::Offline {
+                since: at,
+                retry_at: Some(at),
+            },
+            Tz::UTC,
+        );
+        assert_eq!(t.since.as_deref(), Some("22:13"));
+        assert_eq!(t.retry_at.as_deref(), Some("22:13:20"));
+    }
+}

@@ -1,0 +1,45 @@
+//! The navigation: which desks exist, their badges, and which desk an item belongs to.
+
+use headsup_protocol::view::{DeskId, DeskTab};
+use headsup_protocol::RequestId;
+
+use crate::copy;
+
+/// The desks that are built, in navigation order, with their badges. `waiting` is the requests
+/// desk's count of customers waiting (offers and due scheduled calls).
+pub fn tabs(waiting: u32) -> Vec<DeskTab> {
+    vec![DeskTab {
+        id: DeskId::Requests,
+        label: copy::desk_label(DeskId::Requests),
+        badge: (waiting > 0).then_some(waiting),
+        badge_label: copy::waiting_sentence(waiting),
+    }]
+}
+
+/// The desk a tapped notification opens. Every notification is about requests today (one
+/// request, or the catch-up that sums several); chats and call cases will bring their own.
+pub fn of_notification(_request: Option<RequestId>) -> DeskId {
+    DeskId::Requests
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn requests_badge_counts_waiting_customers() {
+        let tabs = tabs(3);
+        assert_eq!(tabs.len(), 1, "only built desks are listed");
+        assert_eq!(tabs[0].id, DeskId::Requests);
+        assert_eq!(tabs[0].label, "Requests");
+        assert_eq!(tabs[0].badge, Some(3));
+        assert_eq!(tabs[0].badge_label, "3 customers waiting");
+    }
+
+    #[test]
+    fn no_badge_when_nobody_waits() {
+        let tabs = tabs(0);
+        assert_eq!(tabs[0].badge, None);
+        assert_eq!(tabs[0].badge_label, "No customers waiting");
+    }
+}
