@@ -6,3 +6,5 @@ TOOLS_DIR="${HEADSUP_TOOLS_DIR:-${XDG_CACHE_HOME:-$HOME/.cache}/headsup-tools}"
 CARGO_BIN="$TOOLS_DIR/bin"
 mkdir -p "$TOOLS_DIR"
 export PATH="$CARGO_BIN:$TOOLS_DIR/node_modules/.bin:$PATH"
+# The e2e accessibility test injects this into the webview (installed by setup.sh).
+export HEADSUP_AXE_JS="$TOOLS_DIR/node_modules/axe-core/axe.min.js"

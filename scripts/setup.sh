@@ -85,6 +85,15 @@ else
   log "tauri CLI present"
 fi
 
+# --- axe-core from npm: the accessibility rules the e2e tests run inside the real webview -------
+axe_version=4.14.1
+if [ "$(node -p "require('$TOOLS_DIR/node_modules/axe-core/package.json').version" 2>/dev/null)" != "$axe_version" ]; then
+  log "npm: axe-core@$axe_version"
+  (cd "$TOOLS_DIR" && npm install --silent --no-audit --no-fund --prefix "$TOOLS_DIR" "axe-core@$axe_version" >/dev/null)
+else
+  log "axe-core $axe_version present"
+fi
+
 # --- schemathesis (PyPI), pinned, in a venv: fuzzes the LDS's HTTP API from its OpenAPI --------
 bash scripts/schemathesis.sh --install-only
 log "schemathesis present"

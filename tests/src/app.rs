@@ -201,6 +201,36 @@ impl App {
             .unwrap_or_else(|e| panic!("script failed: {e}\n{script}"))
     }
 
+    /// Sizes the window so the page's viewport is `width` × `height` CSS pixels (the window's
+    /// frame, if any, is measured and added), and waits until the page has laid out at that size.
+    pub async fn set_viewport(&self, width: u32, height: u32) {
+        let (mut outer_w, mut outer_h) = (width, height);
+        for _ in 0..3 {
+            self.client
+                .set_window_size(outer_w, outer_h)
+                .await
+                .expect("set the window size");
+            let inner = eventually("the viewport to take the new size", || async {
+                let size = self
+                    .js("return [window.innerWidth, window.innerHeight]")
+                    .await;
+                let w = size[0].as_u64()? as u32;
+                let h = size[1].as_u64()? as u32;
+                (w <= outer_w && h <= outer_h).then_some((w, h))
+            })
+            .await;
+            if inner == (width, height) {
+                return;
+            }
+            outer_w += width.saturating_sub(inner.0);
+            outer_h += height.saturating_sub(inner.1);
+        }
+        let size = self
+            .js("return [window.innerWidth, window.innerHeight]")
+            .await;
+        panic!("the viewport stays {size} instead of {width}×{height}");
+    }
+
     /// Whether an element matching `css` exists right now.
     pub async fn exists(&self, css: &str) -> bool {
         self.client.find(Locator::Css(css)).await.is_ok()

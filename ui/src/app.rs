@@ -3,6 +3,7 @@
 
 use crate::components::check::CheckPanel;
 use crate::components::connection_bar::ConnectionBar;
+use crate::components::desk_nav::DeskNav;
 use crate::components::fallback::Fallback;
 use crate::components::header::{Header, MenuChoice};
 use crate::components::notice::NoticeBar;
@@ -78,6 +79,17 @@ pub fn App() -> Html {
         })
     };
 
+    // Leaving settings or the check for a desk is the UI's own navigation; which desk is open
+    // is the core's.
+    let current = (state.screen == Screen::Requests).then_some(view.open_desk);
+    let on_open = {
+        let (dispatcher, on_intent) = (dispatcher.clone(), on_intent.clone());
+        Callback::from(move |desk: DeskId| {
+            dispatcher.dispatch(Action::Show(Screen::Requests));
+            on_intent.emit(Intent::OpenDesk { desk });
+        })
+    };
+
     let screen = match state.screen {
         Screen::Requests => html! {
             <RequestTab queue={state.queue.clone()} history={state.history.clone()}
@@ -117,12 +129,15 @@ pub fn App() -> Html {
                     {on_choose} />
             { link_problem }
             { notice }
-            <main class="content">
-                if let Some(session) = view.session.clone() {
-                    <SessionPanel {session} on_intent={on_intent.clone()} />
-                }
-                { screen }
-            </main>
+            <div class="desk-shell">
+                <DeskNav desks={view.desks.clone()} {current} {on_open} />
+                <main class="content">
+                    if let Some(session) = view.session.clone() {
+                        <SessionPanel {session} on_intent={on_intent.clone()} />
+                    }
+                    { screen }
+                </main>
+            </div>
         </div>
     }
 }

@@ -5,6 +5,7 @@
 mod demo_vnc;
 mod e2e_app;
 mod e2e_hostile_text;
+mod e2e_screens;
 mod e2e_skeleton;
 mod e2e_team;
 mod e2e_window;
