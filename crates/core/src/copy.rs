@@ -220,13 +220,15 @@ pub fn closed_status(status: &RowStatus) -> String {
     }
 }
 
-/// A row's accessible name: who, what, its status, and "Accept" when a click takes it.
+/// A row's accessible name: who, its status, what, and "Accept" when a click takes it. The
+/// order is the row's text order, so the words an agent sees are one run of the name, as voice
+/// control and WCAG 2.5.3 (label in name) need; a phone hides the kind, the last of them.
 pub fn row_name(label: &str, kind: RequestKind, status: &str, can_take: bool) -> String {
     let kind = self::kind(kind);
     if can_take {
-        format!("{label}, {kind}, {status}. Accept")
+        format!("{label}, {status}, {kind}. Accept")
     } else {
-        format!("{label}, {kind}, {status}")
+        format!("{label}, {status}, {kind}")
     }
 }
 

@@ -69,8 +69,13 @@ async fn every_screen(profile: &str, dark: bool) {
     let first = lds
         .post(&key, RequestKind::CallNow, "Maria Lopez", None)
         .await;
-    lds.post(&key, RequestKind::ScheduledByAgent, "Chen Wei", Some(3_600))
-        .await;
+    lds.post(
+        &key,
+        RequestKind::ScheduledByCustomer,
+        "Chen Wei",
+        Some(3_600),
+    )
+    .await;
     app.find(&headsup_tests::app::row(first.id)).await;
     audit("requests").await;
     for (width, height) in [PHONE, DESKTOP] {
@@ -121,7 +126,7 @@ async fn assert_no_sideways_scroll(app: &App, name: &str) {
 
 /// Runs axe-core's WCAG 2.x A/AA rules and best practices on the page as it is.
 async fn assert_no_axe_violation(app: &App, axe: &str, name: &str) {
-    if app.js("return typeof window.axe").await != Value::from("object") {
+    if app.js("return typeof window.axe").await != "object" {
         // Defines `window.axe` (axe.min.js is a UMD bundle).
         app.js(axe).await;
     }

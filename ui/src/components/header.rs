@@ -61,6 +61,8 @@ pub fn Header(props: &HeaderProps) -> Html {
     });
     html! {
         <header class="top-bar">
+            // The page's one h1, for screen readers' heading navigation; the eye has the bar.
+            <h1 class="visually-hidden">{ "Heads-Up" }</h1>
             { profile.unwrap_or_else(|| html! { <span class="brand">{ "Heads-Up" }</span> }) }
             <ConnectionBar connection={props.connection.clone()}
                            times={props.connection_times.clone()} />

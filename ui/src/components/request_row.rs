@@ -38,10 +38,13 @@ pub fn RequestRow(props: &RequestRowProps) -> Html {
             // "button". Not takeable rows keep it disabled (readable, not clickable).
             <button type="button" class="row-main" disabled={!actions.can_take}
                     aria-label={actions.take_label.clone()}>
-                <span class="marker" aria-hidden="true">{ "●" }</span>
-                <span class="label">{ &row.label }</span>
+                <span class="marker" aria-hidden="true"></span>
+                // Text in the order of the button's name (the stylesheet shows the kind before
+                // the status), with spaces that keep the words apart: the visible words must be
+                // one run of the name (WCAG 2.5.3, label in name).
+                <span class="label">{ &row.label }</span>{ " " }
+                <span class="status">{ &row.status_text }</span>{ " " }
                 <span class="kind">{ &row.kind_label }</span>
-                <span class="status">{ &row.status_text }</span>
             </button>
             if actions.can_reject {
                 <button type="button" class="reject" title="Not for me"
