@@ -103,6 +103,13 @@ async fn every_screen(profile: &str, dark: bool) {
     app.click("#menu-check").await;
     app.find("#check").await;
     audit("check").await;
+
+    // The agent takes the waiting customer: the session panel over the desk.
+    app.click("#desk-requests").await;
+    app.click(&format!("{} .row-main", headsup_tests::app::row(first.id)))
+        .await;
+    app.find("#session").await;
+    audit("session").await;
     app.quit().await;
 }
 
