@@ -40,8 +40,8 @@ impl<R: Runtime> Shell for TauriShell<R> {
         crate::tray::show_waiting(&self.app, view.waiting);
         #[cfg(mobile)]
         crate::mobile::on_view_update(&self.app);
-        #[cfg(not(any(desktop, mobile)))]
-        let _ = view;
+        #[cfg(not(desktop))]
+        let _ = view; // Only the desktop tray shows the waiting count.
     }
 
     fn keep_alive(&self, wanted: KeepAlive) {
