@@ -105,6 +105,9 @@ pub struct DeskTab {
     /// there is nothing to count, so no badge is drawn.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub badge: Option<u32>,
+    /// The badge as drawn: the count, capped at "99+" so it stays three characters wide.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub badge_text: Option<String>,
     /// The badge in words for screen readers ("3 customers waiting"), also when there is none
     /// ("No customers waiting").
     pub badge_label: String,

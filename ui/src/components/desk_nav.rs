@@ -5,9 +5,6 @@
 use headsup_protocol::view::{DeskId, DeskTab};
 use yew::prelude::*;
 
-/// A badge never grows wider than three characters; the exact count stays in `badge_label`.
-const BADGE_MAX: u32 = 99;
-
 #[derive(Properties, PartialEq)]
 pub struct DeskNavProps {
     pub desks: Vec<DeskTab>,
@@ -32,11 +29,9 @@ pub fn DeskNav(props: &DeskNavProps) -> Html {
                                     class="desk-tab" aria-current={current} {onclick}>
                                 <span class="desk-label">{ &tab.label }</span>
                                 // The number is for the eye; screen readers hear the sentence.
-                                if let Some(count) = tab.badge {
+                                if let Some(text) = &tab.badge_text {
                                     { " " }
-                                    <span class="badge" aria-hidden="true">
-                                        { badge_text(count) }
-                                    </span>
+                                    <span class="badge" aria-hidden="true">{ text }</span>
                                 }
                                 <span class="visually-hidden">{ format!(", {}", tab.badge_label) }</span>
                             </button>
@@ -52,27 +47,5 @@ pub fn DeskNav(props: &DeskNavProps) -> Html {
 fn desk_key(id: DeskId) -> &'static str {
     match id {
         DeskId::Requests => "requests",
-    }
-}
-
-/// "7", "99", then "99+".
-pub fn badge_text(count: u32) -> String {
-    if count > BADGE_MAX {
-        format!("{BADGE_MAX}+")
-    } else {
-        count.to_string()
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::badge_text;
-
-    #[test]
-    fn a_badge_caps_at_ninety_nine_plus() {
-        assert_eq!(badge_text(1), "1");
-        assert_eq!(badge_text(99), "99");
-        assert_eq!(badge_text(100), "99+");
-        assert_eq!(badge_text(5_000), "99+");
     }
 }

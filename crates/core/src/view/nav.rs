@@ -12,8 +12,21 @@ pub fn tabs(waiting: u32) -> Vec<DeskTab> {
         id: DeskId::Requests,
         label: copy::desk_label(DeskId::Requests),
         badge: (waiting > 0).then_some(waiting),
+        badge_text: (waiting > 0).then(|| badge_text(waiting)),
         badge_label: copy::waiting_sentence(waiting),
     }]
+}
+
+/// A badge never grows wider than three characters; the exact count stays in `badge_label`.
+const BADGE_MAX: u32 = 99;
+
+/// "7", "99", then "99+".
+fn badge_text(count: u32) -> String {
+    if count > BADGE_MAX {
+        format!("{BADGE_MAX}+")
+    } else {
+        count.to_string()
+    }
 }
 
 /// The desk a tapped notification opens. Every notification is about requests today (one
@@ -37,9 +50,19 @@ mod tests {
     }
 
     #[test]
+    fn a_badge_caps_at_ninety_nine_plus() {
+        assert_eq!(tabs(1)[0].badge_text.as_deref(), Some("1"));
+        assert_eq!(tabs(99)[0].badge_text.as_deref(), Some("99"));
+        assert_eq!(tabs(100)[0].badge_text.as_deref(), Some("99+"));
+        assert_eq!(tabs(5_000)[0].badge_text.as_deref(), Some("99+"));
+        assert_eq!(tabs(5_000)[0].badge_label, "5000 customers waiting");
+    }
+
+    #[test]
     fn no_badge_when_nobody_waits() {
         let tabs = tabs(0);
         assert_eq!(tabs[0].badge, None);
+        assert_eq!(tabs[0].badge_text, None);
         assert_eq!(tabs[0].badge_label, "No customers waiting");
     }
 }
