@@ -117,6 +117,7 @@ impl Lds {
                 phone: Some("+34 600 111 222".into()),
             },
             due_at: due_in_secs.map(|s| (Utc::now() + Duration::seconds(s)).fixed_offset()),
+            queue: None,
         };
         self.post_request(intake_key, &body)
             .await

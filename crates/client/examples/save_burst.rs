@@ -123,6 +123,7 @@ async fn main() {
                 phone: None,
             },
             due_at: None,
+            queue: None,
         };
         let resp = http
             .post(format!("{base}/api/v1/requests"))

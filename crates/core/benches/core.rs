@@ -106,6 +106,7 @@ fn synced(requests: Vec<Request>) -> Core {
         head_seq: 1,
         server_time: now,
         heartbeat_secs: 10,
+        status_reasons: Vec::new(),
     });
     core.handle(Input::Frame(welcome), now);
     core.handle(
@@ -113,6 +114,7 @@ fn synced(requests: Vec<Request>) -> Core {
             seq: 1,
             requests,
             session: None,
+            status: Default::default(),
         })),
         now,
     );
@@ -198,6 +200,7 @@ fn bench(c: &mut Criterion) {
                         seq: 5,
                         requests,
                         session: None,
+                        status: Default::default(),
                     })),
                     t0(),
                 );

@@ -257,6 +257,7 @@ pub fn session(state: SessionState) -> &'static str {
 /// The "Attend next customer" button's words, and why it is disabled while in a session.
 pub const ATTEND_NEXT: &str = "Attend next customer";
 pub const IN_A_SESSION: &str = "You are in a session";
+pub const NOT_READY: &str = "You are not ready";
 
 /// A clock time for the connection bar: "10:42" or, with seconds, "10:42:07", 24-hour.
 pub fn clock(at: DateTime<Utc>, tz: Tz, seconds: bool) -> String {

@@ -104,6 +104,7 @@ pub async fn run(mut config: ServerConfig, every: Duration) -> Result<()> {
                     kind,
                     customer,
                     due_at,
+                    queue: None,
                 };
                 requests::intake(&store, &team, new).await
             }

@@ -60,4 +60,6 @@ pub mod admin {
         revoke_token, team_by_name, NewAgent, Team, DEFAULT_CALLBACK_DELAY_SECS,
         DEFAULT_OFFER_TIMEOUT_SECS,
     };
+    /// Queues, memberships and not-ready reasons (`lds queue …`, `lds reason …`).
+    pub use crate::domain::queues::admin as queues;
 }

@@ -2,6 +2,7 @@
 //! and `lds --help` for the commands.
 
 mod logging;
+mod queue_command;
 mod sim_command;
 
 use std::io::Read;
@@ -12,6 +13,7 @@ use anyhow::{bail, Context, Result};
 use clap::{Args, Parser, Subcommand};
 use lds::admin::{self as accounts, NewAgent};
 use lds::{Server, ServerConfig};
+use queue_command::{QueueCommand, ReasonCommand};
 
 #[derive(Parser)]
 #[command(name = "lds", version, about = "Heads-Up's Lead Distribution System")]
@@ -41,6 +43,12 @@ enum Command {
     /// Manage agents.
     #[command(subcommand)]
     Agent(AgentCommand),
+    /// Manage a team's queues and who serves them.
+    #[command(subcommand)]
+    Queue(QueueCommand),
+    /// Manage a team's reasons for being not ready.
+    #[command(subcommand)]
+    Reason(ReasonCommand),
     /// Play customers and the telephone network against a running server: answer, fail or hang
     /// up a call leg, or cancel a request (see docs/protocol.md, "Simulated telephony").
     Sim(sim_command::SimArgs),
@@ -224,6 +232,8 @@ async fn run(command: Command, database_url: String) -> Result<()> {
             Ok(())
         }
         Command::Sim(args) => sim_command::run(args).await,
+        Command::Queue(command) => queue_command::run_queue(command, &database_url).await,
+        Command::Reason(command) => queue_command::run_reason(command, &database_url).await,
         Command::Schema { out } => lds::contract::write(&out),
         Command::Agent(AgentCommand::List) => {
             let db = lds::db::Db::connect(&database_url).await?;

@@ -111,7 +111,7 @@ impl Probe {
         now: DateTime<Utc>,
     ) -> anyhow::Result<Vec<AgentId>> {
         let mut conn = self.db().pool.acquire().await?;
-        accounts::signed_in_agents(&mut conn, team, now, false).await
+        accounts::signed_in_agents(&mut conn, team, now).await
     }
 
     /// Writes a socket would not take at once (a slow client), queued for its connection.

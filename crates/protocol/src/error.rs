@@ -47,6 +47,13 @@ pub enum ErrorCode {
     NotOffered,
     /// Nothing to attend: no pending request this agent may take.
     NothingPending,
+    /// The agent is not ready: set the status to available before taking a customer.
+    NotAvailable,
+    /// `set_status` named a reason that is not on the team's list (or none for `not_ready`, or
+    /// one for `available`).
+    UnknownReason,
+    /// Intake named a queue this team does not have.
+    UnknownQueue,
     /// The server failed; nothing was written. Retry later.
     Internal,
     /// The customer's phone is not a phone number (only digits, spaces, `-`, `.`, `(`, `)` and a
@@ -92,6 +99,9 @@ impl ErrorCode {
             ErrorCode::Busy => "busy",
             ErrorCode::NotOffered => "not_offered",
             ErrorCode::NothingPending => "nothing_pending",
+            ErrorCode::NotAvailable => "not_available",
+            ErrorCode::UnknownReason => "unknown_reason",
+            ErrorCode::UnknownQueue => "unknown_queue",
             ErrorCode::Internal => "internal",
             ErrorCode::InvalidPhone => "invalid_phone",
             ErrorCode::InvalidDueAt => "invalid_due_at",
@@ -169,6 +179,9 @@ mod tests {
             ErrorCode::Busy,
             ErrorCode::NotOffered,
             ErrorCode::NothingPending,
+            ErrorCode::NotAvailable,
+            ErrorCode::UnknownReason,
+            ErrorCode::UnknownQueue,
             ErrorCode::Internal,
             ErrorCode::InvalidPhone,
             ErrorCode::InvalidDueAt,

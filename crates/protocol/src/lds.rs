@@ -11,7 +11,10 @@ use serde::{Deserialize, Serialize};
 
 use crate::error::ErrorCode;
 use crate::ids::{RequestId, SessionId};
-use crate::model::{AgentInfo, AgentRef, Customer, Request, RequestKind, Session};
+use crate::model::{
+    AgentInfo, AgentRef, AgentStatus, Availability, Customer, Request, RequestKind, Session,
+    StatusReason,
+};
 
 /// Protocol version spoken by this crate; sent in `hello` and `welcome`.
 pub const PROTOCOL_VERSION: u32 = 1;
@@ -70,6 +73,10 @@ pub struct NewRequest {
     /// Required for scheduled kinds: when the call is due. Any offset; stored in UTC.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub due_at: Option<DateTime<chrono::FixedOffset>>,
+    /// The queue of the team that gets it, by name; absent: the queue the intake key feeds (the
+    /// team's default queue for the team key, or the queue whose own key it is).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub queue: Option<String>,
 }
 
 /// `201` answer to `POST /api/v1/requests`.
@@ -120,6 +127,14 @@ pub enum ClientFrame {
     },
     /// End the agent's current session; the agent is free again.
     EndSession { cid: u64, session: SessionId },
+    /// Change the agent's status, on all their devices. `reason` (a code from the team's
+    /// `status_reasons`) is required for `not_ready` and refused for `available`.
+    SetStatus {
+        cid: u64,
+        availability: Availability,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        reason: Option<String>,
+    },
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -156,6 +171,9 @@ pub struct Welcome {
     pub head_seq: u64,
     pub server_time: DateTime<Utc>,
     pub heartbeat_secs: u64,
+    /// The team's reasons for being not ready, in the order admins gave them.
+    #[serde(default)]
+    pub status_reasons: Vec<StatusReason>,
 }
 
 /// The payload of [`ServerFrame::Snapshot`].
@@ -169,6 +187,9 @@ pub struct Snapshot {
     pub requests: Vec<Request>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub session: Option<Session>,
+    /// The agent's status (available when absent).
+    #[serde(default)]
+    pub status: AgentStatus,
 }
 
 /// The payload of [`ServerFrame::Reply`].
@@ -227,6 +248,9 @@ pub enum Event {
     Assigned { request: Request, session: Session },
     /// A leg rang, answered or hung up; or the session was bridged or ended.
     SessionUpdated { session: Session },
+    /// The agent's status changed (from this or another of their devices). When it becomes
+    /// available, what waited for the agent is offered first, in the same transaction.
+    StatusChanged { status: AgentStatus },
 }
 
 impl Event {
@@ -240,6 +264,7 @@ impl Event {
             | Event::TimedOut { request }
             | Event::Cancelled { request } => Some(*request),
             Event::SessionUpdated { session } => Some(session.request),
+            Event::StatusChanged { .. } => None,
         }
     }
 }

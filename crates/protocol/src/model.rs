@@ -200,6 +200,76 @@ pub struct AgentInfo {
     pub time_zone: String,
 }
 
+/// Whether the agent takes customers now. One status for all the agent's devices, kept by the
+/// LDS. Being in a session is not a status of its own here: it follows from the open session,
+/// and signed out from having no live token.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[serde(rename_all = "snake_case")]
+pub enum Availability {
+    /// Offered customers (when not in a session).
+    #[default]
+    Available,
+    /// Offered nothing and notified of nothing until available again; `reason` says why.
+    NotReady,
+}
+
+impl Availability {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Availability::Available => "available",
+            Availability::NotReady => "not_ready",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<Availability> {
+        match s {
+            "available" => Some(Availability::Available),
+            "not_ready" => Some(Availability::NotReady),
+            _ => None,
+        }
+    }
+}
+
+/// The agent's status as the LDS keeps it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+pub struct AgentStatus {
+    pub availability: Availability,
+    /// For `not_ready`: the code of one of the team's [`StatusReason`]s.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub reason: Option<String>,
+    /// Since when (UTC); absent for an agent who never changed status.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub since: Option<DateTime<Utc>>,
+}
+
+impl Default for AgentStatus {
+    fn default() -> Self {
+        AgentStatus {
+            availability: Availability::Available,
+            reason: None,
+            since: None,
+        }
+    }
+}
+
+impl AgentStatus {
+    pub fn is_available(&self) -> bool {
+        self.availability == Availability::Available
+    }
+}
+
+/// One of the team's reasons for being not ready ("break", "lunch", "training"), set by admins.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+pub struct StatusReason {
+    /// What `set_status` sends: 1 to 32 lower-case letters, digits and `_`.
+    pub code: String,
+    /// What the agent reads.
+    pub label: String,
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -24,7 +24,7 @@ use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
 use crate::ids::RequestId;
-use crate::model::{AgentInfo, Customer, RequestKind, Session};
+use crate::model::{AgentInfo, Availability, Customer, RequestKind, Session, StatusReason};
 
 pub use crate::commands::{INTENT_COMMAND, VIEW_COMMAND, VIEW_EVENT};
 
@@ -78,6 +78,27 @@ pub struct ViewState {
     /// tap opening the desk of its item), so a tap and the navigation never disagree.
     #[serde(default)]
     pub open_desk: DeskId,
+    /// The agent's status, for the header's switch.
+    #[serde(default)]
+    pub status: StatusView,
+}
+
+/// The agent's status as the header shows it, worded by the core. It is the LDS's: one status
+/// on every device of the agent.
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+pub struct StatusView {
+    pub availability: Availability,
+    /// "Available", or "Not ready: Lunch".
+    pub label: String,
+    /// The code of the reason set, for not ready.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub reason: Option<String>,
+    /// What the agent may pick to be not ready: the team's reasons, in order.
+    #[serde(default)]
+    pub reasons: Vec<StatusReason>,
+    /// Since when, on the agent's clock ("since 12:05"), once the status was changed.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub since: Option<String>,
 }
 
 /// One desk of the app: a part of the agent's work with its own screen, tab and badge.
@@ -369,6 +390,13 @@ pub enum Intent {
         settings: Settings,
     },
     DismissNotice,
+    /// The agent switches their status: `available`, or `not_ready` with a reason code from
+    /// [`StatusView::reasons`].
+    SetStatus {
+        availability: Availability,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        reason: Option<String>,
+    },
     /// The agent picked a desk in the navigation. (A struct variant: intents are tagged by an
     /// `intent` field, so a payload must be an object: `{"intent":"open_desk","desk":"requests"}`.)
     OpenDesk {

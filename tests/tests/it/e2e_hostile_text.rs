@@ -28,6 +28,7 @@ async fn post_hostile_names(team: &Team) -> Vec<Request> {
                 phone: Some("+34 600 111 222".into()),
             },
             due_at: None,
+            queue: None,
         };
         match team.lds.post_request(&team.key, &body).await {
             Ok(created) => accepted.push(created.request),

@@ -35,6 +35,7 @@ async fn customer_request_reaches_agent_as_notification_and_blinking_row() {
                     phone: Some("+34 600 111 222".into()),
                 },
                 due_at: None,
+                queue: None,
             },
         )
         .await

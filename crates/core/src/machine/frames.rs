@@ -2,6 +2,7 @@
 
 use super::*;
 use headsup_protocol::lds::{ErrorFrame, EventFrame, Reply, Snapshot, Welcome};
+use headsup_protocol::model::AgentStatus;
 
 impl Core {
     pub(super) fn on_frame(&mut self, frame: ServerFrame, now: DateTime<Utc>) {
@@ -10,14 +11,16 @@ impl Core {
                 agent,
                 head_seq,
                 resumed,
+                status_reasons,
                 ..
             }) => {
                 self.agent = Some(agent);
+                self.status.set_reasons(status_reasons);
                 self.login = LoginView::SignedIn;
                 self.link.welcomed(head_seq);
                 if resumed && self.has_server_state {
-                    let busy = self.busy();
-                    self.replay.start(self.last_seq, head_seq, busy, now);
+                    let held = self.held();
+                    self.replay.start(self.last_seq, head_seq, held, now);
                 }
                 self.check_caught_up(now);
                 self.changed();
@@ -26,8 +29,9 @@ impl Core {
                 seq,
                 requests,
                 session,
+                status,
             }) => {
-                self.apply_snapshot(seq, requests, session, now);
+                self.apply_snapshot(seq, requests, session, status, now);
                 self.check_caught_up(now);
             }
             ServerFrame::Event(EventFrame { seq, event, .. }) => {
@@ -76,13 +80,21 @@ impl Core {
         seq: u64,
         requests: Vec<Request>,
         session: Option<Session>,
+        status: AgentStatus,
         now: DateTime<Utc>,
     ) {
         // A replay cut short by this snapshot: the snapshot is the truth now, and alerts.
-        let was_busy = self.replay.drop_batch().unwrap_or(self.busy());
+        let was_busy = self.replay.drop_batch().unwrap_or(self.held());
         self.requests.queue.replace_all(requests);
         self.has_server_state = true;
         self.session = session.filter(|s| s.state != SessionState::Ended);
+        // Under the replay's rule: the backlog below alerts (or summarises) what waits.
+        self.status.replace(status);
+        if !self.status.is_available() {
+            for id in self.alerts.withdraw_all() {
+                self.push(Output::Withdraw(id));
+            }
+        }
         self.last_seq = Some(seq);
         // Withdraw what is on screen for requests no longer waiting.
         let stale: Vec<RequestId> = self
@@ -160,14 +172,15 @@ impl Core {
                 self.set_session(session, now);
             }
             Event::SessionUpdated { session } => self.set_session(session, now),
+            Event::StatusChanged { status } => self.set_status(status, now),
         }
         self.withdraw_catch_up_if_done();
     }
 
     pub(super) fn set_session(&mut self, session: Session, now: DateTime<Utc>) {
-        let was_busy = self.busy();
+        let was_held = self.held();
         self.session = (session.state != SessionState::Ended).then_some(session);
-        if was_busy && !self.busy() && !self.replay.is_running() {
+        if was_held && !self.held() && !self.replay.is_running() {
             self.catch_up(now);
         }
     }
@@ -181,6 +194,8 @@ fn command_refused(code: ErrorCode, message: &str) -> String {
         ErrorCode::Busy => "You are in a session. End it before taking another customer.".into(),
         ErrorCode::NotOffered => "This request is not offered to you.".into(),
         ErrorCode::NothingPending => "No customer is waiting right now.".into(),
+        ErrorCode::NotAvailable => "You are not ready. Set yourself Available first.".into(),
+        ErrorCode::UnknownReason => "That reason is not on your team's list.".into(),
         _ => message.to_string(),
     }
 }

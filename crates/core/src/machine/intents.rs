@@ -1,6 +1,7 @@
 //! What the agent asks for in the UI, with the local refusals that spare a round trip.
 
 use super::*;
+use headsup_protocol::model::Availability;
 use headsup_protocol::SessionId;
 
 impl Core {
@@ -97,6 +98,28 @@ impl Core {
                 self.settings = settings;
                 self.push(Output::SaveState);
             }
+            Intent::SetStatus {
+                availability,
+                reason,
+            } => self.send_command(|core| {
+                let reason = match availability {
+                    Availability::Available => None,
+                    Availability::NotReady => match reason {
+                        Some(code) if core.status.knows(&code) => Some(code),
+                        _ => {
+                            return Err(
+                                core.refuse(NoticeLevel::Warning, "Pick why you are not ready.")
+                            )
+                        }
+                    },
+                };
+                core.ensure_connected()?;
+                Ok(ClientFrame::SetStatus {
+                    cid: core.cid(),
+                    availability,
+                    reason,
+                })
+            }),
             Intent::DismissNotice => self.notice = None,
             Intent::OpenDesk { desk } => self.open_desk = desk,
         }
@@ -131,6 +154,12 @@ impl Core {
                 None => "You are in a session. End it before taking another customer.".to_string(),
             };
             return Err(self.refuse(NoticeLevel::Warning, &text));
+        }
+        if !self.status.is_available() {
+            return Err(self.refuse(
+                NoticeLevel::Warning,
+                "You are not ready. Set yourself Available to take customers.",
+            ));
         }
         let still_waiting =
             |r: &Request| matches!(r.state, RequestState::Pending | RequestState::Scheduled);

@@ -30,6 +30,7 @@ mod intents;
 mod notify;
 mod replay;
 mod sign_in;
+mod status;
 
 /// Smallest re-alert interval accepted from settings (published to the UI as a limit).
 const MIN_REALERT_SECS: u32 = frame::SETTINGS_LIMITS.realert_secs_min;
@@ -45,6 +46,8 @@ pub struct Core {
     /// deadlines (see `Core::on_timeout` and `Core::poll_timeout`).
     link: Link,
     requests: desks::requests::RequestsDesk,
+    /// The agent's status as the LDS keeps it (no deadlines of its own).
+    status: status::Status,
     session: Option<Session>,
     last_seq: Option<u64>,
     /// The queue in memory came from the LDS in this process. Only then can a reconnect resume
@@ -81,6 +84,7 @@ impl Core {
             agent: None,
             link: Link::new(jitter_seed),
             requests: desks::requests::RequestsDesk::default(),
+            status: status::Status::default(),
             session: None,
             last_seq: saved.last_seq,
             has_server_state: false,
@@ -169,7 +173,7 @@ impl Core {
         let rows =
             self.requests
                 .queue
-                .rows(now, self.time_zone(), self.settings.mask_phone, self.busy());
+                .rows(now, self.time_zone(), self.settings.mask_phone, self.held());
         ViewState {
             queue: rows.queue,
             scheduled: rows.scheduled,
@@ -182,7 +186,8 @@ impl Core {
     /// [`Output::ViewChanged`] and send what it returns to the UI. Builds only the rows of
     /// requests that changed.
     pub fn view_update(&mut self, now: DateTime<Utc>) -> Option<ViewUpdate> {
-        let (tz, mask_phone, busy) = (self.time_zone(), self.settings.mask_phone, self.busy());
+        // Rows of a held agent (busy or not ready) neither blink nor offer to be taken.
+        let (tz, mask_phone, busy) = (self.time_zone(), self.settings.mask_phone, self.held());
         let mut changed = self.requests.queue.take_changed();
         let order = self.requests.queue.order(now);
         if let Some(changed) = changed.as_mut() {
@@ -219,7 +224,7 @@ impl Core {
             connection_times: frame::connection_times(&connection, tz),
             connection,
             agent: self.agent.clone(),
-            attend_next: frame::attend_next(busy, waiting),
+            attend_next: frame::attend_next(busy, self.status.is_available(), waiting),
             desks: nav::tabs(waiting),
             waiting,
             queue: Vec::new(),
@@ -234,6 +239,7 @@ impl Core {
             focus: self.focus,
             notice: self.notice.clone(),
             open_desk: self.open_desk,
+            status: self.status.view(tz),
         }
     }
 

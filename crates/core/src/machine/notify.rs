@@ -9,6 +9,7 @@ impl Core {
         self.token.is_some()
             && self.settings.notifications
             && r.state == RequestState::Pending
+            && self.status.is_available()
             && !(self.busy() && r.kind.quiet_while_busy())
             && !self.alerts.was_notified(r.id)
     }
@@ -44,7 +45,7 @@ impl Core {
             self.withdraw(id);
             return;
         };
-        if self.busy() || !self.settings.notifications {
+        if self.held() || !self.settings.notifications {
             // Nothing the agent can do about it now; the catch-up covers it when free.
             self.alerts.postpone(id, now + self.realert_every());
             return;

@@ -122,7 +122,7 @@ impl Core {
     /// What came in while the agent was away (a snapshot or a replay), now applied: alerts for
     /// what still waits. `was_busy`: the agent was busy before it.
     pub(super) fn alert_backlog(&mut self, was_busy: bool, now: DateTime<Utc>) {
-        if was_busy && !self.busy() {
+        if was_busy && !self.held() {
             self.catch_up(now);
         } else {
             let fresh: Vec<Request> = self

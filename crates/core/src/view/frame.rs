@@ -41,12 +41,19 @@ pub fn session(session: &Session, mask_phone: bool) -> SessionView {
     }
 }
 
-/// "Attend next customer": allowed when the agent is free and someone waits.
-pub fn attend_next(busy: bool, waiting: u32) -> AttendNextView {
+/// "Attend next customer": allowed when the agent is free, available and someone waits.
+pub fn attend_next(busy: bool, available: bool, waiting: u32) -> AttendNextView {
+    let hint = if busy {
+        Some(copy::IN_A_SESSION.into())
+    } else if !available {
+        Some(copy::NOT_READY.into())
+    } else {
+        None
+    };
     AttendNextView {
-        allowed: !busy && waiting > 0,
+        allowed: !busy && available && waiting > 0,
         label: copy::ATTEND_NEXT.into(),
-        hint: busy.then(|| copy::IN_A_SESSION.into()),
+        hint,
     }
 }
 
@@ -86,9 +93,10 @@ mod tests {
 
     #[test]
     fn attend_next_needs_a_free_agent_and_a_waiting_customer() {
-        assert!(attend_next(false, 1).allowed);
-        assert!(!attend_next(false, 0).allowed);
-        let busy = attend_next(true, 3);
+        assert!(attend_next(false, true, 1).allowed);
+        assert!(!attend_next(false, false, 1).allowed);
+        assert!(!attend_next(false, true, 0).allowed);
+        let busy = attend_next(true, true, 3);
         assert!(!busy.allowed);
         assert_eq!(busy.hint.as_deref(), Some("You are in a session"));
     }

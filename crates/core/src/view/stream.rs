@@ -214,6 +214,7 @@ fn diff_fields(old: &ViewState, new: &ViewState) -> Vec<ViewPatch> {
         notice,
         desks,
         open_desk,
+        status,
     } = new;
     field(*login != old.login, FieldPatch::Login(login.clone()));
     field(
@@ -250,6 +251,7 @@ fn diff_fields(old: &ViewState, new: &ViewState) -> Vec<ViewPatch> {
         *open_desk != old.open_desk,
         FieldPatch::OpenDesk(*open_desk),
     );
+    field(*status != old.status, FieldPatch::Status(status.clone()));
     patches
 }
 

@@ -84,6 +84,7 @@ impl Lds {
                 .cloned()
                 .collect(),
             session: self.busy_with.map(|r| session(1, r, SessionState::Bridged)),
+            status: Default::default(),
         })
     }
 }

@@ -9,5 +9,6 @@ mod notifications;
 mod queue_view;
 mod resume_replay;
 mod sign_in;
+mod status;
 mod support;
 mod view_stream;

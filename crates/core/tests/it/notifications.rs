@@ -57,6 +57,7 @@ fn nothing_while_signed_out() {
         seq: 1,
         requests: vec![request(1, RequestKind::CallNow, h.now)],
         session: None,
+        status: Default::default(),
     }));
     assert!(notifications(&out).is_empty());
 }

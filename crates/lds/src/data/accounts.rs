@@ -105,9 +105,17 @@ pub(crate) async fn insert_agent(
     .bind(a.password_hash)
     .bind(a.time_zone)
     .bind(to_millis(now))
-    .fetch_one(conn)
+    .fetch_one(&mut *conn)
     .await?
     .try_get(0)?;
+    // Every agent serves their team's default queue from the start (admins change it later).
+    sqlx::query(
+        "INSERT INTO queue_members (queue_id, agent_id)          SELECT id, $1 FROM queues WHERE team_id = $2 AND is_default = 1",
+    )
+    .bind(id)
+    .bind(a.team.0)
+    .execute(conn)
+    .await?;
     Ok(AgentId(id))
 }
 
@@ -253,26 +261,17 @@ pub(crate) async fn revoke_token(
     Ok(n == 1)
 }
 
-/// Which agents of the team are signed in (hold a live token): they are the ones offered
-/// requests and told about changes. With `free_only`, agents in an open session are left out.
+/// Which agents of the team are signed in (hold a live token). Who hears of a request is
+/// narrower: `requests::audience`.
 pub(crate) async fn signed_in_agents(
     conn: &mut AnyConnection,
     team: TeamId,
     now: DateTime<Utc>,
-    free_only: bool,
 ) -> Result<Vec<AgentId>> {
-    let busy_filter = if free_only {
-        " AND NOT EXISTS (SELECT 1 FROM sessions s WHERE s.agent_id = a.id AND s.state <> 'ended')"
-    } else {
-        ""
-    };
-    // One row, the ids as text: at 10,000 agents, fetching one row per agent through the
-    // driver cost more than the query itself. `live_until` is kept by triggers on `tokens`
-    // (migration 0005): the latest expiry among the agent's unrevoked tokens.
-    let row = sqlx::query(&format!(
+    let row = sqlx::query(
         "SELECT string_agg(CAST(a.id AS TEXT), ',') FROM agents a WHERE a.team_id = $1 \
-         AND a.live_until > $2{busy_filter}"
-    ))
+         AND a.live_until > $2",
+    )
     .bind(team.0)
     .bind(to_millis(now))
     .fetch_one(conn)

@@ -9,12 +9,15 @@ use headsup_protocol::model::{Customer, Request, RequestKind};
 use headsup_protocol::{AgentId, RequestId, TeamId};
 use sqlx::{AnyConnection, Row};
 
+use super::events::parse_audience;
 use super::rows::{request_from_row, REQUEST_COLUMNS, REQUEST_FROM};
 use crate::time::to_millis;
 
 /// A request row as inserted.
 pub(crate) struct NewRow<'a> {
     pub(crate) team: TeamId,
+    /// The queue it waits in (`queues.id`).
+    pub(crate) queue: i64,
     pub(crate) kind: RequestKind,
     pub(crate) customer: &'a Customer,
     pub(crate) due_at: Option<DateTime<Utc>>,
@@ -31,7 +34,8 @@ pub(crate) async fn insert(
 ) -> anyhow::Result<RequestId> {
     let id: i64 = sqlx::query(
         "INSERT INTO requests (team_id, kind, customer_name, customer_phone, created_at, due_at, \
-         for_agent, state, expires_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) RETURNING id",
+         for_agent, state, expires_at, queue_id) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) \
+         RETURNING id",
     )
     .bind(r.team.0)
     .bind(r.kind.as_str())
@@ -42,6 +46,7 @@ pub(crate) async fn insert(
     .bind(r.for_agent.map(|a| a.0))
     .bind(if r.pending { "pending" } else { "scheduled" })
     .bind(r.expires_at.map(to_millis))
+    .bind(r.queue)
     .fetch_one(conn)
     .await
     .context("inserting request")?
@@ -60,20 +65,6 @@ pub(crate) async fn load(
     .fetch_optional(conn)
     .await?;
     row.map(|r| request_from_row(&r)).transpose()
-}
-
-/// The agents who rejected this request.
-pub(crate) async fn rejected_by(
-    conn: &mut AnyConnection,
-    id: RequestId,
-) -> anyhow::Result<Vec<AgentId>> {
-    sqlx::query("SELECT agent_id FROM rejections WHERE request_id = $1")
-        .bind(id.0)
-        .fetch_all(conn)
-        .await?
-        .iter()
-        .map(|r| anyhow::Ok(AgentId(r.try_get::<i64, _>(0)?)))
-        .collect()
 }
 
 pub(crate) async fn has_rejected(
@@ -105,8 +96,8 @@ pub(crate) async fn insert_rejection(
 }
 
 /// The claim: `pending` → `taken` by `agent`, if it is still pending, may go to this agent
-/// (team, reservation, not rejected by them) and the agent has no open session. Returns
-/// whether this call changed the row.
+/// (team, its queue or a reservation for them, not rejected by them) and the agent is available
+/// with no open session. Returns whether this call changed the row.
 pub(crate) async fn claim(
     conn: &mut AnyConnection,
     id: RequestId,
@@ -117,8 +108,10 @@ pub(crate) async fn claim(
     let claimed = sqlx::query(
         "UPDATE requests SET state = 'taken', taken_by = $1, closed_at = $2 \
          WHERE id = $3 AND team_id = $4 AND state = 'pending' \
-         AND (for_agent IS NULL OR for_agent = $1) \
+         AND (for_agent = $1 OR (for_agent IS NULL AND EXISTS (SELECT 1 FROM queue_members m \
+              WHERE m.queue_id = requests.queue_id AND m.agent_id = $1))) \
          AND NOT EXISTS (SELECT 1 FROM rejections x WHERE x.request_id = $3 AND x.agent_id = $1) \
+         AND EXISTS (SELECT 1 FROM agents a WHERE a.id = $1 AND a.status = 'available') \
          AND NOT EXISTS (SELECT 1 FROM sessions s WHERE s.agent_id = $1 AND s.state <> 'ended')",
     )
     .bind(agent.0)
@@ -139,7 +132,8 @@ pub(crate) async fn next_for(
 ) -> anyhow::Result<Option<RequestId>> {
     let row = sqlx::query(
         "SELECT r.id FROM requests r WHERE r.team_id = $1 AND r.state = 'pending' \
-         AND (r.for_agent IS NULL OR r.for_agent = $2) \
+         AND (r.for_agent = $2 OR (r.for_agent IS NULL AND EXISTS (SELECT 1 FROM queue_members m \
+              WHERE m.queue_id = r.queue_id AND m.agent_id = $2))) \
          AND NOT EXISTS (SELECT 1 FROM rejections x WHERE x.request_id = r.id AND x.agent_id = $2) \
          ORDER BY COALESCE(r.due_at, r.created_at), r.id LIMIT 1",
     )
@@ -151,15 +145,24 @@ pub(crate) async fn next_for(
         .transpose()
 }
 
-/// The pending requests held back from a busy agent (every kind but call-now), oldest first.
+/// The pending requests this agent may take, oldest first: with `quiet_only`, only the kinds
+/// held back from a busy agent (every kind but call-now, which busy agents were offered).
 pub(crate) async fn waiting_for(
     conn: &mut AnyConnection,
     team: TeamId,
     agent: AgentId,
+    quiet_only: bool,
 ) -> anyhow::Result<Vec<Request>> {
+    let kinds = if quiet_only {
+        " AND r.kind <> 'call_now'"
+    } else {
+        ""
+    };
     let rows = sqlx::query(&format!(
-        "SELECT {REQUEST_COLUMNS} FROM {REQUEST_FROM} WHERE r.team_id = $1 AND r.state = 'pending' \
-         AND r.kind <> 'call_now' AND (r.for_agent IS NULL OR r.for_agent = $2) \
+        "SELECT {REQUEST_COLUMNS} FROM {REQUEST_FROM} WHERE r.team_id = $1 AND r.state = 'pending'\
+         {kinds} AND (r.for_agent = $2 OR (r.for_agent IS NULL AND EXISTS (SELECT 1 \
+         FROM queue_members m WHERE m.queue_id = r.queue_id AND m.agent_id = $2))) \
+         AND NOT EXISTS (SELECT 1 FROM rejections x WHERE x.request_id = r.id AND x.agent_id = $2) \
          ORDER BY COALESCE(r.due_at, r.created_at), r.id"
     ))
     .bind(team.0)
@@ -202,15 +205,15 @@ pub(crate) async fn time_out(
     Ok(changed > 0)
 }
 
-/// Scheduled requests due by `now`, at most `limit`, each with its team's offer timeout.
+/// Scheduled requests due by `now`, at most `limit`, each with its queue's offer timeout.
 pub(crate) async fn due(
     conn: &mut AnyConnection,
     now: DateTime<Utc>,
     limit: i64,
 ) -> anyhow::Result<Vec<(Request, i64)>> {
     let rows = sqlx::query(&format!(
-        "SELECT {REQUEST_COLUMNS}, t.offer_timeout_secs FROM {REQUEST_FROM} \
-         JOIN teams t ON t.id = r.team_id WHERE r.state = 'scheduled' AND r.due_at <= $1 \
+        "SELECT {REQUEST_COLUMNS}, q.offer_timeout_secs FROM {REQUEST_FROM} \
+         JOIN queues q ON q.id = r.queue_id WHERE r.state = 'scheduled' AND r.due_at <= $1 \
          ORDER BY r.due_at, r.id LIMIT {limit}"
     ))
     .bind(to_millis(now))
@@ -254,4 +257,64 @@ pub(crate) async fn cancel(
     .await?
     .rows_affected();
     Ok(changed > 0)
+}
+
+/// The queue the request waits in (`queues.id`).
+pub(crate) async fn queue_of(conn: &mut AnyConnection, id: RequestId) -> anyhow::Result<i64> {
+    Ok(sqlx::query("SELECT queue_id FROM requests WHERE id = $1")
+        .bind(id.0)
+        .fetch_one(conn)
+        .await?
+        .try_get(0)?)
+}
+
+/// Who hears of this request: the signed-in members of its queue (or only the agent it is
+/// reserved for), minus those who rejected it. `offer` narrows it to who may be offered it now:
+/// available agents, and with `free_only` those not in a session.
+pub(crate) async fn audience(
+    conn: &mut AnyConnection,
+    request: &Request,
+    now: DateTime<Utc>,
+    offer: Option<Offer>,
+) -> anyhow::Result<Vec<AgentId>> {
+    let mut filters = String::new();
+    if let Some(offer) = offer {
+        filters.push_str(" AND a.status = 'available'");
+        if offer.free_only {
+            filters.push_str(
+                " AND NOT EXISTS (SELECT 1 FROM sessions s WHERE s.agent_id = a.id \
+                 AND s.state <> 'ended')",
+            );
+        }
+    }
+    // One row, the ids as text: at 10,000 agents, fetching one row per agent through the
+    // driver cost more than the query itself. `live_until` is kept by triggers on `tokens`
+    // (migration 0005): the latest expiry among the agent's unrevoked tokens.
+    let who = match request.for_agent {
+        Some(_) => "a.id = r.for_agent",
+        None => {
+            "EXISTS (SELECT 1 FROM queue_members m WHERE m.queue_id = r.queue_id \
+                 AND m.agent_id = a.id)"
+        }
+    };
+    let row = sqlx::query(&format!(
+        "SELECT string_agg(CAST(a.id AS TEXT), ',') FROM requests r JOIN agents a \
+         ON a.team_id = r.team_id WHERE r.id = $1 AND {who} AND a.live_until > $2 \
+         AND NOT EXISTS (SELECT 1 FROM rejections x WHERE x.request_id = r.id \
+         AND x.agent_id = a.id){filters}"
+    ))
+    .bind(request.id.0)
+    .bind(to_millis(now))
+    .fetch_one(conn)
+    .await?;
+    let ids: Option<String> = row.try_get(0)?;
+    let mut agents = parse_audience(ids.as_deref().unwrap_or(""))?;
+    agents.sort_unstable();
+    Ok(agents)
+}
+
+/// Narrows an [`audience`] to who may be offered the request now.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Offer {
+    pub(crate) free_only: bool,
 }

@@ -10,13 +10,14 @@
 //!
 //! Domains: [`requests`] (intake, offers, the claim, rejections, scheduled calls, timeouts,
 //! cancels), [`sessions`] (an accepted request's calls), [`accounts`] (teams, agents, tokens,
-//! sign-in limits), and [`log`] (the per-agent event log: numbering, reading, snapshots).
-//! The next desks add theirs beside them — `queues` (agent status, queue figures),
-//! `conversations` (chat messages), `contacts`, `call_cases` — each a module with its
+//! sign-in limits), [`queues`] (queues, memberships, agent status and its reasons) and [`log`]
+//! (the per-agent event log: numbering, reading, snapshots). The next desks add theirs beside
+//! them — `conversations` (chat messages), `contacts`, `call_cases` — each a module with its
 //! transactions here and its rows in `data/`.
 
 pub(crate) mod accounts;
 pub(crate) mod log;
+pub(crate) mod queues;
 pub(crate) mod requests;
 pub(crate) mod sessions;
 

@@ -6,7 +6,7 @@ use headsup_protocol::model::{AgentInfo, LegState, Session, SessionState};
 use headsup_protocol::{ErrorCode, SessionId, TeamId};
 use sqlx::AnyConnection;
 
-use super::requests::offers;
+use super::requests::offers::{self, Waiting};
 use super::{Published, Store};
 use crate::data::events::{self, Outbox};
 use crate::data::{accounts, sessions as rows};
@@ -80,7 +80,15 @@ async fn close(
     // session row says ended.
     rows::save(conn, &session, Some(now)).await?;
     let team: TeamId = accounts::team_of_agent(conn, session.agent).await?;
-    offers::offer_waiting_to(conn, outbox, session.agent, team, now).await?;
+    offers::offer_waiting_to(
+        conn,
+        outbox,
+        session.agent,
+        team,
+        Waiting::HeldWhileBusy,
+        now,
+    )
+    .await?;
     let event = Event::SessionUpdated {
         session: session.clone(),
     };

@@ -13,7 +13,7 @@ use crate::error::LdsError;
 
 pub(crate) async fn cancel(
     State(state): State<AppState>,
-    IntakeTeam(team): IntakeTeam,
+    IntakeTeam(team, _): IntakeTeam,
     id: Result<Path<i64>, PathRejection>,
 ) -> Result<Json<CancelResponse>, LdsError> {
     let Path(id) =

@@ -15,6 +15,7 @@ use serde::Serialize;
 
 use crate::app::AppState;
 use crate::data::accounts::Team;
+use crate::data::queues::Queue;
 use crate::domain::accounts;
 use crate::domain::requests::idempotency;
 use crate::error::LdsError;
@@ -70,9 +71,9 @@ impl<S: Send + Sync> FromRequestParts<S> for BearerToken {
     }
 }
 
-/// The team whose intake key is the bearer credential: refused `401 invalid_intake_key` when
-/// there is none or it is unknown.
-pub(crate) struct IntakeTeam(pub(crate) Team);
+/// The team whose intake key is the bearer credential, and the queue when it is a queue's own
+/// key: refused `401 invalid_intake_key` when there is none or it is unknown.
+pub(crate) struct IntakeTeam(pub(crate) Team, pub(crate) Option<Queue>);
 
 impl FromRequestParts<AppState> for IntakeTeam {
     type Rejection = LdsError;
@@ -82,7 +83,7 @@ impl FromRequestParts<AppState> for IntakeTeam {
             .ok_or_else(|| LdsError::new(ErrorCode::InvalidIntakeKey, "missing intake key"))?;
         accounts::team_by_intake_key(&state.store.db, key)
             .await?
-            .map(IntakeTeam)
+            .map(|(team, queue)| IntakeTeam(team, queue))
             .ok_or_else(|| LdsError::new(ErrorCode::InvalidIntakeKey, "unknown intake key"))
     }
 }

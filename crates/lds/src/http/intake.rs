@@ -17,7 +17,7 @@ use crate::error::LdsError;
 /// then the body.
 pub(crate) async fn create(
     State(state): State<AppState>,
-    IntakeTeam(team): IntakeTeam,
+    IntakeTeam(team, key_queue): IntakeTeam,
     key: Result<IdempotencyKey, LdsError>,
     body: Result<Json<NewRequest>, LdsError>,
 ) -> Result<Response, LdsError> {
@@ -31,7 +31,8 @@ pub(crate) async fn create(
     let IdempotencyKey(key) = key?;
     let Json(new) = body?;
     let (intake, published) =
-        requests::intake_answer(&state.store, &team, new, key.as_deref()).await?;
+        requests::intake_answer(&state.store, &team, key_queue.as_ref(), new, key.as_deref())
+            .await?;
     state.fanout.publish(published).await;
     let answer = intake.answer();
     let status = StatusCode::from_u16(answer.status).map_err(anyhow::Error::from)?;

@@ -293,6 +293,7 @@ fn intake() -> OperationBuilder {
         ]),
     )
     .response("401", error(&[ErrorCode::InvalidIntakeKey]))
+    .response("404", error(&[ErrorCode::UnknownQueue]))
     .response("413", error(&[ErrorCode::TooLarge]))
     .response("422", error(&[ErrorCode::IdempotencyKeyReused]))
     .response("429", rate_limited())

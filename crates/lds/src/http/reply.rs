@@ -20,7 +20,12 @@ pub(crate) fn status_of(code: ErrorCode) -> StatusCode {
         RateLimited => StatusCode::TOO_MANY_REQUESTS,
         OriginNotAllowed => StatusCode::FORBIDDEN,
         NotFound => StatusCode::NOT_FOUND,
-        AlreadyTaken | NotPending | Busy | NotOffered | NothingPending => StatusCode::CONFLICT,
+        AlreadyTaken | NotPending | Busy | NotOffered | NothingPending | NotAvailable => {
+            StatusCode::CONFLICT
+        }
+        UnknownReason => StatusCode::BAD_REQUEST,
+        // The named queue is not there (as an unknown request id is `404`).
+        UnknownQueue => StatusCode::NOT_FOUND,
         MethodNotAllowed => StatusCode::METHOD_NOT_ALLOWED,
         Internal => StatusCode::INTERNAL_SERVER_ERROR,
         InvalidPhone | InvalidDueAt | InvalidIdempotencyKey => StatusCode::BAD_REQUEST,

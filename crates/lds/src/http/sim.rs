@@ -23,7 +23,7 @@ pub(crate) struct LegUpdate {
 
 pub(crate) async fn leg(
     State(state): State<AppState>,
-    IntakeTeam(team): IntakeTeam,
+    IntakeTeam(team, _): IntakeTeam,
     path: Result<Path<(i64, String)>, PathRejection>,
     body: Result<Json<LegUpdate>, LdsError>,
 ) -> Result<Json<Session>, LdsError> {

@@ -10,7 +10,7 @@ use headsup_protocol::{ErrorCode, RequestId, SessionId};
 
 use crate::app::AppState;
 use crate::domain::requests::{self, claim};
-use crate::domain::{sessions, Published};
+use crate::domain::{queues, sessions, Published};
 use crate::error::{LdsError, LdsResult};
 
 /// What a command answers: the request and session it concerned.
@@ -50,6 +50,17 @@ pub(crate) async fn handle(state: &AppState, agent: &AgentInfo, frame: ClientFra
             (
                 cid,
                 published(state, result.map(|(r, p)| ((Some(r.id), None), p))).await,
+            )
+        }
+        ClientFrame::SetStatus {
+            cid,
+            availability,
+            reason,
+        } => {
+            let result = queues::status::set(store, agent, availability, reason).await;
+            (
+                cid,
+                published(state, result.map(|(_, p)| ((None, None), p))).await,
             )
         }
         ClientFrame::EndSession { cid, session } => {

@@ -16,7 +16,7 @@ use headsup_protocol::lds::{
     ClientFrame, ErrorFrame, ServerFrame, Welcome, DEAD_AFTER_SECS, HEARTBEAT_SECS,
     PROTOCOL_VERSION,
 };
-use headsup_protocol::model::AgentInfo;
+use headsup_protocol::model::{AgentInfo, StatusReason};
 use headsup_protocol::ErrorCode;
 use tokio_tungstenite::tungstenite::protocol::frame::coding::CloseCode;
 use tokio_tungstenite::tungstenite::protocol::CloseFrame;
@@ -27,8 +27,8 @@ use super::duplex::Duplex;
 use super::{commands, frames};
 use crate::app::AppState;
 use crate::auth;
-use crate::domain::accounts;
 use crate::domain::log::{self, snapshot};
+use crate::domain::{accounts, queues};
 use crate::error::LdsError;
 use crate::fanout::hub::Subscription;
 use crate::fanout::outlet::{Outlet, MAX_BACKLOG_BYTES};
@@ -190,12 +190,13 @@ impl Conn {
         // is at least what this client has seen.
         self.state.fanout.sync_log().await?;
         let (head, oldest) = log::bounds(&self.state.store, self.agent.id).await?;
+        let reasons = queues::admin::reasons_of(&self.state.store.db, self.agent.team).await?;
         let can_resume = last_seq.is_some_and(|n| {
             n <= head && (n == head || oldest.is_some_and(|oldest| oldest <= n + 1))
         });
         if let (true, Some(n)) = (can_resume, last_seq) {
             metrics.ws_resumes.inc();
-            self.send(&self.welcome(true, head)).await?;
+            self.send(&self.welcome(true, head, reasons)).await?;
             self.outlet.go_live(n);
             self.catch_up().await?;
         } else {
@@ -203,7 +204,7 @@ impl Conn {
             let (snap, caught_up) = snapshot::build(&self.state.store, &self.agent).await?;
             self.state.fanout.deliver(caught_up);
             let seq = snap.seq;
-            self.send(&self.welcome(false, seq)).await?;
+            self.send(&self.welcome(false, seq, reasons)).await?;
             self.send(&ServerFrame::Snapshot(snap)).await?;
             self.outlet.go_live(seq);
             // Events committed while the snapshot was built follow at once.
@@ -212,7 +213,7 @@ impl Conn {
         Ok(())
     }
 
-    fn welcome(&self, resumed: bool, head_seq: u64) -> ServerFrame {
+    fn welcome(&self, resumed: bool, head_seq: u64, reasons: Vec<StatusReason>) -> ServerFrame {
         ServerFrame::Welcome(Welcome {
             agent: self.agent.clone(),
             protocol: PROTOCOL_VERSION,
@@ -220,6 +221,7 @@ impl Conn {
             head_seq,
             server_time: Utc::now(),
             heartbeat_secs: HEARTBEAT_SECS,
+            status_reasons: reasons,
         })
     }
 

@@ -13,13 +13,14 @@ pub(crate) struct FrameError {
     pub(crate) message: String,
 }
 
-const KNOWN_TYPES: [&str; 6] = [
+const KNOWN_TYPES: [&str; 7] = [
     "hello",
     "accept",
     "reject",
     "attend_next",
     "schedule",
     "end_session",
+    "set_status",
 ];
 
 pub(crate) fn parse(text: &str) -> Result<ClientFrame, FrameError> {

@@ -165,6 +165,7 @@ fn new_call(name: &str) -> NewRequest {
             phone: None,
         },
         due_at: None,
+        queue: None,
     }
 }
 

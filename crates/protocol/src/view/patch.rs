@@ -20,7 +20,7 @@ use serde::{Deserialize, Serialize};
 
 use super::{
     AttendNextView, ConnectionTimes, ConnectionView, DeskId, DeskTab, LoginView, Notice, QueueRow,
-    SessionView, Settings, SettingsLimits, ViewState,
+    SessionView, Settings, SettingsLimits, StatusView, ViewState,
 };
 use crate::ids::RequestId;
 use crate::model::AgentInfo;
@@ -76,6 +76,7 @@ pub enum FieldPatch {
     Notice(Option<Notice>),
     Desks(Vec<DeskTab>),
     OpenDesk(DeskId),
+    Status(StatusView),
 }
 
 /// Keyed changes to one ordered list of rows.
@@ -238,6 +239,7 @@ impl ViewState {
             FieldPatch::Notice(v) => self.notice = v,
             FieldPatch::Desks(v) => self.desks = v,
             FieldPatch::OpenDesk(v) => self.open_desk = v,
+            FieldPatch::Status(v) => self.status = v,
         }
     }
 }

@@ -20,6 +20,8 @@ pub struct AgentConn {
     /// Frames read while waiting for something else.
     pending: VecDeque<ServerFrame>,
     pub welcome: ServerFrame,
+    /// The snapshot that followed the welcome, when it was not a resume.
+    pub snapshot: Option<Snapshot>,
     /// The last event sequence processed (what a client would send in `hello`).
     pub last_seq: u64,
     next_cid: u64,
@@ -68,6 +70,7 @@ impl AgentConn {
                 session: None,
             }),
             last_seq: last_seq.unwrap_or(0),
+            snapshot: None,
             next_cid: 1,
         };
         let welcome = conn.read_frame().await?;
@@ -75,7 +78,10 @@ impl AgentConn {
             ServerFrame::Welcome(Welcome { resumed, .. }) => {
                 if !resumed {
                     match conn.read_frame().await? {
-                        ServerFrame::Snapshot(Snapshot { seq, .. }) => conn.last_seq = seq,
+                        ServerFrame::Snapshot(snapshot) => {
+                            conn.last_seq = snapshot.seq;
+                            conn.snapshot = Some(snapshot);
+                        }
                         other => bail!("expected snapshot, got {other:?}"),
                     }
                 }
@@ -191,6 +197,21 @@ impl AgentConn {
     pub async fn command(&mut self, make: impl FnOnce(u64) -> ClientFrame) -> Result<ServerFrame> {
         let cid = self.send_command(make).await?;
         self.answer(cid).await
+    }
+
+    /// Sends `set_status` and returns the answer (a reply or an error frame).
+    pub async fn set_status(
+        &mut self,
+        availability: headsup_protocol::model::Availability,
+        reason: Option<&str>,
+    ) -> ServerFrame {
+        self.command(|cid| ClientFrame::SetStatus {
+            cid,
+            availability,
+            reason: reason.map(str::to_string),
+        })
+        .await
+        .expect("the status change is answered")
     }
 
     /// Sends `accept` for `request` and returns the answer (a reply or an error frame).

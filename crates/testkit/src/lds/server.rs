@@ -200,6 +200,7 @@ impl TestServer {
                 phone: Some("+34 600 000 000".into()),
             },
             due_at: None,
+            queue: None,
         };
         let resp = self.post(key, &serde_json::to_value(&body).unwrap()).await;
         assert_eq!(resp.status(), 201, "intake accepts");

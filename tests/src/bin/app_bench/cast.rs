@@ -58,6 +58,7 @@ impl Cast {
                 phone: Some("+34 600 111 222".into()),
             },
             due_at: None,
+            queue: None,
         };
         let sent = SystemTime::now();
         let resp = self

@@ -10,7 +10,7 @@ use headsup_protocol::lds::{
 };
 use headsup_protocol::model::{
     AgentInfo, AgentRef, Customer, LegState, Request, RequestKind, RequestState, Session,
-    SessionState,
+    SessionState, StatusReason,
 };
 use headsup_protocol::view::Intent;
 use headsup_protocol::{AgentId, RequestId, SessionId, TeamId};
@@ -30,6 +30,17 @@ pub fn agent() -> AgentInfo {
         team_name: "Sales".into(),
         time_zone: "Europe/Madrid".into(),
     }
+}
+
+/// The team's not-ready reasons, as a new team has them.
+pub fn team_reasons() -> Vec<StatusReason> {
+    [("break", "Break"), ("lunch", "Lunch")]
+        .into_iter()
+        .map(|(code, label)| StatusReason {
+            code: code.into(),
+            label: label.into(),
+        })
+        .collect()
 }
 
 pub fn customer(name: &str) -> Customer {
@@ -166,6 +177,7 @@ impl Harness {
             seq,
             requests,
             session: None,
+            status: Default::default(),
         })));
         out
     }
@@ -178,6 +190,7 @@ impl Harness {
             head_seq,
             server_time: self.now,
             heartbeat_secs: 10,
+            status_reasons: team_reasons(),
         }))
     }
 

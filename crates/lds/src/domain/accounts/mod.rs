@@ -17,6 +17,7 @@ use crate::auth;
 pub use crate::data::accounts::Team;
 use crate::data::accounts::{self as rows, AgentRow};
 use crate::data::db::Db;
+use crate::data::{queues, status};
 use crate::error::{LdsError, LdsResult};
 use crate::time::from_millis;
 
@@ -42,6 +43,21 @@ pub async fn add_team(
     )
     .await
     .with_context(|| format!("creating team {name:?} (does it exist already?)"))?;
+    // Every team has a default queue, fed by the team's intake key, and the usual reasons.
+    let now = Utc::now();
+    queues::insert_queue(
+        &mut w.tx,
+        id,
+        "default",
+        None,
+        offer_timeout_secs,
+        true,
+        now,
+    )
+    .await?;
+    for (code, label) in status::DEFAULT_REASONS {
+        status::put_reason(&mut w.tx, id, code, label).await?;
+    }
     w.commit().await?;
     Ok((
         Team {
@@ -58,9 +74,21 @@ pub async fn team_by_name(db: &Db, name: &str) -> Result<Option<Team>> {
     rows::team_by_name(&mut *db.pool.acquire().await?, name).await
 }
 
-/// The team whose intake key this is.
-pub(crate) async fn team_by_intake_key(db: &Db, key: &str) -> Result<Option<Team>> {
-    rows::team_by_intake_key_digest(&mut *db.pool.acquire().await?, &auth::digest(key)).await
+/// The team whose intake key this is, or the queue (and its team) whose own key it is.
+pub(crate) async fn team_by_intake_key(
+    db: &Db,
+    key: &str,
+) -> Result<Option<(Team, Option<queues::Queue>)>> {
+    let mut conn = db.pool.acquire().await?;
+    let digest = auth::digest(key);
+    if let Some(team) = rows::team_by_intake_key_digest(&mut conn, &digest).await? {
+        return Ok(Some((team, None)));
+    }
+    let Some(queue) = queues::queue_by_intake_key_digest(&mut conn, &digest).await? else {
+        return Ok(None);
+    };
+    let team = rows::team_by_id(&mut conn, queue.team).await?;
+    Ok(Some((team, Some(queue))))
 }
 
 /// A new agent, as `lds agent add` takes it.

@@ -31,6 +31,7 @@ pub(crate) async fn build(
                 seq,
                 requests: read.requests,
                 session: read.session,
+                status: read.status,
             };
             return Ok((snapshot, caught_up));
         }

@@ -6,8 +6,8 @@ use headsup_protocol::model::{Request, RequestKind};
 use sqlx::AnyConnection;
 
 use super::offers;
-use crate::data::accounts;
 use crate::data::events::Outbox;
+use crate::data::{accounts, queues, requests};
 
 /// Whether a request that timed out is called back.
 pub(crate) fn applies_to(missed: &Request) -> bool {
@@ -27,10 +27,13 @@ pub(crate) async fn book_if_missed(
     }
     let team = accounts::team_by_id(conn, missed.team).await?;
     let due = now + Duration::seconds(team.callback_delay_secs);
+    // Called back from the queue the customer first waited in.
+    let queue_id = requests::queue_of(conn, missed.id).await?;
+    let queue = queues::queue_by_id(conn, queue_id).await?;
     offers::insert(
         conn,
         outbox,
-        &team,
+        &queue,
         RequestKind::CallMeBack,
         &missed.customer,
         Some(due),

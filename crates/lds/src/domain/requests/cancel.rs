@@ -10,7 +10,6 @@ use headsup_protocol::lds::Event;
 use headsup_protocol::model::{Request, RequestState};
 use headsup_protocol::{ErrorCode, RequestId};
 
-use super::offers::audience;
 use crate::data::accounts::Team;
 use crate::data::events::{self, Outbox};
 use crate::data::requests as rows;
@@ -65,7 +64,7 @@ pub(crate) async fn cancel(
     }
     // Everyone who may have it in their list: the same agents a timeout is announced to (busy
     // agents too, who hold inbound kinds quietly until they are free).
-    let to = audience(&mut w.tx, &request, now, false).await?;
+    let to = rows::audience(&mut w.tx, &request, now, None).await?;
     let mut outbox = Outbox::default();
     events::append(
         &mut w.tx,

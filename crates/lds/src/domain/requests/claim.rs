@@ -13,7 +13,7 @@ use headsup_protocol::{ErrorCode, RequestId};
 use sqlx::AnyConnection;
 
 use crate::data::events::{self, Outbox};
-use crate::data::{accounts, requests as rows, sessions};
+use crate::data::{accounts, requests as rows, sessions, status};
 use crate::domain::{Published, Store, Tally};
 use crate::error::{LdsError, LdsResult};
 use crate::time::{from_millis, to_millis};
@@ -89,11 +89,10 @@ async fn attempt(
         session: session.clone(),
     };
     events::append(&mut w.tx, &mut outbox, &[agent.id], now, &assigned).await?;
-    let mut others = accounts::signed_in_agents(&mut w.tx, agent.team, now, false).await?;
+    // Everyone else who could see it: its queue's signed-in members (nobody, for a call an agent
+    // booked for themselves).
+    let mut others = rows::audience(&mut w.tx, &request, now, None).await?;
     others.retain(|a| *a != agent.id);
-    if request.for_agent.is_some() {
-        others.clear(); // nobody else was ever offered it
-    }
     let taken = Event::Taken {
         request: id,
         by: AgentRef {
@@ -113,6 +112,13 @@ async fn attempt(
     }))
 }
 
+fn not_available() -> LdsError {
+    LdsError::new(
+        ErrorCode::NotAvailable,
+        "you are not ready; set your status to available before taking a customer",
+    )
+}
+
 fn busy() -> LdsError {
     LdsError::new(
         ErrorCode::Busy,
@@ -121,8 +127,8 @@ fn busy() -> LdsError {
 }
 
 /// Why an accept changed nothing, as a documented error code. The order is the protocol's
-/// (docs/protocol.md §2.3, "Which error wins"): busy, then not found, then the request's state,
-/// then this agent's own rejection.
+/// (docs/protocol.md §2.3, "Which error wins"): busy, then not available, then not found, then
+/// the request's state, then whether it is this agent's to take (rejected, or another queue's).
 async fn why_not_acceptable(
     conn: &mut AnyConnection,
     agent: &AgentInfo,
@@ -130,6 +136,9 @@ async fn why_not_acceptable(
 ) -> LdsResult<LdsError> {
     if accounts::is_busy(conn, agent.id).await? {
         return Ok(busy());
+    }
+    if !status::status_of(conn, agent.id).await?.is_available() {
+        return Ok(not_available());
     }
     let request = match visible_to(conn, agent, id).await {
         Ok(request) => request,
@@ -143,9 +152,13 @@ async fn why_not_acceptable(
             ErrorCode::NotPending,
             format!("request {id} is not due yet"),
         ),
-        _ => LdsError::new(
+        _ if rows::has_rejected(conn, id, agent.id).await? => LdsError::new(
             ErrorCode::NotOffered,
             format!("you rejected request {id}; it is not offered to you again"),
+        ),
+        _ => LdsError::new(
+            ErrorCode::NotOffered,
+            format!("request {id} waits in a queue you do not serve"),
         ),
     })
 }
@@ -230,9 +243,14 @@ async fn next_claim(store: &Store, agent: &AgentInfo, races_lost: &mut u64) -> L
     const ATTEMPTS: usize = 50;
     // Busy wins over an empty queue (docs/protocol.md §2.4): a busy agent is told so whatever
     // is waiting. (A session opened after this check still makes the accept below say busy.)
-    if accounts::is_busy(&mut *store.db.pool.acquire().await?, agent.id).await? {
+    let mut conn = store.db.pool.acquire().await?;
+    if accounts::is_busy(&mut conn, agent.id).await? {
         return Err(busy());
     }
+    if !status::status_of(&mut conn, agent.id).await?.is_available() {
+        return Err(not_available());
+    }
+    drop(conn);
     for _ in 0..ATTEMPTS {
         let mut conn = store.db.pool.acquire().await?;
         let next = rows::next_for(&mut conn, agent.team, agent.id).await?;

@@ -16,11 +16,13 @@ use chrono::{DateTime, Duration, Utc};
 use headsup_protocol::lds::{NewRequest, NewRequestResponse};
 use headsup_protocol::model::{AgentInfo, Customer, Request, RequestKind};
 use headsup_protocol::ErrorCode;
+use sqlx::AnyConnection;
 
 use crate::customer_input;
-use crate::data::accounts::{self, Team};
+use crate::data::accounts::Team;
 use crate::data::events::Outbox;
 use crate::data::idempotency::Answer;
+use crate::data::queues::{self, Queue};
 use crate::domain::{Published, Store, Tally};
 use crate::error::{LdsError, LdsResult};
 
@@ -36,7 +38,7 @@ pub(crate) async fn intake(
     team: &Team,
     new: NewRequest,
 ) -> LdsResult<(Request, Published)> {
-    match intake_answer(store, team, new, None).await? {
+    match intake_answer(store, team, None, new, None).await? {
         (Intake::Created { request, .. }, published) => Ok((request, published)),
         (Intake::Replayed(_), _) => unreachable!("only a key replays an answer"),
     }
@@ -66,6 +68,7 @@ impl Intake {
 pub(crate) async fn intake_answer(
     store: &Store,
     team: &Team,
+    key_queue: Option<&Queue>,
     new: NewRequest,
     key: Option<&str>,
 ) -> LdsResult<(Intake, Published)> {
@@ -79,6 +82,7 @@ pub(crate) async fn intake_answer(
             return Ok((Intake::Replayed(answer), Published::nothing()));
         }
     }
+    let queue_name = new.queue.clone();
     let (kind, customer, due_at) = valid_intake(team, new, now)?;
     let started = std::time::Instant::now();
     let mut w = store.db.begin_write().await?;
@@ -91,11 +95,12 @@ pub(crate) async fn intake_answer(
         }
     }
     let writer_at = started.elapsed();
+    let queue = intake_queue(&mut w.tx, team, key_queue, queue_name.as_deref()).await?;
     let mut outbox = Outbox::default();
     let request = offers::insert(
         &mut w.tx,
         &mut outbox,
-        team,
+        &queue,
         kind,
         &customer,
         due_at,
@@ -130,6 +135,32 @@ pub(crate) async fn intake_answer(
         "intake committed"
     );
     Ok((Intake::Created { request, answer }, published))
+}
+
+/// The queue an intake feeds: the one the body names (of the key's team; a queue's own key
+/// knows only its queue), else the key's queue, else the team's default queue.
+async fn intake_queue(
+    conn: &mut AnyConnection,
+    team: &Team,
+    key_queue: Option<&Queue>,
+    name: Option<&str>,
+) -> LdsResult<Queue> {
+    // The name is the caller's input: it is not repeated back.
+    let unknown = || {
+        LdsError::new(
+            ErrorCode::UnknownQueue,
+            "this intake key feeds no queue of that name",
+        )
+    };
+    Ok(match (name, key_queue) {
+        (None, Some(queue)) => queue.clone(),
+        (Some(name), Some(queue)) if name == queue.name => queue.clone(),
+        (Some(_), Some(_)) => return Err(unknown()),
+        (Some(name), None) => queues::queue_by_name(conn, team.id, name)
+            .await?
+            .ok_or_else(unknown)?,
+        (None, None) => queues::default_queue(conn, team.id).await?,
+    })
 }
 
 /// The intake's kind, customer and due time, or the documented refusal (customer first, then
@@ -183,12 +214,14 @@ pub(crate) async fn schedule_by_agent(
     let customer = customer_input::customer(customer)?;
     let due_at = due_at::effective(due_at, now)?;
     let mut w = store.db.begin_write().await?;
-    let team = accounts::team_by_id(&mut w.tx, agent.team).await?;
+    // A call the agent books for themselves waits in their team's default queue; only they are
+    // offered it, member or not.
+    let queue = queues::default_queue(&mut w.tx, agent.team).await?;
     let mut outbox = Outbox::default();
     let request = offers::insert(
         &mut w.tx,
         &mut outbox,
-        &team,
+        &queue,
         RequestKind::ScheduledByAgent,
         &customer,
         Some(due_at),

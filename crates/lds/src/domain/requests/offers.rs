@@ -6,9 +6,9 @@ use headsup_protocol::model::{Customer, Request, RequestKind, RequestState};
 use headsup_protocol::{AgentId, TeamId};
 use sqlx::AnyConnection;
 
-use crate::data::accounts::{self, Team};
 use crate::data::events::{self, Outbox};
-use crate::data::requests::{self as rows, NewRow};
+use crate::data::queues::Queue;
+use crate::data::requests::{self as rows, NewRow, Offer};
 use crate::time::{from_millis, to_millis};
 
 /// Inserts a request and tells the agents who may take it: an `offered` event when it is due now,
@@ -17,7 +17,7 @@ use crate::time::{from_millis, to_millis};
 pub(crate) async fn insert(
     conn: &mut AnyConnection,
     outbox: &mut Outbox,
-    team: &Team,
+    queue: &Queue,
     kind: RequestKind,
     customer: &Customer,
     due_at: Option<DateTime<Utc>>,
@@ -25,9 +25,10 @@ pub(crate) async fn insert(
     now: DateTime<Utc>,
 ) -> anyhow::Result<Request> {
     let due_now = due_at.is_none_or(|d| d <= now);
-    let expires_at = due_now.then(|| now + Duration::seconds(team.offer_timeout_secs));
+    let expires_at = due_now.then(|| now + Duration::seconds(queue.offer_timeout_secs));
     let row = NewRow {
-        team: team.id,
+        team: queue.team,
+        queue: queue.id,
         kind,
         customer,
         due_at,
@@ -40,7 +41,7 @@ pub(crate) async fn insert(
     let stored = |t: DateTime<Utc>| from_millis(to_millis(t));
     let request = Request {
         id,
-        team: team.id,
+        team: queue.team,
         kind,
         customer: customer.clone(),
         created_at: stored(now),
@@ -56,7 +57,7 @@ pub(crate) async fn insert(
     if due_now {
         offer(conn, outbox, &request, None, now).await?;
     } else {
-        let to = audience(conn, &request, now, false).await?;
+        let to = rows::audience(conn, &request, now, None).await?;
         let event = Event::Scheduled {
             request: request.clone(),
         };
@@ -65,9 +66,10 @@ pub(crate) async fn insert(
     Ok(request)
 }
 
-/// Sends `offered` for a pending request to every signed-in agent who may take it, or only to
-/// `only` (an agent who just became free). Inbound and scheduled kinds are not offered to busy
-/// agents; they get them when they are free again ([`offer_waiting_to`]).
+/// Sends `offered` for a pending request to every signed-in, available agent who may take it, or
+/// only to `only` (an agent who just became free or available). Inbound and scheduled kinds are
+/// not offered to busy agents; they get them when they are free again ([`offer_waiting_to`]).
+/// Agents who are not ready are offered nothing; they get it all when available again.
 pub(crate) async fn offer(
     conn: &mut AnyConnection,
     outbox: &mut Outbox,
@@ -75,7 +77,8 @@ pub(crate) async fn offer(
     only: Option<AgentId>,
     now: DateTime<Utc>,
 ) -> anyhow::Result<()> {
-    let mut to = audience(conn, request, now, request.kind.quiet_while_busy()).await?;
+    let free_only = request.kind.quiet_while_busy();
+    let mut to = rows::audience(conn, request, now, Some(Offer { free_only })).await?;
     if let Some(only) = only {
         to.retain(|a| *a == only);
     }
@@ -85,33 +88,27 @@ pub(crate) async fn offer(
     events::append(conn, outbox, &to, now, &event).await
 }
 
-/// The signed-in agents who may see this request: the one it is reserved for, or the whole team,
-/// minus those who rejected it.
-pub(crate) async fn audience(
-    conn: &mut AnyConnection,
-    request: &Request,
-    now: DateTime<Utc>,
-    free_only: bool,
-) -> anyhow::Result<Vec<AgentId>> {
-    let mut to = accounts::signed_in_agents(conn, request.team, now, free_only).await?;
-    if let Some(agent) = request.for_agent {
-        to.retain(|a| *a == agent);
-    }
-    let rejected = rows::rejected_by(conn, request.id).await?;
-    to.retain(|a| !rejected.contains(a));
-    Ok(to)
+/// What an agent is offered again, and why.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Waiting {
+    /// They became free: what was held back while busy (inbound and scheduled kinds; call-now
+    /// requests were offered to busy agents already).
+    HeldWhileBusy,
+    /// They became available: everything still waiting for them, call-now included.
+    All,
 }
 
-/// When an agent becomes free: offers what is still waiting that was held back while busy
-/// (inbound and scheduled kinds; call-now requests were offered to busy agents already).
+/// Offers an agent who just became free or available what is still waiting for them.
 pub(crate) async fn offer_waiting_to(
     conn: &mut AnyConnection,
     outbox: &mut Outbox,
     agent: AgentId,
     team: TeamId,
+    which: Waiting,
     now: DateTime<Utc>,
 ) -> anyhow::Result<()> {
-    for request in rows::waiting_for(conn, team, agent).await? {
+    let quiet_only = which == Waiting::HeldWhileBusy;
+    for request in rows::waiting_for(conn, team, agent, quiet_only).await? {
         offer(conn, outbox, &request, Some(agent), now).await?;
     }
     Ok(())

@@ -8,7 +8,7 @@ use chrono::{DateTime, Utc};
 use headsup_protocol::lds::Event;
 use headsup_protocol::model::RequestState;
 
-use super::{call_me_back, offers};
+use super::call_me_back;
 use crate::data::events::{self, Outbox};
 use crate::data::requests as rows;
 use crate::domain::{Published, Store, Tally};
@@ -28,7 +28,7 @@ pub(crate) async fn time_out_expired(
         }
         done += 1;
         request.state = RequestState::TimedOut;
-        let to = offers::audience(&mut w.tx, &request, now, false).await?;
+        let to = rows::audience(&mut w.tx, &request, now, None).await?;
         let event = Event::TimedOut {
             request: request.id,
         };

@@ -1,0 +1,171 @@
+//! Queues inside a team (`queues`) and who serves them (`queue_members`).
+
+use anyhow::Result;
+use chrono::{DateTime, Utc};
+use headsup_protocol::{AgentId, TeamId};
+use sqlx::{AnyConnection, Row};
+
+use crate::time::to_millis;
+
+/// A queue as intake and distribution need it.
+#[derive(Debug, Clone)]
+pub struct Queue {
+    pub id: i64,
+    pub team: TeamId,
+    pub name: String,
+    pub offer_timeout_secs: i64,
+    pub is_default: bool,
+    /// Whether the queue has an intake key of its own.
+    pub has_own_key: bool,
+}
+
+const QUEUE_COLUMNS: &str =
+    "id, team_id, name, offer_timeout_secs, is_default, intake_key_hash IS NOT NULL AS own_key";
+
+fn queue_from_row(r: &sqlx::any::AnyRow) -> Result<Queue> {
+    Ok(Queue {
+        id: r.try_get("id")?,
+        team: TeamId(r.try_get("team_id")?),
+        name: r.try_get("name")?,
+        offer_timeout_secs: r.try_get("offer_timeout_secs")?,
+        is_default: r.try_get::<i64, _>("is_default")? == 1,
+        // SQLite answers an integer, PostgreSQL a boolean.
+        has_own_key: r
+            .try_get::<bool, _>("own_key")
+            .or_else(|_| r.try_get::<i64, _>("own_key").map(|v| v == 1))?,
+    })
+}
+
+pub(crate) async fn insert_queue(
+    conn: &mut AnyConnection,
+    team: TeamId,
+    name: &str,
+    intake_key_digest: Option<&str>,
+    offer_timeout_secs: i64,
+    is_default: bool,
+    now: DateTime<Utc>,
+) -> Result<i64> {
+    let id: i64 = sqlx::query(
+        "INSERT INTO queues (team_id, name, intake_key_hash, offer_timeout_secs, is_default, \
+         created_at) VALUES ($1, $2, $3, $4, $5, $6) RETURNING id",
+    )
+    .bind(team.0)
+    .bind(name)
+    .bind(intake_key_digest)
+    .bind(offer_timeout_secs)
+    .bind(i64::from(is_default))
+    .bind(to_millis(now))
+    .fetch_one(conn)
+    .await?
+    .try_get(0)?;
+    Ok(id)
+}
+
+pub(crate) async fn default_queue(conn: &mut AnyConnection, team: TeamId) -> Result<Queue> {
+    let row = sqlx::query(&format!(
+        "SELECT {QUEUE_COLUMNS} FROM queues WHERE team_id = $1 AND is_default = 1"
+    ))
+    .bind(team.0)
+    .fetch_one(conn)
+    .await?;
+    queue_from_row(&row)
+}
+
+pub(crate) async fn queue_by_id(conn: &mut AnyConnection, id: i64) -> Result<Queue> {
+    let row = sqlx::query(&format!("SELECT {QUEUE_COLUMNS} FROM queues WHERE id = $1"))
+        .bind(id)
+        .fetch_one(conn)
+        .await?;
+    queue_from_row(&row)
+}
+
+pub(crate) async fn queue_by_name(
+    conn: &mut AnyConnection,
+    team: TeamId,
+    name: &str,
+) -> Result<Option<Queue>> {
+    let row = sqlx::query(&format!(
+        "SELECT {QUEUE_COLUMNS} FROM queues WHERE team_id = $1 AND name = $2"
+    ))
+    .bind(team.0)
+    .bind(name)
+    .fetch_optional(conn)
+    .await?;
+    row.map(|r| queue_from_row(&r)).transpose()
+}
+
+pub(crate) async fn queue_by_intake_key_digest(
+    conn: &mut AnyConnection,
+    digest: &str,
+) -> Result<Option<Queue>> {
+    let row = sqlx::query(&format!(
+        "SELECT {QUEUE_COLUMNS} FROM queues WHERE intake_key_hash = $1"
+    ))
+    .bind(digest)
+    .fetch_optional(conn)
+    .await?;
+    row.map(|r| queue_from_row(&r)).transpose()
+}
+
+/// The team's queues with their member counts, default first, then by name.
+pub(crate) async fn list_queues(
+    conn: &mut AnyConnection,
+    team: TeamId,
+) -> Result<Vec<(Queue, i64)>> {
+    sqlx::query(&format!(
+        "SELECT {QUEUE_COLUMNS}, (SELECT COUNT(*) FROM queue_members m WHERE m.queue_id = q.id) \
+         AS members FROM queues q WHERE team_id = $1 ORDER BY is_default DESC, name"
+    ))
+    .bind(team.0)
+    .fetch_all(conn)
+    .await?
+    .iter()
+    .map(|r| Ok((queue_from_row(r)?, r.try_get("members")?)))
+    .collect()
+}
+
+pub(crate) async fn set_offer_timeout(
+    conn: &mut AnyConnection,
+    queue: i64,
+    secs: i64,
+) -> Result<()> {
+    sqlx::query("UPDATE queues SET offer_timeout_secs = $1 WHERE id = $2")
+        .bind(secs)
+        .bind(queue)
+        .execute(conn)
+        .await?;
+    Ok(())
+}
+
+/// Adds the agent to the queue; returns whether they were not a member yet.
+pub(crate) async fn add_member(
+    conn: &mut AnyConnection,
+    queue: i64,
+    agent: AgentId,
+) -> Result<bool> {
+    let n = sqlx::query(
+        "INSERT INTO queue_members (queue_id, agent_id) SELECT $1, $2 WHERE NOT EXISTS \
+         (SELECT 1 FROM queue_members WHERE queue_id = $1 AND agent_id = $2)",
+    )
+    .bind(queue)
+    .bind(agent.0)
+    .execute(conn)
+    .await?
+    .rows_affected();
+    Ok(n == 1)
+}
+
+/// Removes the agent from the queue; returns whether they were a member.
+pub(crate) async fn remove_member(
+    conn: &mut AnyConnection,
+    queue: i64,
+    agent: AgentId,
+) -> Result<bool> {
+    let n = sqlx::query("DELETE FROM queue_members WHERE queue_id = $1 AND agent_id = $2")
+        .bind(queue)
+        .bind(agent.0)
+        .execute(conn)
+        .await?
+        .rows_affected();
+    Ok(n == 1)
+}

@@ -1,0 +1,94 @@
+//! The agent's status (`agents.status*`) and the team's not-ready reasons (`status_reasons`).
+
+use anyhow::{anyhow, Result};
+use chrono::{DateTime, Utc};
+use headsup_protocol::model::{AgentStatus, Availability, StatusReason};
+use headsup_protocol::{AgentId, TeamId};
+use sqlx::{AnyConnection, Row};
+
+use crate::time::{from_millis, to_millis};
+
+/// The reasons every new team starts with; admins add their own (`lds reason add`).
+pub(crate) const DEFAULT_REASONS: [(&str, &str); 3] = [
+    ("break", "Break"),
+    ("lunch", "Lunch"),
+    ("training", "Training"),
+];
+
+pub(crate) async fn status_of(conn: &mut AnyConnection, agent: AgentId) -> Result<AgentStatus> {
+    let row = sqlx::query("SELECT status, status_reason, status_since FROM agents WHERE id = $1")
+        .bind(agent.0)
+        .fetch_one(conn)
+        .await?;
+    let availability: String = row.try_get(0)?;
+    Ok(AgentStatus {
+        availability: Availability::parse(&availability)
+            .ok_or_else(|| anyhow!("unknown agent status {availability:?} in the database"))?,
+        reason: row.try_get(1)?,
+        since: row.try_get::<Option<i64>, _>(2)?.map(from_millis),
+    })
+}
+
+pub(crate) async fn save_status(
+    conn: &mut AnyConnection,
+    agent: AgentId,
+    availability: Availability,
+    reason: Option<&str>,
+    now: DateTime<Utc>,
+) -> Result<()> {
+    sqlx::query(
+        "UPDATE agents SET status = $1, status_reason = $2, status_since = $3 WHERE id = $4",
+    )
+    .bind(availability.as_str())
+    .bind(reason)
+    .bind(to_millis(now))
+    .bind(agent.0)
+    .execute(conn)
+    .await?;
+    Ok(())
+}
+
+/// The team's reasons, in the order agents see them.
+pub(crate) async fn reasons(conn: &mut AnyConnection, team: TeamId) -> Result<Vec<StatusReason>> {
+    sqlx::query("SELECT code, label FROM status_reasons WHERE team_id = $1 ORDER BY position, code")
+        .bind(team.0)
+        .fetch_all(conn)
+        .await?
+        .iter()
+        .map(|r| {
+            Ok(StatusReason {
+                code: r.try_get(0)?,
+                label: r.try_get(1)?,
+            })
+        })
+        .collect()
+}
+
+/// Adds a reason at the end of the team's list, or relabels it if the code exists.
+pub(crate) async fn put_reason(
+    conn: &mut AnyConnection,
+    team: TeamId,
+    code: &str,
+    label: &str,
+) -> Result<()> {
+    let relabelled =
+        sqlx::query("UPDATE status_reasons SET label = $1 WHERE team_id = $2 AND code = $3")
+            .bind(label)
+            .bind(team.0)
+            .bind(code)
+            .execute(&mut *conn)
+            .await?
+            .rows_affected();
+    if relabelled == 0 {
+        sqlx::query(
+            "INSERT INTO status_reasons (team_id, code, label, position) SELECT $1, $2, $3, \
+             COALESCE(MAX(position), 0) + 1 FROM status_reasons WHERE team_id = $1",
+        )
+        .bind(team.0)
+        .bind(code)
+        .bind(label)
+        .execute(conn)
+        .await?;
+    }
+    Ok(())
+}

@@ -1,0 +1,152 @@
+//! What admins do to queues, memberships and not-ready reasons (`lds queue …`, `lds reason …`):
+//! part of the crate's public administration API (`lds::admin`).
+
+use anyhow::{bail, Context, Result};
+use chrono::Utc;
+use headsup_protocol::model::StatusReason;
+use headsup_protocol::TeamId;
+
+use crate::auth;
+use crate::data::accounts::{self, Team};
+use crate::data::db::Db;
+pub use crate::data::queues::Queue;
+use crate::data::{queues as rows, status};
+
+/// A queue, its members and the key that feeds it, as `lds queue list` prints them.
+pub struct QueueListing {
+    pub queue: Queue,
+    pub members: i64,
+}
+
+async fn team(db: &Db, name: &str) -> Result<Team> {
+    accounts::team_by_name(&mut *db.pool.acquire().await?, name)
+        .await?
+        .with_context(|| format!("no team named {name:?} (create it with `lds team add`)"))
+}
+
+async fn queue(db: &Db, team: &Team, name: &str) -> Result<Queue> {
+    rows::queue_by_name(&mut *db.pool.acquire().await?, team.id, name)
+        .await?
+        .with_context(|| format!("team {:?} has no queue named {name:?}", team.name))
+}
+
+/// Names admins and agents read: 1 to 64 characters, no control characters, not padded.
+fn check_name(what: &str, name: &str) -> Result<()> {
+    if name.is_empty() || name.chars().count() > 64 || name.trim() != name {
+        bail!("a {what} is 1 to 64 characters without leading or trailing spaces");
+    }
+    if name.chars().any(char::is_control) {
+        bail!("a {what} may not hold control characters");
+    }
+    Ok(())
+}
+
+/// Adds a queue to a team, with the team's offer timeout unless given. With `own_key`, the
+/// queue gets an intake key of its own, returned once (only its digest is stored).
+pub async fn add_queue(
+    db: &Db,
+    team_name: &str,
+    name: &str,
+    offer_timeout_secs: Option<i64>,
+    own_key: bool,
+) -> Result<(Queue, Option<String>)> {
+    check_name("queue name", name)?;
+    let team = team(db, team_name).await?;
+    let key = own_key.then(|| auth::new_secret("intake"));
+    let digest = key.as_deref().map(auth::digest);
+    let mut w = db.begin_write().await?;
+    let timeout = offer_timeout_secs.unwrap_or(team.offer_timeout_secs);
+    let id = rows::insert_queue(
+        &mut w.tx,
+        team.id,
+        name,
+        digest.as_deref(),
+        timeout,
+        false,
+        Utc::now(),
+    )
+    .await
+    .with_context(|| format!("adding queue {name:?} (does the team have one by that name?)"))?;
+    let queue = rows::queue_by_id(&mut w.tx, id).await?;
+    w.commit().await?;
+    Ok((queue, key))
+}
+
+pub async fn list_queues(db: &Db, team_name: &str) -> Result<Vec<QueueListing>> {
+    let team = team(db, team_name).await?;
+    Ok(rows::list_queues(&mut *db.pool.acquire().await?, team.id)
+        .await?
+        .into_iter()
+        .map(|(queue, members)| QueueListing { queue, members })
+        .collect())
+}
+
+/// Changes a queue's offer timeout (for requests that arrive from now on).
+pub async fn set_offer_timeout(db: &Db, team_name: &str, name: &str, secs: i64) -> Result<()> {
+    let team = team(db, team_name).await?;
+    let queue = queue(db, &team, name).await?;
+    let mut w = db.begin_write().await?;
+    rows::set_offer_timeout(&mut w.tx, queue.id, secs).await?;
+    w.commit().await?;
+    Ok(())
+}
+
+/// Adds (`member = true`) or removes an agent of the team to or from a queue; returns whether
+/// anything changed. Requests already offered stay offered; the next ones follow the change.
+pub async fn set_member(
+    db: &Db,
+    team_name: &str,
+    queue_name: &str,
+    email: &str,
+    member: bool,
+) -> Result<bool> {
+    let team = team(db, team_name).await?;
+    let queue = queue(db, &team, queue_name).await?;
+    let mut conn = db.pool.acquire().await?;
+    let (agent, _) = accounts::agent_by_email(&mut conn, &email.trim().to_lowercase())
+        .await?
+        .with_context(|| format!("no agent with e-mail {email:?}"))?;
+    drop(conn);
+    if agent.team != team.id {
+        bail!(
+            "{email} is in team {:?}, not {:?}",
+            agent.team_name,
+            team.name
+        );
+    }
+    let mut w = db.begin_write().await?;
+    let changed = if member {
+        rows::add_member(&mut w.tx, queue.id, agent.id).await?
+    } else {
+        rows::remove_member(&mut w.tx, queue.id, agent.id).await?
+    };
+    w.commit().await?;
+    Ok(changed)
+}
+
+/// The team's not-ready reasons, in order.
+pub async fn reasons_of(db: &Db, team: TeamId) -> Result<Vec<StatusReason>> {
+    status::reasons(&mut *db.pool.acquire().await?, team).await
+}
+
+pub async fn list_reasons(db: &Db, team_name: &str) -> Result<Vec<StatusReason>> {
+    let team = team(db, team_name).await?;
+    reasons_of(db, team.id).await
+}
+
+/// Adds a not-ready reason at the end of the team's list, or relabels an existing code.
+pub async fn put_reason(db: &Db, team_name: &str, code: &str, label: &str) -> Result<()> {
+    let code_ok = (1..=32).contains(&code.len())
+        && code
+            .bytes()
+            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'_');
+    if !code_ok {
+        bail!("a reason code is 1 to 32 lower-case letters, digits and _");
+    }
+    check_name("reason label", label)?;
+    let team = team(db, team_name).await?;
+    let mut w = db.begin_write().await?;
+    status::put_reason(&mut w.tx, team.id, code, label).await?;
+    w.commit().await?;
+    Ok(())
+}

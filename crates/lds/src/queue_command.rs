@@ -1,0 +1,152 @@
+//! `lds queue …` and `lds reason …` (part of the `lds` binary, not the library): the admin's
+//! queues, who serves them, and the team's reasons for being not ready.
+
+use anyhow::Result;
+use clap::Subcommand;
+use lds::admin::queues;
+
+#[derive(Subcommand)]
+pub enum QueueCommand {
+    /// Add a queue to a team. With --own-key, prints the queue's own intake key (shown once).
+    Add {
+        #[arg(long)]
+        team: String,
+        #[arg(long)]
+        name: String,
+        /// Seconds a request waits for an agent before it times out (1 to 86400) [default: the
+        /// team's]
+        #[arg(long, value_parser = clap::value_parser!(i64).range(1..=86_400))]
+        offer_timeout_secs: Option<i64>,
+        /// Give the queue an intake key of its own (otherwise intake names it with the team's
+        /// key and `"queue": "<name>"`).
+        #[arg(long)]
+        own_key: bool,
+    },
+    /// List a team's queues: name, offer timeout, members, default, own key.
+    List {
+        #[arg(long)]
+        team: String,
+    },
+    /// Change a queue's offer timeout (requests arriving from now on).
+    Set {
+        #[arg(long)]
+        team: String,
+        #[arg(long)]
+        name: String,
+        #[arg(long, value_parser = clap::value_parser!(i64).range(1..=86_400))]
+        offer_timeout_secs: i64,
+    },
+    /// Make an agent of the team serve the queue.
+    AddMember {
+        #[arg(long)]
+        team: String,
+        #[arg(long)]
+        name: String,
+        #[arg(long)]
+        email: String,
+    },
+    /// Stop an agent serving the queue.
+    RemoveMember {
+        #[arg(long)]
+        team: String,
+        #[arg(long)]
+        name: String,
+        #[arg(long)]
+        email: String,
+    },
+}
+
+#[derive(Subcommand)]
+pub enum ReasonCommand {
+    /// Add a reason for being not ready at the end of the team's list (or relabel a code).
+    Add {
+        #[arg(long)]
+        team: String,
+        /// What clients send: 1 to 32 lower-case letters, digits and _.
+        #[arg(long)]
+        code: String,
+        /// What agents read.
+        #[arg(long)]
+        label: String,
+    },
+    /// List a team's reasons, in the order agents see them.
+    List {
+        #[arg(long)]
+        team: String,
+    },
+}
+
+pub async fn run_queue(command: QueueCommand, database_url: &str) -> Result<()> {
+    let db = lds::db::Db::connect(database_url).await?;
+    match command {
+        QueueCommand::Add {
+            team,
+            name,
+            offer_timeout_secs,
+            own_key,
+        } => {
+            let (queue, key) =
+                queues::add_queue(&db, &team, &name, offer_timeout_secs, own_key).await?;
+            match key {
+                Some(key) => println!("{key}"),
+                None => println!("queue {} added to {team}", queue.name),
+            }
+        }
+        QueueCommand::List { team } => {
+            for listed in queues::list_queues(&db, &team).await? {
+                let q = &listed.queue;
+                println!(
+                    "{}\t{}s\t{} members{}{}",
+                    q.name,
+                    q.offer_timeout_secs,
+                    listed.members,
+                    if q.is_default { "\tdefault" } else { "" },
+                    if q.has_own_key { "\town key" } else { "" },
+                );
+            }
+        }
+        QueueCommand::Set {
+            team,
+            name,
+            offer_timeout_secs,
+        } => {
+            queues::set_offer_timeout(&db, &team, &name, offer_timeout_secs).await?;
+            println!("queue {name}: offer timeout {offer_timeout_secs}s");
+        }
+        QueueCommand::AddMember { team, name, email } => {
+            let changed = queues::set_member(&db, &team, &name, &email, true).await?;
+            let how = if changed {
+                "now serves"
+            } else {
+                "already served"
+            };
+            println!("{email} {how} {name}");
+        }
+        QueueCommand::RemoveMember { team, name, email } => {
+            let changed = queues::set_member(&db, &team, &name, &email, false).await?;
+            let how = if changed {
+                "no longer serves"
+            } else {
+                "did not serve"
+            };
+            println!("{email} {how} {name}");
+        }
+    }
+    Ok(())
+}
+
+pub async fn run_reason(command: ReasonCommand, database_url: &str) -> Result<()> {
+    let db = lds::db::Db::connect(database_url).await?;
+    match command {
+        ReasonCommand::Add { team, code, label } => {
+            queues::put_reason(&db, &team, &code, &label).await?;
+            println!("reason {code} ({label}) in {team}");
+        }
+        ReasonCommand::List { team } => {
+            for r in queues::list_reasons(&db, &team).await? {
+                println!("{}\t{}", r.code, r.label);
+            }
+        }
+    }
+    Ok(())
+}
