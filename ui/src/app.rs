@@ -117,6 +117,7 @@ pub fn App() -> Html {
         <div class="app">
             <Header agent={view.agent.clone()} connection={view.connection.clone()}
                     connection_times={view.connection_times.clone()}
+                    status={view.status.clone()} on_intent={on_intent.clone()}
                     menu_open={state.menu_open}
                     on_toggle_menu={Callback::from({
                         let dispatcher = dispatcher.clone();

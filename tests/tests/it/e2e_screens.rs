@@ -45,7 +45,7 @@ async fn every_screen(profile: &str, dark: bool) {
             for (width, height) in [PHONE, DESKTOP] {
                 app.set_viewport(width, height).await;
                 let name = format!("{screen}-{theme}-{width}");
-                if screen == "requests" {
+                if matches!(screen, "requests" | "not-ready") {
                     // The README's pictures of the phone and the desktop layout.
                     app.screenshot_for_docs(&name).await;
                 } else {
@@ -85,6 +85,21 @@ async fn every_screen(profile: &str, dark: bool) {
             assert_thumb_sized_targets(&app).await;
         }
     }
+
+    // The agent on a break: the status switch says so, the rows neither blink nor take.
+    app.find("#status-select")
+        .await
+        .select_by_value("not_ready:lunch")
+        .await
+        .expect("the status select takes the value");
+    app.class_until(".status-switch", "not-ready").await;
+    audit("not-ready").await;
+    app.find("#status-select")
+        .await
+        .select_by_value("available")
+        .await
+        .expect("the status select takes the value");
+    app.class_until(".status-switch", "available").await;
 
     app.click("#agent-name").await;
     app.find("#profile-menu").await;

@@ -7,5 +7,6 @@ mod e2e_app;
 mod e2e_hostile_text;
 mod e2e_screens;
 mod e2e_skeleton;
+mod e2e_status;
 mod e2e_team;
 mod e2e_window;

@@ -1,8 +1,10 @@
-//! The top bar: the agent's name (opening the profile menu) and the connection bar.
+//! The top bar: the agent's name (opening the profile menu), their status and the connection
+//! bar.
 
 use super::connection_bar::ConnectionBar;
+use super::status_switch::StatusSwitch;
 use headsup_protocol::model::AgentInfo;
-use headsup_protocol::view::{ConnectionTimes, ConnectionView};
+use headsup_protocol::view::{ConnectionTimes, ConnectionView, Intent, StatusView};
 use yew::prelude::*;
 
 /// An entry of the profile menu.
@@ -18,6 +20,8 @@ pub struct HeaderProps {
     pub agent: Option<AgentInfo>,
     pub connection: ConnectionView,
     pub connection_times: ConnectionTimes,
+    pub status: StatusView,
+    pub on_intent: Callback<Intent>,
     pub menu_open: bool,
     pub on_toggle_menu: Callback<()>,
     pub on_close_menu: Callback<()>,
@@ -64,6 +68,9 @@ pub fn Header(props: &HeaderProps) -> Html {
             // The page's one h1, for screen readers' heading navigation; the eye has the bar.
             <h1 class="visually-hidden">{ "Heads-Up" }</h1>
             { profile.unwrap_or_else(|| html! { <span class="brand">{ "Heads-Up" }</span> }) }
+            if props.agent.is_some() {
+                <StatusSwitch status={props.status.clone()} on_intent={props.on_intent.clone()} />
+            }
             <ConnectionBar connection={props.connection.clone()}
                            times={props.connection_times.clone()} />
         </header>

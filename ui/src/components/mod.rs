@@ -14,3 +14,4 @@ pub mod request_tab;
 pub mod session;
 pub mod settings;
 pub mod sign_in;
+pub mod status_switch;
