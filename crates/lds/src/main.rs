@@ -121,6 +121,15 @@ enum TeamCommand {
         )]
         callback_delay_secs: i64,
     },
+    /// Change a team's rules.
+    Set {
+        #[arg(long)]
+        name: String,
+        /// Set an agent not ready (reason `missed_offers`) after this many offers in a row time
+        /// out on them, 1 to 100; 0 turns the rule off.
+        #[arg(long, value_parser = clap::value_parser!(i64).range(0..=100))]
+        not_ready_after_missed: i64,
+    },
 }
 
 #[derive(Subcommand)]
@@ -198,6 +207,19 @@ async fn run(command: Command, database_url: String) -> Result<()> {
             let (_, key) =
                 accounts::add_team(&db, &name, offer_timeout_secs, callback_delay_secs).await?;
             println!("{key}");
+            Ok(())
+        }
+        Command::Team(TeamCommand::Set {
+            name,
+            not_ready_after_missed,
+        }) => {
+            let db = lds::db::Db::connect(&database_url).await?;
+            let limit = (not_ready_after_missed > 0).then_some(not_ready_after_missed);
+            accounts::queues::set_not_ready_after_missed(&db, &name, limit).await?;
+            match limit {
+                Some(n) => println!("{name}: not ready after {n} missed offers"),
+                None => println!("{name}: never set not ready for missed offers"),
+            }
             Ok(())
         }
         Command::Agent(AgentCommand::Add {

@@ -260,6 +260,10 @@ impl AgentStatus {
     }
 }
 
+/// The reason the LDS gives when it sets an agent not ready for missing offers (the team's
+/// `not_ready_after_missed` rule). Not on the team's list: agents do not pick it themselves.
+pub const MISSED_OFFERS: &str = "missed_offers";
+
 /// One of the team's reasons for being not ready ("break", "lunch", "training"), set by admins.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]

@@ -36,6 +36,10 @@ pub fn StatusSwitch(props: &StatusSwitchProps) -> Html {
             },
         }
     });
+    // A reason the agent cannot pick (the LDS's "Missed offers") still shows as the selection.
+    let unlisted = (status.availability == Availability::NotReady
+        && !status.reasons.iter().any(|r| Some(&r.code) == status.reason.as_ref()))
+    .then(|| html! { <option value={current.clone()} selected=true>{ &status.label }</option> });
     let state_class = match status.availability {
         Availability::Available => "available",
         Availability::NotReady => "not-ready",
@@ -46,6 +50,7 @@ pub fn StatusSwitch(props: &StatusSwitchProps) -> Html {
             <label for="status-select">{ "Status" }</label>
             <select id="status-select" {onchange} aria-describedby="status-since">
                 <option value={AVAILABLE} selected={current == AVAILABLE}>{ "Available" }</option>
+                { for unlisted }
                 { for status.reasons.iter().map(|r| {
                     let value = format!("{REASON}{}", r.code);
                     let selected = value == current;

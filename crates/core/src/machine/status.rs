@@ -2,7 +2,7 @@
 //! follow from it (nothing is notified and nothing taken while not ready; becoming available
 //! again raises one catch-up for what waited).
 
-use headsup_protocol::model::{AgentStatus, Availability, StatusReason};
+use headsup_protocol::model::{AgentStatus, Availability, StatusReason, MISSED_OFFERS};
 use headsup_protocol::view::StatusView;
 
 use super::*;
@@ -31,6 +31,9 @@ impl Status {
 
     /// The reason's label, as the agent reads it (the code when the list does not have it).
     fn reason_label(&self, code: &str) -> String {
+        if code == MISSED_OFFERS {
+            return "Missed offers".to_string();
+        }
         let label = self
             .reasons
             .iter()

@@ -129,3 +129,18 @@ fn a_session_ending_while_not_ready_raises_no_catch_up() {
     assert_eq!(notifications(&out).len(), 1);
     assert!(out.iter().any(|o| matches!(o, Output::ViewChanged)));
 }
+
+#[test]
+fn the_lds_setting_missed_offers_reads_as_such_and_is_not_a_pick() {
+    let mut h = Harness::new();
+    h.sign_in(vec![]);
+    h.event(Event::StatusChanged {
+        status: not_ready(headsup_protocol::model::MISSED_OFFERS),
+    });
+    let view = h.core.view(h.now).status;
+    assert_eq!(view.label, "Not ready: Missed offers");
+    assert!(view
+        .reasons
+        .iter()
+        .all(|r| r.code != headsup_protocol::model::MISSED_OFFERS));
+}

@@ -52,3 +52,9 @@ CREATE TABLE status_reasons (
 INSERT INTO status_reasons (team_id, code, label, position) SELECT id, 'break', 'Break', 1 FROM teams;
 INSERT INTO status_reasons (team_id, code, label, position) SELECT id, 'lunch', 'Lunch', 2 FROM teams;
 INSERT INTO status_reasons (team_id, code, label, position) SELECT id, 'training', 'Training', 3 FROM teams;
+
+-- The team's rule "not ready after N missed offers": NULL (off) or N >= 1. An offer is missed
+-- when it times out while the agent was offered it; taking a customer or setting a status
+-- starts the count again.
+ALTER TABLE teams ADD COLUMN not_ready_after_missed BIGINT;
+ALTER TABLE agents ADD COLUMN missed_offers BIGINT NOT NULL DEFAULT 0;

@@ -37,7 +37,8 @@ pub(crate) async fn save_status(
     now: DateTime<Utc>,
 ) -> Result<()> {
     sqlx::query(
-        "UPDATE agents SET status = $1, status_reason = $2, status_since = $3 WHERE id = $4",
+        "UPDATE agents SET status = $1, status_reason = $2, status_since = $3, \
+         missed_offers = 0 WHERE id = $4",
     )
     .bind(availability.as_str())
     .bind(reason)
@@ -90,5 +91,62 @@ pub(crate) async fn put_reason(
         .execute(conn)
         .await?;
     }
+    Ok(())
+}
+
+/// One more missed offer for each of these agents.
+pub(crate) async fn count_missed(conn: &mut AnyConnection, agents: &[AgentId]) -> Result<()> {
+    // Ids inline (they are integers from the database): an audience can exceed the backends'
+    // bind-parameter limits.
+    for chunk in agents.chunks(1000) {
+        let ids: Vec<String> = chunk.iter().map(|a| a.0.to_string()).collect();
+        sqlx::query(&format!(
+            "UPDATE agents SET missed_offers = missed_offers + 1 WHERE id IN ({})",
+            ids.join(",")
+        ))
+        .execute(&mut *conn)
+        .await?;
+    }
+    Ok(())
+}
+
+/// The team's available agents who reached its missed-offers limit (none when the rule is off).
+pub(crate) async fn over_missed_limit(
+    conn: &mut AnyConnection,
+    team: TeamId,
+) -> Result<Vec<AgentId>> {
+    sqlx::query(
+        "SELECT a.id FROM agents a JOIN teams t ON t.id = a.team_id WHERE a.team_id = $1 \
+         AND t.not_ready_after_missed IS NOT NULL AND a.status = 'available' \
+         AND a.missed_offers >= t.not_ready_after_missed ORDER BY a.id",
+    )
+    .bind(team.0)
+    .fetch_all(conn)
+    .await?
+    .iter()
+    .map(|r| Ok(AgentId(r.try_get(0)?)))
+    .collect()
+}
+
+/// The agent served a customer: their missed offers count from zero again.
+pub(crate) async fn reset_missed(conn: &mut AnyConnection, agent: AgentId) -> Result<()> {
+    sqlx::query("UPDATE agents SET missed_offers = 0 WHERE id = $1")
+        .bind(agent.0)
+        .execute(conn)
+        .await?;
+    Ok(())
+}
+
+/// Sets the team's rule: not ready after `limit` missed offers in a row, or never (`None`).
+pub(crate) async fn set_missed_limit(
+    conn: &mut AnyConnection,
+    team: TeamId,
+    limit: Option<i64>,
+) -> Result<()> {
+    sqlx::query("UPDATE teams SET not_ready_after_missed = $1 WHERE id = $2")
+        .bind(limit)
+        .bind(team.0)
+        .execute(conn)
+        .await?;
     Ok(())
 }

@@ -238,3 +238,70 @@ async fn a_status_change_racing_an_offer_never_offers_a_not_ready_agent() {
     println!("{trials} trials: intake first {offered_first}, status first {status_first}");
     assert!(offered_first > 0 && status_first > 0 || trials < 20);
 }
+
+/// The team's rule "not ready after 2 missed offers": two offers in a row that time out on Ana
+/// set her not ready (`missed_offers`, on her devices), and the next customer is not offered to
+/// her. Taking a customer in between starts the count again.
+#[tokio::test]
+async fn missed_offers_in_a_row_set_the_agent_not_ready_when_the_team_says_so() {
+    let s = TestServer::start().await;
+    let (_, key) = s.team("Desk", 1).await;
+    lds::admin::queues::set_not_ready_after_missed(s.server.db(), "Desk", Some(2))
+        .await
+        .unwrap();
+    let (_, token) = s.agent("Desk", "Ana").await;
+    let mut ana = s.connect(&token, None).await;
+    let timed_out =
+        |id| move |e: &Event| matches!(e, Event::TimedOut { request } if *request == id);
+
+    let first = s.call_now(&key, "First").await;
+    ana.wait_event(timed_out(first.id)).await.unwrap();
+    // Ana takes the next one: her count starts again.
+    let taken = s.call_now(&key, "Taken").await;
+    let session = ana.accept_session(taken.id).await;
+    ana.command(|cid| ClientFrame::EndSession { cid, session })
+        .await
+        .unwrap();
+    let second = s.call_now(&key, "Second").await;
+    ana.wait_event(timed_out(second.id)).await.unwrap();
+    // One missed since the customer she took: still available (a status change would be in the
+    // same transaction as this `timed_out`).
+    let so_far = whole_log(&s, &token).await;
+    assert!(
+        !so_far.iter().any(|e| is_status(e, Availability::NotReady)),
+        "{so_far:?}"
+    );
+    let third = s.call_now(&key, "Third").await;
+    ana.wait_event(timed_out(third.id)).await.unwrap();
+    let Event::StatusChanged { status } = ana
+        .wait_event(|e| is_status(e, Availability::NotReady))
+        .await
+        .unwrap()
+    else {
+        unreachable!()
+    };
+    assert_eq!(
+        status.reason.as_deref(),
+        Some(headsup_protocol::model::MISSED_OFFERS)
+    );
+    let fourth = s.call_now(&key, "Fourth").await;
+
+    let log = whole_log(&s, &token).await;
+    let missed_changes = log
+        .iter()
+        .filter(|e| is_status(e, Availability::NotReady))
+        .count();
+    assert_eq!(missed_changes, 1, "only after two in a row: {log:?}");
+    let offered_fourth = log
+        .iter()
+        .any(|e| matches!(e, Event::Offered { request } if request.id == fourth.id));
+    assert!(!offered_fourth, "a not-ready agent is offered nothing");
+    // The agent picks a reason or comes back; `missed_offers` is not theirs to pick.
+    let answer = ana
+        .set_status(
+            Availability::NotReady,
+            Some(headsup_protocol::model::MISSED_OFFERS),
+        )
+        .await;
+    assert_eq!(refused(&answer), Some(ErrorCode::UnknownReason));
+}

@@ -150,3 +150,20 @@ pub async fn put_reason(db: &Db, team_name: &str, code: &str, label: &str) -> Re
     w.commit().await?;
     Ok(())
 }
+
+/// The team's rule: an agent who lets `limit` offers in a row time out is set not ready
+/// (`missed_offers`); `None` turns it off.
+pub async fn set_not_ready_after_missed(
+    db: &Db,
+    team_name: &str,
+    limit: Option<i64>,
+) -> Result<()> {
+    if limit.is_some_and(|n| n < 1) {
+        bail!("the limit is at least 1 (or off)");
+    }
+    let team = team(db, team_name).await?;
+    let mut w = db.begin_write().await?;
+    status::set_missed_limit(&mut w.tx, team.id, limit).await?;
+    w.commit().await?;
+    Ok(())
+}

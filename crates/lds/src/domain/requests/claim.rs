@@ -72,6 +72,7 @@ async fn attempt(
         drop(w);
         return Ok(Err(busy()));
     };
+    status::reset_missed(&mut w.tx, agent.id).await?;
     let session = Session {
         id: session_id,
         request: id,

@@ -10,7 +10,8 @@ use headsup_protocol::model::RequestState;
 
 use super::call_me_back;
 use crate::data::events::{self, Outbox};
-use crate::data::requests as rows;
+use crate::data::requests::{self as rows, Offer};
+use crate::domain::queues::status;
 use crate::domain::{Published, Store, Tally};
 
 /// Times out up to `batch` expired requests in one transaction; returns how many it did.
@@ -27,12 +28,16 @@ pub(crate) async fn time_out_expired(
             continue;
         }
         done += 1;
+        // Who was offered it and let it go (as the offer audience stands now).
+        let free_only = request.kind.quiet_while_busy();
+        let offered = rows::audience(&mut w.tx, &request, now, Some(Offer { free_only })).await?;
         request.state = RequestState::TimedOut;
         let to = rows::audience(&mut w.tx, &request, now, None).await?;
         let event = Event::TimedOut {
             request: request.id,
         };
         events::append(&mut w.tx, &mut outbox, &to, now, &event).await?;
+        status::missed(&mut w.tx, &mut outbox, request.team, &offered, now).await?;
         call_me_back::book_if_missed(&mut w.tx, &mut outbox, &request, now).await?;
     }
     let published = store.commit(w, outbox).await?.counting(Tally {
