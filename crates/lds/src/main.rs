@@ -259,10 +259,17 @@ async fn run(command: Command, database_url: String) -> Result<()> {
         Command::Schema { out } => lds::contract::write(&out),
         Command::Agent(AgentCommand::List) => {
             let db = lds::db::Db::connect(&database_url).await?;
+            let presences = accounts::queues::presences(&db).await?;
             for a in accounts::list_agents(&db).await? {
+                let presence = presences.get(&a.id).map(ToString::to_string);
                 println!(
-                    "{}\t{}\t{}\t{}\t{}",
-                    a.id, a.email, a.name, a.team_name, a.time_zone
+                    "{}\t{}\t{}\t{}\t{}\t{}",
+                    a.id,
+                    a.email,
+                    a.name,
+                    a.team_name,
+                    a.time_zone,
+                    presence.unwrap_or_default()
                 );
             }
             Ok(())

@@ -150,3 +150,30 @@ pub(crate) async fn set_missed_limit(
         .await?;
     Ok(())
 }
+
+/// Every agent's raw presence: stored status and reason, signed in now, in an open session.
+pub(crate) async fn presences(
+    conn: &mut AnyConnection,
+    now: DateTime<Utc>,
+) -> Result<Vec<(AgentId, String, Option<String>, bool, bool)>> {
+    sqlx::query(
+        "SELECT a.id, a.status, a.status_reason, \
+         CASE WHEN a.live_until > $1 THEN 1 ELSE 0 END AS live, \
+         CASE WHEN EXISTS (SELECT 1 FROM sessions s WHERE s.agent_id = a.id \
+              AND s.state <> 'ended') THEN 1 ELSE 0 END AS busy FROM agents a",
+    )
+    .bind(to_millis(now))
+    .fetch_all(conn)
+    .await?
+    .iter()
+    .map(|r| {
+        Ok((
+            AgentId(r.try_get(0)?),
+            r.try_get(1)?,
+            r.try_get(2)?,
+            r.try_get::<i64, _>(3)? == 1,
+            r.try_get::<i64, _>(4)? == 1,
+        ))
+    })
+    .collect()
+}

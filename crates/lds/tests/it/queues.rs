@@ -161,3 +161,99 @@ async fn admin_refuses_bad_names_and_agents_of_another_team() {
         .collect();
     assert_eq!(codes, ["break", "lunch", "training", "coaching"]);
 }
+
+/// The admin's commands, through the real binary: a queue with its own key, a member, a reason,
+/// the team's missed-offers rule, and where each agent is.
+#[test]
+fn the_queue_and_reason_commands_round_trip() {
+    use headsup_testkit::lds::process::cli;
+    let dir = tempfile::tempdir().unwrap();
+    let db = format!("sqlite://{}", dir.path().join("lds.db").display());
+    cli(&db, &["team", "add", "--name", "Desk"], None);
+    cli(
+        &db,
+        &[
+            "agent",
+            "add",
+            "--email",
+            "ana@x.test",
+            "--name",
+            "Ana",
+            "--team",
+            "Desk",
+            "--password-stdin",
+        ],
+        Some("pw-123456789\n"),
+    );
+    let key = cli(
+        &db,
+        &[
+            "queue",
+            "add",
+            "--team",
+            "Desk",
+            "--name",
+            "VIP",
+            "--own-key",
+        ],
+        None,
+    );
+    assert!(key.starts_with("intake_"), "{key}");
+    cli(
+        &db,
+        &[
+            "queue",
+            "add-member",
+            "--team",
+            "Desk",
+            "--name",
+            "VIP",
+            "--email",
+            "ana@x.test",
+        ],
+        None,
+    );
+    cli(
+        &db,
+        &[
+            "queue",
+            "set",
+            "--team",
+            "Desk",
+            "--name",
+            "VIP",
+            "--offer-timeout-secs",
+            "45",
+        ],
+        None,
+    );
+    let listed = cli(&db, &["queue", "list", "--team", "Desk"], None);
+    assert_eq!(
+        listed,
+        "default\t120s\t1 members\tdefault\nVIP\t45s\t1 members\town key"
+    );
+    cli(
+        &db,
+        &[
+            "reason", "add", "--team", "Desk", "--code", "coaching", "--label", "Coaching",
+        ],
+        None,
+    );
+    let reasons = cli(&db, &["reason", "list", "--team", "Desk"], None);
+    assert!(reasons.ends_with("coaching\tCoaching"), "{reasons}");
+    let rule = cli(
+        &db,
+        &[
+            "team",
+            "set",
+            "--name",
+            "Desk",
+            "--not-ready-after-missed",
+            "3",
+        ],
+        None,
+    );
+    assert_eq!(rule, "Desk: not ready after 3 missed offers");
+    let agents = cli(&db, &["agent", "list"], None);
+    assert!(agents.ends_with("\tsigned out"), "{agents}");
+}

@@ -305,3 +305,23 @@ async fn missed_offers_in_a_row_set_the_agent_not_ready_when_the_team_says_so() 
         .await;
     assert_eq!(refused(&answer), Some(ErrorCode::UnknownReason));
 }
+
+#[tokio::test]
+async fn admins_read_where_each_agent_is() {
+    use lds::admin::queues::{presences, Presence};
+    let s = TestServer::start().await;
+    s.team("Desk", 3600).await;
+    let (ana, ana_token) = s.agent("Desk", "Ana").await;
+    let (bo, _) = s.agent("Desk", "Bo").await;
+    s.agent_with_password("Desk", "Cy", "pw").await;
+    let mut conn = s.connect(&ana_token, None).await;
+    conn.set_status(Availability::NotReady, Some("lunch")).await;
+    let seen = presences(s.server.db()).await.unwrap();
+    assert_eq!(seen[&ana.id], Presence::NotReady("lunch".into()));
+    assert_eq!(seen[&bo.id], Presence::Available);
+    assert_eq!(
+        seen.values().filter(|p| **p == Presence::SignedOut).count(),
+        1,
+        "Cy"
+    );
+}

@@ -4,7 +4,7 @@
 use anyhow::{bail, Context, Result};
 use chrono::Utc;
 use headsup_protocol::model::StatusReason;
-use headsup_protocol::TeamId;
+use headsup_protocol::{AgentId, TeamId};
 
 use crate::auth;
 use crate::data::accounts::{self, Team};
@@ -166,4 +166,45 @@ pub async fn set_not_ready_after_missed(
     status::set_missed_limit(&mut w.tx, team.id, limit).await?;
     w.commit().await?;
     Ok(())
+}
+
+/// Where an agent is, as an admin reads it: signed out, in a session, available or not ready.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Presence {
+    SignedOut,
+    InSession,
+    Available,
+    NotReady(String),
+}
+
+impl std::fmt::Display for Presence {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Presence::SignedOut => f.write_str("signed out"),
+            Presence::InSession => f.write_str("in session"),
+            Presence::Available => f.write_str("available"),
+            Presence::NotReady(reason) => write!(f, "not ready ({reason})"),
+        }
+    }
+}
+
+/// Every agent's presence now (`lds agent list`). Signed out wins over the stored status (it
+/// is kept for their next sign-in), a session over availability.
+pub async fn presences(db: &Db) -> Result<std::collections::HashMap<AgentId, Presence>> {
+    let rows = status::presences(&mut *db.pool.acquire().await?, Utc::now()).await?;
+    Ok(rows
+        .into_iter()
+        .map(|(agent, availability, reason, live, busy)| {
+            let presence = if !live {
+                Presence::SignedOut
+            } else if busy {
+                Presence::InSession
+            } else if availability == "available" {
+                Presence::Available
+            } else {
+                Presence::NotReady(reason.unwrap_or_default())
+            };
+            (agent, presence)
+        })
+        .collect())
 }
