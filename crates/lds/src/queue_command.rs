@@ -27,14 +27,22 @@ pub enum QueueCommand {
         #[arg(long)]
         team: String,
     },
-    /// Change a queue's offer timeout (requests arriving from now on).
+    /// Change a queue's settings (requests offered from now on); what is not given stays.
     Set {
         #[arg(long)]
         team: String,
         #[arg(long)]
         name: String,
+        /// Seconds a request waits for an agent before it times out (1 to 86400).
         #[arg(long, value_parser = clap::value_parser!(i64).range(1..=86_400))]
-        offer_timeout_secs: i64,
+        offer_timeout_secs: Option<i64>,
+        /// ring-all (every available member at once) or longest-idle (one at a time, the one
+        /// free the longest, for --ring-secs; a reject or the ring's end passes it on).
+        #[arg(long, value_enum)]
+        distribution: Option<DistributionArg>,
+        /// longest-idle: seconds each agent is offered a request (1 to 3600) [default: 20]
+        #[arg(long, value_parser = clap::value_parser!(i64).range(1..=3_600))]
+        ring_secs: Option<i64>,
     },
     /// Make an agent of the team serve the queue.
     AddMember {
@@ -54,6 +62,21 @@ pub enum QueueCommand {
         #[arg(long)]
         email: String,
     },
+}
+
+#[derive(Clone, Copy, clap::ValueEnum)]
+pub enum DistributionArg {
+    RingAll,
+    LongestIdle,
+}
+
+impl DistributionArg {
+    fn into_distribution(self) -> queues::Distribution {
+        match self {
+            DistributionArg::RingAll => queues::Distribution::RingAll,
+            DistributionArg::LongestIdle => queues::Distribution::LongestIdle,
+        }
+    }
 }
 
 #[derive(Subcommand)]
@@ -95,8 +118,12 @@ pub async fn run_queue(command: QueueCommand, database_url: &str) -> Result<()> 
         QueueCommand::List { team } => {
             for listed in queues::list_queues(&db, &team).await? {
                 let q = &listed.queue;
+                let distribution = match q.distribution {
+                    queues::Distribution::RingAll => "ring-all".to_string(),
+                    queues::Distribution::LongestIdle => format!("longest-idle {}s", q.ring_secs),
+                };
                 println!(
-                    "{}\t{}s\t{} members{}{}",
+                    "{}\t{}s\t{distribution}\t{} members{}{}",
                     q.name,
                     q.offer_timeout_secs,
                     listed.members,
@@ -109,9 +136,16 @@ pub async fn run_queue(command: QueueCommand, database_url: &str) -> Result<()> 
             team,
             name,
             offer_timeout_secs,
+            distribution,
+            ring_secs,
         } => {
-            queues::set_offer_timeout(&db, &team, &name, offer_timeout_secs).await?;
-            println!("queue {name}: offer timeout {offer_timeout_secs}s");
+            let settings = queues::QueueSettings {
+                offer_timeout_secs,
+                distribution: distribution.map(DistributionArg::into_distribution),
+                ring_secs,
+            };
+            queues::set_queue(&db, &team, &name, settings).await?;
+            println!("queue {name} changed");
         }
         QueueCommand::AddMember { team, name, email } => {
             let changed = queues::set_member(&db, &team, &name, &email, true).await?;

@@ -240,6 +240,9 @@ pub enum Event {
     Taken { request: RequestId, by: AgentRef },
     /// This agent rejected it (sent to all the agent's devices so each drops it).
     Rejected { request: RequestId },
+    /// A longest-idle queue's offer to this agent ran out: it rings another agent now and is
+    /// not offered to this one again (drop it).
+    Passed { request: RequestId },
     /// Nobody took it in time; it stays visible as timed out.
     TimedOut { request: RequestId },
     /// The customer or intake withdrew it.
@@ -261,6 +264,7 @@ impl Event {
             Event::Assigned { request, .. } => Some(request.id),
             Event::Taken { request, .. }
             | Event::Rejected { request }
+            | Event::Passed { request }
             | Event::TimedOut { request }
             | Event::Cancelled { request } => Some(*request),
             Event::SessionUpdated { session } => Some(session.request),

@@ -148,7 +148,7 @@ impl Core {
                 }
                 self.withdraw(request);
             }
-            Event::Rejected { request } => {
+            Event::Rejected { request } | Event::Passed { request } => {
                 self.requests.queue.remove(request);
                 self.withdraw(request);
             }

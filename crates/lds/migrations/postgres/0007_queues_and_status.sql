@@ -11,6 +11,10 @@ CREATE TABLE queues (
     -- (with the queue's name in the body, or as the default queue).
     intake_key_hash TEXT UNIQUE,
     offer_timeout_secs BIGINT NOT NULL,
+    -- ring_all: every available member at once. longest_idle: one available member at a time,
+    -- the one free the longest, for ring_secs; a reject or the ring's end passes it on.
+    distribution TEXT NOT NULL DEFAULT 'ring_all',
+    ring_secs BIGINT NOT NULL DEFAULT 20,
     -- 1 for the queue the team's intake key feeds when the body names none; 0 otherwise.
     is_default BIGINT NOT NULL DEFAULT 0,
     created_at BIGINT NOT NULL,
@@ -34,12 +38,26 @@ ALTER TABLE requests ADD COLUMN queue_id BIGINT REFERENCES queues(id);
 UPDATE requests SET queue_id =
     (SELECT q.id FROM queues q WHERE q.team_id = requests.team_id AND q.is_default = 1);
 CREATE INDEX requests_queue_state ON requests(queue_id, state);
+-- longest_idle: the one agent a pending request is offered to now, and until when (NULL: nobody
+-- is, for now). ring_all requests leave both NULL.
+ALTER TABLE requests ADD COLUMN offered_to BIGINT REFERENCES agents(id);
+ALTER TABLE requests ADD COLUMN ring_until BIGINT;
+CREATE INDEX requests_state_ring ON requests(state, ring_until);
+-- Who let a longest_idle offer run out: it is not offered to them again.
+CREATE TABLE passes (
+    request_id BIGINT NOT NULL REFERENCES requests(id),
+    agent_id BIGINT NOT NULL REFERENCES agents(id),
+    PRIMARY KEY (request_id, agent_id)
+);
 
 -- available | not_ready. In a session and signed out follow from `sessions` and `live_until`.
 ALTER TABLE agents ADD COLUMN status TEXT NOT NULL DEFAULT 'available';
 -- For not_ready: a `status_reasons.code` of the agent's team.
 ALTER TABLE agents ADD COLUMN status_reason TEXT;
 ALTER TABLE agents ADD COLUMN status_since BIGINT;
+-- When the agent last became free and available (a session ended, or available again): the
+-- order of longest_idle. NULL counts as the longest.
+ALTER TABLE agents ADD COLUMN idle_since BIGINT;
 
 CREATE TABLE status_reasons (
     team_id BIGINT NOT NULL REFERENCES teams(id),

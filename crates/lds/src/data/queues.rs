@@ -17,10 +17,39 @@ pub struct Queue {
     pub is_default: bool,
     /// Whether the queue has an intake key of its own.
     pub has_own_key: bool,
+    pub distribution: Distribution,
+    /// For [`Distribution::LongestIdle`]: how long each agent is offered a request.
+    pub ring_secs: i64,
 }
 
-const QUEUE_COLUMNS: &str =
-    "id, team_id, name, offer_timeout_secs, is_default, intake_key_hash IS NOT NULL AS own_key";
+/// How a queue offers its requests.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Distribution {
+    /// Every available member at once; the first accept wins.
+    RingAll,
+    /// One available member at a time, the one free the longest, for `ring_secs`.
+    LongestIdle,
+}
+
+impl Distribution {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Distribution::RingAll => "ring_all",
+            Distribution::LongestIdle => "longest_idle",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<Distribution> {
+        match s {
+            "ring_all" => Some(Distribution::RingAll),
+            "longest_idle" => Some(Distribution::LongestIdle),
+            _ => None,
+        }
+    }
+}
+
+const QUEUE_COLUMNS: &str = "id, team_id, name, offer_timeout_secs, is_default, \
+     intake_key_hash IS NOT NULL AS own_key, distribution, ring_secs";
 
 fn queue_from_row(r: &sqlx::any::AnyRow) -> Result<Queue> {
     Ok(Queue {
@@ -33,6 +62,12 @@ fn queue_from_row(r: &sqlx::any::AnyRow) -> Result<Queue> {
         has_own_key: r
             .try_get::<bool, _>("own_key")
             .or_else(|_| r.try_get::<i64, _>("own_key").map(|v| v == 1))?,
+        distribution: {
+            let d: String = r.try_get("distribution")?;
+            Distribution::parse(&d)
+                .ok_or_else(|| anyhow::anyhow!("unknown distribution {d:?} in the database"))?
+        },
+        ring_secs: r.try_get("ring_secs")?,
     })
 }
 
@@ -124,16 +159,25 @@ pub(crate) async fn list_queues(
     .collect()
 }
 
-pub(crate) async fn set_offer_timeout(
+/// Changes what is given of a queue's settings.
+pub(crate) async fn update(
     conn: &mut AnyConnection,
     queue: i64,
-    secs: i64,
+    offer_timeout_secs: Option<i64>,
+    distribution: Option<Distribution>,
+    ring_secs: Option<i64>,
 ) -> Result<()> {
-    sqlx::query("UPDATE queues SET offer_timeout_secs = $1 WHERE id = $2")
-        .bind(secs)
-        .bind(queue)
-        .execute(conn)
-        .await?;
+    sqlx::query(
+        "UPDATE queues SET offer_timeout_secs = COALESCE($1, offer_timeout_secs), \
+         distribution = COALESCE($2, distribution), ring_secs = COALESCE($3, ring_secs) \
+         WHERE id = $4",
+    )
+    .bind(offer_timeout_secs)
+    .bind(distribution.map(Distribution::as_str))
+    .bind(ring_secs)
+    .bind(queue)
+    .execute(conn)
+    .await?;
     Ok(())
 }
 

@@ -111,6 +111,7 @@ pub(crate) async fn claim(
          AND (for_agent = $1 OR (for_agent IS NULL AND EXISTS (SELECT 1 FROM queue_members m \
               WHERE m.queue_id = requests.queue_id AND m.agent_id = $1))) \
          AND NOT EXISTS (SELECT 1 FROM rejections x WHERE x.request_id = $3 AND x.agent_id = $1) \
+         AND (offered_to IS NULL OR offered_to = $1) \
          AND EXISTS (SELECT 1 FROM agents a WHERE a.id = $1 AND a.status = 'available') \
          AND NOT EXISTS (SELECT 1 FROM sessions s WHERE s.agent_id = $1 AND s.state <> 'ended')",
     )
@@ -134,6 +135,7 @@ pub(crate) async fn next_for(
         "SELECT r.id FROM requests r WHERE r.team_id = $1 AND r.state = 'pending' \
          AND (r.for_agent = $2 OR (r.for_agent IS NULL AND EXISTS (SELECT 1 FROM queue_members m \
               WHERE m.queue_id = r.queue_id AND m.agent_id = $2))) \
+         AND (r.offered_to IS NULL OR r.offered_to = $2) \
          AND NOT EXISTS (SELECT 1 FROM rejections x WHERE x.request_id = r.id AND x.agent_id = $2) \
          ORDER BY COALESCE(r.due_at, r.created_at), r.id LIMIT 1",
     )
@@ -162,6 +164,7 @@ pub(crate) async fn waiting_for(
         "SELECT {REQUEST_COLUMNS} FROM {REQUEST_FROM} WHERE r.team_id = $1 AND r.state = 'pending'\
          {kinds} AND (r.for_agent = $2 OR (r.for_agent IS NULL AND EXISTS (SELECT 1 \
          FROM queue_members m WHERE m.queue_id = r.queue_id AND m.agent_id = $2))) \
+         AND (r.offered_to IS NULL OR r.offered_to = $2) \
          AND NOT EXISTS (SELECT 1 FROM rejections x WHERE x.request_id = r.id AND x.agent_id = $2) \
          ORDER BY COALESCE(r.due_at, r.created_at), r.id"
     ))
@@ -290,16 +293,26 @@ pub(crate) async fn audience(
     // One row, the ids as text: at 10,000 agents, fetching one row per agent through the
     // driver cost more than the query itself. `live_until` is kept by triggers on `tokens`
     // (migration 0005): the latest expiry among the agent's unrevoked tokens.
-    let who = match request.for_agent {
+    let members = match request.for_agent {
         Some(_) => "a.id = r.for_agent",
         None => {
             "EXISTS (SELECT 1 FROM queue_members m WHERE m.queue_id = r.queue_id \
                  AND m.agent_id = a.id)"
         }
     };
+    // A longest-idle queue offers its request to the one agent it rings (none: nobody).
+    let who = if offer.is_some() && request.for_agent.is_none() {
+        format!(
+            "(CASE WHEN q.distribution = 'longest_idle' THEN r.offered_to = a.id \
+             ELSE {members} END)"
+        )
+    } else {
+        members.to_string()
+    };
     let row = sqlx::query(&format!(
-        "SELECT string_agg(CAST(a.id AS TEXT), ',') FROM requests r JOIN agents a \
-         ON a.team_id = r.team_id WHERE r.id = $1 AND {who} AND a.live_until > $2 \
+        "SELECT string_agg(CAST(a.id AS TEXT), ',') FROM requests r JOIN queues q \
+         ON q.id = r.queue_id JOIN agents a ON a.team_id = r.team_id \
+         WHERE r.id = $1 AND {who} AND a.live_until > $2 \
          AND NOT EXISTS (SELECT 1 FROM rejections x WHERE x.request_id = r.id \
          AND x.agent_id = a.id){filters}"
     ))
@@ -317,4 +330,105 @@ pub(crate) async fn audience(
 #[derive(Debug, Clone, Copy)]
 pub(crate) struct Offer {
     pub(crate) free_only: bool,
+}
+
+/// For a request of a longest-idle queue (not reserved for one agent): how long each agent is
+/// offered it. `None`: every available member is offered it at once.
+pub(crate) async fn ring_secs(
+    conn: &mut AnyConnection,
+    id: RequestId,
+) -> anyhow::Result<Option<i64>> {
+    Ok(sqlx::query(
+        "SELECT q.ring_secs FROM requests r JOIN queues q ON q.id = r.queue_id \
+         WHERE r.id = $1 AND q.distribution = 'longest_idle' AND r.for_agent IS NULL",
+    )
+    .bind(id.0)
+    .fetch_optional(conn)
+    .await?
+    .map(|r| r.try_get(0))
+    .transpose()?)
+}
+
+/// The one agent a longest-idle request is offered to now, if anyone.
+pub(crate) async fn offered_to(
+    conn: &mut AnyConnection,
+    id: RequestId,
+) -> anyhow::Result<Option<AgentId>> {
+    let row = sqlx::query("SELECT offered_to FROM requests WHERE id = $1")
+        .bind(id.0)
+        .fetch_one(conn)
+        .await?;
+    Ok(row.try_get::<Option<i64>, _>(0)?.map(AgentId))
+}
+
+/// Offers a pending longest-idle request to `agent` until `until`, or to nobody (`None`).
+pub(crate) async fn ring(
+    conn: &mut AnyConnection,
+    id: RequestId,
+    agent: Option<AgentId>,
+    until: Option<DateTime<Utc>>,
+) -> anyhow::Result<()> {
+    sqlx::query(
+        "UPDATE requests SET offered_to = $1, ring_until = $2 WHERE id = $3 AND state = 'pending'",
+    )
+    .bind(agent.map(|a| a.0))
+    .bind(until.map(to_millis))
+    .bind(id.0)
+    .execute(conn)
+    .await?;
+    Ok(())
+}
+
+/// Pending requests whose ring ran out by `now`, at most `limit`, the longest over first.
+pub(crate) async fn rings_over(
+    conn: &mut AnyConnection,
+    now: DateTime<Utc>,
+    limit: i64,
+) -> anyhow::Result<Vec<Request>> {
+    let rows = sqlx::query(&format!(
+        "SELECT {REQUEST_COLUMNS} FROM {REQUEST_FROM} WHERE r.state = 'pending' \
+         AND r.ring_until <= $1 ORDER BY r.ring_until, r.id LIMIT {limit}"
+    ))
+    .bind(to_millis(now))
+    .fetch_all(conn)
+    .await?;
+    rows.iter().map(request_from_row).collect()
+}
+
+/// The agent let the ring run out: the request is not offered to them again.
+pub(crate) async fn insert_pass(
+    conn: &mut AnyConnection,
+    id: RequestId,
+    agent: AgentId,
+) -> anyhow::Result<()> {
+    sqlx::query("INSERT INTO passes (request_id, agent_id) VALUES ($1, $2)")
+        .bind(id.0)
+        .bind(agent.0)
+        .execute(conn)
+        .await?;
+    Ok(())
+}
+
+/// Who a longest-idle request rings next: the signed-in, available member of its queue with no
+/// open session who neither rejected nor let it pass, free the longest (`idle_since`, never
+/// set first), then the lowest id.
+pub(crate) async fn longest_idle_for(
+    conn: &mut AnyConnection,
+    id: RequestId,
+    now: DateTime<Utc>,
+) -> anyhow::Result<Option<AgentId>> {
+    let row = sqlx::query(
+        "SELECT a.id FROM requests r JOIN queue_members m ON m.queue_id = r.queue_id \
+         JOIN agents a ON a.id = m.agent_id WHERE r.id = $1 AND a.live_until > $2 \
+         AND a.status = 'available' \
+         AND NOT EXISTS (SELECT 1 FROM sessions s WHERE s.agent_id = a.id AND s.state <> 'ended') \
+         AND NOT EXISTS (SELECT 1 FROM rejections x WHERE x.request_id = r.id AND x.agent_id = a.id) \
+         AND NOT EXISTS (SELECT 1 FROM passes p WHERE p.request_id = r.id AND p.agent_id = a.id) \
+         ORDER BY COALESCE(a.idle_since, 0), a.id LIMIT 1",
+    )
+    .bind(id.0)
+    .bind(to_millis(now))
+    .fetch_optional(conn)
+    .await?;
+    row.map(|r| anyhow::Ok(AgentId(r.try_get(0)?))).transpose()
 }

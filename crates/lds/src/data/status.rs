@@ -38,7 +38,8 @@ pub(crate) async fn save_status(
 ) -> Result<()> {
     sqlx::query(
         "UPDATE agents SET status = $1, status_reason = $2, status_since = $3, \
-         missed_offers = 0 WHERE id = $4",
+         missed_offers = 0, \
+         idle_since = CASE WHEN $1 = 'available' THEN $3 ELSE idle_since END WHERE id = $4",
     )
     .bind(availability.as_str())
     .bind(reason)
@@ -176,4 +177,18 @@ pub(crate) async fn presences(
         ))
     })
     .collect()
+}
+
+/// The agent is free from now (a session ended): the order of longest-idle queues.
+pub(crate) async fn mark_idle(
+    conn: &mut AnyConnection,
+    agent: AgentId,
+    now: DateTime<Utc>,
+) -> Result<()> {
+    sqlx::query("UPDATE agents SET idle_since = $1 WHERE id = $2")
+        .bind(to_millis(now))
+        .bind(agent.0)
+        .execute(conn)
+        .await?;
+    Ok(())
 }

@@ -9,7 +9,7 @@ use sqlx::AnyConnection;
 use super::requests::offers::{self, Waiting};
 use super::{Published, Store};
 use crate::data::events::{self, Outbox};
-use crate::data::{accounts, sessions as rows};
+use crate::data::{accounts, sessions as rows, status};
 use crate::error::{LdsError, LdsResult};
 
 /// Which of the session's two calls.
@@ -80,6 +80,7 @@ async fn close(
     // session row says ended.
     rows::save(conn, &session, Some(now)).await?;
     let team: TeamId = accounts::team_of_agent(conn, session.agent).await?;
+    status::mark_idle(conn, session.agent, now).await?;
     offers::offer_waiting_to(
         conn,
         outbox,

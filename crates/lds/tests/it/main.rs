@@ -16,6 +16,7 @@ mod http_edges;
 mod idempotency;
 mod idle_connections;
 mod login_limits;
+mod longest_idle;
 mod migration;
 mod queues;
 mod resume;

@@ -230,7 +230,22 @@ fn the_queue_and_reason_commands_round_trip() {
     let listed = cli(&db, &["queue", "list", "--team", "Desk"], None);
     assert_eq!(
         listed,
-        "default\t120s\t1 members\tdefault\nVIP\t45s\t1 members\town key"
+        "default\t120s\tring-all\t1 members\tdefault\nVIP\t45s\tring-all\t1 members\town key"
+    );
+    let set = ["queue", "set", "--team", "Desk", "--name", "VIP"];
+    cli(
+        &db,
+        &[
+            &set[..],
+            &["--distribution", "longest-idle", "--ring-secs", "15"],
+        ]
+        .concat(),
+        None,
+    );
+    let listed = cli(&db, &["queue", "list", "--team", "Desk"], None);
+    assert!(
+        listed.ends_with("VIP\t45s\tlongest-idle 15s\t1 members\town key"),
+        "{listed}"
     );
     cli(
         &db,

@@ -9,7 +9,7 @@ use headsup_protocol::{AgentId, TeamId};
 use crate::auth;
 use crate::data::accounts::{self, Team};
 use crate::data::db::Db;
-pub use crate::data::queues::Queue;
+pub use crate::data::queues::{Distribution, Queue};
 use crate::data::{queues as rows, status};
 
 /// A queue, its members and the key that feeds it, as `lds queue list` prints them.
@@ -81,12 +81,32 @@ pub async fn list_queues(db: &Db, team_name: &str) -> Result<Vec<QueueListing>> 
         .collect())
 }
 
-/// Changes a queue's offer timeout (for requests that arrive from now on).
-pub async fn set_offer_timeout(db: &Db, team_name: &str, name: &str, secs: i64) -> Result<()> {
+/// What `lds queue set` changes; `None` keeps the queue's value.
+#[derive(Debug, Default, Clone, Copy)]
+pub struct QueueSettings {
+    pub offer_timeout_secs: Option<i64>,
+    pub distribution: Option<Distribution>,
+    pub ring_secs: Option<i64>,
+}
+
+/// Changes a queue's settings (for requests offered from now on).
+pub async fn set_queue(
+    db: &Db,
+    team_name: &str,
+    name: &str,
+    settings: QueueSettings,
+) -> Result<()> {
     let team = team(db, team_name).await?;
     let queue = queue(db, &team, name).await?;
     let mut w = db.begin_write().await?;
-    rows::set_offer_timeout(&mut w.tx, queue.id, secs).await?;
+    rows::update(
+        &mut w.tx,
+        queue.id,
+        settings.offer_timeout_secs,
+        settings.distribution,
+        settings.ring_secs,
+    )
+    .await?;
     w.commit().await?;
     Ok(())
 }

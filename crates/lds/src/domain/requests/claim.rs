@@ -12,6 +12,7 @@ use headsup_protocol::model::{
 use headsup_protocol::{ErrorCode, RequestId};
 use sqlx::AnyConnection;
 
+use super::ringing;
 use crate::data::events::{self, Outbox};
 use crate::data::{accounts, requests as rows, sessions, status};
 use crate::domain::{Published, Store, Tally};
@@ -157,6 +158,15 @@ async fn why_not_acceptable(
             ErrorCode::NotOffered,
             format!("you rejected request {id}; it is not offered to you again"),
         ),
+        _ if rows::offered_to(conn, id)
+            .await?
+            .is_some_and(|a| a != agent.id) =>
+        {
+            LdsError::new(
+                ErrorCode::NotOffered,
+                format!("request {id} is offered to another agent now"),
+            )
+        }
         _ => LdsError::new(
             ErrorCode::NotOffered,
             format!("request {id} waits in a queue you do not serve"),
@@ -226,6 +236,9 @@ pub(crate) async fn reject(
     let mut outbox = Outbox::default();
     let event = Event::Rejected { request: id };
     events::append(&mut w.tx, &mut outbox, &[agent.id], now, &event).await?;
+    if request.state == RequestState::Pending {
+        ringing::pass_on_reject(&mut w.tx, &mut outbox, &request, agent.id, now).await?;
+    }
     Ok(store.commit(w, outbox).await?)
 }
 

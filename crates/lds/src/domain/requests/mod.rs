@@ -10,6 +10,7 @@ pub(crate) mod due_at;
 pub(crate) mod due_calls;
 pub(crate) mod idempotency;
 pub(crate) mod offers;
+pub(crate) mod ringing;
 pub(crate) mod timeouts;
 
 use chrono::{DateTime, Duration, Utc};

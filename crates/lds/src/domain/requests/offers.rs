@@ -6,6 +6,7 @@ use headsup_protocol::model::{Customer, Request, RequestKind, RequestState};
 use headsup_protocol::{AgentId, TeamId};
 use sqlx::AnyConnection;
 
+use super::ringing;
 use crate::data::events::{self, Outbox};
 use crate::data::queues::Queue;
 use crate::data::requests::{self as rows, NewRow, Offer};
@@ -77,6 +78,10 @@ pub(crate) async fn offer(
     only: Option<AgentId>,
     now: DateTime<Utc>,
 ) -> anyhow::Result<()> {
+    if let Some(ring_secs) = rows::ring_secs(conn, request.id).await? {
+        // One agent at a time, whoever became free: the longest idle rings first.
+        return ringing::ring_next(conn, outbox, request, ring_secs, now).await;
+    }
     let free_only = request.kind.quiet_while_busy();
     let mut to = rows::audience(conn, request, now, Some(Offer { free_only })).await?;
     if let Some(only) = only {
