@@ -1,10 +1,10 @@
 //! The agent sets their status. One status for all the agent's devices: the row in `agents`
 //! is the truth, and every device hears `status_changed`.
 
-use chrono::{DateTime, Utc};
+use chrono::Utc;
 use headsup_protocol::lds::Event;
-use headsup_protocol::model::{AgentInfo, AgentStatus, Availability, MISSED_OFFERS};
-use headsup_protocol::{AgentId, ErrorCode, TeamId};
+use headsup_protocol::model::{AgentInfo, AgentStatus, Availability};
+use headsup_protocol::ErrorCode;
 use sqlx::AnyConnection;
 
 use crate::data::events::{self, Outbox};
@@ -58,41 +58,6 @@ pub(crate) async fn set(
     };
     events::append(&mut w.tx, &mut outbox, &[agent.id], now, &event).await?;
     Ok((status, store.commit(w, outbox).await?))
-}
-
-/// A request timed out while offered to `offered`: each missed it. Those who reach the team's
-/// limit (if it has one) are set not ready with [`MISSED_OFFERS`], and told, in the caller's
-/// transaction (after the `timed_out` it wrote), so the next customer goes to someone present.
-pub(crate) async fn missed(
-    conn: &mut AnyConnection,
-    outbox: &mut Outbox,
-    team: TeamId,
-    offered: &[AgentId],
-    now: DateTime<Utc>,
-) -> anyhow::Result<()> {
-    if offered.is_empty() {
-        return Ok(());
-    }
-    rows::count_missed(conn, offered).await?;
-    for agent in rows::over_missed_limit(conn, team).await? {
-        rows::save_status(
-            conn,
-            agent,
-            Availability::NotReady,
-            Some(MISSED_OFFERS),
-            now,
-        )
-        .await?;
-        let event = Event::StatusChanged {
-            status: AgentStatus {
-                availability: Availability::NotReady,
-                reason: Some(MISSED_OFFERS.to_string()),
-                since: Some(from_millis(to_millis(now))),
-            },
-        };
-        events::append(conn, outbox, &[agent], now, &event).await?;
-    }
-    Ok(())
 }
 
 /// The reason as stored: one of the team's codes for `not_ready`, none for `available`.

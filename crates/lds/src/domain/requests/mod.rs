@@ -9,6 +9,7 @@ pub(crate) mod claim;
 pub(crate) mod due_at;
 pub(crate) mod due_calls;
 pub(crate) mod idempotency;
+pub(crate) mod missed;
 pub(crate) mod offers;
 pub(crate) mod ringing;
 pub(crate) mod timeouts;

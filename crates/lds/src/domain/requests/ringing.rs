@@ -10,9 +10,9 @@ use headsup_protocol::lds::Event;
 use headsup_protocol::model::Request;
 use sqlx::AnyConnection;
 
+use super::missed;
 use crate::data::events::{self, Outbox};
 use crate::data::requests as rows;
-use crate::domain::queues::status;
 use crate::domain::{Published, Store};
 
 /// Rings the next agent for a pending request of a longest-idle queue (`ring_secs` each), unless
@@ -86,7 +86,7 @@ pub(crate) async fn pass_on_expired(
         };
         events::append(&mut w.tx, &mut outbox, &[agent], now, &passed).await?;
         // Letting the ring run out is a missed offer (the team's not-ready rule counts it).
-        status::missed(&mut w.tx, &mut outbox, request.team, &[agent], now).await?;
+        missed::count(&mut w.tx, &mut outbox, request.team, &[agent], now).await?;
         ring_next(&mut w.tx, &mut outbox, &request, ring_secs, now).await?;
     }
     Ok((done, store.commit(w, outbox).await?))

@@ -8,10 +8,9 @@ use chrono::{DateTime, Utc};
 use headsup_protocol::lds::Event;
 use headsup_protocol::model::RequestState;
 
-use super::call_me_back;
+use super::{call_me_back, missed};
 use crate::data::events::{self, Outbox};
 use crate::data::requests::{self as rows, Offer};
-use crate::domain::queues::status;
 use crate::domain::{Published, Store, Tally};
 
 /// Times out up to `batch` expired requests in one transaction; returns how many it did.
@@ -37,7 +36,7 @@ pub(crate) async fn time_out_expired(
             request: request.id,
         };
         events::append(&mut w.tx, &mut outbox, &to, now, &event).await?;
-        status::missed(&mut w.tx, &mut outbox, request.team, &offered, now).await?;
+        missed::count(&mut w.tx, &mut outbox, request.team, &offered, now).await?;
         call_me_back::book_if_missed(&mut w.tx, &mut outbox, &request, now).await?;
     }
     let published = store.commit(w, outbox).await?.counting(Tally {
