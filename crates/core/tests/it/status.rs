@@ -144,3 +144,15 @@ fn the_lds_setting_missed_offers_reads_as_such_and_is_not_a_pick() {
         .iter()
         .all(|r| r.code != headsup_protocol::model::MISSED_OFFERS));
 }
+
+#[test]
+fn a_ring_that_passed_on_leaves_the_screen_and_the_list() {
+    let mut h = Harness::new();
+    h.sign_in(vec![]);
+    assert_eq!(notifications(&h.offer(1, RequestKind::CallNow)).len(), 1);
+    let out = h.event(Event::Passed {
+        request: headsup_protocol::RequestId(1),
+    });
+    assert_eq!(withdrawn(&out).len(), 1);
+    assert!(h.core.view(h.now).queue.is_empty());
+}
