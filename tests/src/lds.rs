@@ -39,7 +39,7 @@ impl Lds {
     }
 
     /// Runs `lds ARGS` on this server's database; a failing command fails the test.
-    fn cli(&self, args: &[&str], stdin: Option<&str>) -> String {
+    pub fn cli(&self, args: &[&str], stdin: Option<&str>) -> String {
         process::cli(&self.database_url, args, stdin)
     }
 

@@ -11,6 +11,7 @@ use crate::components::request_tab::RequestTab;
 use crate::components::session::SessionPanel;
 use crate::components::settings::SettingsPanel;
 use crate::components::sign_in::SignIn;
+use crate::components::wrap_up::WrapUpPanel;
 use crate::hooks::{use_intent, use_render_probe, use_tauri_view};
 use crate::state::{Action, Bridge, Screen};
 use headsup_protocol::view::{DeskId, Intent, LoginView, ViewState};
@@ -135,6 +136,9 @@ pub fn App() -> Html {
                 <main class="content">
                     if let Some(session) = view.session.clone() {
                         <SessionPanel {session} on_intent={on_intent.clone()} />
+                    }
+                    if let Some(form) = view.status.wrap_up.clone() {
+                        <WrapUpPanel {form} on_intent={on_intent.clone()} />
                     }
                     { screen }
                 </main>

@@ -43,6 +43,33 @@ pub enum QueueCommand {
         /// longest-idle: seconds each agent is offered a request (1 to 3600) [default: 20]
         #[arg(long, value_parser = clap::value_parser!(i64).range(1..=3_600))]
         ring_secs: Option<i64>,
+        /// After a session: none, optional (a disposition may be given) or required (the
+        /// wrap-up closes only with one, or when its time runs out).
+        #[arg(long, value_enum)]
+        wrap_up: Option<WrapUpArg>,
+        /// Seconds a wrap-up lasts at most (1 to 3600) [default: 60]
+        #[arg(long, value_parser = clap::value_parser!(i64).range(1..=3_600))]
+        wrap_up_secs: Option<i64>,
+    },
+    /// Add a disposition code to a queue's list (or relabel a code).
+    AddDisposition {
+        #[arg(long)]
+        team: String,
+        #[arg(long)]
+        name: String,
+        /// What clients send: 1 to 32 lower-case letters, digits and _.
+        #[arg(long)]
+        code: String,
+        /// What agents read.
+        #[arg(long)]
+        label: String,
+    },
+    /// List a queue's dispositions, in order.
+    Dispositions {
+        #[arg(long)]
+        team: String,
+        #[arg(long)]
+        name: String,
     },
     /// Make an agent of the team serve the queue.
     AddMember {
@@ -75,6 +102,23 @@ impl DistributionArg {
         match self {
             DistributionArg::RingAll => queues::Distribution::RingAll,
             DistributionArg::LongestIdle => queues::Distribution::LongestIdle,
+        }
+    }
+}
+
+#[derive(Clone, Copy, clap::ValueEnum)]
+pub enum WrapUpArg {
+    None,
+    Optional,
+    Required,
+}
+
+impl WrapUpArg {
+    fn into_rule(self) -> queues::WrapUpRule {
+        match self {
+            WrapUpArg::None => queues::WrapUpRule::None,
+            WrapUpArg::Optional => queues::WrapUpRule::Optional,
+            WrapUpArg::Required => queues::WrapUpRule::Required,
         }
     }
 }
@@ -138,14 +182,32 @@ pub async fn run_queue(command: QueueCommand, database_url: &str) -> Result<()> 
             offer_timeout_secs,
             distribution,
             ring_secs,
+            wrap_up,
+            wrap_up_secs,
         } => {
             let settings = queues::QueueSettings {
                 offer_timeout_secs,
                 distribution: distribution.map(DistributionArg::into_distribution),
                 ring_secs,
+                wrap_up: wrap_up.map(WrapUpArg::into_rule),
+                wrap_up_secs,
             };
             queues::set_queue(&db, &team, &name, settings).await?;
             println!("queue {name} changed");
+        }
+        QueueCommand::AddDisposition {
+            team,
+            name,
+            code,
+            label,
+        } => {
+            queues::put_disposition(&db, &team, &name, &code, &label).await?;
+            println!("disposition {code} ({label}) in {name}");
+        }
+        QueueCommand::Dispositions { team, name } => {
+            for d in queues::list_dispositions(&db, &team, &name).await? {
+                println!("{}\t{}", d.code, d.label);
+            }
         }
         QueueCommand::AddMember { team, name, email } => {
             let changed = queues::set_member(&db, &team, &name, &email, true).await?;

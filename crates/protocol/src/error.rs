@@ -54,6 +54,12 @@ pub enum ErrorCode {
     UnknownReason,
     /// Intake named a queue this team does not have.
     UnknownQueue,
+    /// The wrap-up needs a disposition (the queue requires one), or the status cannot change
+    /// before it is given.
+    DispositionRequired,
+    /// `finish_wrap_up` named a disposition that is not on the queue's list, or the agent is not
+    /// in a wrap-up.
+    UnknownDisposition,
     /// The server failed; nothing was written. Retry later.
     Internal,
     /// The customer's phone is not a phone number (only digits, spaces, `-`, `.`, `(`, `)` and a
@@ -102,6 +108,8 @@ impl ErrorCode {
             ErrorCode::NotAvailable => "not_available",
             ErrorCode::UnknownReason => "unknown_reason",
             ErrorCode::UnknownQueue => "unknown_queue",
+            ErrorCode::DispositionRequired => "disposition_required",
+            ErrorCode::UnknownDisposition => "unknown_disposition",
             ErrorCode::Internal => "internal",
             ErrorCode::InvalidPhone => "invalid_phone",
             ErrorCode::InvalidDueAt => "invalid_due_at",
@@ -182,6 +190,8 @@ mod tests {
             ErrorCode::NotAvailable,
             ErrorCode::UnknownReason,
             ErrorCode::UnknownQueue,
+            ErrorCode::DispositionRequired,
+            ErrorCode::UnknownDisposition,
             ErrorCode::Internal,
             ErrorCode::InvalidPhone,
             ErrorCode::InvalidDueAt,

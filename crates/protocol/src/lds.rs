@@ -127,6 +127,16 @@ pub enum ClientFrame {
     },
     /// End the agent's current session; the agent is free again.
     EndSession { cid: u64, session: SessionId },
+    /// Close the agent's wrap-up ("Done"): a disposition code from the wrap-up's list (required
+    /// when the queue says so) and an optional note (at most 1,000 characters). The agent is
+    /// available again.
+    FinishWrapUp {
+        cid: u64,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        disposition: Option<String>,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        note: Option<String>,
+    },
     /// Change the agent's status, on all their devices. `reason` (a code from the team's
     /// `status_reasons`) is required for `not_ready` and refused for `available`.
     SetStatus {

@@ -212,6 +212,10 @@ pub enum Availability {
     Available,
     /// Offered nothing and notified of nothing until available again; `reason` says why.
     NotReady,
+    /// After a session of a queue with wrap-up: offered nothing until the agent finishes it
+    /// (`finish_wrap_up`, with a disposition when the queue requires one) or its time is up.
+    /// Set by the LDS only.
+    WrapUp,
 }
 
 impl Availability {
@@ -219,6 +223,7 @@ impl Availability {
         match self {
             Availability::Available => "available",
             Availability::NotReady => "not_ready",
+            Availability::WrapUp => "wrap_up",
         }
     }
 
@@ -226,6 +231,7 @@ impl Availability {
         match s {
             "available" => Some(Availability::Available),
             "not_ready" => Some(Availability::NotReady),
+            "wrap_up" => Some(Availability::WrapUp),
             _ => None,
         }
     }
@@ -242,7 +248,35 @@ pub struct AgentStatus {
     /// Since when (UTC); absent for an agent who never changed status.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub since: Option<DateTime<Utc>>,
+    /// For `wrap_up`: the session being wrapped up and what closing it takes.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub wrap_up: Option<WrapUp>,
 }
+
+/// A wrap-up in progress: the session it follows, until when, and the queue's dispositions.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+pub struct WrapUp {
+    pub session: SessionId,
+    /// When the LDS closes it itself (disposition `timeout`) and makes the agent available.
+    pub until: DateTime<Utc>,
+    /// Whether `finish_wrap_up` must name a disposition.
+    pub required: bool,
+    /// The queue's disposition codes, in order (may be empty for an optional wrap-up).
+    #[serde(default)]
+    pub dispositions: Vec<Disposition>,
+}
+
+/// How a session ended, from the queue's list ("sale", "no_answer"), set by admins.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+pub struct Disposition {
+    pub code: String,
+    pub label: String,
+}
+
+/// The disposition the LDS records when a wrap-up's time runs out.
+pub const WRAP_UP_TIMEOUT: &str = "timeout";
 
 impl Default for AgentStatus {
     fn default() -> Self {
@@ -250,6 +284,7 @@ impl Default for AgentStatus {
             availability: Availability::Available,
             reason: None,
             since: None,
+            wrap_up: None,
         }
     }
 }

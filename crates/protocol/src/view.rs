@@ -24,7 +24,9 @@ use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
 use crate::ids::RequestId;
-use crate::model::{AgentInfo, Availability, Customer, RequestKind, Session, StatusReason};
+use crate::model::{
+    AgentInfo, Availability, Customer, Disposition, RequestKind, Session, StatusReason,
+};
 
 pub use crate::commands::{INTENT_COMMAND, VIEW_COMMAND, VIEW_EVENT};
 
@@ -99,6 +101,18 @@ pub struct StatusView {
     /// Since when, on the agent's clock ("since 12:05"), once the status was changed.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub since: Option<String>,
+    /// In wrap-up: the form that closes it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub wrap_up: Option<WrapUpView>,
+}
+
+/// The wrap-up form: the queue's dispositions, whether one is needed, and when it closes itself.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct WrapUpView {
+    pub required: bool,
+    pub dispositions: Vec<Disposition>,
+    /// "Closes by itself at 14:32:05", on the agent's clock.
+    pub closes_text: String,
 }
 
 /// One desk of the app: a part of the agent's work with its own screen, tab and badge.
@@ -396,6 +410,14 @@ pub enum Intent {
         availability: Availability,
         #[serde(default, skip_serializing_if = "Option::is_none")]
         reason: Option<String>,
+    },
+    /// "Done" on the wrap-up form: a disposition code (needed when [`WrapUpView::required`])
+    /// and a note.
+    FinishWrapUp {
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        disposition: Option<String>,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        note: Option<String>,
     },
     /// The agent picked a desk in the navigation. (A struct variant: intents are tagged by an
     /// `intent` field, so a payload must be an object: `{"intent":"open_desk","desk":"requests"}`.)

@@ -31,6 +31,19 @@ async fn every_screen(profile: &str, dark: bool) {
     let lds = Lds::start().expect("lds starts");
     let key = lds.add_team("Support");
     lds.add_agent("ana@example.test", "Ana Agent", "Support", "correct horse");
+    // A session of this queue ends in a wrap-up with a disposition to pick.
+    let queue = ["--team", "Support", "--name", "default"];
+    lds.cli(
+        &[&["queue", "set"], &queue[..], &["--wrap-up", "required"]].concat(),
+        None,
+    );
+    for (code, label) in [("sale", "Sale"), ("call_back", "Call back later")] {
+        let disposition = ["--code", code, "--label", label];
+        lds.cli(
+            &[&["queue", "add-disposition"], &queue[..], &disposition[..]].concat(),
+            None,
+        );
+    }
     let app = App::start(&lds.base_url, profile).await.expect("app");
     app.find("#email").await;
     let theme = app
@@ -45,7 +58,7 @@ async fn every_screen(profile: &str, dark: bool) {
             for (width, height) in [PHONE, DESKTOP] {
                 app.set_viewport(width, height).await;
                 let name = format!("{screen}-{theme}-{width}");
-                if matches!(screen, "requests" | "not-ready") {
+                if matches!(screen, "requests" | "not-ready" | "wrap-up") {
                     // The README's pictures of the phone and the desktop layout.
                     app.screenshot_for_docs(&name).await;
                 } else {
@@ -125,6 +138,22 @@ async fn every_screen(profile: &str, dark: bool) {
         .await;
     app.find("#session").await;
     audit("session").await;
+
+    // The session ends: the wrap-up form, which only a disposition closes.
+    app.click("#end-session").await;
+    app.find("#wrap-up").await;
+    app.class_until(".status-switch", "in-wrap-up").await;
+    audit("wrap-up").await;
+    app.find("#wrap-up-disposition")
+        .await
+        .select_by_value("sale")
+        .await
+        .expect("the disposition select takes the value");
+    app.type_into("#wrap-up-note", "Wants the premium plan")
+        .await;
+    app.click("#wrap-up-done").await;
+    app.wait_gone("#wrap-up").await;
+    app.class_until(".status-switch", "available").await;
     app.quit().await;
 }
 

@@ -15,3 +15,4 @@ pub mod session;
 pub mod settings;
 pub mod sign_in;
 pub mod status_switch;
+pub mod wrap_up;

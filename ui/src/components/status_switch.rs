@@ -21,6 +21,7 @@ pub fn StatusSwitch(props: &StatusSwitchProps) -> Html {
     let status = &props.status;
     let current = match (&status.availability, &status.reason) {
         (Availability::NotReady, Some(code)) => format!("{REASON}{code}"),
+        (Availability::WrapUp, _) => "wrap_up".to_string(),
         _ => AVAILABLE.to_string(),
     };
     let onchange = props.on_intent.reform(|e: Event| {
@@ -36,13 +37,19 @@ pub fn StatusSwitch(props: &StatusSwitchProps) -> Html {
             },
         }
     });
-    // A reason the agent cannot pick (the LDS's "Missed offers") still shows as the selection.
-    let unlisted = (status.availability == Availability::NotReady
-        && !status.reasons.iter().any(|r| Some(&r.code) == status.reason.as_ref()))
+    // What the agent cannot pick (the LDS's wrap-up, or "Missed offers") still shows as the
+    // selection.
+    let unlisted = (status.availability == Availability::WrapUp
+        || status.availability == Availability::NotReady
+            && !status
+                .reasons
+                .iter()
+                .any(|r| Some(&r.code) == status.reason.as_ref()))
     .then(|| html! { <option value={current.clone()} selected=true>{ &status.label }</option> });
     let state_class = match status.availability {
         Availability::Available => "available",
         Availability::NotReady => "not-ready",
+        Availability::WrapUp => "in-wrap-up",
     };
     html! {
         <div class={classes!("status-switch", state_class)}>

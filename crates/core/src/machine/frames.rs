@@ -196,6 +196,8 @@ fn command_refused(code: ErrorCode, message: &str) -> String {
         ErrorCode::NothingPending => "No customer is waiting right now.".into(),
         ErrorCode::NotAvailable => "You are not ready. Set yourself Available first.".into(),
         ErrorCode::UnknownReason => "That reason is not on your team's list.".into(),
+        ErrorCode::DispositionRequired => "Pick a disposition to finish your wrap-up.".into(),
+        ErrorCode::UnknownDisposition => "That disposition is not on the queue's list.".into(),
         _ => message.to_string(),
     }
 }

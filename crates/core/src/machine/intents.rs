@@ -102,7 +102,19 @@ impl Core {
                 availability,
                 reason,
             } => self.send_command(|core| {
+                if core.status.wrap_up().is_some_and(|w| w.required) {
+                    return Err(core.refuse(
+                        NoticeLevel::Warning,
+                        "Pick a disposition and press Done to finish your wrap-up first.",
+                    ));
+                }
                 let reason = match availability {
+                    Availability::WrapUp => {
+                        return Err(core.refuse(
+                            NoticeLevel::Info,
+                            "Wrap-up starts by itself after a session.",
+                        ))
+                    }
                     Availability::Available => None,
                     Availability::NotReady => match reason {
                         Some(code) if core.status.knows(&code) => Some(code),
@@ -118,6 +130,21 @@ impl Core {
                     cid: core.cid(),
                     availability,
                     reason,
+                })
+            }),
+            Intent::FinishWrapUp { disposition, note } => self.send_command(|core| {
+                let Some(wrap_up) = core.status.wrap_up() else {
+                    return Err(core.refuse(NoticeLevel::Info, "You are not in a wrap-up."));
+                };
+                let disposition = disposition.filter(|d| !d.is_empty());
+                if wrap_up.required && disposition.is_none() {
+                    return Err(core.refuse(NoticeLevel::Warning, "Pick a disposition first."));
+                }
+                core.ensure_connected()?;
+                Ok(ClientFrame::FinishWrapUp {
+                    cid: core.cid(),
+                    disposition,
+                    note: note.filter(|n| !n.trim().is_empty()),
                 })
             }),
             Intent::DismissNotice => self.notice = None,

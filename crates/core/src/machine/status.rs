@@ -2,8 +2,10 @@
 //! follow from it (nothing is notified and nothing taken while not ready; becoming available
 //! again raises one catch-up for what waited).
 
-use headsup_protocol::model::{AgentStatus, Availability, StatusReason, MISSED_OFFERS};
-use headsup_protocol::view::StatusView;
+use headsup_protocol::model::{
+    AgentStatus, Availability, Disposition, StatusReason, WrapUp, MISSED_OFFERS,
+};
+use headsup_protocol::view::{StatusView, WrapUpView};
 
 use super::*;
 use crate::plain_text;
@@ -42,6 +44,11 @@ impl Status {
         plain_text::one_line(label)
     }
 
+    /// The wrap-up in progress, if any.
+    pub(super) fn wrap_up(&self) -> Option<&WrapUp> {
+        self.current.wrap_up.as_ref()
+    }
+
     /// Whether `reason` is on the team's list.
     pub(super) fn knows(&self, reason: &str) -> bool {
         self.reasons.iter().any(|r| r.code == reason)
@@ -53,6 +60,7 @@ impl Status {
                 format!("Not ready: {}", self.reason_label(code))
             }
             (Availability::NotReady, None) => "Not ready".to_string(),
+            (Availability::WrapUp, _) => "Wrap-up".to_string(),
             (Availability::Available, _) => "Available".to_string(),
         };
         StatusView {
@@ -71,6 +79,21 @@ impl Status {
                 .current
                 .since
                 .map(|t| format!("since {}", t.with_timezone(&tz).format("%H:%M"))),
+            wrap_up: self.current.wrap_up.as_ref().map(|w| WrapUpView {
+                required: w.required,
+                dispositions: w
+                    .dispositions
+                    .iter()
+                    .map(|d| Disposition {
+                        code: d.code.clone(),
+                        label: plain_text::one_line(&d.label),
+                    })
+                    .collect(),
+                closes_text: format!(
+                    "Closes by itself at {}",
+                    w.until.with_timezone(&tz).format("%H:%M:%S")
+                ),
+            }),
         }
     }
 }

@@ -14,6 +14,7 @@ fn not_ready(reason: &str) -> AgentStatus {
         availability: Availability::NotReady,
         reason: Some(reason.into()),
         since: Some(t0()),
+        wrap_up: None,
     }
 }
 
@@ -22,6 +23,7 @@ fn available() -> AgentStatus {
         availability: Availability::Available,
         reason: None,
         since: Some(t0()),
+        wrap_up: None,
     }
 }
 
@@ -155,4 +157,57 @@ fn a_ring_that_passed_on_leaves_the_screen_and_the_list() {
     });
     assert_eq!(withdrawn(&out).len(), 1);
     assert!(h.core.view(h.now).queue.is_empty());
+}
+
+#[test]
+fn a_required_wrap_up_is_closed_only_by_a_disposition() {
+    use headsup_protocol::model::{Disposition, WrapUp};
+    let mut h = Harness::new();
+    h.sign_in(vec![]);
+    h.event(Event::StatusChanged {
+        status: AgentStatus {
+            availability: Availability::WrapUp,
+            reason: None,
+            since: Some(t0()),
+            wrap_up: Some(WrapUp {
+                session: headsup_protocol::SessionId(3),
+                until: t0() + Duration::seconds(60),
+                required: true,
+                dispositions: vec![Disposition {
+                    code: "sale".into(),
+                    label: "Sale\u{202e}".into(),
+                }],
+            }),
+        },
+    });
+    let view = h.core.view(h.now).status;
+    assert_eq!(view.label, "Wrap-up");
+    let form = view.wrap_up.expect("the wrap-up form");
+    assert!(form.required);
+    assert_eq!(form.dispositions[0].label, "Sale", "bidi controls dropped");
+    assert_eq!(
+        form.closes_text, "Closes by itself at 10:01:00",
+        "Madrid time"
+    );
+    // Nothing alerts during wrap-up.
+    assert!(notifications(&h.offer(1, RequestKind::CallNow)).is_empty());
+    // Neither a status nor an empty Done closes it.
+    let out = h.intent(Intent::SetStatus {
+        availability: Availability::Available,
+        reason: None,
+    });
+    assert!(sent(&out).is_empty());
+    let out = h.intent(Intent::FinishWrapUp {
+        disposition: None,
+        note: None,
+    });
+    assert!(sent(&out).is_empty());
+    let out = h.intent(Intent::FinishWrapUp {
+        disposition: Some("sale".into()),
+        note: Some("  ".into()),
+    });
+    assert!(matches!(
+        sent(&out).as_slice(),
+        [ClientFrame::FinishWrapUp { disposition: Some(d), note: None, .. }] if d == "sale"
+    ));
 }

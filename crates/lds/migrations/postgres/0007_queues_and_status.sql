@@ -15,6 +15,10 @@ CREATE TABLE queues (
     -- the one free the longest, for ring_secs; a reject or the ring's end passes it on.
     distribution TEXT NOT NULL DEFAULT 'ring_all',
     ring_secs BIGINT NOT NULL DEFAULT 20,
+    -- After a session: none | optional | required (a disposition must be given). Either way
+    -- the LDS closes it after wrap_up_secs with the disposition 'timeout'.
+    wrap_up TEXT NOT NULL DEFAULT 'none',
+    wrap_up_secs BIGINT NOT NULL DEFAULT 60,
     -- 1 for the queue the team's intake key feeds when the body names none; 0 otherwise.
     is_default BIGINT NOT NULL DEFAULT 0,
     created_at BIGINT NOT NULL,
@@ -76,3 +80,20 @@ INSERT INTO status_reasons (team_id, code, label, position) SELECT id, 'training
 -- starts the count again.
 ALTER TABLE teams ADD COLUMN not_ready_after_missed BIGINT;
 ALTER TABLE agents ADD COLUMN missed_offers BIGINT NOT NULL DEFAULT 0;
+
+-- The queue's disposition codes: how a session ended.
+CREATE TABLE dispositions (
+    queue_id BIGINT NOT NULL REFERENCES queues(id),
+    code TEXT NOT NULL,
+    label TEXT NOT NULL,
+    position BIGINT NOT NULL,
+    PRIMARY KEY (queue_id, code)
+);
+-- A wrap-up in progress (agents.status = 'wrap_up'): its session and when the LDS closes it.
+ALTER TABLE agents ADD COLUMN wrap_up_session BIGINT REFERENCES sessions(id);
+ALTER TABLE agents ADD COLUMN wrap_up_until BIGINT;
+CREATE INDEX agents_wrap_up ON agents(status, wrap_up_until);
+-- Stored with the session when its wrap-up closes ('timeout' when the LDS closed it).
+ALTER TABLE sessions ADD COLUMN disposition TEXT;
+ALTER TABLE sessions ADD COLUMN disposition_note TEXT;
+ALTER TABLE sessions ADD COLUMN wrapped_up_at BIGINT;

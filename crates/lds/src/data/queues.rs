@@ -2,7 +2,8 @@
 
 use anyhow::Result;
 use chrono::{DateTime, Utc};
-use headsup_protocol::{AgentId, TeamId};
+use headsup_protocol::model::Disposition;
+use headsup_protocol::{AgentId, SessionId, TeamId};
 use sqlx::{AnyConnection, Row};
 
 use crate::time::to_millis;
@@ -20,6 +21,39 @@ pub struct Queue {
     pub distribution: Distribution,
     /// For [`Distribution::LongestIdle`]: how long each agent is offered a request.
     pub ring_secs: i64,
+    pub wrap_up: WrapUpRule,
+    /// How long a wrap-up lasts at most.
+    pub wrap_up_secs: i64,
+}
+
+/// What follows a session of the queue.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum WrapUpRule {
+    /// The agent is available at once.
+    None,
+    /// A wrap-up; a disposition may be given.
+    Optional,
+    /// A wrap-up that only a disposition (or its time running out) closes.
+    Required,
+}
+
+impl WrapUpRule {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            WrapUpRule::None => "none",
+            WrapUpRule::Optional => "optional",
+            WrapUpRule::Required => "required",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<WrapUpRule> {
+        match s {
+            "none" => Some(WrapUpRule::None),
+            "optional" => Some(WrapUpRule::Optional),
+            "required" => Some(WrapUpRule::Required),
+            _ => None,
+        }
+    }
 }
 
 /// How a queue offers its requests.
@@ -49,7 +83,7 @@ impl Distribution {
 }
 
 const QUEUE_COLUMNS: &str = "id, team_id, name, offer_timeout_secs, is_default, \
-     intake_key_hash IS NOT NULL AS own_key, distribution, ring_secs";
+     intake_key_hash IS NOT NULL AS own_key, distribution, ring_secs, wrap_up, wrap_up_secs";
 
 fn queue_from_row(r: &sqlx::any::AnyRow) -> Result<Queue> {
     Ok(Queue {
@@ -68,6 +102,12 @@ fn queue_from_row(r: &sqlx::any::AnyRow) -> Result<Queue> {
                 .ok_or_else(|| anyhow::anyhow!("unknown distribution {d:?} in the database"))?
         },
         ring_secs: r.try_get("ring_secs")?,
+        wrap_up: {
+            let w: String = r.try_get("wrap_up")?;
+            WrapUpRule::parse(&w)
+                .ok_or_else(|| anyhow::anyhow!("unknown wrap-up rule {w:?} in the database"))?
+        },
+        wrap_up_secs: r.try_get("wrap_up_secs")?,
     })
 }
 
@@ -166,15 +206,20 @@ pub(crate) async fn update(
     offer_timeout_secs: Option<i64>,
     distribution: Option<Distribution>,
     ring_secs: Option<i64>,
+    wrap_up: Option<WrapUpRule>,
+    wrap_up_secs: Option<i64>,
 ) -> Result<()> {
     sqlx::query(
         "UPDATE queues SET offer_timeout_secs = COALESCE($1, offer_timeout_secs), \
-         distribution = COALESCE($2, distribution), ring_secs = COALESCE($3, ring_secs) \
-         WHERE id = $4",
+         distribution = COALESCE($2, distribution), ring_secs = COALESCE($3, ring_secs), \
+         wrap_up = COALESCE($4, wrap_up), wrap_up_secs = COALESCE($5, wrap_up_secs) \
+         WHERE id = $6",
     )
     .bind(offer_timeout_secs)
     .bind(distribution.map(Distribution::as_str))
     .bind(ring_secs)
+    .bind(wrap_up.map(WrapUpRule::as_str))
+    .bind(wrap_up_secs)
     .bind(queue)
     .execute(conn)
     .await?;
@@ -212,4 +257,64 @@ pub(crate) async fn remove_member(
         .await?
         .rows_affected();
     Ok(n == 1)
+}
+
+/// The queue's dispositions, in order.
+pub(crate) async fn dispositions(conn: &mut AnyConnection, queue: i64) -> Result<Vec<Disposition>> {
+    sqlx::query("SELECT code, label FROM dispositions WHERE queue_id = $1 ORDER BY position, code")
+        .bind(queue)
+        .fetch_all(conn)
+        .await?
+        .iter()
+        .map(|r| {
+            Ok(Disposition {
+                code: r.try_get(0)?,
+                label: r.try_get(1)?,
+            })
+        })
+        .collect()
+}
+
+/// Adds a disposition at the end of the queue's list, or relabels an existing code.
+pub(crate) async fn put_disposition(
+    conn: &mut AnyConnection,
+    queue: i64,
+    code: &str,
+    label: &str,
+) -> Result<()> {
+    let relabelled =
+        sqlx::query("UPDATE dispositions SET label = $1 WHERE queue_id = $2 AND code = $3")
+            .bind(label)
+            .bind(queue)
+            .bind(code)
+            .execute(&mut *conn)
+            .await?
+            .rows_affected();
+    if relabelled == 0 {
+        sqlx::query(
+            "INSERT INTO dispositions (queue_id, code, label, position) SELECT $1, $2, $3, \
+             COALESCE(MAX(position), 0) + 1 FROM dispositions WHERE queue_id = $1",
+        )
+        .bind(queue)
+        .bind(code)
+        .bind(label)
+        .execute(conn)
+        .await?;
+    }
+    Ok(())
+}
+
+/// The queue a session's request waited in.
+pub(crate) async fn queue_of_session(
+    conn: &mut AnyConnection,
+    session: SessionId,
+) -> Result<Queue> {
+    let row = sqlx::query(&format!(
+        "SELECT {QUEUE_COLUMNS} FROM queues WHERE id = \
+         (SELECT r.queue_id FROM sessions s JOIN requests r ON r.id = s.request_id WHERE s.id = $1)"
+    ))
+    .bind(session.0)
+    .fetch_one(conn)
+    .await?;
+    queue_from_row(&row)
 }

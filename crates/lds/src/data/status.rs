@@ -2,10 +2,11 @@
 
 use anyhow::{anyhow, Result};
 use chrono::{DateTime, Utc};
-use headsup_protocol::model::{AgentStatus, Availability, StatusReason};
-use headsup_protocol::{AgentId, TeamId};
+use headsup_protocol::model::{AgentStatus, Availability, StatusReason, WrapUp};
+use headsup_protocol::{AgentId, SessionId, TeamId};
 use sqlx::{AnyConnection, Row};
 
+use super::queues::{self, WrapUpRule};
 use crate::time::{from_millis, to_millis};
 
 /// The reasons every new team starts with; admins add their own (`lds reason add`).
@@ -16,17 +17,97 @@ pub(crate) const DEFAULT_REASONS: [(&str, &str); 3] = [
 ];
 
 pub(crate) async fn status_of(conn: &mut AnyConnection, agent: AgentId) -> Result<AgentStatus> {
-    let row = sqlx::query("SELECT status, status_reason, status_since FROM agents WHERE id = $1")
-        .bind(agent.0)
-        .fetch_one(conn)
-        .await?;
+    let row = sqlx::query(
+        "SELECT status, status_reason, status_since, wrap_up_session, wrap_up_until \
+         FROM agents WHERE id = $1",
+    )
+    .bind(agent.0)
+    .fetch_one(&mut *conn)
+    .await?;
     let availability: String = row.try_get(0)?;
+    let availability = Availability::parse(&availability)
+        .ok_or_else(|| anyhow!("unknown agent status {availability:?} in the database"))?;
+    let session: Option<i64> = row.try_get(3)?;
+    let until: Option<i64> = row.try_get(4)?;
+    let wrap_up = match (availability, session, until) {
+        (Availability::WrapUp, Some(session), Some(until)) => {
+            let session = SessionId(session);
+            let queue = queues::queue_of_session(&mut *conn, session).await?;
+            Some(WrapUp {
+                session,
+                until: from_millis(until),
+                required: queue.wrap_up == WrapUpRule::Required,
+                dispositions: queues::dispositions(conn, queue.id).await?,
+            })
+        }
+        _ => None,
+    };
     Ok(AgentStatus {
-        availability: Availability::parse(&availability)
-            .ok_or_else(|| anyhow!("unknown agent status {availability:?} in the database"))?,
+        availability,
         reason: row.try_get(1)?,
         since: row.try_get::<Option<i64>, _>(2)?.map(from_millis),
+        wrap_up,
     })
+}
+
+/// The agent goes into wrap-up after `session`, until `until`.
+pub(crate) async fn start_wrap_up(
+    conn: &mut AnyConnection,
+    agent: AgentId,
+    session: SessionId,
+    until: DateTime<Utc>,
+    now: DateTime<Utc>,
+) -> Result<()> {
+    sqlx::query(
+        "UPDATE agents SET status = 'wrap_up', status_reason = NULL, status_since = $1, \
+         wrap_up_session = $2, wrap_up_until = $3 WHERE id = $4",
+    )
+    .bind(to_millis(now))
+    .bind(session.0)
+    .bind(to_millis(until))
+    .bind(agent.0)
+    .execute(conn)
+    .await?;
+    Ok(())
+}
+
+/// Agents whose wrap-up time ran out by `now`, at most `limit`.
+pub(crate) async fn wrap_ups_over(
+    conn: &mut AnyConnection,
+    now: DateTime<Utc>,
+    limit: i64,
+) -> Result<Vec<AgentId>> {
+    sqlx::query(&format!(
+        "SELECT id FROM agents WHERE status = 'wrap_up' AND wrap_up_until <= $1 \
+         ORDER BY wrap_up_until, id LIMIT {limit}"
+    ))
+    .bind(to_millis(now))
+    .fetch_all(conn)
+    .await?
+    .iter()
+    .map(|r| Ok(AgentId(r.try_get(0)?)))
+    .collect()
+}
+
+/// Stores how the session ended (`timeout` when the LDS closed its wrap-up).
+pub(crate) async fn record_disposition(
+    conn: &mut AnyConnection,
+    session: SessionId,
+    disposition: Option<&str>,
+    note: Option<&str>,
+    now: DateTime<Utc>,
+) -> Result<()> {
+    sqlx::query(
+        "UPDATE sessions SET disposition = $1, disposition_note = $2, wrapped_up_at = $3 \
+         WHERE id = $4",
+    )
+    .bind(disposition)
+    .bind(note)
+    .bind(to_millis(now))
+    .bind(session.0)
+    .execute(conn)
+    .await?;
+    Ok(())
 }
 
 pub(crate) async fn save_status(
@@ -38,7 +119,7 @@ pub(crate) async fn save_status(
 ) -> Result<()> {
     sqlx::query(
         "UPDATE agents SET status = $1, status_reason = $2, status_since = $3, \
-         missed_offers = 0, \
+         missed_offers = 0, wrap_up_session = NULL, wrap_up_until = NULL, \
          idle_since = CASE WHEN $1 = 'available' THEN $3 ELSE idle_since END WHERE id = $4",
     )
     .bind(availability.as_str())

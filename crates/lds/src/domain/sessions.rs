@@ -6,6 +6,7 @@ use headsup_protocol::model::{AgentInfo, LegState, Session, SessionState};
 use headsup_protocol::{ErrorCode, SessionId, TeamId};
 use sqlx::AnyConnection;
 
+use super::queues::wrap_up;
 use super::requests::offers::{self, Waiting};
 use super::{Published, Store};
 use crate::data::events::{self, Outbox};
@@ -81,6 +82,9 @@ async fn close(
     rows::save(conn, &session, Some(now)).await?;
     let team: TeamId = accounts::team_of_agent(conn, session.agent).await?;
     status::mark_idle(conn, session.agent, now).await?;
+    // A wrap-up keeps the agent from offers (its status is not available), so the offers
+    // below go out when it closes instead.
+    wrap_up::start_if_due(conn, outbox, &session, now).await?;
     offers::offer_waiting_to(
         conn,
         outbox,

@@ -23,7 +23,7 @@ pub(crate) fn status_of(code: ErrorCode) -> StatusCode {
         AlreadyTaken | NotPending | Busy | NotOffered | NothingPending | NotAvailable => {
             StatusCode::CONFLICT
         }
-        UnknownReason => StatusCode::BAD_REQUEST,
+        UnknownReason | DispositionRequired | UnknownDisposition => StatusCode::BAD_REQUEST,
         // The named queue is not there (as an unknown request id is `404`).
         UnknownQueue => StatusCode::NOT_FOUND,
         MethodNotAllowed => StatusCode::METHOD_NOT_ALLOWED,

@@ -1,5 +1,5 @@
 //! The timers edge: what happens because time passes. Every [`TICK`], [`offer_timeouts`],
-//! [`ring_passes`] and [`due_calls`]; every minute, [`pruning`]. Each calls its domain transaction and publishes
+//! [`ring_passes`], [`wrap_ups`] and [`due_calls`]; every minute, [`pruning`]. Each calls its domain transaction and publishes
 //! what it returns.
 //!
 //! Every change is a conditional update (`WHERE state = …`), so several processes may run these
@@ -9,6 +9,7 @@ mod due_calls;
 mod offer_timeouts;
 mod pruning;
 mod ring_passes;
+mod wrap_ups;
 
 use std::time::Duration as StdDuration;
 
@@ -33,6 +34,7 @@ pub(crate) async fn run(fanout: Fanout, event_retention: Duration) {
         let now = Utc::now();
         offer_timeouts::run_once(&fanout, now).await;
         ring_passes::run_once(&fanout, now).await;
+        wrap_ups::run_once(&fanout, now).await;
         due_calls::run_once(&fanout, now).await;
         if now - last_prune > PRUNE_EVERY {
             last_prune = now;

@@ -63,6 +63,17 @@ pub(crate) async fn handle(state: &AppState, agent: &AgentInfo, frame: ClientFra
                 published(state, result.map(|(_, p)| ((None, None), p))).await,
             )
         }
+        ClientFrame::FinishWrapUp {
+            cid,
+            disposition,
+            note,
+        } => {
+            let result = queues::wrap_up::finish(store, agent, disposition, note).await;
+            (
+                cid,
+                published(state, result.map(|p| ((None, None), p))).await,
+            )
+        }
         ClientFrame::EndSession { cid, session } => {
             let result = sessions::end(store, agent, session).await;
             let answered = result.map(|(s, p)| ((Some(s.request), Some(s.id)), p));

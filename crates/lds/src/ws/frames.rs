@@ -13,7 +13,7 @@ pub(crate) struct FrameError {
     pub(crate) message: String,
 }
 
-const KNOWN_TYPES: [&str; 7] = [
+const KNOWN_TYPES: [&str; 8] = [
     "hello",
     "accept",
     "reject",
@@ -21,6 +21,7 @@ const KNOWN_TYPES: [&str; 7] = [
     "schedule",
     "end_session",
     "set_status",
+    "finish_wrap_up",
 ];
 
 pub(crate) fn parse(text: &str) -> Result<ClientFrame, FrameError> {

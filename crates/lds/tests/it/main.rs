@@ -28,4 +28,5 @@ mod status;
 mod token_watch;
 mod trace_log;
 mod two_processes;
+mod wrap_up;
 mod ws_close_codes;

@@ -9,7 +9,7 @@ use headsup_protocol::{AgentId, TeamId};
 use crate::auth;
 use crate::data::accounts::{self, Team};
 use crate::data::db::Db;
-pub use crate::data::queues::{Distribution, Queue};
+pub use crate::data::queues::{Distribution, Queue, WrapUpRule};
 use crate::data::{queues as rows, status};
 
 /// A queue, its members and the key that feeds it, as `lds queue list` prints them.
@@ -87,6 +87,8 @@ pub struct QueueSettings {
     pub offer_timeout_secs: Option<i64>,
     pub distribution: Option<Distribution>,
     pub ring_secs: Option<i64>,
+    pub wrap_up: Option<WrapUpRule>,
+    pub wrap_up_secs: Option<i64>,
 }
 
 /// Changes a queue's settings (for requests offered from now on).
@@ -105,6 +107,8 @@ pub async fn set_queue(
         settings.offer_timeout_secs,
         settings.distribution,
         settings.ring_secs,
+        settings.wrap_up,
+        settings.wrap_up_secs,
     )
     .await?;
     w.commit().await?;
@@ -156,13 +160,7 @@ pub async fn list_reasons(db: &Db, team_name: &str) -> Result<Vec<StatusReason>>
 
 /// Adds a not-ready reason at the end of the team's list, or relabels an existing code.
 pub async fn put_reason(db: &Db, team_name: &str, code: &str, label: &str) -> Result<()> {
-    let code_ok = (1..=32).contains(&code.len())
-        && code
-            .bytes()
-            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'_');
-    if !code_ok {
-        bail!("a reason code is 1 to 32 lower-case letters, digits and _");
-    }
+    check_code("reason", code)?;
     check_name("reason label", label)?;
     let team = team(db, team_name).await?;
     let mut w = db.begin_write().await?;
@@ -227,4 +225,45 @@ pub async fn presences(db: &Db) -> Result<std::collections::HashMap<AgentId, Pre
             (agent, presence)
         })
         .collect())
+}
+
+/// Adds a disposition at the end of a queue's list, or relabels an existing code.
+pub async fn put_disposition(
+    db: &Db,
+    team_name: &str,
+    queue_name: &str,
+    code: &str,
+    label: &str,
+) -> Result<()> {
+    check_code("disposition", code)?;
+    check_name("disposition label", label)?;
+    let team = team(db, team_name).await?;
+    let queue = queue(db, &team, queue_name).await?;
+    let mut w = db.begin_write().await?;
+    rows::put_disposition(&mut w.tx, queue.id, code, label).await?;
+    w.commit().await?;
+    Ok(())
+}
+
+/// A queue's dispositions, in order.
+pub async fn list_dispositions(
+    db: &Db,
+    team_name: &str,
+    queue_name: &str,
+) -> Result<Vec<headsup_protocol::model::Disposition>> {
+    let team = team(db, team_name).await?;
+    let queue = queue(db, &team, queue_name).await?;
+    rows::dispositions(&mut *db.pool.acquire().await?, queue.id).await
+}
+
+/// Codes clients send: 1 to 32 lower-case letters, digits and `_`.
+fn check_code(what: &str, code: &str) -> Result<()> {
+    let ok = (1..=32).contains(&code.len())
+        && code
+            .bytes()
+            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'_');
+    if !ok {
+        bail!("a {what} code is 1 to 32 lower-case letters, digits and _");
+    }
+    Ok(())
 }

@@ -1,6 +1,7 @@
-//! Queues and agent status: the agent's availability ([`status`]) and the admin's queues,
-//! memberships and not-ready reasons ([`admin`]). Who is offered a request follows from both
+//! Queues and agent status: the agent's availability ([`status`]), the wrap-up after a session
+//! ([`wrap_up`]) and the admin's queues, memberships, reasons and dispositions ([`admin`]). Who is offered a request follows from both
 //! (`data::requests::audience`): the signed-in, available members of its queue.
 
 pub mod admin;
 pub(crate) mod status;
+pub(crate) mod wrap_up;

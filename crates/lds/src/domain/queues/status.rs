@@ -1,7 +1,7 @@
 //! The agent sets their status. One status for all the agent's devices: the row in `agents`
 //! is the truth, and every device hears `status_changed`.
 
-use chrono::Utc;
+use chrono::{DateTime, Utc};
 use headsup_protocol::lds::Event;
 use headsup_protocol::model::{AgentInfo, AgentStatus, Availability};
 use headsup_protocol::ErrorCode;
@@ -35,29 +35,46 @@ pub(crate) async fn set(
     if current.availability == availability && current.reason == reason {
         return Ok((current, Published::nothing())); // `w` drops: nothing written
     }
-    rows::save_status(&mut w.tx, agent.id, availability, reason.as_deref(), now).await?;
+    if let Some(wrap_up) = &current.wrap_up {
+        // Leaving a wrap-up by a status: only an optional one, which closes with no disposition.
+        if wrap_up.required {
+            return Err(LdsError::new(
+                ErrorCode::DispositionRequired,
+                "finish your wrap-up with a disposition first",
+            ));
+        }
+        rows::record_disposition(&mut w.tx, wrap_up.session, None, None, now).await?;
+    }
     let mut outbox = Outbox::default();
+    let status = change(&mut w.tx, &mut outbox, agent, availability, reason, now).await?;
+    Ok((status, store.commit(w, outbox).await?))
+}
+
+/// Writes the agent's new status and tells their devices, in the caller's transaction; when it
+/// is `available`, what waited for them is offered first.
+pub(crate) async fn change(
+    conn: &mut AnyConnection,
+    outbox: &mut Outbox,
+    agent: &AgentInfo,
+    availability: Availability,
+    reason: Option<String>,
+    now: DateTime<Utc>,
+) -> anyhow::Result<AgentStatus> {
+    rows::save_status(conn, agent.id, availability, reason.as_deref(), now).await?;
     if availability == Availability::Available {
-        offers::offer_waiting_to(
-            &mut w.tx,
-            &mut outbox,
-            agent.id,
-            agent.team,
-            Waiting::All,
-            now,
-        )
-        .await?;
+        offers::offer_waiting_to(conn, outbox, agent.id, agent.team, Waiting::All, now).await?;
     }
     let status = AgentStatus {
         availability,
         reason,
         since: Some(from_millis(to_millis(now))),
+        wrap_up: None,
     };
     let event = Event::StatusChanged {
         status: status.clone(),
     };
-    events::append(&mut w.tx, &mut outbox, &[agent.id], now, &event).await?;
-    Ok((status, store.commit(w, outbox).await?))
+    events::append(conn, outbox, &[agent.id], now, &event).await?;
+    Ok(status)
 }
 
 /// The reason as stored: one of the team's codes for `not_ready`, none for `available`.
@@ -68,6 +85,10 @@ async fn valid_reason(
     reason: Option<String>,
 ) -> LdsResult<Option<String>> {
     match (availability, reason) {
+        (Availability::WrapUp, _) => Err(LdsError::new(
+            ErrorCode::UnknownReason,
+            "wrap_up is set by the server after a session",
+        )),
         (Availability::Available, None) => Ok(None),
         (Availability::Available, Some(_)) => Err(LdsError::new(
             ErrorCode::UnknownReason,

@@ -39,6 +39,7 @@ pub(crate) async fn count(
                 availability: Availability::NotReady,
                 reason: Some(MISSED_OFFERS.to_string()),
                 since: Some(from_millis(to_millis(now))),
+                wrap_up: None,
             },
         };
         events::append(conn, outbox, &[agent], now, &event).await?;
