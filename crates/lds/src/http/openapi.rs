@@ -293,9 +293,11 @@ fn intake() -> OperationBuilder {
         ]),
     )
     .response("401", error(&[ErrorCode::InvalidIntakeKey]))
-    .response("404", error(&[ErrorCode::UnknownQueue]))
     .response("413", error(&[ErrorCode::TooLarge]))
-    .response("422", error(&[ErrorCode::IdempotencyKeyReused]))
+    .response(
+        "422",
+        error(&[ErrorCode::IdempotencyKeyReused, ErrorCode::UnknownQueue]),
+    )
     .response("429", rate_limited())
     .response("500", error(&[ErrorCode::Internal]))
     .response("503", unavailable(&[ErrorCode::StorageUnavailable]))

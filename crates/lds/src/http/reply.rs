@@ -24,8 +24,8 @@ pub(crate) fn status_of(code: ErrorCode) -> StatusCode {
             StatusCode::CONFLICT
         }
         UnknownReason | DispositionRequired | UnknownDisposition => StatusCode::BAD_REQUEST,
-        // The named queue is not there (as an unknown request id is `404`).
-        UnknownQueue => StatusCode::NOT_FOUND,
+        // A well-formed body naming a queue that is not there: the body cannot be processed.
+        UnknownQueue => StatusCode::UNPROCESSABLE_ENTITY,
         MethodNotAllowed => StatusCode::METHOD_NOT_ALLOWED,
         Internal => StatusCode::INTERNAL_SERVER_ERROR,
         InvalidPhone | InvalidDueAt | InvalidIdempotencyKey => StatusCode::BAD_REQUEST,

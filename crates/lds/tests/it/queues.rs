@@ -105,7 +105,7 @@ async fn an_unknown_queue_is_refused_and_not_echoed() {
         (&vip_key, "default"), // a queue's key feeds only its queue
     ] {
         let resp = s.post(key, &call("Maria", Some(queue))).await;
-        assert_eq!(resp.status(), 404, "{queue}");
+        assert_eq!(resp.status(), 422, "{queue}");
         let body: ErrorBody = resp.json().await.unwrap();
         assert_eq!(body.error.code, ErrorCode::UnknownQueue);
         assert!(
