@@ -64,6 +64,7 @@ fn request(id: i64) -> Request {
         for_agent: None,
         state: RequestState::Pending,
         expires_at: None,
+        transfer_from: None,
     }
 }
 

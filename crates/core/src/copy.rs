@@ -3,7 +3,9 @@
 
 use chrono::{DateTime, Utc};
 use chrono_tz::Tz;
-use headsup_protocol::model::{Customer, LegState, Request, RequestKind, SessionState};
+use headsup_protocol::model::{
+    Customer, LegState, Request, RequestKind, SessionState, TransferOutcome,
+};
 use headsup_protocol::view::{DeskId, RowStatus};
 
 use crate::plain_text::one_line;
@@ -81,6 +83,12 @@ pub fn first_alert(kind: RequestKind, who: &str, due: Due<'_>) -> (String, Strin
             "Chat expected".into(),
             format!("{who} is expected to start a chat at {at}"),
         ),
+        // Worded with the colleague and the time left by [`transfer_alert`]; this is the copy
+        // for a transfer whose sender is not known.
+        (RequestKind::Transfer, _) => (
+            "Transfer".into(),
+            format!("{who} is being transferred to you"),
+        ),
     };
     (title, body)
 }
@@ -101,7 +109,53 @@ pub fn row_status(kind: RequestKind, due: Due<'_>) -> String {
         (RequestKind::InboundCall, Due::At(at)) => format!("Expected at {at}"),
         (RequestKind::ChatInbound, Due::Now) => "Chatting now".into(),
         (RequestKind::ChatInbound, Due::At(at)) => format!("Expected at {at}"),
+        (RequestKind::Transfer, _) => "Transfer, waiting now".into(),
     }
+}
+
+/// Title and body of a transfer offered to this agent: "Transfer from Ana", "Maria Lopez, 4:58
+/// left". `from` and `who` are plain text already ([`person_name`], [`customer_label`]).
+pub fn transfer_alert(from: &str, who: &str, left: &str) -> (String, String) {
+    (
+        format!("Transfer from {from}"),
+        format!("{who}, {left} left"),
+    )
+}
+
+/// A transfer row's status: "From Ana, 4:58 left".
+pub fn transfer_row(from: &str, left: &str) -> String {
+    format!("From {from}, {left} left")
+}
+
+/// How a transfer of the agent's own session is going, as the session panel says it.
+pub fn transfer_outcome(to: &str, outcome: &TransferOutcome, left: &str) -> String {
+    match outcome {
+        TransferOutcome::Waiting => format!("Waiting for {to}… {left} left"),
+        TransferOutcome::Taken { by } => format!("{} took it", person_name(&by.name)),
+        TransferOutcome::CameBack => format!("Came back to you: {to} did not take it in time"),
+    }
+}
+
+/// Time left until `until`, counting down in whole seconds: "4:58", "0:09", "1:02:00".
+pub fn time_left(until: DateTime<Utc>, now: DateTime<Utc>) -> String {
+    // Rounded up, so "0:00" is never shown while time is left.
+    let ms = (until - now).num_milliseconds().max(0);
+    let secs = (ms + 999) / 1000;
+    match secs {
+        0..=3599 => format!("{}:{:02}", secs / 60, secs % 60),
+        _ => format!("{}:{:02}:{:02}", secs / 3600, (secs % 3600) / 60, secs % 60),
+    }
+}
+
+/// The next moment [`time_left`] reads differently, while time is left.
+pub fn next_countdown_tick(until: DateTime<Utc>, now: DateTime<Utc>) -> Option<DateTime<Utc>> {
+    let ms = (until - now).num_milliseconds();
+    if ms <= 0 {
+        return None;
+    }
+    let into_second = ms % 1000;
+    let step = if into_second == 0 { 1000 } else { into_second };
+    Some(now + chrono::Duration::milliseconds(step))
 }
 
 /// Title and body of a re-alert: the same request, said more urgently.
@@ -205,6 +259,7 @@ pub fn kind(kind: RequestKind) -> &'static str {
         RequestKind::CallMeBack => "Call me back",
         RequestKind::InboundCall => "Inbound call",
         RequestKind::ChatInbound => "Chat",
+        RequestKind::Transfer => "Transfer",
     }
 }
 
@@ -301,7 +356,7 @@ mod tests {
 
     /// The copy of every kind, due now and due later: (kind, now title, now body, later
     /// title, later body, now row, later row).
-    const TABLE: [(RequestKind, &str, &str, &str, &str, &str, &str); 6] = [
+    const TABLE: [(RequestKind, &str, &str, &str, &str, &str, &str); 7] = [
         (
             RequestKind::CallNow,
             "New customer request",
@@ -356,7 +411,37 @@ mod tests {
             "Chatting now",
             "Expected at Tue 3 Mar, 14:30",
         ),
+        (
+            RequestKind::Transfer,
+            "Transfer",
+            "Aiko Tanaka is being transferred to you",
+            "Transfer",
+            "Aiko Tanaka is being transferred to you",
+            "Transfer, waiting now",
+            "Transfer, waiting now",
+        ),
     ];
+
+    #[test]
+    fn a_transfer_counts_down_in_whole_seconds() {
+        let t0 = DateTime::from_timestamp(1_700_000_000, 0).unwrap();
+        let until = t0 + chrono::Duration::seconds(300);
+        assert_eq!(time_left(until, t0), "5:00");
+        let now = t0 + chrono::Duration::milliseconds(1_500);
+        assert_eq!(time_left(until, now), "4:59", "rounded up");
+        assert_eq!(
+            next_countdown_tick(until, now),
+            Some(t0 + chrono::Duration::seconds(2)),
+            "the next whole second before the end"
+        );
+        assert_eq!(time_left(until, until), "0:00");
+        assert_eq!(next_countdown_tick(until, until), None);
+        assert_eq!(time_left(t0 + chrono::Duration::hours(1), t0), "1:00:00");
+        assert_eq!(
+            transfer_alert("Ana", "Maria Lopez", "4:58"),
+            ("Transfer from Ana".into(), "Maria Lopez, 4:58 left".into())
+        );
+    }
 
     #[test]
     fn every_kind_reads_right_due_now_and_due_later() {

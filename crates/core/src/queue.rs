@@ -6,7 +6,7 @@ use std::ops::Bound;
 
 use chrono::{DateTime, Duration, Utc};
 use chrono_tz::Tz;
-use headsup_protocol::model::{Request, RequestState};
+use headsup_protocol::model::{Request, RequestKind, RequestState};
 use headsup_protocol::view::{QueueRow, RowActions, RowSection, RowStatus};
 use headsup_protocol::RequestId;
 
@@ -139,7 +139,8 @@ impl Queue {
                 self.requests.remove(&id);
             }
         }
-        changed
+        // A transfer's countdown moved on (its rows are rebuilt on every view update).
+        changed || self.requests.values().any(|t| counts_down(&t.request))
     }
 
     /// The next moment the rows change by themselves: a linger ends or a scheduled call falls due.
@@ -148,7 +149,18 @@ impl Queue {
             Bound::Excluded((now, RequestId(i64::MAX))),
             Bound::Unbounded,
         );
-        self.timers.range(after_now).next().map(|&(at, _)| at)
+        let timer = self.timers.range(after_now).next().map(|&(at, _)| at);
+        timer.into_iter().chain(self.next_countdown_tick(now)).min()
+    }
+
+    /// The next second a transfer offer's countdown reads differently, while one is open.
+    fn next_countdown_tick(&self, now: DateTime<Utc>) -> Option<DateTime<Utc>> {
+        self.requests
+            .values()
+            .map(|t| &t.request)
+            .filter(|r| counts_down(r))
+            .filter_map(|r| copy::next_countdown_tick(r.expires_at?, now))
+            .min()
     }
 
     /// The request tab (open requests oldest first, then the history newest first), the
@@ -177,7 +189,7 @@ impl Queue {
         let mut volatile = Vec::new();
         for t in self.requests.values() {
             let r = &t.request;
-            if r.due_at.is_some() && r.kind.is_scheduled() {
+            if (r.due_at.is_some() && r.kind.is_scheduled()) || counts_down(r) {
                 volatile.push(r.id);
             }
             match place(t, now) {
@@ -285,11 +297,14 @@ fn row(t: &Tracked, now: DateTime<Utc>, tz: Tz, mask_phone: bool, busy: bool) ->
     let blinking = matches!(place, Place::Open) && !busy;
     let later = copy::due_later(r, now, tz);
     let label = copy::customer_label(&r.customer, mask_phone);
-    let status_text = if is_open {
-        copy::row_status(r.kind, later.as_deref().map_or(Due::Now, Due::At))
-    } else {
-        copy::closed_status(&status)
-    };
+    let status_text =
+        if let (true, Some(from), Some(until)) = (counts_down(r), &r.transfer_from, r.expires_at) {
+            copy::transfer_row(&copy::person_name(&from.name), &copy::time_left(until, now))
+        } else if is_open {
+            copy::row_status(r.kind, later.as_deref().map_or(Due::Now, Due::At))
+        } else {
+            copy::closed_status(&status)
+        };
     // Taken by a click: an offer or a due call, while the agent is free. Rejected: any open row
     // (a booked call can be turned down before it is due).
     let can_take = !busy && (blinking || status == RowStatus::Now);
@@ -348,4 +363,9 @@ pub fn waiting_since(r: &Request) -> DateTime<Utc> {
         Some(due) if r.kind.is_scheduled() => due,
         _ => r.created_at,
     }
+}
+
+/// A transfer offer still open: its row counts down to `expires_at`.
+fn counts_down(r: &Request) -> bool {
+    r.kind == RequestKind::Transfer && r.state == RequestState::Pending && r.expires_at.is_some()
 }

@@ -128,7 +128,11 @@ enum TeamCommand {
         /// Set an agent not ready (reason `missed_offers`) after this many offers in a row time
         /// out on them, 1 to 100; 0 turns the rule off.
         #[arg(long, value_parser = clap::value_parser!(i64).range(0..=100))]
-        not_ready_after_missed: i64,
+        not_ready_after_missed: Option<i64>,
+        /// How long a transfer waits for its target when the agent names no timeout, 10 to
+        /// 3,600 seconds (300 unless set).
+        #[arg(long, value_parser = clap::value_parser!(i64).range(10..=3600))]
+        transfer_timeout_secs: Option<i64>,
     },
 }
 
@@ -212,13 +216,25 @@ async fn run(command: Command, database_url: String) -> Result<()> {
         Command::Team(TeamCommand::Set {
             name,
             not_ready_after_missed,
+            transfer_timeout_secs,
         }) => {
+            if not_ready_after_missed.is_none() && transfer_timeout_secs.is_none() {
+                anyhow::bail!(
+                    "nothing to set: give --not-ready-after-missed or --transfer-timeout-secs"
+                );
+            }
             let db = lds::db::Db::connect(&database_url).await?;
-            let limit = (not_ready_after_missed > 0).then_some(not_ready_after_missed);
-            accounts::queues::set_not_ready_after_missed(&db, &name, limit).await?;
-            match limit {
-                Some(n) => println!("{name}: not ready after {n} missed offers"),
-                None => println!("{name}: never set not ready for missed offers"),
+            if let Some(missed) = not_ready_after_missed {
+                let limit = (missed > 0).then_some(missed);
+                accounts::queues::set_not_ready_after_missed(&db, &name, limit).await?;
+                match limit {
+                    Some(n) => println!("{name}: not ready after {n} missed offers"),
+                    None => println!("{name}: never set not ready for missed offers"),
+                }
+            }
+            if let Some(secs) = transfer_timeout_secs {
+                accounts::queues::set_transfer_timeout(&db, &name, secs).await?;
+                println!("{name}: transfers wait {secs} s for their target");
             }
             Ok(())
         }

@@ -23,7 +23,8 @@ pub(crate) struct LegReport {
 }
 
 pub(crate) trait Telephony: Send + Sync + 'static {
-    /// Starts calling both legs of a new session. Must not block; progress is reported later.
+    /// Starts calling the legs of a new session that ring (both, except for a transferred
+    /// customer, who is on the line already). Must not block; progress is reported later.
     fn dial(&self, session: &Session);
 }
 
@@ -51,9 +52,18 @@ impl Telephony for SimulatedTelephony {
         };
         let reports = self.reports.clone();
         let id = session.id;
+        // A transferred customer is on the line already: only the new agent's phone rings.
+        let ringing = [
+            (Leg::Agent, session.agent_leg, delay),
+            (Leg::Customer, session.customer_leg, delay / 2),
+        ]
+        .into_iter()
+        .filter(|(_, state, _)| *state == LegState::Ringing)
+        .map(|(leg, _, after)| (leg, after))
+        .collect::<Vec<_>>();
         tokio::spawn(async move {
             // The agent picks up first, the customer a moment later, as on a real callback.
-            for (leg, after) in [(Leg::Agent, delay), (Leg::Customer, delay / 2)] {
+            for (leg, after) in ringing {
                 tokio::time::sleep(after).await;
                 let report = LegReport {
                     session: id,

@@ -78,6 +78,15 @@ impl Probe {
         Ok(request)
     }
 
+    /// Times out the offers expired as of `now` and publishes it, as the offer-timeout timer
+    /// does every few hundred milliseconds; returns how many timed out.
+    pub async fn time_out_offers(&self, now: DateTime<Utc>) -> anyhow::Result<usize> {
+        let (done, published) =
+            requests::timeouts::time_out_expired(&self.fanout.store, now, 500).await?;
+        self.fanout.publish(published).await;
+        Ok(done)
+    }
+
     /// Writes the per-agent index now, as the index writer does every second.
     pub async fn index_now(&self) -> anyhow::Result<()> {
         index_writer::index_once(&self.fanout).await

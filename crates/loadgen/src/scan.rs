@@ -83,6 +83,7 @@ mod tests {
                     for_agent: None,
                     state: RequestState::Pending,
                     expires_at: None,
+                    transfer_from: None,
                 },
             },
         });

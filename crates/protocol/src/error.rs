@@ -60,6 +60,10 @@ pub enum ErrorCode {
     /// `finish_wrap_up` named a disposition that is not on the queue's list, or the agent is not
     /// in a wrap-up.
     UnknownDisposition,
+    /// `transfer`: this session's customer is already being transferred; wait for the answer.
+    TransferPending,
+    /// `transfer`: the colleague picked is not signed in.
+    AgentOffline,
     /// The server failed; nothing was written. Retry later.
     Internal,
     /// The customer's phone is not a phone number (only digits, spaces, `-`, `.`, `(`, `)` and a
@@ -110,6 +114,8 @@ impl ErrorCode {
             ErrorCode::UnknownQueue => "unknown_queue",
             ErrorCode::DispositionRequired => "disposition_required",
             ErrorCode::UnknownDisposition => "unknown_disposition",
+            ErrorCode::TransferPending => "transfer_pending",
+            ErrorCode::AgentOffline => "agent_offline",
             ErrorCode::Internal => "internal",
             ErrorCode::InvalidPhone => "invalid_phone",
             ErrorCode::InvalidDueAt => "invalid_due_at",
@@ -192,6 +198,8 @@ mod tests {
             ErrorCode::UnknownQueue,
             ErrorCode::DispositionRequired,
             ErrorCode::UnknownDisposition,
+            ErrorCode::TransferPending,
+            ErrorCode::AgentOffline,
             ErrorCode::Internal,
             ErrorCode::InvalidPhone,
             ErrorCode::InvalidDueAt,

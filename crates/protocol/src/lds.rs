@@ -13,7 +13,7 @@ use crate::error::ErrorCode;
 use crate::ids::{RequestId, SessionId};
 use crate::model::{
     AgentInfo, AgentRef, AgentStatus, Availability, Customer, Request, RequestKind, Session,
-    StatusReason,
+    StatusReason, TransferTarget, TransferTargets,
 };
 
 /// Protocol version spoken by this crate; sent in `hello` and `welcome`.
@@ -26,6 +26,12 @@ pub const MAX_FRAME_BYTES: usize = 64 * 1024;
 /// [`DEAD_AFTER_SECS`] treats the connection as dead.
 pub const HEARTBEAT_SECS: u64 = 10;
 pub const DEAD_AFTER_SECS: u64 = 30;
+
+/// How long a transfer waits for its target when `transfer` names no `timeout_secs` and the
+/// team's admins set no other, and the bounds a timeout must keep.
+pub const TRANSFER_TIMEOUT_SECS: u32 = 300;
+pub const TRANSFER_TIMEOUT_MIN_SECS: u32 = 10;
+pub const TRANSFER_TIMEOUT_MAX_SECS: u32 = 3600;
 
 // ---------------------------------------------------------------------------------------------
 // HTTP
@@ -137,6 +143,19 @@ pub enum ClientFrame {
         #[serde(default, skip_serializing_if = "Option::is_none")]
         note: Option<String>,
     },
+    /// Hand the customer of the agent's open session to a colleague or a queue. The target is
+    /// offered a `transfer` request until `timeout_secs` pass (default: the team's, which is
+    /// [`TRANSFER_TIMEOUT_SECS`] unless its admins changed it); the owner keeps the customer meanwhile, and gets them back if nobody takes it.
+    /// The reply names the `transfer` request.
+    Transfer {
+        cid: u64,
+        session: SessionId,
+        to: TransferTarget,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        timeout_secs: Option<u32>,
+    },
+    /// Whom the agent may transfer to now: the reply's `transfer_targets`.
+    TransferTargets { cid: u64 },
     /// Change the agent's status, on all their devices. `reason` (a code from the team's
     /// `status_reasons`) is required for `not_ready` and refused for `available`.
     SetStatus {
@@ -212,6 +231,9 @@ pub struct Reply {
     pub request: Option<RequestId>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub session: Option<SessionId>,
+    /// The answer to `transfer_targets`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub transfer_targets: Option<TransferTargets>,
 }
 
 /// The payload of [`ServerFrame::Event`].
@@ -303,6 +325,7 @@ mod tests {
             for_agent: None,
             state: RequestState::Pending,
             expires_at: None,
+            transfer_from: None,
         }
     }
 

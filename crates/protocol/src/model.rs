@@ -23,16 +23,20 @@ pub enum RequestKind {
     InboundCall,
     /// A customer opened a chat; offered at once.
     ChatInbound,
+    /// A colleague in a session hands their customer over: offered to the agent or the queue
+    /// they picked until `expires_at`; `transfer_from` says who.
+    Transfer,
 }
 
 impl RequestKind {
-    pub const ALL: [RequestKind; 6] = [
+    pub const ALL: [RequestKind; 7] = [
         RequestKind::CallNow,
         RequestKind::ScheduledByCustomer,
         RequestKind::ScheduledByAgent,
         RequestKind::CallMeBack,
         RequestKind::InboundCall,
         RequestKind::ChatInbound,
+        RequestKind::Transfer,
     ];
 
     /// Scheduled kinds become offers only when `due_at` has come.
@@ -59,6 +63,7 @@ impl RequestKind {
             RequestKind::CallMeBack => "call_me_back",
             RequestKind::InboundCall => "inbound_call",
             RequestKind::ChatInbound => "chat_inbound",
+            RequestKind::Transfer => "transfer",
         }
     }
 
@@ -147,6 +152,9 @@ pub struct Request {
     /// When it stops waiting and becomes timed out, if still pending (UTC).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub expires_at: Option<DateTime<Utc>>,
+    /// For `transfer`: the colleague handing the customer over.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub transfer_from: Option<AgentRef>,
 }
 
 /// One telephone leg of a session.
@@ -185,6 +193,64 @@ pub struct Session {
     pub customer_leg: LegState,
     pub state: SessionState,
     pub started_at: DateTime<Utc>,
+    /// The latest transfer of this session's customer to a colleague or a queue, if any.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub transfer: Option<SessionTransfer>,
+}
+
+/// How the owner's transfer of their customer is going.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+pub struct SessionTransfer {
+    /// The `transfer` request offered to the target.
+    pub request: RequestId,
+    /// Whom the owner picked, as shown: the agent's name or the queue's name.
+    pub to: String,
+    /// When the offer runs out and the customer stays with the owner.
+    pub until: DateTime<Utc>,
+    #[serde(flatten)]
+    pub outcome: TransferOutcome,
+}
+
+/// Where a transfer is: waiting for the target, taken (the owner's session ended), or back
+/// with the owner (nobody took it in time; the owner's session goes on).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[serde(tag = "outcome", rename_all = "snake_case")]
+pub enum TransferOutcome {
+    Waiting,
+    Taken { by: AgentRef },
+    CameBack,
+}
+
+/// Whom the agent may transfer their customer to (the answer to `transfer_targets`): the
+/// team's other signed-in agents and the team's queues.
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+pub struct TransferTargets {
+    /// Signed-in colleagues, by name.
+    pub agents: Vec<Colleague>,
+    /// The team's queues' names, in order.
+    pub queues: Vec<String>,
+}
+
+/// A signed-in colleague and whether they could take a customer now.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+pub struct Colleague {
+    pub id: AgentId,
+    pub name: String,
+    pub availability: Availability,
+    pub in_session: bool,
+}
+
+/// Whom a transfer goes to: one agent of the team (by id) or one of its queues (by name).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[serde(rename_all = "snake_case")]
+pub enum TransferTarget {
+    Agent(AgentId),
+    Queue(String),
 }
 
 /// The signed-in agent.
@@ -360,6 +426,7 @@ mod tests {
                 },
             },
             expires_at: None,
+            transfer_from: None,
         };
         let v: serde_json::Value = serde_json::to_value(&r).unwrap();
         assert_eq!(v["state"], "taken");

@@ -26,6 +26,7 @@ use serde::{Deserialize, Serialize};
 use crate::ids::RequestId;
 use crate::model::{
     AgentInfo, Availability, Customer, Disposition, RequestKind, Session, StatusReason,
+    TransferTarget,
 };
 
 pub use crate::commands::{INTENT_COMMAND, VIEW_COMMAND, VIEW_EVENT};
@@ -282,6 +283,33 @@ pub struct SessionView {
     pub customer_leg_label: String,
     /// The end button is enabled (the session has not ended).
     pub can_end: bool,
+    /// How a transfer of this customer is going, in words ("Waiting for Bo… 4:58 left", "Bo
+    /// took it", "Came back to you: …"); absent when the session was never transferred.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub transfer_text: Option<String>,
+    /// The "Transfer" button is enabled: the session is open and no transfer of it waits.
+    #[serde(default)]
+    pub can_transfer: bool,
+    /// The transfer picker, while the agent has it open.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub transfer_picker: Option<TransferPickerView>,
+}
+
+/// Whom the agent may transfer to, as the picker lists them.
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+pub struct TransferPickerView {
+    /// The LDS has not answered yet: the list is empty for now.
+    pub loading: bool,
+    /// Colleagues first (by name, with what they are doing), then queues.
+    pub options: Vec<TransferOption>,
+}
+
+/// One target in the transfer picker.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct TransferOption {
+    pub target: TransferTarget,
+    /// As the picker shows it: "Bo (available)", "Queue: Billing".
+    pub label: String,
 }
 
 impl std::ops::Deref for SessionView {
@@ -418,6 +446,14 @@ pub enum Intent {
         disposition: Option<String>,
         #[serde(default, skip_serializing_if = "Option::is_none")]
         note: Option<String>,
+    },
+    /// "Transfer" on the session panel: opens the picker (the core asks the LDS whom to).
+    OpenTransfer,
+    /// Closes the picker without transferring.
+    CloseTransfer,
+    /// Transfers the session's customer to `to` (one of the picker's options).
+    Transfer {
+        to: TransferTarget,
     },
     /// The agent picked a desk in the navigation. (A struct variant: intents are tagged by an
     /// `intent` field, so a payload must be an object: `{"intent":"open_desk","desk":"requests"}`.)

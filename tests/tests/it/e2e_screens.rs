@@ -4,7 +4,7 @@
 //! and axe-core (from npm, run inside the page) finds no violation.
 
 use headsup_protocol::model::RequestKind;
-use headsup_tests::{app::App, lds::Lds};
+use headsup_tests::{agent::HeadlessAgent, app::App, lds::Lds};
 use serde_json::Value;
 
 /// Phone and desktop viewports, in CSS pixels.
@@ -31,6 +31,9 @@ async fn every_screen(profile: &str, dark: bool) {
     let lds = Lds::start().expect("lds starts");
     let key = lds.add_team("Support");
     lds.add_agent("ana@example.test", "Ana Agent", "Support", "correct horse");
+    lds.add_agent("bo@example.test", "Bo Agent", "Support", "battery staple");
+    // Bo is signed in elsewhere, so Ana can transfer to him; he takes nothing.
+    let _bo = HeadlessAgent::sign_in(&lds.base_url, "bo@example.test", "battery staple").await;
     // A session of this queue ends in a wrap-up with a disposition to pick.
     let queue = ["--team", "Support", "--name", "default"];
     lds.cli(
@@ -58,7 +61,10 @@ async fn every_screen(profile: &str, dark: bool) {
             for (width, height) in [PHONE, DESKTOP] {
                 app.set_viewport(width, height).await;
                 let name = format!("{screen}-{theme}-{width}");
-                if matches!(screen, "requests" | "not-ready" | "wrap-up") {
+                if matches!(
+                    screen,
+                    "requests" | "not-ready" | "wrap-up" | "transfer-picker" | "transfer-waiting"
+                ) {
                     // The README's pictures of the phone and the desktop layout.
                     app.screenshot_for_docs(&name).await;
                 } else {
@@ -138,6 +144,23 @@ async fn every_screen(profile: &str, dark: bool) {
         .await;
     app.find("#session").await;
     audit("session").await;
+
+    // A transfer to Bo (a colleague signed in elsewhere): the picker, then the countdown.
+    app.click("#transfer-open").await;
+    app.text_until("#transfer-to", |t| t.contains("Bo Agent"))
+        .await;
+    audit("transfer-picker").await;
+    app.find("#transfer-to")
+        .await
+        .select_by_label("Bo Agent (available)")
+        .await
+        .expect("the picker lists Bo");
+    app.click("#transfer-send").await;
+    app.text_until("#transfer-status", |t| {
+        t.starts_with("Waiting for Bo Agent")
+    })
+    .await;
+    audit("transfer-waiting").await;
 
     // The session ends: the wrap-up form, which only a disposition closes.
     app.click("#end-session").await;

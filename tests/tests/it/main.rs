@@ -9,4 +9,5 @@ mod e2e_screens;
 mod e2e_skeleton;
 mod e2e_status;
 mod e2e_team;
+mod e2e_transfer;
 mod e2e_window;

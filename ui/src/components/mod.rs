@@ -15,4 +15,5 @@ pub mod session;
 pub mod settings;
 pub mod sign_in;
 pub mod status_switch;
+pub mod transfer;
 pub mod wrap_up;

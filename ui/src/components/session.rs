@@ -1,9 +1,12 @@
 //! The session screen after accepting: each call leg ringing → answered, then bridged. The
-//! customer (masked like the rows when the agent asked for it) and every word come from the core.
+//! customer (masked like the rows when the agent asked for it) and every word come from the core,
+//! the transfer's progress included ("Waiting for Bo… 4:58 left").
 
 use headsup_protocol::model::{LegState, SessionState};
 use headsup_protocol::view::{Intent, SessionView};
 use yew::prelude::*;
+
+use super::transfer::TransferPicker;
 
 #[derive(Properties, PartialEq)]
 pub struct SessionProps {
@@ -20,6 +23,18 @@ pub fn SessionPanel(props: &SessionProps) -> Html {
         SessionState::Ended => "ended",
     };
     let on_end = props.on_intent.reform(|_: MouseEvent| Intent::EndSession);
+    let on_transfer = props.on_intent.reform(|_: MouseEvent| Intent::OpenTransfer);
+    let transfer = match &s.transfer_picker {
+        Some(picker) => html! {
+            <TransferPicker picker={picker.clone()} on_intent={props.on_intent.clone()} />
+        },
+        None => html! {
+            <button id="transfer-open" type="button"
+                    disabled={!s.can_transfer} onclick={on_transfer}>
+                { "Transfer…" }
+            </button>
+        },
+    };
     html! {
         <section id="session" class="session" data-state={state_attr}
                  aria-labelledby="session-title" aria-live="polite">
@@ -36,6 +51,10 @@ pub fn SessionPanel(props: &SessionProps) -> Html {
                 { leg("agent-leg", "You", s.agent_leg, &s.agent_leg_label) }
                 { leg("customer-leg", "Customer", s.customer_leg, &s.customer_leg_label) }
             </dl>
+            if let Some(text) = &s.transfer_text {
+                <p id="transfer-status" class="hint">{ text }</p>
+            }
+            { transfer }
             <button id="end-session" type="button" class="danger"
                     disabled={!s.can_end} onclick={on_end}>
                 { "End session" }

@@ -52,6 +52,9 @@ impl Core {
         if self.requests.handle_timeout(now) {
             self.changed();
         }
+        if transfer::countdown_tick(self.session.as_ref(), now).is_some() {
+            self.changed(); // the session panel's countdown moved on
+        }
     }
 
     /// The last sequence whose effects are in memory: `last_seq`, if the state came from the

@@ -2,7 +2,7 @@
 
 use super::*;
 use headsup_protocol::lds::{ErrorFrame, EventFrame, Reply, Snapshot, Welcome};
-use headsup_protocol::model::AgentStatus;
+use headsup_protocol::model::{AgentStatus, TransferOutcome};
 
 impl Core {
     pub(super) fn on_frame(&mut self, frame: ServerFrame, now: DateTime<Utc>) {
@@ -49,6 +49,13 @@ impl Core {
                     self.replay_ended(ended, now);
                 }
                 self.check_caught_up(now);
+                self.changed();
+            }
+            ServerFrame::Reply(Reply {
+                transfer_targets: Some(targets),
+                ..
+            }) => {
+                self.transfer_picker.answered(targets);
                 self.changed();
             }
             ServerFrame::Reply(Reply { .. }) => {}
@@ -179,10 +186,46 @@ impl Core {
 
     pub(super) fn set_session(&mut self, session: Session, now: DateTime<Utc>) {
         let was_held = self.held();
+        self.tell_transfer_outcome(&session);
+        if session.state == SessionState::Ended {
+            self.transfer_picker.close();
+        }
         self.session = (session.state != SessionState::Ended).then_some(session);
         if was_held && !self.held() && !self.replay.is_running() {
             self.catch_up(now);
         }
+    }
+}
+
+impl Core {
+    /// A transfer of the agent's session was decided: say so once, in a notice (a taken one
+    /// ends the session, so its panel is gone).
+    fn tell_transfer_outcome(&mut self, session: &Session) {
+        let Some(t) = &session.transfer else {
+            return;
+        };
+        let before = self
+            .session
+            .as_ref()
+            .filter(|s| s.id == session.id)
+            .and_then(|s| s.transfer.as_ref())
+            .filter(|b| b.request == t.request)
+            .map(|b| &b.outcome);
+        if before != Some(&TransferOutcome::Waiting) || t.outcome == TransferOutcome::Waiting {
+            return;
+        }
+        let who = copy::customer_label(&session.customer, self.settings.mask_phone);
+        let (level, text) = match &t.outcome {
+            TransferOutcome::Taken { by } => (
+                NoticeLevel::Info,
+                format!("{} took {who}.", copy::person_name(&by.name)),
+            ),
+            _ => (
+                NoticeLevel::Warning,
+                format!("Nobody took the transfer in time: {who} is back with you."),
+            ),
+        };
+        self.notify_agent(level, &text);
     }
 }
 
@@ -198,6 +241,8 @@ fn command_refused(code: ErrorCode, message: &str) -> String {
         ErrorCode::UnknownReason => "That reason is not on your team's list.".into(),
         ErrorCode::DispositionRequired => "Pick a disposition to finish your wrap-up.".into(),
         ErrorCode::UnknownDisposition => "That disposition is not on the queue's list.".into(),
+        ErrorCode::TransferPending => "This customer is already being transferred.".into(),
+        ErrorCode::AgentOffline => "That colleague is not signed in any more.".into(),
         _ => message.to_string(),
     }
 }

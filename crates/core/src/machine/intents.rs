@@ -1,7 +1,7 @@
 //! What the agent asks for in the UI, with the local refusals that spare a round trip.
 
 use super::*;
-use headsup_protocol::model::Availability;
+use headsup_protocol::model::{Availability, TransferOutcome};
 use headsup_protocol::SessionId;
 
 impl Core {
@@ -145,6 +145,34 @@ impl Core {
                     cid: core.cid(),
                     disposition,
                     note: note.filter(|n| !n.trim().is_empty()),
+                })
+            }),
+            Intent::OpenTransfer => self.send_command(|core| {
+                core.ensure_in_session()?;
+                core.ensure_connected()?;
+                core.transfer_picker.open();
+                Ok(ClientFrame::TransferTargets { cid: core.cid() })
+            }),
+            Intent::CloseTransfer => self.transfer_picker.close(),
+            Intent::Transfer { to } => self.send_command(|core| {
+                let session = core.ensure_in_session()?;
+                if core.session.as_ref().is_some_and(|s| {
+                    s.transfer
+                        .as_ref()
+                        .is_some_and(|t| t.outcome == TransferOutcome::Waiting)
+                }) {
+                    return Err(core.refuse(
+                        NoticeLevel::Info,
+                        "This customer is already being transferred.",
+                    ));
+                }
+                core.ensure_connected()?;
+                core.transfer_picker.close();
+                Ok(ClientFrame::Transfer {
+                    cid: core.cid(),
+                    session,
+                    to,
+                    timeout_secs: None,
                 })
             }),
             Intent::DismissNotice => self.notice = None,

@@ -6,7 +6,9 @@ use std::collections::VecDeque;
 use chrono::{DateTime, Duration, Utc};
 use chrono_tz::Tz;
 use headsup_protocol::lds::{ClientFrame, Event, ServerFrame, PROTOCOL_VERSION};
-use headsup_protocol::model::{AgentInfo, Request, RequestState, Session, SessionState};
+use headsup_protocol::model::{
+    AgentInfo, Request, RequestKind, RequestState, Session, SessionState, TransferTargets,
+};
 use headsup_protocol::view::{
     DeskId, Intent, LoginView, Notice, NoticeLevel, Settings, ViewState, ViewUpdate,
 };
@@ -31,6 +33,7 @@ mod notify;
 mod replay;
 mod sign_in;
 mod status;
+mod transfer;
 
 /// Smallest re-alert interval accepted from settings (published to the UI as a limit).
 const MIN_REALERT_SECS: u32 = frame::SETTINGS_LIMITS.realert_secs_min;
@@ -49,6 +52,8 @@ pub struct Core {
     /// The agent's status as the LDS keeps it (no deadlines of its own).
     status: status::Status,
     session: Option<Session>,
+    /// The transfer picker on the session panel (the countdown follows from `session`).
+    transfer_picker: transfer::TransferPicker,
     last_seq: Option<u64>,
     /// The queue in memory came from the LDS in this process. Only then can a reconnect resume
     /// from `last_seq`; after a restart the queue is empty, so the first hello asks for a
@@ -86,6 +91,7 @@ impl Core {
             requests: desks::requests::RequestsDesk::default(),
             status: status::Status::default(),
             session: None,
+            transfer_picker: transfer::TransferPicker::default(),
             last_seq: saved.last_seq,
             has_server_state: false,
             alerts: Alerts::from_saved(saved.notified),
@@ -162,6 +168,7 @@ impl Core {
             self.token
                 .as_ref()
                 .and_then(|_| self.requests.poll_timeout()),
+            transfer::countdown_tick(self.session.as_ref(), self.now),
         ]
         .into_iter()
         .flatten()
@@ -177,7 +184,7 @@ impl Core {
         ViewState {
             queue: rows.queue,
             scheduled: rows.scheduled,
-            ..self.view_frame(rows.waiting)
+            ..self.view_frame(rows.waiting, now)
         }
     }
 
@@ -193,7 +200,7 @@ impl Core {
         if let Some(changed) = changed.as_mut() {
             changed.extend(order.volatile.iter().copied());
         }
-        let frame = self.view_frame(order.waiting);
+        let frame = self.view_frame(order.waiting, now);
         let queue = &self.requests.queue;
         let build = |id| {
             queue
@@ -215,7 +222,7 @@ impl Core {
     }
 
     /// The view without its rows, for `waiting` customers.
-    fn view_frame(&self, waiting: u32) -> ViewState {
+    fn view_frame(&self, waiting: u32, now: DateTime<Utc>) -> ViewState {
         let tz = self.time_zone();
         let busy = self.busy();
         let connection = self.link.view();
@@ -229,10 +236,15 @@ impl Core {
             waiting,
             queue: Vec::new(),
             scheduled: Vec::new(),
-            session: self
-                .session
-                .as_ref()
-                .map(|s| frame::session(s, self.settings.mask_phone)),
+            session: self.session.as_ref().map(|s| {
+                let connected = self.link.is_up();
+                frame::SessionPanel {
+                    transfer_text: transfer::text(s, now),
+                    can_transfer: connected,
+                    transfer_picker: self.transfer_picker.view(),
+                }
+                .view(s, self.settings.mask_phone)
+            }),
             busy,
             settings: self.settings.clone(),
             settings_limits: frame::SETTINGS_LIMITS,

@@ -21,7 +21,14 @@ impl Core {
         let who = copy::customer_label(&r.customer, self.settings.mask_phone);
         let later = copy::due_later(r, now, self.time_zone());
         let due = later.as_deref().map_or(copy::Due::Now, copy::Due::At);
-        let (title, body) = copy::first_alert(r.kind, &who, due);
+        let (title, body) = match (&r.transfer_from, r.expires_at) {
+            (Some(from), Some(until)) if r.kind == RequestKind::Transfer => copy::transfer_alert(
+                &copy::person_name(&from.name),
+                &who,
+                &copy::time_left(until, now),
+            ),
+            _ => copy::first_alert(r.kind, &who, due),
+        };
         self.push(Output::Notify(Notification {
             id: notification_id(r.id),
             request: Some(r.id),

@@ -3,9 +3,10 @@
 
 use chrono::{DateTime, Utc};
 use chrono_tz::Tz;
-use headsup_protocol::model::{Session, SessionState};
+use headsup_protocol::model::{Session, SessionState, TransferOutcome};
 use headsup_protocol::view::{
     AttendNextView, ConnectionTimes, ConnectionView, SessionView, Settings, SettingsLimits,
+    TransferPickerView,
 };
 
 use crate::copy;
@@ -28,16 +29,34 @@ pub fn clamp_settings(mut settings: Settings) -> Settings {
     settings
 }
 
-/// The session panel, with the customer shown as the rows show them.
-pub fn session(session: &Session, mask_phone: bool) -> SessionView {
-    SessionView {
-        customer_label: copy::customer_label(&session.customer, mask_phone),
-        kind_label: copy::kind(session.kind).into(),
-        state_label: copy::session(session.state).into(),
-        agent_leg_label: copy::leg(session.agent_leg).into(),
-        customer_leg_label: copy::leg(session.customer_leg).into(),
-        can_end: session.state != SessionState::Ended,
-        session: session.clone(),
+/// What the session panel shows besides the session: its transfer, worded by the machine.
+pub struct SessionPanel {
+    pub transfer_text: Option<String>,
+    /// The link is up (a transfer can be sent).
+    pub can_transfer: bool,
+    pub transfer_picker: Option<TransferPickerView>,
+}
+
+impl SessionPanel {
+    /// The session panel, with the customer shown as the rows show them.
+    pub fn view(self, session: &Session, mask_phone: bool) -> SessionView {
+        let open = session.state != SessionState::Ended;
+        let waiting = session
+            .transfer
+            .as_ref()
+            .is_some_and(|t| t.outcome == TransferOutcome::Waiting);
+        SessionView {
+            customer_label: copy::customer_label(&session.customer, mask_phone),
+            kind_label: copy::kind(session.kind).into(),
+            state_label: copy::session(session.state).into(),
+            agent_leg_label: copy::leg(session.agent_leg).into(),
+            customer_leg_label: copy::leg(session.customer_leg).into(),
+            can_end: open,
+            transfer_text: self.transfer_text,
+            can_transfer: open && !waiting && self.can_transfer,
+            transfer_picker: self.transfer_picker.filter(|_| open && !waiting),
+            session: session.clone(),
+        }
     }
 }
 

@@ -11,4 +11,5 @@ mod resume_replay;
 mod sign_in;
 mod status;
 mod support;
+mod transfer;
 mod view_stream;

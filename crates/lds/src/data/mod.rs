@@ -19,3 +19,4 @@ pub(crate) mod rows;
 pub(crate) mod sessions;
 pub(crate) mod snapshot;
 pub(crate) mod status;
+pub(crate) mod transfers;

@@ -112,6 +112,7 @@ pub(crate) async fn claim(
               WHERE m.queue_id = requests.queue_id AND m.agent_id = $1))) \
          AND NOT EXISTS (SELECT 1 FROM rejections x WHERE x.request_id = $3 AND x.agent_id = $1) \
          AND (offered_to IS NULL OR offered_to = $1) \
+         AND (transfer_from IS NULL OR transfer_from <> $1) \
          AND EXISTS (SELECT 1 FROM agents a WHERE a.id = $1 AND a.status = 'available') \
          AND NOT EXISTS (SELECT 1 FROM sessions s WHERE s.agent_id = $1 AND s.state <> 'ended')",
     )
@@ -136,6 +137,7 @@ pub(crate) async fn next_for(
          AND (r.for_agent = $2 OR (r.for_agent IS NULL AND EXISTS (SELECT 1 FROM queue_members m \
               WHERE m.queue_id = r.queue_id AND m.agent_id = $2))) \
          AND (r.offered_to IS NULL OR r.offered_to = $2) \
+         AND (r.transfer_from IS NULL OR r.transfer_from <> $2) \
          AND NOT EXISTS (SELECT 1 FROM rejections x WHERE x.request_id = r.id AND x.agent_id = $2) \
          ORDER BY COALESCE(r.due_at, r.created_at), r.id LIMIT 1",
     )
@@ -165,6 +167,7 @@ pub(crate) async fn waiting_for(
          {kinds} AND (r.for_agent = $2 OR (r.for_agent IS NULL AND EXISTS (SELECT 1 \
          FROM queue_members m WHERE m.queue_id = r.queue_id AND m.agent_id = $2))) \
          AND (r.offered_to IS NULL OR r.offered_to = $2) \
+         AND (r.transfer_from IS NULL OR r.transfer_from <> $2) \
          AND NOT EXISTS (SELECT 1 FROM rejections x WHERE x.request_id = r.id AND x.agent_id = $2) \
          ORDER BY COALESCE(r.due_at, r.created_at), r.id"
     ))
@@ -272,7 +275,7 @@ pub(crate) async fn queue_of(conn: &mut AnyConnection, id: RequestId) -> anyhow:
 }
 
 /// Who hears of this request: the signed-in members of its queue (or only the agent it is
-/// reserved for), minus those who rejected it. `offer` narrows it to who may be offered it now:
+/// reserved for), minus those who rejected it and the colleague handing it over (a transfer). `offer` narrows it to who may be offered it now:
 /// available agents, and with `free_only` those not in a session.
 pub(crate) async fn audience(
     conn: &mut AnyConnection,
@@ -313,6 +316,7 @@ pub(crate) async fn audience(
         "SELECT string_agg(CAST(a.id AS TEXT), ',') FROM requests r JOIN queues q \
          ON q.id = r.queue_id JOIN agents a ON a.team_id = r.team_id \
          WHERE r.id = $1 AND {who} AND a.live_until > $2 \
+         AND (r.transfer_from IS NULL OR r.transfer_from <> a.id) \
          AND NOT EXISTS (SELECT 1 FROM rejections x WHERE x.request_id = r.id \
          AND x.agent_id = a.id){filters}"
     ))

@@ -4,6 +4,7 @@
 use anyhow::{anyhow, Result};
 use headsup_protocol::model::{
     AgentRef, Customer, LegState, Request, RequestKind, RequestState, Session, SessionState,
+    SessionTransfer, TransferOutcome,
 };
 use headsup_protocol::{AgentId, RequestId, SessionId, TeamId};
 use sqlx::any::AnyRow;
@@ -13,8 +14,10 @@ use crate::time::from_millis;
 
 /// Select list for [`request_from_row`]; use with [`REQUEST_FROM`].
 pub(crate) const REQUEST_COLUMNS: &str = "r.id, r.team_id, r.kind, r.customer_name, r.customer_phone, \
-     r.created_at, r.due_at, r.for_agent, r.state, r.taken_by, ta.name AS taken_by_name, r.expires_at";
-pub(crate) const REQUEST_FROM: &str = "requests r LEFT JOIN agents ta ON ta.id = r.taken_by";
+     r.created_at, r.due_at, r.for_agent, r.state, r.taken_by, ta.name AS taken_by_name, r.expires_at, \
+     r.transfer_from, tf.name AS transfer_from_name";
+pub(crate) const REQUEST_FROM: &str = "requests r LEFT JOIN agents ta ON ta.id = r.taken_by \
+     LEFT JOIN agents tf ON tf.id = r.transfer_from";
 
 pub(crate) fn request_from_row(row: &AnyRow) -> Result<Request> {
     let kind: String = row.try_get("kind")?;
@@ -56,12 +59,25 @@ pub(crate) fn request_from_row(row: &AnyRow) -> Result<Request> {
         } else {
             None
         },
+        transfer_from: match row.try_get::<Option<i64>, _>("transfer_from")? {
+            Some(id) => Some(AgentRef {
+                id: AgentId(id),
+                name: row
+                    .try_get::<Option<String>, _>("transfer_from_name")?
+                    .unwrap_or_default(),
+            }),
+            None => None,
+        },
     })
 }
 
 pub(crate) const SESSION_COLUMNS: &str =
     "s.id, s.request_id, s.agent_id, s.kind, s.customer_name, \
-     s.customer_phone, s.agent_leg, s.customer_leg, s.state, s.started_at";
+     s.customer_phone, s.agent_leg, s.customer_leg, s.state, s.started_at, s.transfer_request, \
+     s.transfer_to, s.transfer_until, s.transfer_outcome, s.transfer_taken_by, \
+     tb.name AS transfer_taken_by_name";
+pub(crate) const SESSION_FROM: &str =
+    "sessions s LEFT JOIN agents tb ON tb.id = s.transfer_taken_by";
 
 pub(crate) fn session_from_row(row: &AnyRow) -> Result<Session> {
     let kind: String = row.try_get("kind")?;
@@ -78,7 +94,42 @@ pub(crate) fn session_from_row(row: &AnyRow) -> Result<Session> {
         customer_leg: leg_from_str(&row.try_get::<String, _>("customer_leg")?)?,
         state: session_state_from_str(&row.try_get::<String, _>("state")?)?,
         started_at: from_millis(row.try_get("started_at")?),
+        transfer: transfer_from_row(row)?,
     })
+}
+
+fn transfer_from_row(row: &AnyRow) -> Result<Option<SessionTransfer>> {
+    let Some(request) = row.try_get::<Option<i64>, _>("transfer_request")? else {
+        return Ok(None);
+    };
+    let outcome: Option<String> = row.try_get("transfer_outcome")?;
+    let outcome = match outcome.as_deref() {
+        Some("waiting") => TransferOutcome::Waiting,
+        Some("taken") => TransferOutcome::Taken {
+            by: AgentRef {
+                id: AgentId(
+                    row.try_get::<Option<i64>, _>("transfer_taken_by")?
+                        .unwrap_or_default(),
+                ),
+                name: row
+                    .try_get::<Option<String>, _>("transfer_taken_by_name")?
+                    .unwrap_or_default(),
+            },
+        },
+        Some("came_back") => TransferOutcome::CameBack,
+        other => return Err(anyhow!("unknown transfer outcome {other:?}")),
+    };
+    Ok(Some(SessionTransfer {
+        request: RequestId(request),
+        to: row
+            .try_get::<Option<String>, _>("transfer_to")?
+            .unwrap_or_default(),
+        until: from_millis(
+            row.try_get::<Option<i64>, _>("transfer_until")?
+                .unwrap_or_default(),
+        ),
+        outcome,
+    }))
 }
 
 pub(crate) fn leg_str(leg: LegState) -> &'static str {

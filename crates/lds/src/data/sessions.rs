@@ -2,11 +2,11 @@
 
 use anyhow::Context;
 use chrono::{DateTime, Utc};
-use headsup_protocol::model::{Request, Session};
+use headsup_protocol::model::{Request, Session, SessionTransfer, TransferOutcome};
 use headsup_protocol::{AgentId, SessionId};
 use sqlx::{AnyConnection, Row};
 
-use super::rows::{leg_str, session_from_row, session_state_str, SESSION_COLUMNS};
+use super::rows::{leg_str, session_from_row, session_state_str, SESSION_COLUMNS, SESSION_FROM};
 use crate::time::to_millis;
 
 pub(crate) async fn load(
@@ -14,7 +14,7 @@ pub(crate) async fn load(
     id: SessionId,
 ) -> anyhow::Result<Option<Session>> {
     let row = sqlx::query(&format!(
-        "SELECT {SESSION_COLUMNS} FROM sessions s WHERE s.id = $1"
+        "SELECT {SESSION_COLUMNS} FROM {SESSION_FROM} WHERE s.id = $1"
     ))
     .bind(id.0)
     .fetch_optional(conn)
@@ -28,12 +28,40 @@ pub(crate) async fn open_for(
     agent: AgentId,
 ) -> anyhow::Result<Option<Session>> {
     let row = sqlx::query(&format!(
-        "SELECT {SESSION_COLUMNS} FROM sessions s WHERE s.agent_id = $1 AND s.state <> 'ended'"
+        "SELECT {SESSION_COLUMNS} FROM {SESSION_FROM} WHERE s.agent_id = $1 \
+         AND s.state <> 'ended'"
     ))
     .bind(agent.0)
     .fetch_optional(conn)
     .await?;
     row.map(|r| session_from_row(&r)).transpose()
+}
+
+/// Records the session's latest transfer (a new one replaces the one before).
+pub(crate) async fn save_transfer(
+    conn: &mut AnyConnection,
+    id: SessionId,
+    t: &SessionTransfer,
+) -> anyhow::Result<()> {
+    let (outcome, taken_by) = match &t.outcome {
+        TransferOutcome::Waiting => ("waiting", None),
+        TransferOutcome::Taken { by } => ("taken", Some(by.id.0)),
+        TransferOutcome::CameBack => ("came_back", None),
+    };
+    sqlx::query(
+        "UPDATE sessions SET transfer_request = $1, transfer_to = $2, transfer_until = $3, \
+         transfer_outcome = $4, transfer_taken_by = $5 WHERE id = $6",
+    )
+    .bind(t.request.0)
+    .bind(t.to.clone())
+    .bind(to_millis(t.until))
+    .bind(outcome)
+    .bind(taken_by)
+    .bind(id.0)
+    .execute(conn)
+    .await
+    .context("saving a session's transfer")?;
+    Ok(())
 }
 
 /// Opens a session for `agent` on `request`, both legs ringing. `None` when the agent has an

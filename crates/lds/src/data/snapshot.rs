@@ -28,6 +28,7 @@ pub(crate) async fn read(
          AND (r.for_agent = $2 OR (r.for_agent IS NULL AND EXISTS (SELECT 1 FROM queue_members m \
               WHERE m.queue_id = r.queue_id AND m.agent_id = $2))) \
          AND (r.state <> 'pending' OR r.offered_to IS NULL OR r.offered_to = $2) \
+         AND (r.transfer_from IS NULL OR r.transfer_from <> $2) \
          AND NOT EXISTS (SELECT 1 FROM rejections x WHERE x.request_id = r.id AND x.agent_id = $2) \
          AND (r.state IN ('pending', 'scheduled') OR (r.state = 'timed_out' AND r.closed_at >= $3)) \
          ORDER BY r.created_at, r.id"

@@ -20,9 +20,8 @@ pub(crate) fn status_of(code: ErrorCode) -> StatusCode {
         RateLimited => StatusCode::TOO_MANY_REQUESTS,
         OriginNotAllowed => StatusCode::FORBIDDEN,
         NotFound => StatusCode::NOT_FOUND,
-        AlreadyTaken | NotPending | Busy | NotOffered | NothingPending | NotAvailable => {
-            StatusCode::CONFLICT
-        }
+        AlreadyTaken | NotPending | Busy | NotOffered | NothingPending | NotAvailable
+        | TransferPending | AgentOffline => StatusCode::CONFLICT,
         UnknownReason | DispositionRequired | UnknownDisposition => StatusCode::BAD_REQUEST,
         // A well-formed body naming a queue that is not there: the body cannot be processed.
         UnknownQueue => StatusCode::UNPROCESSABLE_ENTITY,

@@ -10,7 +10,8 @@ use headsup_protocol::{ErrorCode, RequestId, SessionId};
 
 use crate::app::AppState;
 use crate::domain::requests::{self, claim};
-use crate::domain::{queues, sessions, Published};
+use crate::domain::sessions::{self, start, transfer};
+use crate::domain::{queues, Published};
 use crate::error::{LdsError, LdsResult};
 
 /// What a command answers: the request and session it concerned.
@@ -27,11 +28,11 @@ pub(crate) async fn handle(state: &AppState, agent: &AgentInfo, frame: ClientFra
         }
         ClientFrame::Accept { cid, request } => (
             cid,
-            claimed(state, claim::accept(store, agent, request).await).await,
+            claimed(state, start::accept(store, agent, request).await).await,
         ),
         ClientFrame::AttendNext { cid } => (
             cid,
-            claimed(state, claim::attend_next(store, agent).await).await,
+            claimed(state, start::attend_next(store, agent).await).await,
         ),
         ClientFrame::Reject { cid, request } => {
             let result = claim::reject(store, agent, request).await;
@@ -74,6 +75,27 @@ pub(crate) async fn handle(state: &AppState, agent: &AgentInfo, frame: ClientFra
                 published(state, result.map(|p| ((None, None), p))).await,
             )
         }
+        ClientFrame::Transfer {
+            cid,
+            session,
+            to,
+            timeout_secs,
+        } => {
+            let result = transfer::start(store, agent, session, to, timeout_secs).await;
+            let answered = result.map(|(r, p)| ((Some(r.id), Some(session)), p));
+            (cid, published(state, answered).await)
+        }
+        ClientFrame::TransferTargets { cid } => {
+            return match transfer::targets(store, agent).await {
+                Ok(targets) => ServerFrame::Reply(Reply {
+                    cid,
+                    request: None,
+                    session: None,
+                    transfer_targets: Some(targets),
+                }),
+                Err(e) => error(Some(cid), e),
+            };
+        }
         ClientFrame::EndSession { cid, session } => {
             let result = sessions::end(store, agent, session).await;
             let answered = result.map(|(s, p)| ((Some(s.request), Some(s.id)), p));
@@ -85,6 +107,7 @@ pub(crate) async fn handle(state: &AppState, agent: &AgentInfo, frame: ClientFra
             cid,
             request,
             session,
+            transfer_targets: None,
         }),
         Err(e) => error(Some(cid), e),
     }
@@ -101,7 +124,7 @@ async fn published(
 }
 
 /// Counts the claims lost on the way; a won claim is published and starts the session's calls.
-async fn claimed(state: &AppState, attempt: claim::ClaimAttempt) -> LdsResult<Answered> {
+async fn claimed(state: &AppState, attempt: start::ClaimAttempt) -> LdsResult<Answered> {
     state.metrics.claims_lost.inc_by(attempt.races_lost);
     let won = attempt.outcome?;
     state.fanout.publish(won.published).await;

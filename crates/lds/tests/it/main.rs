@@ -27,6 +27,8 @@ mod sqlite_write_lock;
 mod status;
 mod token_watch;
 mod trace_log;
+mod transfer;
+mod transfer_race;
 mod two_processes;
 mod wrap_up;
 mod ws_close_codes;

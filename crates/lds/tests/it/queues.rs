@@ -269,6 +269,19 @@ fn the_queue_and_reason_commands_round_trip() {
         None,
     );
     assert_eq!(rule, "Desk: not ready after 3 missed offers");
+    let rule = cli(
+        &db,
+        &[
+            "team",
+            "set",
+            "--name",
+            "Desk",
+            "--transfer-timeout-secs",
+            "120",
+        ],
+        None,
+    );
+    assert_eq!(rule, "Desk: transfers wait 120 s for their target");
     let agents = cli(&db, &["agent", "list"], None);
     assert!(agents.ends_with("\tsigned out"), "{agents}");
 }

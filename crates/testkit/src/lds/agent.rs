@@ -68,6 +68,7 @@ impl AgentConn {
                 cid: 0,
                 request: None,
                 session: None,
+                transfer_targets: None,
             }),
             last_seq: last_seq.unwrap_or(0),
             snapshot: None,
@@ -123,6 +124,11 @@ impl AgentConn {
 
     pub fn pending_len(&self) -> usize {
         self.pending.len()
+    }
+
+    /// Drops the frames read but not yet asked for (long race loops keep the buffer short).
+    pub fn forget_pending(&mut self) {
+        self.pending.clear();
     }
 
     pub async fn next_frame(&mut self) -> Result<ServerFrame> {

@@ -61,6 +61,7 @@ pub fn request(id: i64, kind: RequestKind, created_at: DateTime<Utc>) -> Request
         for_agent: None,
         state: RequestState::Pending,
         expires_at: None,
+        transfer_from: None,
     }
 }
 
@@ -75,6 +76,7 @@ pub fn session(id: i64, request: i64, state: SessionState) -> Session {
         customer_leg: LegState::Answered,
         state,
         started_at: t0(),
+        transfer: None,
     }
 }
 

@@ -3,6 +3,7 @@
 
 use anyhow::{bail, Context, Result};
 use chrono::Utc;
+use headsup_protocol::lds::{TRANSFER_TIMEOUT_MAX_SECS, TRANSFER_TIMEOUT_MIN_SECS};
 use headsup_protocol::model::StatusReason;
 use headsup_protocol::{AgentId, TeamId};
 
@@ -10,7 +11,7 @@ use crate::auth;
 use crate::data::accounts::{self, Team};
 use crate::data::db::Db;
 pub use crate::data::queues::{Distribution, Queue, WrapUpRule};
-use crate::data::{queues as rows, status};
+use crate::data::{queues as rows, status, transfers};
 
 /// A queue, its members and the key that feeds it, as `lds queue list` prints them.
 pub struct QueueListing {
@@ -182,6 +183,22 @@ pub async fn set_not_ready_after_missed(
     let team = team(db, team_name).await?;
     let mut w = db.begin_write().await?;
     status::set_missed_limit(&mut w.tx, team.id, limit).await?;
+    w.commit().await?;
+    Ok(())
+}
+
+/// How long the team's transfers wait for their target when the agent names no timeout.
+pub async fn set_transfer_timeout(db: &Db, team_name: &str, secs: i64) -> Result<()> {
+    let (min, max) = (
+        i64::from(TRANSFER_TIMEOUT_MIN_SECS),
+        i64::from(TRANSFER_TIMEOUT_MAX_SECS),
+    );
+    if !(min..=max).contains(&secs) {
+        bail!("a transfer timeout is {min} to {max} seconds");
+    }
+    let team = team(db, team_name).await?;
+    let mut w = db.begin_write().await?;
+    transfers::set_team_timeout_secs(&mut w.tx, team.id, secs).await?;
     w.commit().await?;
     Ok(())
 }

@@ -7,7 +7,7 @@
 
 use chrono::Utc;
 use headsup_protocol::lds::Event;
-use headsup_protocol::model::{Request, RequestState};
+use headsup_protocol::model::{Request, RequestKind, RequestState};
 use headsup_protocol::{ErrorCode, RequestId};
 
 use crate::data::accounts::Team;
@@ -30,8 +30,9 @@ pub(crate) async fn cancel(
     let Some(mut request) = rows::load(&mut w.tx, id).await? else {
         return Err(not_found(id));
     };
-    // Another team's request is not even acknowledged, as for agents (accept, reject).
-    if request.team != team.id {
+    // Another team's request is not even acknowledged, as for agents (accept, reject); nor is a
+    // transfer between agents, which is no customer's to cancel (its owner's session ends it).
+    if request.team != team.id || request.kind == RequestKind::Transfer {
         return Err(not_found(id));
     }
     match &request.state {

@@ -1,10 +1,12 @@
-//! The claim race, rejections and "attend next customer".
+//! The claim race and rejections.
 //!
 //! The claim is one conditional `UPDATE … WHERE state = 'pending'`: whichever transaction
-//! changes the row wins, on one process or many, and the losers see zero rows changed.
+//! changes the row wins, on one process or many, and the losers see zero rows changed. The
+//! transaction around it (accept, "attend next customer") is the sessions domain's: a won claim
+//! opens a session, and a won transfer also closes the colleague's.
 
 use anyhow::Context;
-use chrono::Utc;
+use chrono::{DateTime, Utc};
 use headsup_protocol::lds::Event;
 use headsup_protocol::model::{
     AgentInfo, AgentRef, LegState, Request, RequestState, Session, SessionState,
@@ -15,65 +17,33 @@ use sqlx::AnyConnection;
 use super::ringing;
 use crate::data::events::{self, Outbox};
 use crate::data::{accounts, requests as rows, sessions, status};
-use crate::domain::{Published, Store, Tally};
+use crate::domain::{Published, Store};
 use crate::error::{LdsError, LdsResult};
 use crate::time::{from_millis, to_millis};
 
-/// A won claim: the request, its new session (whose calls the caller starts) and what to publish.
-pub(crate) struct Claimed {
-    pub(crate) request: Request,
-    pub(crate) session: Session,
-    pub(crate) published: Published,
-}
-
-/// How a claim went, and how many claims were lost on the way (`/metrics` counts them).
-pub(crate) struct ClaimAttempt {
-    pub(crate) outcome: LdsResult<Claimed>,
-    pub(crate) races_lost: u64,
-}
-
-/// The agent accepts a request. Exactly one accept of a pending request succeeds; the winner is
-/// told `assigned`, every other signed-in agent of the team `taken`.
-pub(crate) async fn accept(store: &Store, agent: &AgentInfo, id: RequestId) -> ClaimAttempt {
-    match attempt(store, agent, id).await {
-        Ok(Ok(claimed)) => ClaimAttempt {
-            outcome: Ok(claimed),
-            races_lost: 0,
-        },
-        Ok(Err(why)) => ClaimAttempt {
-            outcome: Err(why),
-            races_lost: 1,
-        },
-        Err(e) => ClaimAttempt {
-            outcome: Err(e),
-            races_lost: 0,
-        },
-    }
-}
-
-/// One claim: won, or lost with the reason (`Ok(Err(_))`); `Err` when it could not be tried.
-async fn attempt(
-    store: &Store,
+/// The claim, inside the caller's write transaction: the request becomes taken by `agent` and
+/// their session opens; the winner's `assigned` and everyone else's `taken` go into `outbox`.
+/// `Ok(Err(why))` when it was not this agent's to win: the caller must roll back (nothing of
+/// it may be committed), which dropping the transaction does.
+pub(crate) async fn claim_in(
+    conn: &mut AnyConnection,
+    outbox: &mut Outbox,
     agent: &AgentInfo,
     id: RequestId,
-) -> LdsResult<Result<Claimed, LdsError>> {
-    let now = Utc::now();
-    let mut w = store.db.begin_write().await?;
-    if !rows::claim(&mut w.tx, id, agent.id, agent.team, now).await? {
-        let why = why_not_acceptable(&mut w.tx, agent, id).await?;
-        drop(w); // rolls back: nothing was written
-        return Ok(Err(why));
+    now: DateTime<Utc>,
+) -> LdsResult<Result<(Request, Session), LdsError>> {
+    if !rows::claim(conn, id, agent.id, agent.team, now).await? {
+        return Ok(Err(why_not_acceptable(conn, agent, id).await?));
     }
-    let request = rows::load(&mut w.tx, id)
+    let request = rows::load(conn, id)
         .await?
         .context("claimed request vanished")?;
     // Two devices of one agent accepting two requests at once: the unique index on open
     // sessions lets only one through; the other is busy (and its claim is rolled back).
-    let Some(session_id) = sessions::insert(&mut w.tx, &request, agent.id, now).await? else {
-        drop(w);
+    let Some(session_id) = sessions::insert(conn, &request, agent.id, now).await? else {
         return Ok(Err(busy()));
     };
-    status::reset_missed(&mut w.tx, agent.id).await?;
+    status::reset_missed(conn, agent.id).await?;
     let session = Session {
         id: session_id,
         request: id,
@@ -84,16 +54,11 @@ async fn attempt(
         customer_leg: LegState::Ringing,
         state: SessionState::Connecting,
         started_at: from_millis(to_millis(now)),
+        transfer: None,
     };
-    let mut outbox = Outbox::default();
-    let assigned = Event::Assigned {
-        request: request.clone(),
-        session: session.clone(),
-    };
-    events::append(&mut w.tx, &mut outbox, &[agent.id], now, &assigned).await?;
     // Everyone else who could see it: its queue's signed-in members (nobody, for a call an agent
     // booked for themselves).
-    let mut others = rows::audience(&mut w.tx, &request, now, None).await?;
+    let mut others = rows::audience(conn, &request, now, None).await?;
     others.retain(|a| *a != agent.id);
     let taken = Event::Taken {
         request: id,
@@ -102,26 +67,18 @@ async fn attempt(
             name: agent.name.clone(),
         },
     };
-    events::append(&mut w.tx, &mut outbox, &others, now, &taken).await?;
-    let published = store.commit(w, outbox).await?.counting(Tally {
-        claims_won: 1,
-        ..Tally::default()
-    });
-    Ok(Ok(Claimed {
-        request,
-        session,
-        published,
-    }))
+    events::append(conn, outbox, &others, now, &taken).await?;
+    Ok(Ok((request, session)))
 }
 
-fn not_available() -> LdsError {
+pub(crate) fn not_available() -> LdsError {
     LdsError::new(
         ErrorCode::NotAvailable,
         "you are not ready; set your status to available before taking a customer",
     )
 }
 
-fn busy() -> LdsError {
+pub(crate) fn busy() -> LdsError {
     LdsError::new(
         ErrorCode::Busy,
         "you are in a session or on a call; end it before taking another customer",
@@ -240,52 +197,4 @@ pub(crate) async fn reject(
         ringing::pass_on_reject(&mut w.tx, &mut outbox, &request, agent.id, now).await?;
     }
     Ok(store.commit(w, outbox).await?)
-}
-
-/// "Attend next customer": accepts the oldest pending request this agent may take. Losing a
-/// race for one moves on to the next.
-pub(crate) async fn attend_next(store: &Store, agent: &AgentInfo) -> ClaimAttempt {
-    let mut races_lost = 0;
-    let outcome = next_claim(store, agent, &mut races_lost).await;
-    ClaimAttempt {
-        outcome,
-        races_lost,
-    }
-}
-
-async fn next_claim(store: &Store, agent: &AgentInfo, races_lost: &mut u64) -> LdsResult<Claimed> {
-    const ATTEMPTS: usize = 50;
-    // Busy wins over an empty queue (docs/protocol.md §2.4): a busy agent is told so whatever
-    // is waiting. (A session opened after this check still makes the accept below say busy.)
-    let mut conn = store.db.pool.acquire().await?;
-    if accounts::is_busy(&mut conn, agent.id).await? {
-        return Err(busy());
-    }
-    if !status::status_of(&mut conn, agent.id).await?.is_available() {
-        return Err(not_available());
-    }
-    drop(conn);
-    for _ in 0..ATTEMPTS {
-        let mut conn = store.db.pool.acquire().await?;
-        let next = rows::next_for(&mut conn, agent.team, agent.id).await?;
-        drop(conn);
-        let Some(id) = next else {
-            return Err(LdsError::new(
-                ErrorCode::NothingPending,
-                "no pending request you may take",
-            ));
-        };
-        let attempt = accept(store, agent, id).await;
-        *races_lost += attempt.races_lost;
-        match attempt.outcome {
-            Err(e) if matches!(e.code(), ErrorCode::AlreadyTaken | ErrorCode::NotPending) => {
-                continue
-            }
-            other => return other,
-        }
-    }
-    Err(LdsError::new(
-        ErrorCode::NothingPending,
-        "every pending request was taken by others while trying",
-    ))
 }

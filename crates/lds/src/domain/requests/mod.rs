@@ -181,6 +181,12 @@ fn valid_intake(
                 "scheduled_by_agent is booked by an agent over the WebSocket (`schedule`)",
             ))
         }
+        RequestKind::Transfer => {
+            return Err(LdsError::new(
+                ErrorCode::BadRequest,
+                "a transfer is made by an agent over the WebSocket (`transfer`)",
+            ))
+        }
         RequestKind::ScheduledByCustomer => {
             let due = due_at.ok_or_else(|| {
                 LdsError::new(ErrorCode::BadRequest, "scheduled_by_customer needs due_at")

@@ -54,6 +54,7 @@ pub(crate) async fn insert(
             RequestState::Scheduled
         },
         expires_at: expires_at.map(stored),
+        transfer_from: None,
     };
     if due_now {
         offer(conn, outbox, &request, None, now).await?;

@@ -6,11 +6,13 @@
 
 use chrono::{DateTime, Utc};
 use headsup_protocol::lds::Event;
-use headsup_protocol::model::RequestState;
+use headsup_protocol::model::{Request, RequestKind, RequestState, TransferOutcome};
+use sqlx::AnyConnection;
 
 use super::{call_me_back, missed};
 use crate::data::events::{self, Outbox};
 use crate::data::requests::{self as rows, Offer};
+use crate::data::{sessions, transfers};
 use crate::domain::{Published, Store, Tally};
 
 /// Times out up to `batch` expired requests in one transaction; returns how many it did.
@@ -38,10 +40,39 @@ pub(crate) async fn time_out_expired(
         events::append(&mut w.tx, &mut outbox, &to, now, &event).await?;
         missed::count(&mut w.tx, &mut outbox, request.team, &offered, now).await?;
         call_me_back::book_if_missed(&mut w.tx, &mut outbox, &request, now).await?;
+        if request.kind == RequestKind::Transfer {
+            give_back(&mut w.tx, &mut outbox, &request, now).await?;
+        }
     }
     let published = store.commit(w, outbox).await?.counting(Tally {
         requests_timed_out: done as u64,
         ..Tally::default()
     });
     Ok((done, published))
+}
+
+/// A transfer nobody took in time: the customer stays with the owner, whose session goes on and
+/// says so ("came back to you").
+async fn give_back(
+    conn: &mut AnyConnection,
+    outbox: &mut Outbox,
+    request: &Request,
+    now: DateTime<Utc>,
+) -> anyhow::Result<()> {
+    let Some(id) = transfers::session_of(conn, request.id).await? else {
+        return Ok(());
+    };
+    let Some(mut session) = sessions::load(conn, id).await? else {
+        return Ok(());
+    };
+    let Some(transfer) = session.transfer.as_mut() else {
+        return Ok(());
+    };
+    if transfer.request != request.id || transfer.outcome != TransferOutcome::Waiting {
+        return Ok(());
+    }
+    transfer.outcome = TransferOutcome::CameBack;
+    sessions::save_transfer(conn, id, transfer).await?;
+    let to = [session.agent];
+    events::append(conn, outbox, &to, now, &Event::SessionUpdated { session }).await
 }

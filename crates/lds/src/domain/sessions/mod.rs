@@ -1,16 +1,22 @@
 //! Sessions: an accepted request with its two call legs. The agent is busy while one is open.
+//! A session starts with a won claim ([`start`]), may hand its customer to a colleague or a
+//! queue ([`transfer`]) and ends ([`close`]) when the agent ends it, a leg hangs up or the
+//! transfer is taken.
+
+mod close;
+pub(crate) mod start;
+pub(crate) mod transfer;
 
 use chrono::Utc;
 use headsup_protocol::lds::Event;
 use headsup_protocol::model::{AgentInfo, LegState, Session, SessionState};
 use headsup_protocol::{ErrorCode, SessionId, TeamId};
-use sqlx::AnyConnection;
 
-use super::queues::wrap_up;
-use super::requests::offers::{self, Waiting};
+use close::{close, CustomerCall};
+
 use super::{Published, Store};
 use crate::data::events::{self, Outbox};
-use crate::data::{accounts, sessions as rows, status};
+use crate::data::{accounts, sessions as rows};
 use crate::error::{LdsError, LdsResult};
 
 /// Which of the session's two calls.
@@ -52,53 +58,15 @@ pub(crate) async fn end(
         return Ok((session, Published::nothing()));
     }
     let mut outbox = Outbox::default();
-    let session = close(&mut w.tx, &mut outbox, session).await?;
-    Ok((session, store.commit(w, outbox).await?))
-}
-
-/// Marks the session ended (legs still up are hung up), offers the agent what was held back while
-/// they were busy, then tells them the session ended.
-///
-/// The order matters to the client: offers that arrive while its session is still open are kept
-/// quietly as waiting, and the `ended` event then raises one catch-up summary for all of them.
-/// Sent the other way round, the client is already free and alerts every offer on its own (the
-/// burst the catch-up exists to avoid). Everything is in the caller's transaction, so the agent
-/// sees all of it, with consecutive seqs, or none of it.
-async fn close(
-    conn: &mut AnyConnection,
-    outbox: &mut Outbox,
-    mut session: Session,
-) -> anyhow::Result<Session> {
-    let now = Utc::now();
-    let hang_up = |l: LegState| match l {
-        LegState::Ringing | LegState::Answered => LegState::HungUp,
-        other => other,
-    };
-    session.agent_leg = hang_up(session.agent_leg);
-    session.customer_leg = hang_up(session.customer_leg);
-    session.state = SessionState::Ended;
-    // Saved first: the held-back offers go only to free agents, and the agent is free once the
-    // session row says ended.
-    rows::save(conn, &session, Some(now)).await?;
-    let team: TeamId = accounts::team_of_agent(conn, session.agent).await?;
-    status::mark_idle(conn, session.agent, now).await?;
-    // A wrap-up keeps the agent from offers (its status is not available), so the offers
-    // below go out when it closes instead.
-    wrap_up::start_if_due(conn, outbox, &session, now).await?;
-    offers::offer_waiting_to(
-        conn,
-        outbox,
-        session.agent,
-        team,
-        Waiting::HeldWhileBusy,
-        now,
+    let session = close(
+        &mut w.tx,
+        &mut outbox,
+        session,
+        CustomerCall::HangUp,
+        Utc::now(),
     )
     .await?;
-    let event = Event::SessionUpdated {
-        session: session.clone(),
-    };
-    events::append(conn, outbox, &[session.agent], now, &event).await?;
-    Ok(session)
+    Ok((session, store.commit(w, outbox).await?))
 }
 
 /// Telephony reports a leg's new state. Both legs answered bridges the session; a leg that fails
@@ -125,7 +93,14 @@ pub(crate) async fn leg_changed(
     }
     let mut outbox = Outbox::default();
     let session = if matches!(state, LegState::Failed | LegState::HungUp) {
-        close(&mut w.tx, &mut outbox, session).await?
+        close(
+            &mut w.tx,
+            &mut outbox,
+            session,
+            CustomerCall::HangUp,
+            Utc::now(),
+        )
+        .await?
     } else {
         if session.agent_leg == LegState::Answered && session.customer_leg == LegState::Answered {
             session.state = SessionState::Bridged;
