@@ -11,7 +11,7 @@ use headsup_tests::bus::NotifyWatch;
 use headsup_tests::lds::Lds;
 
 /// Ana takes Maria Lopez in the app, opens the picker and transfers her to `to` (its label).
-async fn ana_transfers(app: &App, lds: &Lds, key: &str, to: &str, docs: bool) {
+async fn ana_transfers(app: &App, lds: &Lds, key: &str, to: &str) {
     let maria = lds
         .post(key, RequestKind::CallNow, "Maria Lopez", None)
         .await;
@@ -25,9 +25,7 @@ async fn ana_transfers(app: &App, lds: &Lds, key: &str, to: &str, docs: bool) {
         .select_by_label(to)
         .await
         .expect("the picker lists the colleague");
-    if docs {
-        app.screenshot_for_docs("transfer-picker").await;
-    }
+    app.screenshot("transfer-picked").await;
     app.click("#transfer-send").await;
     app.text_until("#transfer-status", |t| {
         t.starts_with("Waiting for Bo Agent…")
@@ -54,7 +52,7 @@ async fn a_transfer_is_taken_in_a_second_app_instance() {
     bo.sign_in("bo@example.test", "battery staple").await;
     bo.wait_synced().await;
 
-    ana_transfers(&ana, &lds, &key, "Bo Agent (available)", true).await;
+    ana_transfers(&ana, &lds, &key, "Bo Agent (available)").await;
     ana.screenshot_for_docs("transfer-waiting").await;
 
     // Bo's app: a notification of its own kind, and the row counting down.
@@ -116,7 +114,7 @@ async fn a_transfer_nobody_takes_comes_back() {
     ana.sign_in("ana@example.test", "correct horse").await;
     ana.wait_synced().await;
 
-    ana_transfers(&ana, &lds, &key, "Bo Agent (available)", false).await;
+    ana_transfers(&ana, &lds, &key, "Bo Agent (available)").await;
     // Bo is told, and lets it be.
     eventually("Bo's core to alert the transfer", || async {
         bo.notifications()
