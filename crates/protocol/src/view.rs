@@ -112,7 +112,8 @@ pub struct StatusView {
 pub struct WrapUpView {
     pub required: bool,
     pub dispositions: Vec<Disposition>,
-    /// "Closes by itself at 14:32:05", on the agent's clock.
+    /// "Closes by itself in 0:45 (at 14:32:05)": a countdown the core moves on every second, and
+    /// the moment on the agent's clock.
     pub closes_text: String,
 }
 

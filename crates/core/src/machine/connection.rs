@@ -52,8 +52,10 @@ impl Core {
         if self.requests.handle_timeout(now) {
             self.changed();
         }
-        if transfer::countdown_tick(self.session.as_ref(), now).is_some() {
-            self.changed(); // the session panel's countdown moved on
+        let counting_down = transfer::countdown_tick(self.session.as_ref(), now).is_some()
+            || self.status.poll_timeout(now).is_some();
+        if counting_down {
+            self.changed(); // the session panel's or the wrap-up's countdown moved on
         }
     }
 

@@ -169,6 +169,7 @@ impl Core {
                 .as_ref()
                 .and_then(|_| self.requests.poll_timeout()),
             transfer::countdown_tick(self.session.as_ref(), self.now),
+            self.status.poll_timeout(self.now),
         ]
         .into_iter()
         .flatten()
@@ -251,7 +252,7 @@ impl Core {
             focus: self.focus,
             notice: self.notice.clone(),
             open_desk: self.open_desk,
-            status: self.status.view(tz),
+            status: self.status.view(tz, now),
         }
     }
 

@@ -10,7 +10,8 @@ use headsup_protocol::view::{StatusView, WrapUpView};
 use super::*;
 use crate::plain_text;
 
-/// The status sub-machine: no deadlines of its own (the LDS decides every change).
+/// The status sub-machine. The LDS decides every change; its one deadline is the next second of a
+/// wrap-up's countdown on screen.
 #[derive(Debug, Default)]
 pub(super) struct Status {
     current: AgentStatus,
@@ -54,7 +55,13 @@ impl Status {
         self.reasons.iter().any(|r| r.code == reason)
     }
 
-    pub(super) fn view(&self, tz: Tz) -> StatusView {
+    /// The next moment the wrap-up's countdown reads differently, during a wrap-up.
+    #[must_use]
+    pub(super) fn poll_timeout(&self, now: DateTime<Utc>) -> Option<DateTime<Utc>> {
+        copy::next_countdown_tick(self.wrap_up()?.until, now)
+    }
+
+    pub(super) fn view(&self, tz: Tz, now: DateTime<Utc>) -> StatusView {
         let label = match (&self.current.availability, &self.current.reason) {
             (Availability::NotReady, Some(code)) => {
                 format!("Not ready: {}", self.reason_label(code))
@@ -67,35 +74,45 @@ impl Status {
             availability: self.current.availability,
             label,
             reason: self.current.reason.clone(),
-            reasons: self
-                .reasons
-                .iter()
-                .map(|r| StatusReason {
-                    code: r.code.clone(),
-                    label: plain_text::one_line(&r.label),
-                })
-                .collect(),
+            reasons: plain_labels(
+                &self.reasons,
+                |r| (&r.code, &r.label),
+                |code, label| StatusReason { code, label },
+            ),
             since: self
                 .current
                 .since
                 .map(|t| format!("since {}", t.with_timezone(&tz).format("%H:%M"))),
             wrap_up: self.current.wrap_up.as_ref().map(|w| WrapUpView {
                 required: w.required,
-                dispositions: w
-                    .dispositions
-                    .iter()
-                    .map(|d| Disposition {
-                        code: d.code.clone(),
-                        label: plain_text::one_line(&d.label),
-                    })
-                    .collect(),
+                dispositions: plain_labels(
+                    &w.dispositions,
+                    |d| (&d.code, &d.label),
+                    |code, label| Disposition { code, label },
+                ),
                 closes_text: format!(
-                    "Closes by itself at {}",
+                    "Closes by itself in {} (at {})",
+                    copy::time_left(w.until, now),
                     w.until.with_timezone(&tz).format("%H:%M:%S")
                 ),
             }),
         }
     }
+}
+
+/// Codes and labels admins typed (reasons, dispositions), each label as one plain line.
+fn plain_labels<T>(
+    items: &[T],
+    parts: impl Fn(&T) -> (&String, &String),
+    make: impl Fn(String, String) -> T,
+) -> Vec<T> {
+    items
+        .iter()
+        .map(|item| {
+            let (code, label) = parts(item);
+            make(code.clone(), plain_text::one_line(label))
+        })
+        .collect()
 }
 
 impl Core {

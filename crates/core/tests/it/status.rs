@@ -186,9 +186,13 @@ fn a_required_wrap_up_is_closed_only_by_a_disposition() {
     assert!(form.required);
     assert_eq!(form.dispositions[0].label, "Sale", "bidi controls dropped");
     assert_eq!(
-        form.closes_text, "Closes by itself at 10:01:00",
+        form.closes_text, "Closes by itself in 1:00 (at 10:01:00)",
         "Madrid time"
     );
+    // The countdown moves on by itself.
+    h.advance(Duration::seconds(15));
+    let form = h.core.view(h.now).status.wrap_up.unwrap();
+    assert_eq!(form.closes_text, "Closes by itself in 0:45 (at 10:01:00)");
     // Nothing alerts during wrap-up.
     assert!(notifications(&h.offer(1, RequestKind::CallNow)).is_empty());
     // Neither a status nor an empty Done closes it.
