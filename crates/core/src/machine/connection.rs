@@ -52,6 +52,9 @@ impl Core {
         if self.requests.handle_timeout(now) {
             self.changed();
         }
+        if self.dashboard.handle_timeout(now) {
+            self.changed();
+        }
     }
 
     /// The last sequence whose effects are in memory: `last_seq`, if the state came from the

@@ -46,6 +46,8 @@ pub struct Core {
     /// deadlines (see `Core::on_timeout` and `Core::poll_timeout`).
     link: Link,
     requests: desks::requests::RequestsDesk,
+    /// The queues desk: the LDS's live numbers of the agent's queues (a minute deadline: ages).
+    dashboard: desks::dashboard::DashboardDesk,
     /// The agent's status as the LDS keeps it (no deadlines of its own).
     status: status::Status,
     session: Option<Session>,
@@ -84,6 +86,7 @@ impl Core {
             agent: None,
             link: Link::new(jitter_seed),
             requests: desks::requests::RequestsDesk::default(),
+            dashboard: desks::dashboard::DashboardDesk::default(),
             status: status::Status::default(),
             session: None,
             last_seq: saved.last_seq,
@@ -162,6 +165,9 @@ impl Core {
             self.token
                 .as_ref()
                 .and_then(|_| self.requests.poll_timeout()),
+            self.token
+                .as_ref()
+                .and_then(|_| self.dashboard.poll_timeout()),
         ]
         .into_iter()
         .flatten()
@@ -177,7 +183,7 @@ impl Core {
         ViewState {
             queue: rows.queue,
             scheduled: rows.scheduled,
-            ..self.view_frame(rows.waiting)
+            ..self.view_frame(rows.waiting, now)
         }
     }
 
@@ -193,7 +199,7 @@ impl Core {
         if let Some(changed) = changed.as_mut() {
             changed.extend(order.volatile.iter().copied());
         }
-        let frame = self.view_frame(order.waiting);
+        let frame = self.view_frame(order.waiting, now);
         let queue = &self.requests.queue;
         let build = |id| {
             queue
@@ -214,8 +220,8 @@ impl Core {
         self.stream.update(frame, rows)
     }
 
-    /// The view without its rows, for `waiting` customers.
-    fn view_frame(&self, waiting: u32) -> ViewState {
+    /// The view without its rows, for `waiting` customers, at `now`.
+    fn view_frame(&self, waiting: u32, now: DateTime<Utc>) -> ViewState {
         let tz = self.time_zone();
         let busy = self.busy();
         let connection = self.link.view();
@@ -225,7 +231,7 @@ impl Core {
             connection,
             agent: self.agent.clone(),
             attend_next: frame::attend_next(busy, self.status.is_available(), waiting),
-            desks: nav::tabs(waiting),
+            desks: nav::tabs(waiting, self.dashboard.waiting()),
             waiting,
             queue: Vec::new(),
             scheduled: Vec::new(),
@@ -240,6 +246,7 @@ impl Core {
             notice: self.notice.clone(),
             open_desk: self.open_desk,
             status: self.status.view(tz),
+            dashboard: self.dashboard.view(now, self.settings.mask_phone),
         }
     }
 

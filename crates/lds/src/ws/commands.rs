@@ -74,6 +74,18 @@ pub(crate) async fn handle(state: &AppState, agent: &AgentInfo, frame: ClientFra
                 published(state, result.map(|p| ((None, None), p))).await,
             )
         }
+        ClientFrame::QueueWaiting { cid, queue } => {
+            // A read: nothing to publish, and the answer carries the list.
+            return match queues::dashboard::waiting(&store.db, agent, queue).await {
+                Ok(waiting) => ServerFrame::Reply(Reply {
+                    cid,
+                    request: None,
+                    session: None,
+                    waiting: Some(waiting),
+                }),
+                Err(e) => error(Some(cid), e),
+            };
+        }
         ClientFrame::EndSession { cid, session } => {
             let result = sessions::end(store, agent, session).await;
             let answered = result.map(|(s, p)| ((Some(s.request), Some(s.id)), p));
@@ -85,6 +97,7 @@ pub(crate) async fn handle(state: &AppState, agent: &AgentInfo, frame: ClientFra
             cid,
             request,
             session,
+            waiting: None,
         }),
         Err(e) => error(Some(cid), e),
     }

@@ -13,7 +13,7 @@ pub(crate) struct FrameError {
     pub(crate) message: String,
 }
 
-const KNOWN_TYPES: [&str; 8] = [
+const KNOWN_TYPES: [&str; 9] = [
     "hello",
     "accept",
     "reject",
@@ -22,6 +22,7 @@ const KNOWN_TYPES: [&str; 8] = [
     "end_session",
     "set_status",
     "finish_wrap_up",
+    "queue_waiting",
 ];
 
 pub(crate) fn parse(text: &str) -> Result<ClientFrame, FrameError> {
