@@ -3,6 +3,7 @@
 
 use crate::components::check::CheckPanel;
 use crate::components::connection_bar::ConnectionBar;
+use crate::components::dashboard::Dashboard;
 use crate::components::desk_nav::DeskNav;
 use crate::components::fallback::Fallback;
 use crate::components::header::{Header, MenuChoice};
@@ -92,11 +93,16 @@ pub fn App() -> Html {
     };
 
     let screen = match state.screen {
+        Screen::Requests if view.open_desk == DeskId::Dashboard => html! {
+            <Dashboard view={view.dashboard.clone()}
+                       total_sentence={badge_label(view, DeskId::Dashboard)}
+                       on_intent={on_intent.clone()} />
+        },
         Screen::Requests => html! {
             <RequestTab queue={state.queue.clone()} history={state.history.clone()}
                         scheduled={state.scheduled.clone()}
                         attend_next={view.attend_next.clone()}
-                        waiting_sentence={waiting_sentence(view)} focus={view.focus}
+                        waiting_sentence={badge_label(view, DeskId::Requests)} focus={view.focus}
                         on_intent={on_intent.clone()} />
         },
         Screen::Settings => {
@@ -147,11 +153,11 @@ pub fn App() -> Html {
     }
 }
 
-/// The requests desk's badge in words ("3 customers waiting"), as the core wrote it.
-fn waiting_sentence(view: &ViewState) -> AttrValue {
+/// A desk's badge in words ("3 customers waiting"), as the core wrote it.
+fn badge_label(view: &ViewState, desk: DeskId) -> AttrValue {
     view.desks
         .iter()
-        .find(|d| d.id == DeskId::Requests)
+        .find(|d| d.id == desk)
         .map(|d| AttrValue::from(d.badge_label.clone()))
         .unwrap_or_default()
 }

@@ -6,7 +6,7 @@ use chrono_tz::Tz;
 use headsup_protocol::model::{
     Customer, LegState, Request, RequestKind, SessionState, TransferOutcome,
 };
-use headsup_protocol::view::{DeskId, RowStatus};
+use headsup_protocol::view::{DeskId, QueueStatsRow, RowStatus};
 
 use crate::plain_text::one_line;
 
@@ -324,6 +324,69 @@ pub fn clock(at: DateTime<Utc>, tz: Tz, seconds: bool) -> String {
 pub fn desk_label(desk: DeskId) -> String {
     match desk {
         DeskId::Requests => "Requests".into(),
+        DeskId::Dashboard => "Queues".into(),
+    }
+}
+
+/// An age in whole minutes, as the dashboard shows it: "under a minute", "3 min", "1 h 5 min".
+/// Coarse on purpose: it changes once a minute, not every second.
+pub fn age_words(age: chrono::Duration) -> String {
+    let minutes = age.num_minutes().max(0);
+    match minutes {
+        0 => "under a minute".into(),
+        1..=59 => format!("{minutes} min"),
+        _ => format!("{} h {} min", minutes / 60, minutes % 60),
+    }
+}
+
+/// "oldest 3 min".
+pub fn oldest_wait(age: chrono::Duration) -> String {
+    format!("oldest {}", age_words(age))
+}
+
+/// A queue's name as shown: admins typed it, so it is one line of plain text like any other
+/// text from outside.
+pub fn queue_name(name: &str) -> String {
+    let name = one_line(name);
+    if name.is_empty() {
+        "Unnamed queue".into()
+    } else {
+        name
+    }
+}
+
+/// One queue's row on the dashboard, from its numbers and its oldest wait in words.
+pub fn queue_row(q: &headsup_protocol::lds::QueueStats, oldest: Option<String>) -> QueueStatsRow {
+    let name = queue_name(&q.name);
+    let waiting_text = waiting_sentence(q.waiting);
+    let mut members = vec![format!("{} available", q.available)];
+    if q.in_session > 0 {
+        members.push(format!("{} in a session", q.in_session));
+    }
+    if q.not_ready > 0 {
+        members.push(format!("{} not ready", q.not_ready));
+    }
+    if q.wrap_up > 0 {
+        members.push(format!("{} in wrap-up", q.wrap_up));
+    }
+    let members_text = members.join(" · ");
+    let label = match &oldest {
+        Some(oldest) => format!(
+            "{name}: {waiting_text}, {oldest}; {}. Show who is waiting",
+            members.join(", ")
+        ),
+        None => format!(
+            "{name}: {waiting_text}; {}. Show who is waiting",
+            members.join(", ")
+        ),
+    };
+    QueueStatsRow {
+        id: q.id,
+        name,
+        waiting_text,
+        oldest_text: oldest,
+        members_text,
+        label,
     }
 }
 

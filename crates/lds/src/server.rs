@@ -54,6 +54,7 @@ impl Server {
 
         let mut tasks = tokio::task::JoinSet::new();
         tasks.spawn(crate::timers::run(fanout.clone(), config.event_retention));
+        tasks.spawn(crate::timers::dashboard::run(fanout.clone()));
         tasks.spawn(telephony::apply_reports(fanout.clone(), reports_rx));
         tasks.spawn(crate::fanout::index_writer::run(fanout.clone()));
         tasks.spawn(crate::ws::token_watch::run(fanout.clone()));

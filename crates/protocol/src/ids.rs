@@ -36,3 +36,7 @@ id_type!(
     /// A session: one accepted request with its two call legs.
     SessionId
 );
+id_type!(
+    /// A queue inside a team: where its customers wait.
+    QueueId
+);

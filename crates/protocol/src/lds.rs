@@ -10,7 +10,7 @@ use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
 use crate::error::ErrorCode;
-use crate::ids::{RequestId, SessionId};
+use crate::ids::{QueueId, RequestId, SessionId};
 use crate::model::{
     AgentInfo, AgentRef, AgentStatus, Availability, Customer, Request, RequestKind, Session,
     StatusReason, TransferTarget, TransferTargets,
@@ -164,6 +164,9 @@ pub enum ClientFrame {
         #[serde(default, skip_serializing_if = "Option::is_none")]
         reason: Option<String>,
     },
+    /// The customers waiting in one of the agent's queues (the dashboard's drill-down). The
+    /// reply carries them in `waiting`; a queue the agent is not a member of is `not_found`.
+    QueueWaiting { cid: u64, queue: QueueId },
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -186,6 +189,44 @@ pub enum ServerFrame {
     /// Failure answer to a command (with its `cid`) or to a frame that could not be read (no `cid`).
     /// After `unauthorized`, `token_expired`, `token_revoked` or `hello_required` the server closes.
     Error(ErrorFrame),
+    /// The live numbers of the agent's queues. Not an event: it has no `seq`, is not logged and
+    /// is never replayed. Sent after the snapshot or the resume's replay, then whenever one of
+    /// the agent's queues' numbers change (at most about four a second). Each one replaces the
+    /// previous one whole.
+    Dashboard(Dashboard),
+}
+
+/// The payload of [`ServerFrame::Dashboard`].
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[cfg_attr(feature = "schema", schemars(inline))]
+pub struct Dashboard {
+    /// When the server counted (its clock): ages are measured from here.
+    pub at: DateTime<Utc>,
+    /// Every queue the agent is a member of, by name.
+    pub queues: Vec<QueueStats>,
+}
+
+/// One queue's live numbers. Members count only signed-in members.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+pub struct QueueStats {
+    pub id: QueueId,
+    pub name: String,
+    /// Pending requests waiting in the queue (a call an agent booked for themselves excluded).
+    pub waiting: u32,
+    /// Since when the longest-waiting of them waits (its due time for a scheduled call, else
+    /// its creation); absent when nobody waits.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub oldest_since: Option<DateTime<Utc>>,
+    /// Members available and not in a session.
+    pub available: u32,
+    /// Members in an open session, whatever their status.
+    pub in_session: u32,
+    /// Members not ready (any reason), not in a session.
+    pub not_ready: u32,
+    /// Members in a wrap-up, not in a session.
+    pub wrap_up: u32,
 }
 
 /// The payload of [`ServerFrame::Welcome`].
@@ -234,7 +275,14 @@ pub struct Reply {
     /// The answer to `transfer_targets`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub transfer_targets: Option<TransferTargets>,
+    /// For `queue_waiting`: the queue's waiting requests, longest waiting first (at most
+    /// [`MAX_QUEUE_WAITING`]). Absent in other replies.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub waiting: Option<Vec<Request>>,
 }
+
+/// The most requests a `queue_waiting` reply lists; the dashboard's `waiting` counts them all.
+pub const MAX_QUEUE_WAITING: usize = 200;
 
 /// The payload of [`ServerFrame::Event`].
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

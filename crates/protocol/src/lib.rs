@@ -18,4 +18,4 @@ pub mod model;
 pub mod view;
 
 pub use error::ErrorCode;
-pub use ids::{AgentId, RequestId, SessionId, TeamId};
+pub use ids::{AgentId, QueueId, RequestId, SessionId, TeamId};

@@ -23,7 +23,7 @@ pub use patch::{
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
-use crate::ids::RequestId;
+use crate::ids::{QueueId, RequestId};
 use crate::model::{
     AgentInfo, Availability, Customer, Disposition, RequestKind, Session, StatusReason,
     TransferTarget,
@@ -84,6 +84,65 @@ pub struct ViewState {
     /// The agent's status, for the header's switch.
     #[serde(default)]
     pub status: StatusView,
+    /// The queues desk: the agent's queues with their live numbers, and the one tapped open.
+    /// Replaced whole when it changes (a few queues, at most a few times a second).
+    #[serde(default)]
+    pub dashboard: DashboardView,
+}
+
+/// The queues desk (the dashboard), worded by the core: the UI lays it out.
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+pub struct DashboardView {
+    /// One row per queue the agent serves, ordered by name.
+    pub queues: Vec<QueueStatsRow>,
+    /// What to show instead of rows when there are none ("Waiting for the server…", "You are
+    /// not a member of any queue.").
+    pub empty_text: String,
+    /// The queue tapped open: who waits in it. `None`: the list of queues is on screen.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub open: Option<QueueWaitingView>,
+}
+
+/// One queue on the dashboard.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct QueueStatsRow {
+    pub id: QueueId,
+    /// The queue's name, as one line of plain text.
+    pub name: String,
+    /// "3 customers waiting", "No customers waiting".
+    pub waiting_text: String,
+    /// "oldest 3 min" (refreshed by the core once a minute); `None` when nobody waits.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub oldest_text: Option<String>,
+    /// "2 available · 1 in a session · 1 not ready".
+    pub members_text: String,
+    /// The row's button, for screen readers: the same facts and what a tap does.
+    pub label: String,
+}
+
+/// The customers waiting in the queue tapped open, longest waiting first.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct QueueWaitingView {
+    pub id: QueueId,
+    /// "Waiting in Sales".
+    pub title: String,
+    pub customers: Vec<WaitingCustomerRow>,
+    /// Shown when `customers` is empty: "Loading…", "Nobody is waiting in Sales."
+    pub empty_text: String,
+    /// The words of the way back ("Back to queues").
+    pub back_label: String,
+}
+
+/// One waiting customer in a queue's list.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct WaitingCustomerRow {
+    pub id: RequestId,
+    /// The customer, cleaned and masked like the request rows.
+    pub customer: String,
+    /// "Call now", "Chat", …
+    pub kind_label: String,
+    /// "waiting 4 min".
+    pub waiting_text: String,
 }
 
 /// The agent's status as the header shows it, worded by the core. It is the LDS's: one status
@@ -119,8 +178,7 @@ pub struct WrapUpView {
 
 /// One desk of the app: a part of the agent's work with its own screen, tab and badge.
 ///
-/// Only built desks exist here. To come, each with its issue: `Queues` (the queue dashboard and
-/// the agent's status), `Chats` (conversations, badge = unread messages), `Contacts`, and
+/// Only built desks exist here. To come, each with its issue: `Chats` (conversations, badge = unread messages), `Contacts`, and
 /// `CallCases` (badge = call cases due).
 #[derive(
     Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Default, Serialize, Deserialize,
@@ -130,6 +188,8 @@ pub enum DeskId {
     /// Customer requests: offers, scheduled calls and their history (seeds 000–002).
     #[default]
     Requests,
+    /// The queues the agent serves, with their live numbers ("Queues"; seed 003's dashboard).
+    Dashboard,
 }
 
 /// A desk's entry in the navigation (bottom tabs on a phone, a side rail on a wide screen).
@@ -461,6 +521,12 @@ pub enum Intent {
     OpenDesk {
         desk: DeskId,
     },
+    /// The agent tapped a queue on the dashboard: show who waits in it.
+    OpenQueue {
+        queue: QueueId,
+    },
+    /// Back from a queue's waiting customers to the list of queues.
+    CloseQueue,
 }
 
 #[cfg(test)]

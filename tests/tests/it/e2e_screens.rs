@@ -63,7 +63,12 @@ async fn every_screen(profile: &str, dark: bool) {
                 let name = format!("{screen}-{theme}-{width}");
                 if matches!(
                     screen,
-                    "requests" | "not-ready" | "wrap-up" | "transfer-picker" | "transfer-waiting"
+                    "requests"
+                        | "not-ready"
+                        | "wrap-up"
+                        | "dashboard"
+                        | "transfer-picker"
+                        | "transfer-waiting"
                 ) {
                     // The README's pictures of the phone and the desktop layout.
                     app.screenshot_for_docs(&name).await;
@@ -104,6 +109,19 @@ async fn every_screen(profile: &str, dark: bool) {
             assert_thumb_sized_targets(&app).await;
         }
     }
+
+    // The queues desk, and one queue's waiting customers.
+    app.click("#desk-dashboard").await;
+    app.text_until(".queue-row", |t| t.contains("1 customer waiting"))
+        .await;
+    audit("dashboard").await;
+    app.click(".queue-row").await;
+    app.text_until("#waiting-customers", |t| t.contains("Maria Lopez"))
+        .await;
+    audit("queue-waiting").await;
+    app.click("#queue-back").await;
+    app.click("#desk-requests").await;
+    app.find("#queue").await;
 
     // The agent on a break: the status switch says so, the rows neither blink nor take.
     app.find("#status-select")

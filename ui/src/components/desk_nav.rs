@@ -47,5 +47,6 @@ pub fn DeskNav(props: &DeskNavProps) -> Html {
 fn desk_key(id: DeskId) -> &'static str {
     match id {
         DeskId::Requests => "requests",
+        DeskId::Dashboard => "dashboard",
     }
 }

@@ -57,6 +57,9 @@ impl Core {
         if counting_down {
             self.changed(); // the session panel's or the wrap-up's countdown moved on
         }
+        if self.dashboard.handle_timeout(now) {
+            self.changed();
+        }
     }
 
     /// The last sequence whose effects are in memory: `last_seq`, if the state came from the

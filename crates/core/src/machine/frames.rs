@@ -58,7 +58,27 @@ impl Core {
                 self.transfer_picker.answered(targets);
                 self.changed();
             }
+            ServerFrame::Reply(Reply {
+                cid,
+                waiting: Some(waiting),
+                ..
+            }) => {
+                if self.dashboard.on_waiting(cid, waiting, now) {
+                    self.changed();
+                }
+            }
             ServerFrame::Reply(Reply { .. }) => {}
+            ServerFrame::Dashboard(dashboard) => {
+                if let desks::dashboard::Follow::Relist(queue) =
+                    self.dashboard.on_dashboard(dashboard, now)
+                {
+                    // Who waits changed while the agent looks at the queue: list it again.
+                    let cid = self.cid();
+                    self.dashboard.relisting(cid);
+                    self.push(Output::Send(ClientFrame::QueueWaiting { cid, queue }));
+                }
+                self.changed();
+            }
             ServerFrame::Error(ErrorFrame { cid, code, message }) => {
                 if code.requires_sign_in() {
                     let reason = match code {
@@ -69,7 +89,9 @@ impl Core {
                         _ => "The server did not recognise your session. Sign in again.",
                     };
                     self.sign_out(Some(reason.to_string()));
-                } else if cid.is_some() {
+                } else if let Some(cid) = cid {
+                    // A queue that is no longer the agent's: the desk goes back to the list.
+                    self.dashboard.on_refused(cid);
                     self.notify_agent(NoticeLevel::Warning, &command_refused(code, &message));
                 } else {
                     self.notify_agent(NoticeLevel::Error, &message);

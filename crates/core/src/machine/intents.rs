@@ -177,6 +177,13 @@ impl Core {
             }),
             Intent::DismissNotice => self.notice = None,
             Intent::OpenDesk { desk } => self.open_desk = desk,
+            Intent::OpenQueue { queue } => self.send_command(|core| {
+                core.ensure_connected()?;
+                let cid = core.cid();
+                core.dashboard.open(queue, cid);
+                Ok(ClientFrame::QueueWaiting { cid, queue })
+            }),
+            Intent::CloseQueue => self.dashboard.close(),
         }
         self.changed();
     }

@@ -49,6 +49,8 @@ pub struct Core {
     /// deadlines (see `Core::on_timeout` and `Core::poll_timeout`).
     link: Link,
     requests: desks::requests::RequestsDesk,
+    /// The queues desk: the LDS's live numbers of the agent's queues (a minute deadline: ages).
+    dashboard: desks::dashboard::DashboardDesk,
     /// The agent's status as the LDS keeps it (no deadlines of its own).
     status: status::Status,
     session: Option<Session>,
@@ -89,6 +91,7 @@ impl Core {
             agent: None,
             link: Link::new(jitter_seed),
             requests: desks::requests::RequestsDesk::default(),
+            dashboard: desks::dashboard::DashboardDesk::default(),
             status: status::Status::default(),
             session: None,
             transfer_picker: transfer::TransferPicker::default(),
@@ -170,6 +173,9 @@ impl Core {
                 .and_then(|_| self.requests.poll_timeout()),
             transfer::countdown_tick(self.session.as_ref(), self.now),
             self.status.poll_timeout(self.now),
+            self.token
+                .as_ref()
+                .and_then(|_| self.dashboard.poll_timeout()),
         ]
         .into_iter()
         .flatten()
@@ -222,7 +228,7 @@ impl Core {
         self.stream.update(frame, rows)
     }
 
-    /// The view without its rows, for `waiting` customers.
+    /// The view without its rows, for `waiting` customers, at `now`.
     fn view_frame(&self, waiting: u32, now: DateTime<Utc>) -> ViewState {
         let tz = self.time_zone();
         let busy = self.busy();
@@ -233,7 +239,7 @@ impl Core {
             connection,
             agent: self.agent.clone(),
             attend_next: frame::attend_next(busy, self.status.is_available(), waiting),
-            desks: nav::tabs(waiting),
+            desks: nav::tabs(waiting, self.dashboard.waiting()),
             waiting,
             queue: Vec::new(),
             scheduled: Vec::new(),
@@ -253,6 +259,7 @@ impl Core {
             notice: self.notice.clone(),
             open_desk: self.open_desk,
             status: self.status.view(tz, now),
+            dashboard: self.dashboard.view(now, self.settings.mask_phone),
         }
     }
 

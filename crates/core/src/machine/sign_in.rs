@@ -84,6 +84,7 @@ impl Core {
         self.link.closed();
         self.replay.drop_batch();
         self.requests.queue.clear();
+        self.dashboard.clear();
         self.has_server_state = false;
         self.session = None;
         self.focus = None;

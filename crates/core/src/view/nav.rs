@@ -6,15 +6,27 @@ use headsup_protocol::RequestId;
 use crate::copy;
 
 /// The desks that are built, in navigation order, with their badges. `waiting` is the requests
-/// desk's count of customers waiting (offers and due scheduled calls).
-pub fn tabs(waiting: u32) -> Vec<DeskTab> {
-    vec![DeskTab {
-        id: DeskId::Requests,
-        label: copy::desk_label(DeskId::Requests),
-        badge: (waiting > 0).then_some(waiting),
-        badge_text: (waiting > 0).then(|| badge_text(waiting)),
-        badge_label: copy::waiting_sentence(waiting),
-    }]
+/// desk's count of customers waiting (offers and due scheduled calls); `in_queues` the
+/// dashboard's, the customers waiting in the agent's queues (whoever they are offered to).
+pub fn tabs(waiting: u32, in_queues: u32) -> Vec<DeskTab> {
+    vec![
+        tab(DeskId::Requests, waiting, copy::waiting_sentence(waiting)),
+        tab(
+            DeskId::Dashboard,
+            in_queues,
+            format!("{} in your queues", copy::waiting_sentence(in_queues)),
+        ),
+    ]
+}
+
+fn tab(id: DeskId, count: u32, badge_label: String) -> DeskTab {
+    DeskTab {
+        id,
+        label: copy::desk_label(id),
+        badge: (count > 0).then_some(count),
+        badge_text: (count > 0).then(|| badge_text(count)),
+        badge_label,
+    }
 }
 
 /// A badge never grows wider than three characters; the exact count stays in `badge_label`.
@@ -41,8 +53,11 @@ mod tests {
 
     #[test]
     fn requests_badge_counts_waiting_customers() {
-        let tabs = tabs(3);
-        assert_eq!(tabs.len(), 1, "only built desks are listed");
+        let tabs = tabs(3, 5);
+        assert_eq!(tabs.len(), 2, "only built desks are listed");
+        assert_eq!(tabs[1].id, DeskId::Dashboard);
+        assert_eq!(tabs[1].label, "Queues");
+        assert_eq!(tabs[1].badge_label, "5 customers waiting in your queues");
         assert_eq!(tabs[0].id, DeskId::Requests);
         assert_eq!(tabs[0].label, "Requests");
         assert_eq!(tabs[0].badge, Some(3));
@@ -51,16 +66,16 @@ mod tests {
 
     #[test]
     fn a_badge_caps_at_ninety_nine_plus() {
-        assert_eq!(tabs(1)[0].badge_text.as_deref(), Some("1"));
-        assert_eq!(tabs(99)[0].badge_text.as_deref(), Some("99"));
-        assert_eq!(tabs(100)[0].badge_text.as_deref(), Some("99+"));
-        assert_eq!(tabs(5_000)[0].badge_text.as_deref(), Some("99+"));
-        assert_eq!(tabs(5_000)[0].badge_label, "5000 customers waiting");
+        assert_eq!(tabs(1, 0)[0].badge_text.as_deref(), Some("1"));
+        assert_eq!(tabs(99, 0)[0].badge_text.as_deref(), Some("99"));
+        assert_eq!(tabs(100, 0)[0].badge_text.as_deref(), Some("99+"));
+        assert_eq!(tabs(5_000, 0)[0].badge_text.as_deref(), Some("99+"));
+        assert_eq!(tabs(5_000, 0)[0].badge_label, "5000 customers waiting");
     }
 
     #[test]
     fn no_badge_when_nobody_waits() {
-        let tabs = tabs(0);
+        let tabs = tabs(0, 0);
         assert_eq!(tabs[0].badge, None);
         assert_eq!(tabs[0].badge_text, None);
         assert_eq!(tabs[0].badge_label, "No customers waiting");

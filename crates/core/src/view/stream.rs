@@ -215,6 +215,7 @@ fn diff_fields(old: &ViewState, new: &ViewState) -> Vec<ViewPatch> {
         desks,
         open_desk,
         status,
+        dashboard,
     } = new;
     field(*login != old.login, FieldPatch::Login(login.clone()));
     field(
@@ -252,6 +253,10 @@ fn diff_fields(old: &ViewState, new: &ViewState) -> Vec<ViewPatch> {
         FieldPatch::OpenDesk(*open_desk),
     );
     field(*status != old.status, FieldPatch::Status(status.clone()));
+    field(
+        *dashboard != old.dashboard,
+        FieldPatch::Dashboard(dashboard.clone()),
+    );
     patches
 }
 

@@ -100,6 +100,7 @@ fn the_owner_picks_a_colleague_and_sees_the_transfer_through() {
             }],
             queues: vec!["Billing".into()],
         }),
+        waiting: None,
     }));
     let picker = h.core.view(h.now).session.unwrap().transfer_picker.unwrap();
     let labels: Vec<_> = picker.options.iter().map(|o| o.label.as_str()).collect();

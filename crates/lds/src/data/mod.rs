@@ -7,6 +7,7 @@
 //! edges' work. This layer imports nothing above it.
 
 pub(crate) mod accounts;
+pub(crate) mod dashboard;
 pub mod db;
 pub(crate) mod events;
 pub(crate) mod idempotency;

@@ -126,6 +126,15 @@ impl Hub {
         }
     }
 
+    /// Every connection on this process: its subscription id (unique while it lasts), its
+    /// agent and its outlet.
+    pub(crate) fn connections(&self) -> Vec<(u64, AgentId, Arc<Outlet>)> {
+        self.lock()
+            .iter()
+            .flat_map(|(agent, subs)| subs.iter().map(|s| (s.id, *agent, s.outlet.clone())))
+            .collect()
+    }
+
     pub(crate) fn connection_count(&self) -> usize {
         self.lock().values().map(Vec::len).sum()
     }

@@ -55,6 +55,9 @@ struct State {
     open: bool,
     /// Events are written by the fan-out only once the client has its snapshot or resume.
     live: bool,
+    /// Frames outside the log (the dashboard) are written only once the client has its
+    /// snapshot or its resume's replay, so they never land in the middle of either.
+    caught_up: bool,
     /// The newest sequence number written (to the kernel or the backlog).
     sent: u64,
     backlog: Vec<u8>,
@@ -81,6 +84,7 @@ impl Outlet {
             state: Mutex::new(State {
                 open: true,
                 live: false,
+                caught_up: false,
                 sent: 0,
                 backlog: Vec::new(),
                 gap: false,
@@ -175,6 +179,25 @@ impl Outlet {
         let mut state = self.lock();
         state.sent = sent;
         state.live = true;
+    }
+
+    /// The snapshot or the resume's replay has been written: frames outside the log may follow.
+    pub(crate) fn caught_up(&self) {
+        self.lock().caught_up = true;
+    }
+
+    /// Writes a frame that is not a logged event (the dashboard): it carries no `seq` and never
+    /// changes `sent`, so the events' order and each-once delivery are untouched. `false`, and
+    /// nothing written, before the client is caught up, when the socket is shut, or when the
+    /// client is so far behind that the frame would wait in the backlog (the caller sends a
+    /// fresher one later).
+    pub(crate) fn write_unlogged(&self, text: &str, scratch: &mut Vec<u8>) -> bool {
+        let mut state = self.lock();
+        if !state.open || !state.caught_up || state.backlog.len() > MAX_BACKLOG_BYTES {
+            return false;
+        }
+        encode(scratch, text);
+        self.write_locked(&mut state, scratch)
     }
 
     pub(crate) fn sent(&self) -> u64 {

@@ -1,10 +1,12 @@
 //! The timers edge: what happens because time passes. Every [`TICK`], [`offer_timeouts`],
 //! [`ring_passes`], [`wrap_ups`] and [`due_calls`]; every minute, [`pruning`]. Each calls its domain transaction and publishes
-//! what it returns.
+//! what it returns. [`dashboard`] runs on its own, faster tick: it pushes the queues' live
+//! numbers.
 //!
 //! Every change is a conditional update (`WHERE state = …`), so several processes may run these
 //! timers on one database and every transition still happens exactly once.
 
+pub(crate) mod dashboard;
 mod due_calls;
 mod offer_timeouts;
 mod pruning;

@@ -92,6 +92,20 @@ pub(crate) async fn handle(state: &AppState, agent: &AgentInfo, frame: ClientFra
                     request: None,
                     session: None,
                     transfer_targets: Some(targets),
+                    waiting: None,
+                }),
+                Err(e) => error(Some(cid), e),
+            };
+        }
+        ClientFrame::QueueWaiting { cid, queue } => {
+            // A read: nothing to publish, and the answer carries the list.
+            return match queues::dashboard::waiting(&store.db, agent, queue).await {
+                Ok(waiting) => ServerFrame::Reply(Reply {
+                    cid,
+                    request: None,
+                    session: None,
+                    transfer_targets: None,
+                    waiting: Some(waiting),
                 }),
                 Err(e) => error(Some(cid), e),
             };
@@ -108,6 +122,7 @@ pub(crate) async fn handle(state: &AppState, agent: &AgentInfo, frame: ClientFra
             request,
             session,
             transfer_targets: None,
+            waiting: None,
         }),
         Err(e) => error(Some(cid), e),
     }

@@ -210,6 +210,9 @@ impl Conn {
             // Events committed while the snapshot was built follow at once.
             self.catch_up().await?;
         }
+        // The dashboard push (timers/dashboard.rs) sees a connection it has sent nothing yet
+        // and sends its first dashboard within a tick.
+        self.outlet.caught_up();
         Ok(())
     }
 

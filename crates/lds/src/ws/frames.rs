@@ -13,7 +13,7 @@ pub(crate) struct FrameError {
     pub(crate) message: String,
 }
 
-const KNOWN_TYPES: [&str; 10] = [
+const KNOWN_TYPES: [&str; 11] = [
     "hello",
     "accept",
     "reject",
@@ -24,6 +24,7 @@ const KNOWN_TYPES: [&str; 10] = [
     "finish_wrap_up",
     "transfer",
     "transfer_targets",
+    "queue_waiting",
 ];
 
 pub(crate) fn parse(text: &str) -> Result<ClientFrame, FrameError> {

@@ -305,6 +305,17 @@ async fn frames_and_bodies_of_a_live_session_match_the_schemas() {
     cy.until(|f| f["event"] == "scheduled" && f["request"]["kind"] == "call_me_back")
         .await;
 
+    // The dashboard, and its drill-down: Support's default queue (the first queue made) lists
+    // its waiting customers; Slow's queue is not Ana's.
+    ana.until(|f| f["type"] == "dashboard").await;
+    ana.send(json!({"type": "queue_waiting", "cid": 900, "queue": 1}))
+        .await;
+    let listed = ana.answer(900).await;
+    assert!(listed["waiting"].is_array(), "{listed}");
+    ana.send(json!({"type": "queue_waiting", "cid": 901, "queue": 2}))
+        .await;
+    assert_eq!(ana.answer(901).await["code"], "not_found");
+
     // An HTTP error body, and a handshake refusal (error frame, then close).
     let (status, refused) = post(intake.clone(), "intake_wrong", Some(json!({}))).await;
     assert_eq!(status, 401);
@@ -342,6 +353,7 @@ async fn frames_and_bodies_of_a_live_session_match_the_schemas() {
         "event:cancelled",
         "event:assigned",
         "event:session_updated",
+        "dashboard",
     ];
     for kind in expected {
         assert!(

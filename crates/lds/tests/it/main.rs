@@ -8,6 +8,7 @@ mod cli_refusals;
 mod contract;
 mod crash;
 mod customer_input;
+mod dashboard;
 mod distribution;
 mod error_order;
 mod event_log;

@@ -19,8 +19,8 @@ use std::rc::Rc;
 use serde::{Deserialize, Serialize};
 
 use super::{
-    AttendNextView, ConnectionTimes, ConnectionView, DeskId, DeskTab, LoginView, Notice, QueueRow,
-    SessionView, Settings, SettingsLimits, StatusView, ViewState,
+    AttendNextView, ConnectionTimes, ConnectionView, DashboardView, DeskId, DeskTab, LoginView,
+    Notice, QueueRow, SessionView, Settings, SettingsLimits, StatusView, ViewState,
 };
 use crate::ids::RequestId;
 use crate::model::AgentInfo;
@@ -77,6 +77,7 @@ pub enum FieldPatch {
     Desks(Vec<DeskTab>),
     OpenDesk(DeskId),
     Status(StatusView),
+    Dashboard(DashboardView),
 }
 
 /// Keyed changes to one ordered list of rows.
@@ -240,6 +241,7 @@ impl ViewState {
             FieldPatch::Desks(v) => self.desks = v,
             FieldPatch::OpenDesk(v) => self.open_desk = v,
             FieldPatch::Status(v) => self.status = v,
+            FieldPatch::Dashboard(v) => self.dashboard = v,
         }
     }
 }

@@ -5,7 +5,7 @@ use std::collections::VecDeque;
 use anyhow::{anyhow, bail, Result};
 use futures_util::{SinkExt, StreamExt};
 use headsup_protocol::lds::{
-    ClientFrame, ErrorFrame, Event, EventFrame, Reply, ServerFrame, Snapshot, Welcome,
+    ClientFrame, Dashboard, ErrorFrame, Event, EventFrame, Reply, ServerFrame, Snapshot, Welcome,
     PROTOCOL_VERSION,
 };
 use headsup_protocol::{RequestId, SessionId};
@@ -25,6 +25,9 @@ pub struct AgentConn {
     /// The last event sequence processed (what a client would send in `hello`).
     pub last_seq: u64,
     next_cid: u64,
+    /// Every `dashboard` frame received, in order. They are kept out of the frames the other
+    /// readers return: they arrive whenever the numbers change, between any two frames.
+    pub dashboards: Vec<Dashboard>,
 }
 
 impl AgentConn {
@@ -69,10 +72,12 @@ impl AgentConn {
                 request: None,
                 session: None,
                 transfer_targets: None,
+                waiting: None,
             }),
             last_seq: last_seq.unwrap_or(0),
             snapshot: None,
             next_cid: 1,
+            dashboards: Vec::new(),
         };
         let welcome = conn.read_frame().await?;
         match &welcome {
@@ -93,8 +98,19 @@ impl AgentConn {
         Ok(conn)
     }
 
-    /// Reads the next frame from the socket (not the buffer), checking event order.
+    /// Reads the next frame from the socket (not the buffer) that is not a dashboard, checking
+    /// event order.
     async fn read_frame(&mut self) -> Result<ServerFrame> {
+        loop {
+            match self.read_any().await? {
+                ServerFrame::Dashboard(_) => continue,
+                frame => return Ok(frame),
+            }
+        }
+    }
+
+    /// Reads the next frame from the socket, checking event order and recording dashboards.
+    async fn read_any(&mut self) -> Result<ServerFrame> {
         loop {
             let msg = tokio::time::timeout(PATIENCE, self.ws.next())
                 .await
@@ -103,6 +119,9 @@ impl AgentConn {
             match msg {
                 Message::Text(t) => {
                     let frame: ServerFrame = serde_json::from_str(t.as_str())?;
+                    if let ServerFrame::Dashboard(d) = &frame {
+                        self.dashboards.push(d.clone());
+                    }
                     if let ServerFrame::Event(EventFrame { seq, .. }) = &frame {
                         if *seq != self.last_seq + 1 {
                             bail!("event seq {seq} after {}: gap or duplicate", self.last_seq);
@@ -167,6 +186,53 @@ impl AgentConn {
                     return Ok(event);
                 }
                 other => self.pending.push_back(other),
+            }
+        }
+    }
+
+    /// Waits until the newest `dashboard` received matches `want` (it may already), keeping
+    /// other frames for later.
+    pub async fn wait_dashboard(&mut self, want: impl Fn(&Dashboard) -> bool) -> Result<Dashboard> {
+        // One deadline for the whole wait: pings arrive every 10 s, so a per-read bound alone
+        // would wait for ever on a dashboard that never comes.
+        tokio::time::timeout(PATIENCE, self.wait_dashboard_unbounded(want))
+            .await
+            .map_err(|_| {
+                anyhow!(
+                    "no such dashboard within {PATIENCE:?}; the last: {:?}",
+                    self.dashboards.last()
+                )
+            })?
+    }
+
+    async fn wait_dashboard_unbounded(
+        &mut self,
+        want: impl Fn(&Dashboard) -> bool,
+    ) -> Result<Dashboard> {
+        let mut looked_at = 0;
+        loop {
+            // Each dashboard replaces the one before: only the newest says how things are.
+            if self.dashboards.len() > looked_at {
+                looked_at = self.dashboards.len();
+                let newest = self.dashboards.last().expect("one received");
+                if want(newest) {
+                    return Ok(newest.clone());
+                }
+            }
+            match self.read_any().await? {
+                ServerFrame::Dashboard(_) => {}
+                f => self.pending.push_back(f),
+            }
+        }
+    }
+
+    /// Reads what the socket holds within `quiet` of silence, keeping frames for later (so
+    /// `dashboards` is up to date).
+    pub async fn read_for(&mut self, quiet: std::time::Duration) {
+        // Cancelling `read_frame` while it awaits the socket loses nothing.
+        while let Ok(Ok(f)) = tokio::time::timeout(quiet, self.read_any()).await {
+            if !matches!(f, ServerFrame::Dashboard(_)) {
+                self.pending.push_back(f);
             }
         }
     }
@@ -243,7 +309,10 @@ impl AgentConn {
         let mut frames: Vec<ServerFrame> = self.pending.drain(..).collect();
         while let Ok(Some(Ok(msg))) = tokio::time::timeout(PATIENCE, self.ws.next()).await {
             match msg {
-                Message::Text(t) => frames.push(serde_json::from_str(t.as_str()).unwrap()),
+                Message::Text(t) => match serde_json::from_str(t.as_str()).unwrap() {
+                    ServerFrame::Dashboard(d) => self.dashboards.push(d),
+                    frame => frames.push(frame),
+                },
                 Message::Close(_) => break,
                 _ => {}
             }
