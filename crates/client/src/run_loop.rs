@@ -352,7 +352,7 @@ fn socket_message(
 ) -> Input {
     match message {
         Some(Ok(Message::Text(text))) => match serde_json::from_str::<ServerFrame>(&text) {
-            Ok(frame) => Input::Frame(frame),
+            Ok(frame) => Input::Frame(Box::new(frame)),
             Err(e) => {
                 tracing::warn!(error = %e, "unreadable frame from the LDS");
                 Input::Heartbeat

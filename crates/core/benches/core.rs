@@ -109,14 +109,14 @@ fn synced(requests: Vec<Request>) -> Core {
         heartbeat_secs: 10,
         status_reasons: Vec::new(),
     });
-    core.handle(Input::Frame(welcome), now);
+    core.handle(Input::Frame(Box::new(welcome)), now);
     core.handle(
-        Input::Frame(ServerFrame::Snapshot(Snapshot {
+        Input::Frame(Box::new(ServerFrame::Snapshot(Snapshot {
             seq: 1,
             requests,
             session: None,
             status: Default::default(),
-        })),
+        }))),
         now,
     );
     drain(&mut core);
@@ -159,7 +159,7 @@ fn takes(from_seq: u64) -> Vec<ServerFrame> {
 fn feed(core: &mut Core, frames: Vec<ServerFrame>) {
     let now = t0();
     for f in frames {
-        core.handle(Input::Frame(f), now);
+        core.handle(Input::Frame(Box::new(f)), now);
         drain(core);
         black_box(core.poll_timeout());
     }
@@ -197,12 +197,12 @@ fn bench(c: &mut Criterion) {
             },
             |(mut core, requests)| {
                 core.handle(
-                    Input::Frame(ServerFrame::Snapshot(Snapshot {
+                    Input::Frame(Box::new(ServerFrame::Snapshot(Snapshot {
                         seq: 5,
                         requests,
                         session: None,
                         status: Default::default(),
-                    })),
+                    }))),
                     t0(),
                 );
                 drain(&mut core);
@@ -227,13 +227,13 @@ fn bench(c: &mut Criterion) {
         b.iter(|| {
             seq += 1;
             core.handle(
-                Input::Frame(ServerFrame::Event(EventFrame {
+                Input::Frame(Box::new(ServerFrame::Event(EventFrame {
                     seq,
                     at: t0(),
                     event: Event::Offered {
                         request: request(N + seq as i64),
                     },
-                })),
+                }))),
                 t0(),
             );
             drain(&mut core);

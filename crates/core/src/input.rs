@@ -17,7 +17,7 @@ pub enum Input {
     /// The socket asked for by [`crate::Output::Connect`] is open.
     Connected,
     /// A frame from the LDS.
-    Frame(ServerFrame),
+    Frame(Box<ServerFrame>),
     /// A WebSocket ping or pong: the connection is alive even if no frame arrived.
     Heartbeat,
     /// The socket closed or could not be opened.

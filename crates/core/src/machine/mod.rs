@@ -121,7 +121,7 @@ impl Core {
             Input::Connected => self.on_connected(now),
             Input::Frame(frame) => {
                 self.link.heard(now);
-                self.on_frame(frame, now);
+                self.on_frame(*frame, now);
             }
             Input::Heartbeat => self.link.heard(now),
             Input::Disconnected { reason: _ } => {

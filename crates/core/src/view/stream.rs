@@ -229,7 +229,7 @@ fn diff_fields(old: &ViewState, new: &ViewState) -> Vec<ViewPatch> {
     field(*agent != old.agent, FieldPatch::Agent(agent.clone()));
     field(
         *session != old.session,
-        FieldPatch::Session(session.clone()),
+        FieldPatch::Session(session.clone().map(Box::new)),
     );
     field(*busy != old.busy, FieldPatch::Busy(*busy));
     field(

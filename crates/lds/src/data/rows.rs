@@ -28,15 +28,7 @@ pub(crate) fn request_from_row(row: &AnyRow) -> Result<Request> {
         "timed_out" => RequestState::TimedOut,
         "cancelled" => RequestState::Cancelled,
         "taken" => RequestState::Taken {
-            by: AgentRef {
-                id: AgentId(
-                    row.try_get::<Option<i64>, _>("taken_by")?
-                        .unwrap_or_default(),
-                ),
-                name: row
-                    .try_get::<Option<String>, _>("taken_by_name")?
-                    .unwrap_or_default(),
-            },
+            by: agent_ref(row, "taken_by", "taken_by_name")?,
         },
         other => return Err(anyhow!("unknown request state {other:?} in the database")),
     };
@@ -60,12 +52,7 @@ pub(crate) fn request_from_row(row: &AnyRow) -> Result<Request> {
             None
         },
         transfer_from: match row.try_get::<Option<i64>, _>("transfer_from")? {
-            Some(id) => Some(AgentRef {
-                id: AgentId(id),
-                name: row
-                    .try_get::<Option<String>, _>("transfer_from_name")?
-                    .unwrap_or_default(),
-            }),
+            Some(_) => Some(agent_ref(row, "transfer_from", "transfer_from_name")?),
             None => None,
         },
     })
@@ -98,6 +85,14 @@ pub(crate) fn session_from_row(row: &AnyRow) -> Result<Session> {
     })
 }
 
+/// An agent named by an id column and the joined name column (both may be NULL in the row).
+fn agent_ref(row: &AnyRow, id: &str, name: &str) -> Result<AgentRef> {
+    Ok(AgentRef {
+        id: AgentId(row.try_get::<Option<i64>, _>(id)?.unwrap_or_default()),
+        name: row.try_get::<Option<String>, _>(name)?.unwrap_or_default(),
+    })
+}
+
 fn transfer_from_row(row: &AnyRow) -> Result<Option<SessionTransfer>> {
     let Some(request) = row.try_get::<Option<i64>, _>("transfer_request")? else {
         return Ok(None);
@@ -106,15 +101,7 @@ fn transfer_from_row(row: &AnyRow) -> Result<Option<SessionTransfer>> {
     let outcome = match outcome.as_deref() {
         Some("waiting") => TransferOutcome::Waiting,
         Some("taken") => TransferOutcome::Taken {
-            by: AgentRef {
-                id: AgentId(
-                    row.try_get::<Option<i64>, _>("transfer_taken_by")?
-                        .unwrap_or_default(),
-                ),
-                name: row
-                    .try_get::<Option<String>, _>("transfer_taken_by_name")?
-                    .unwrap_or_default(),
-            },
+            by: agent_ref(row, "transfer_taken_by", "transfer_taken_by_name")?,
         },
         Some("came_back") => TransferOutcome::CameBack,
         other => return Err(anyhow!("unknown transfer outcome {other:?}")),

@@ -8,7 +8,7 @@ use headsup_protocol::model::{
     Availability, LegState, Request, RequestKind, Session, SessionState, TransferOutcome,
     TransferTarget,
 };
-use headsup_protocol::{ErrorCode, RequestId, SessionId};
+use headsup_protocol::{AgentId, ErrorCode, RequestId, SessionId};
 use headsup_testkit::lds::{AgentConn, TestServer};
 use lds::admin::queues;
 
@@ -74,6 +74,32 @@ async fn owner_hears(conn: &mut AgentConn, want: impl Fn(&Session) -> bool) -> S
     {
         Event::SessionUpdated { session } => session,
         _ => unreachable!(),
+    }
+}
+
+/// Ana in a session with Maria, and Bo signed in: where most transfers start.
+struct AnaInSession {
+    s: TestServer,
+    ana: AgentConn,
+    bo: AgentConn,
+    bo_id: AgentId,
+    session: SessionId,
+}
+
+async fn ana_in_session() -> AnaInSession {
+    let s = TestServer::start().await;
+    let (_, key) = s.team("Desk", 3600).await;
+    let (_, ana_token) = s.agent("Desk", "Ana").await;
+    let (bo_info, bo_token) = s.agent("Desk", "Bo").await;
+    let mut ana = s.connect(&ana_token, None).await;
+    let bo = s.connect(&bo_token, None).await;
+    let session = in_session(&s, &key, &mut ana, "Maria").await;
+    AnaInSession {
+        s,
+        ana,
+        bo,
+        bo_id: bo_info.id,
+        session,
     }
 }
 
@@ -187,20 +213,14 @@ async fn a_transfer_to_a_queue_goes_to_its_available_members() {
 
 #[tokio::test]
 async fn a_transfer_nobody_takes_comes_back_to_the_owner() {
-    let s = TestServer::start().await;
-    let (_, key) = s.team("Desk", 3600).await;
-    let (_, ana_token) = s.agent("Desk", "Ana").await;
-    let (bo_info, bo_token) = s.agent("Desk", "Bo").await;
-    let mut ana = s.connect(&ana_token, None).await;
-    let mut bo = s.connect(&bo_token, None).await;
-    let session = in_session(&s, &key, &mut ana, "Maria").await;
-    let frame = transfer(
-        &mut ana,
+    let AnaInSession {
+        s,
+        mut ana,
+        mut bo,
+        bo_id,
         session,
-        TransferTarget::Agent(bo_info.id),
-        Some(10),
-    )
-    .await;
+    } = ana_in_session().await;
+    let frame = transfer(&mut ana, session, TransferTarget::Agent(bo_id), Some(10)).await;
     let ServerFrame::Reply(Reply {
         request: Some(id), ..
     }) = frame
@@ -225,7 +245,7 @@ async fn a_transfer_nobody_takes_comes_back_to_the_owner() {
         .await
         .unwrap();
     let before = Utc::now();
-    let again = transfer_ok(&mut ana, session, TransferTarget::Agent(bo_info.id)).await;
+    let again = transfer_ok(&mut ana, session, TransferTarget::Agent(bo_id)).await;
     assert_ne!(again, id);
     let offer = offered(&mut bo, again).await;
     let until = offer.expires_at.unwrap();
@@ -234,14 +254,14 @@ async fn a_transfer_nobody_takes_comes_back_to_the_owner() {
 
 #[tokio::test]
 async fn ending_the_session_withdraws_its_transfer() {
-    let s = TestServer::start().await;
-    let (_, key) = s.team("Desk", 3600).await;
-    let (_, ana_token) = s.agent("Desk", "Ana").await;
-    let (bo_info, bo_token) = s.agent("Desk", "Bo").await;
-    let mut ana = s.connect(&ana_token, None).await;
-    let mut bo = s.connect(&bo_token, None).await;
-    let session = in_session(&s, &key, &mut ana, "Maria").await;
-    let id = transfer_ok(&mut ana, session, TransferTarget::Agent(bo_info.id)).await;
+    let AnaInSession {
+        s: _server,
+        mut ana,
+        mut bo,
+        bo_id,
+        session,
+    } = ana_in_session().await;
+    let id = transfer_ok(&mut ana, session, TransferTarget::Agent(bo_id)).await;
     offered(&mut bo, id).await;
     let end = ana
         .command(|cid| ClientFrame::EndSession { cid, session })

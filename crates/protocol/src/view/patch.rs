@@ -66,7 +66,8 @@ pub enum FieldPatch {
     Connection(ConnectionView),
     ConnectionTimes(ConnectionTimes),
     Agent(Option<AgentInfo>),
-    Session(Option<SessionView>),
+    /// Boxed: the session panel is the largest field, and most patches are small ones.
+    Session(Option<Box<SessionView>>),
     Busy(bool),
     Waiting(u32),
     AttendNext(AttendNextView),
@@ -230,7 +231,7 @@ impl ViewState {
             FieldPatch::Connection(v) => self.connection = v,
             FieldPatch::ConnectionTimes(v) => self.connection_times = v,
             FieldPatch::Agent(v) => self.agent = v,
-            FieldPatch::Session(v) => self.session = v,
+            FieldPatch::Session(v) => self.session = v.map(|b| *b),
             FieldPatch::Busy(v) => self.busy = v,
             FieldPatch::Waiting(v) => self.waiting = v,
             FieldPatch::AttendNext(v) => self.attend_next = v,

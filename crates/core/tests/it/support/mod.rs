@@ -197,7 +197,7 @@ impl Harness {
     }
 
     pub fn frame(&mut self, frame: ServerFrame) -> Vec<Output> {
-        self.input(Input::Frame(frame))
+        self.input(Input::Frame(Box::new(frame)))
     }
 
     /// The next event in sequence.
