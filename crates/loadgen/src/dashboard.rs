@@ -19,11 +19,14 @@ use tokio_tungstenite::tungstenite::Message;
 use crate::stats::{self, Clock, Summary};
 use crate::{agents, scan, seed, Args};
 
+/// One agent's dashboards: (arrival µs, its queue's `waiting`), in arrival order.
+type Seen = Vec<(u64, u32)>;
+
 /// What the clients share with the driver.
 struct Shared {
     clock: Clock,
     /// Per agent: (arrival µs, waiting) of every dashboard, handed over at the end.
-    frames: Mutex<Vec<(usize, Vec<(u64, u32)>)>>,
+    frames: Mutex<Vec<(usize, Seen)>>,
     /// Per agent, the newest `waiting` seen (so the driver knows when all caught up).
     newest: Vec<AtomicUsize>,
 }
