@@ -53,7 +53,7 @@ impl Shared {
     }
 }
 
-type Ws =
+pub type Ws =
     tokio_tungstenite::WebSocketStream<tokio_tungstenite::MaybeTlsStream<tokio::net::TcpStream>>;
 
 /// Connects `tokens.len()` clients (or `count` anonymous ones when `tokens` is empty), at most
@@ -99,7 +99,7 @@ pub async fn connect_all(
     Ok(())
 }
 
-async fn open(url: &str, token: Option<&str>) -> Result<Ws> {
+pub async fn open(url: &str, token: Option<&str>) -> Result<Ws> {
     // Nagle off, like the server: a claim must not wait for an ACK.
     // A small read buffer: tungstenite zero-fills the free part of it on every read, and at the
     // default 128 KiB that memset cost more than reading the frame (the same clients measure

@@ -10,8 +10,12 @@
 //! - the load average, since the machine is shared.
 //!
 //! `cargo build --release -p lds -p lds-loadgen --bins && ./target/release/lds-loadgen --agents 1000`
+//!
+//! `--dashboard` measures the dashboard's fan-out instead (see dashboard.rs):
+//! `lds-loadgen --dashboard --agents 1000 --queues 20 --rate 20 --requests 600`
 
 mod agents;
+mod dashboard;
 mod floor;
 mod scan;
 mod seed;
@@ -29,7 +33,7 @@ use agents::Shared;
 use stats::Summary;
 
 #[derive(Parser)]
-struct Args {
+pub(crate) struct Args {
     #[arg(long, default_value_t = 1000)]
     agents: usize,
     #[arg(long, default_value_t = 200)]
@@ -52,6 +56,12 @@ struct Args {
     /// Skip the floor measurement.
     #[arg(long)]
     no_floor: bool,
+    /// Measure the dashboard's staleness instead of offers (agents spread over `--queues`).
+    #[arg(long)]
+    dashboard: bool,
+    /// With `--dashboard`: how many queues the agents are spread over.
+    #[arg(long, default_value_t = 20)]
+    queues: usize,
     /// Internal: run as the floor's server process (see floor.rs).
     #[arg(long, hide = true)]
     serve_floor: bool,
@@ -82,7 +92,23 @@ fn main() -> Result<()> {
         args.accept_after_ms,
         stats::load_average()
     );
+    if args.dashboard {
+        return rt.block_on(dashboard::run(&args));
+    }
     rt.block_on(run(&args))
+}
+
+/// Starts the `lds` binary next to this one on `url`; returns it and its address.
+pub(crate) fn start_server(url: &str) -> Result<(std::process::Child, String)> {
+    let bin = std::env::current_exe()?.with_file_name("lds");
+    let mut server = std::process::Command::new(&bin)
+        .args(["serve", "--listen", "127.0.0.1:0", "--database-url", url])
+        .args(["--intake-per-team-per-min", "1000000"])
+        .stdout(std::process::Stdio::piped())
+        .spawn()
+        .with_context(|| format!("starting {}", bin.display()))?;
+    let addr = listening_addr(&mut server)?;
+    Ok((server, addr))
 }
 
 async fn run(args: &Args) -> Result<()> {
@@ -92,15 +118,8 @@ async fn run(args: &Args) -> Result<()> {
     let seeded = seed::team(&url, args.agents).await?;
     let seed_secs = t.elapsed().as_secs_f64();
 
-    let bin = std::env::current_exe()?.with_file_name("lds");
-    let mut server = std::process::Command::new(&bin)
-        .args(["serve", "--listen", "127.0.0.1:0", "--database-url", &url])
-        .args(["--intake-per-team-per-min", "1000000"])
-        .stdout(std::process::Stdio::piped())
-        .spawn()
-        .with_context(|| format!("starting {}", bin.display()))?;
+    let (mut server, addr) = start_server(&url)?;
     let pid = server.id().to_string();
-    let addr = listening_addr(&mut server)?;
 
     let (stop_tx, stop) = watch::channel(false);
     let shared = Shared::new(

@@ -22,6 +22,12 @@ impl Core {
                     let held = self.held();
                     self.replay.start(self.last_seq, head_seq, held, now);
                 }
+                // A queue left open across a reconnect: its answer went with the old socket.
+                if let Some(queue) = self.dashboard.open_queue() {
+                    let cid = self.cid();
+                    self.dashboard.relisting(cid);
+                    self.push(Output::Send(ClientFrame::QueueWaiting { cid, queue }));
+                }
                 self.check_caught_up(now);
                 self.changed();
             }

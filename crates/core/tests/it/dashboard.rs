@@ -192,3 +192,27 @@ fn a_queue_that_is_no_longer_the_agents_closes() {
     dashboard(&mut h, vec![stats(2, "Billing", 0, None)]);
     assert!(h.core.view(h.now).dashboard.open.is_none());
 }
+
+#[test]
+fn a_queue_left_open_is_listed_again_after_a_reconnect() {
+    let mut h = Harness::new();
+    h.sign_in(vec![]);
+    dashboard(&mut h, vec![stats(1, "Sales", 2, Some(60))]);
+    h.intent(Intent::OpenQueue { queue: QueueId(1) });
+    // The socket drops before the answer; the next welcome asks again on the new one.
+    h.input(headsup_core::Input::Disconnected {
+        reason: "gone".into(),
+    });
+    h.input(headsup_core::Input::Connected);
+    let out = h.welcome(1, true);
+    assert!(
+        matches!(
+            sent(&out)[..],
+            [ClientFrame::QueueWaiting {
+                queue: QueueId(1),
+                ..
+            }]
+        ),
+        "{out:?}"
+    );
+}

@@ -13,7 +13,7 @@
 //! [`REFRESH`] has passed (sign-ins and sign-outs, membership changes by an admin, and queues
 //! whose members are all away, which append no event).
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::time::{Duration, Instant};
 
 use chrono::Utc;
@@ -54,8 +54,8 @@ struct Push {
 impl Push {
     async fn once(&mut self, fanout: &Fanout) -> anyhow::Result<()> {
         let connections = fanout.hub.connections();
-        self.sent
-            .retain(|id, _| connections.iter().any(|(c, ..)| c == id));
+        let open: HashSet<u64> = connections.iter().map(|(id, ..)| *id).collect();
+        self.sent.retain(|id, _| open.contains(id));
         if connections.is_empty() {
             return Ok(());
         }

@@ -93,6 +93,11 @@ impl DashboardDesk {
         });
     }
 
+    /// The queue on screen, if one is open.
+    pub(in crate::machine) fn open_queue(&self) -> Option<QueueId> {
+        self.open.as_ref().map(|o| o.id)
+    }
+
     /// A `queue_waiting` was sent again for the open queue.
     pub(in crate::machine) fn relisting(&mut self, cid: u64) {
         if let Some(open) = &mut self.open {
