@@ -370,23 +370,13 @@ pub fn queue_row(q: &headsup_protocol::lds::QueueStats, oldest: Option<String>) 
         members.push(format!("{} in wrap-up", q.wrap_up));
     }
     let members_text = members.join(" · ");
-    let label = match &oldest {
-        Some(oldest) => format!(
-            "{name}: {waiting_text}, {oldest}; {}. Show who is waiting",
-            members.join(", ")
-        ),
-        None => format!(
-            "{name}: {waiting_text}; {}. Show who is waiting",
-            members.join(", ")
-        ),
-    };
     QueueStatsRow {
         id: q.id,
         name,
         waiting_text,
         oldest_text: oldest,
         members_text,
-        label,
+        tap_hint: "Show who is waiting".into(),
     }
 }
 

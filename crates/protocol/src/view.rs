@@ -116,8 +116,9 @@ pub struct QueueStatsRow {
     pub oldest_text: Option<String>,
     /// "2 available · 1 in a session · 1 not ready".
     pub members_text: String,
-    /// The row's button, for screen readers: the same facts and what a tap does.
-    pub label: String,
+    /// What a tap on the row does, for screen readers ("Show who is waiting"): read after the
+    /// visible facts, which are the rest of the button's name.
+    pub tap_hint: String,
 }
 
 /// The customers waiting in the queue tapped open, longest waiting first.

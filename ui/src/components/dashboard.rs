@@ -35,19 +35,21 @@ pub fn Dashboard(props: &DashboardProps) -> Html {
                     let onclick = props.on_intent.reform(move |_: MouseEvent| {
                         Intent::OpenQueue { queue }
                     });
-                    // The button's name is the core's sentence; the parts below are for the eye.
+                    // The button's name is what it shows, then what a tap does (hidden): a
+                    // visible label is part of the accessible name.
                     html! {
                         <li key={q.id.0}>
                             <button type="button" class="queue-row" id={format!("queue-{}", q.id)}
-                                    aria-label={q.label.clone()} {onclick}>
-                                <span class="queue-name">{ &q.name }</span>
+                                    {onclick}>
+                                <span class="queue-name">{ &q.name }</span>{ " " }
                                 <span class="queue-waiting">
                                     { &q.waiting_text }
                                     if let Some(oldest) = &q.oldest_text {
                                         <span class="queue-oldest">{ format!(" · {oldest}") }</span>
                                     }
-                                </span>
+                                </span>{ " " }
                                 <span class="queue-members hint">{ &q.members_text }</span>
+                                <span class="visually-hidden">{ format!(". {}", q.tap_hint) }</span>
                             </button>
                         </li>
                     }

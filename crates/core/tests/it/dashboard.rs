@@ -59,9 +59,7 @@ fn queues_are_worded_and_counted_on_the_tab() {
         rows[1].members_text,
         "2 available · 1 in a session · 1 in wrap-up"
     );
-    assert!(rows[1]
-        .label
-        .starts_with("Sales: 3 customers waiting, oldest 3 min;"));
+    assert_eq!(rows[1].tap_hint, "Show who is waiting");
     let tab = view
         .desks
         .iter()
