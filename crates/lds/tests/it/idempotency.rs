@@ -147,18 +147,19 @@ async fn a_key_is_remembered_for_a_day() {
     assert!(!replayed(&later), "an expired key is a new request");
     let later = later.json::<NewRequestResponse>().await.unwrap().request;
     assert_ne!(later.id, first.id);
-    // Pruning forgets keys older than a day and only those.
+    // Pruning forgets keys older than a day and only those. The server's own pruning timer runs
+    // on the real clock, so the keys are aged by an hour only and this prune looks from 23.5 hours
+    // ahead: the hour-old key is then a day and a half-hour old, the fresh one 23.5 hours; the
+    // timer can take neither.
+    let hour_ago = lds::time::to_millis(chrono::Utc::now() - chrono::Duration::hours(1));
     sqlx::query("UPDATE intake_keys SET created_at = $1")
-        .bind(day_ago)
+        .bind(hour_ago)
         .execute(&s.store().db().pool)
         .await
         .unwrap();
     s.post_with_key(&key, "fresh", &body).await;
-    let pruned = s
-        .store()
-        .prune_idempotency_keys(chrono::Utc::now())
-        .await
-        .unwrap();
+    let ahead = chrono::Utc::now() + chrono::Duration::minutes(23 * 60 + 30);
+    let pruned = s.store().prune_idempotency_keys(ahead).await.unwrap();
     assert_eq!(pruned, 1);
     let keys: Vec<(String,)> = sqlx::query_as("SELECT idempotency_key FROM intake_keys")
         .fetch_all(&s.store().db().pool)
