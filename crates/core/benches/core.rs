@@ -52,6 +52,7 @@ fn agent() -> AgentInfo {
 
 fn request(id: i64) -> Request {
     Request {
+        contact: None,
         id: RequestId(id),
         team: TeamId(1),
         kind: RequestKind::CallNow,

@@ -22,7 +22,7 @@ pub enum QueueCommand {
         #[arg(long)]
         own_key: bool,
     },
-    /// List a team's queues: name, offer timeout, members, default, own key.
+    /// List a team's queues: name, channels, offer timeout, members, default, own key.
     List {
         #[arg(long)]
         team: String,
@@ -50,6 +50,10 @@ pub enum QueueCommand {
         /// Seconds a wrap-up lasts at most (1 to 3600) [default: 60]
         #[arg(long, value_parser = clap::value_parser!(i64).range(1..=3_600))]
         wrap_up_secs: Option<i64>,
+        /// What the queue takes: voice (calls), chat, or both: `--channels voice,chat`
+        /// [default: voice]
+        #[arg(long, value_enum, value_delimiter = ',', num_args = 1..)]
+        channels: Option<Vec<ChannelArg>>,
     },
     /// Add a disposition code to a queue's list (or relabel a code).
     AddDisposition {
@@ -103,6 +107,19 @@ impl DistributionArg {
             DistributionArg::RingAll => queues::Distribution::RingAll,
             DistributionArg::LongestIdle => queues::Distribution::LongestIdle,
         }
+    }
+}
+
+#[derive(Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum ChannelArg {
+    Voice,
+    Chat,
+}
+
+fn channels(args: &[ChannelArg]) -> queues::Channels {
+    queues::Channels {
+        voice: args.contains(&ChannelArg::Voice),
+        chat: args.contains(&ChannelArg::Chat),
     }
 }
 
@@ -167,8 +184,9 @@ pub async fn run_queue(command: QueueCommand, database_url: &str) -> Result<()> 
                     queues::Distribution::LongestIdle => format!("longest-idle {}s", q.ring_secs),
                 };
                 println!(
-                    "{}\t{}s\t{distribution}\t{} members{}{}",
+                    "{}\t{}\t{}s\t{distribution}\t{} members{}{}",
                     q.name,
+                    q.channels.as_str(),
                     q.offer_timeout_secs,
                     listed.members,
                     if q.is_default { "\tdefault" } else { "" },
@@ -184,6 +202,7 @@ pub async fn run_queue(command: QueueCommand, database_url: &str) -> Result<()> 
             ring_secs,
             wrap_up,
             wrap_up_secs,
+            channels: channel_args,
         } => {
             let settings = queues::QueueSettings {
                 offer_timeout_secs,
@@ -191,6 +210,7 @@ pub async fn run_queue(command: QueueCommand, database_url: &str) -> Result<()> 
                 ring_secs,
                 wrap_up: wrap_up.map(WrapUpArg::into_rule),
                 wrap_up_secs,
+                channels: channel_args.as_deref().map(channels),
             };
             queues::set_queue(&db, &team, &name, settings).await?;
             println!("queue {name} changed");

@@ -71,6 +71,7 @@ mod tests {
             at,
             event: Event::Offered {
                 request: Request {
+                    contact: None,
                     id: RequestId(9001),
                     team: TeamId(3),
                     kind: RequestKind::CallNow,

@@ -54,6 +54,9 @@ pub enum ErrorCode {
     UnknownReason,
     /// Intake named a queue this team does not have.
     UnknownQueue,
+    /// The queue does not take this channel: a call (intake, or `transfer` of a call) to a
+    /// chat-only queue.
+    ChannelNotServed,
     /// The wrap-up needs a disposition (the queue requires one), or the status cannot change
     /// before it is given.
     DispositionRequired,
@@ -64,6 +67,12 @@ pub enum ErrorCode {
     TransferPending,
     /// `transfer`: the colleague picked is not signed in.
     AgentOffline,
+    /// A contact edit was made on an older version than the stored one (a colleague changed it
+    /// meanwhile): nothing was written. Read the contact again and redo the edit.
+    StaleVersion,
+    /// A contact draft breaks a rule: no name, phone, e-mail or company; a malformed e-mail; a
+    /// field the list does not define; too long or too many values. The message says which.
+    InvalidContact,
     /// The server failed; nothing was written. Retry later.
     Internal,
     /// The customer's phone is not a phone number (only digits, spaces, `-`, `.`, `(`, `)` and a
@@ -112,10 +121,13 @@ impl ErrorCode {
             ErrorCode::NotAvailable => "not_available",
             ErrorCode::UnknownReason => "unknown_reason",
             ErrorCode::UnknownQueue => "unknown_queue",
+            ErrorCode::ChannelNotServed => "channel_not_served",
             ErrorCode::DispositionRequired => "disposition_required",
             ErrorCode::UnknownDisposition => "unknown_disposition",
             ErrorCode::TransferPending => "transfer_pending",
             ErrorCode::AgentOffline => "agent_offline",
+            ErrorCode::StaleVersion => "stale_version",
+            ErrorCode::InvalidContact => "invalid_contact",
             ErrorCode::Internal => "internal",
             ErrorCode::InvalidPhone => "invalid_phone",
             ErrorCode::InvalidDueAt => "invalid_due_at",
@@ -196,10 +208,13 @@ mod tests {
             ErrorCode::NotAvailable,
             ErrorCode::UnknownReason,
             ErrorCode::UnknownQueue,
+            ErrorCode::ChannelNotServed,
             ErrorCode::DispositionRequired,
             ErrorCode::UnknownDisposition,
             ErrorCode::TransferPending,
             ErrorCode::AgentOffline,
+            ErrorCode::StaleVersion,
+            ErrorCode::InvalidContact,
             ErrorCode::Internal,
             ErrorCode::InvalidPhone,
             ErrorCode::InvalidDueAt,

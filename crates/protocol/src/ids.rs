@@ -40,3 +40,11 @@ id_type!(
     /// A queue inside a team: where its customers wait.
     QueueId
 );
+id_type!(
+    /// A contact: one customer record.
+    ContactId
+);
+id_type!(
+    /// A list of contacts inside a team.
+    ContactListId
+);

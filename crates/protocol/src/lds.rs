@@ -9,8 +9,11 @@
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
+use crate::contacts::{
+    Contact, ContactDraft, ContactList, ContactPage, ContactQuery, JourneyEntry,
+};
 use crate::error::ErrorCode;
-use crate::ids::{QueueId, RequestId, SessionId};
+use crate::ids::{ContactId, ContactListId, QueueId, RequestId, SessionId};
 use crate::model::{
     AgentInfo, AgentRef, AgentStatus, Availability, Customer, Request, RequestKind, Session,
     StatusReason, TransferTarget, TransferTargets,
@@ -167,6 +170,44 @@ pub enum ClientFrame {
     /// The customers waiting in one of the agent's queues (the dashboard's drill-down). The
     /// reply carries them in `waiting`; a queue the agent is not a member of is `not_found`.
     QueueWaiting { cid: u64, queue: QueueId },
+    /// The contact lists this agent may see (reply: `contact_lists`).
+    ContactLists { cid: u64 },
+    /// Search the contacts of the lists this agent may see (reply: `contacts`, one page).
+    SearchContacts { cid: u64, query: ContactQuery },
+    /// One contact (reply: `contact`). A merged contact's id answers the contact it was merged
+    /// into; a contact of a list this agent may not see is `not_found`.
+    GetContact { cid: u64, contact: ContactId },
+    /// Add a contact to a list this agent may see (reply: `contact`, version 1).
+    AddContact {
+        cid: u64,
+        list: ContactListId,
+        draft: ContactDraft,
+    },
+    /// Replace a contact's values with the draft's, if it is still at `version` (else
+    /// `stale_version`, nothing written). Reply: `contact`, at the next version.
+    EditContact {
+        cid: u64,
+        contact: ContactId,
+        version: i64,
+        draft: ContactDraft,
+    },
+    /// Merge `merge` into `keep` (both in lists this agent may see): phones, e-mails, tags,
+    /// fields (keep's win) and every interaction end up on `keep`; `merge` is gone and its id
+    /// answers `keep`. Reply: `contact` (keep, at its next version).
+    MergeContacts {
+        cid: u64,
+        keep: ContactId,
+        merge: ContactId,
+    },
+    /// Copy a contact into another list this agent may see (reply: `contact`, the copy).
+    DuplicateContact {
+        cid: u64,
+        contact: ContactId,
+        list: ContactListId,
+    },
+    /// A contact's journey, newest first, at most [`crate::contacts::MAX_JOURNEY`] entries
+    /// (reply: `journey`).
+    ContactJourney { cid: u64, contact: ContactId },
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -279,6 +320,35 @@ pub struct Reply {
     /// [`MAX_QUEUE_WAITING`]). Absent in other replies.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub waiting: Option<Vec<Request>>,
+    /// For `contact_lists`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub contact_lists: Option<Vec<ContactList>>,
+    /// For `search_contacts`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub contacts: Option<ContactPage>,
+    /// For `get_contact`, `add_contact`, `edit_contact`, `merge_contacts`, `duplicate_contact`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub contact: Option<Box<Contact>>,
+    /// For `contact_journey`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub journey: Option<Vec<JourneyEntry>>,
+}
+
+impl Reply {
+    /// A reply that carries nothing but its `cid`.
+    pub fn new(cid: u64) -> Reply {
+        Reply {
+            cid,
+            request: None,
+            session: None,
+            transfer_targets: None,
+            waiting: None,
+            contact_lists: None,
+            contacts: None,
+            contact: None,
+            journey: None,
+        }
+    }
 }
 
 /// The most requests a `queue_waiting` reply lists; the dashboard's `waiting` counts them all.
@@ -361,6 +431,7 @@ mod tests {
 
     fn request() -> Request {
         Request {
+            contact: None,
             id: RequestId(42),
             team: TeamId(1),
             kind: RequestKind::CallNow,

@@ -11,6 +11,7 @@
 //! wasm UI can all depend on it.
 
 pub mod commands;
+pub mod contacts;
 pub mod error;
 pub mod ids;
 pub mod lds;
@@ -18,4 +19,4 @@ pub mod model;
 pub mod view;
 
 pub use error::ErrorCode;
-pub use ids::{AgentId, QueueId, RequestId, SessionId, TeamId};
+pub use ids::{AgentId, ContactId, ContactListId, QueueId, RequestId, SessionId, TeamId};

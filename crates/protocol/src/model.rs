@@ -3,6 +3,7 @@
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
+use crate::contacts::ContactRef;
 use crate::ids::{AgentId, RequestId, SessionId, TeamId};
 
 /// What the customer asked for. Each kind has its own notification copy (see the seeds: desktop
@@ -155,6 +156,10 @@ pub struct Request {
     /// For `transfer`: the colleague handing the customer over.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub transfer_from: Option<AgentRef>,
+    /// The customer's contact, when the queue keeps contacts: found by phone or e-mail in the
+    /// queue's list, or made for them at intake.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub contact: Option<ContactRef>,
 }
 
 /// One telephone leg of a session.
@@ -196,6 +201,9 @@ pub struct Session {
     /// The latest transfer of this session's customer to a colleague or a queue, if any.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub transfer: Option<SessionTransfer>,
+    /// The customer's contact (the request's), to show its card and journey.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub contact: Option<ContactRef>,
 }
 
 /// How the owner's transfer of their customer is going.
@@ -409,6 +417,7 @@ mod tests {
     #[test]
     fn request_state_is_flattened_into_request() {
         let r = Request {
+            contact: None,
             id: RequestId(7),
             team: TeamId(1),
             kind: RequestKind::CallNow,

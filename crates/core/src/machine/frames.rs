@@ -271,6 +271,7 @@ fn command_refused(code: ErrorCode, message: &str) -> String {
         ErrorCode::UnknownDisposition => "That disposition is not on the queue's list.".into(),
         ErrorCode::TransferPending => "This customer is already being transferred.".into(),
         ErrorCode::AgentOffline => "That colleague is not signed in any more.".into(),
+        ErrorCode::ChannelNotServed => "That queue takes chats only, not calls.".into(),
         _ => message.to_string(),
     }
 }

@@ -138,11 +138,8 @@ fn a_tapped_queue_lists_its_customers_cleaned_and_masked_and_relists_when_it_mov
         phone: Some("+34 600 123 456".into()),
     };
     h.frame(ServerFrame::Reply(Reply {
-        cid,
-        request: None,
-        session: None,
-        transfer_targets: None,
         waiting: Some(vec![evil, phone_only]),
+        ..Reply::new(cid)
     }));
     let open = h.core.view(h.now).dashboard.open.unwrap();
     let names: Vec<_> = open.customers.iter().map(|c| c.customer.as_str()).collect();

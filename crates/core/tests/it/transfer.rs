@@ -88,9 +88,6 @@ fn the_owner_picks_a_colleague_and_sees_the_transfer_through() {
     let picker = h.core.view(h.now).session.unwrap().transfer_picker.unwrap();
     assert!(picker.loading);
     h.frame(ServerFrame::Reply(Reply {
-        cid: 99,
-        request: None,
-        session: None,
         transfer_targets: Some(TransferTargets {
             agents: vec![Colleague {
                 id: AgentId(9),
@@ -100,7 +97,7 @@ fn the_owner_picks_a_colleague_and_sees_the_transfer_through() {
             }],
             queues: vec!["Billing".into()],
         }),
-        waiting: None,
+        ..Reply::new(99)
     }));
     let picker = h.core.view(h.now).session.unwrap().transfer_picker.unwrap();
     let labels: Vec<_> = picker.options.iter().map(|o| o.label.as_str()).collect();

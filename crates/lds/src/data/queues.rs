@@ -24,6 +24,41 @@ pub struct Queue {
     pub wrap_up: WrapUpRule,
     /// How long a wrap-up lasts at most.
     pub wrap_up_secs: i64,
+    pub channels: Channels,
+}
+
+/// The kinds of contact a queue takes: calls (every request kind today) and chats.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Channels {
+    pub voice: bool,
+    pub chat: bool,
+}
+
+impl Channels {
+    /// As stored and printed: `voice`, `chat` or `voice,chat`.
+    pub fn as_str(self) -> &'static str {
+        match (self.voice, self.chat) {
+            (true, true) => "voice,chat",
+            (false, true) => "chat",
+            // A queue serves at least one channel; the admin refuses an empty set.
+            _ => "voice",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<Channels> {
+        let mut channels = Channels {
+            voice: false,
+            chat: false,
+        };
+        for part in s.split(',') {
+            match part {
+                "voice" => channels.voice = true,
+                "chat" => channels.chat = true,
+                _ => return None,
+            }
+        }
+        Some(channels)
+    }
 }
 
 /// What follows a session of the queue.
@@ -83,7 +118,8 @@ impl Distribution {
 }
 
 const QUEUE_COLUMNS: &str = "id, team_id, name, offer_timeout_secs, is_default, \
-     intake_key_hash IS NOT NULL AS own_key, distribution, ring_secs, wrap_up, wrap_up_secs";
+     intake_key_hash IS NOT NULL AS own_key, distribution, ring_secs, wrap_up, wrap_up_secs, \
+     channels";
 
 fn queue_from_row(r: &sqlx::any::AnyRow) -> Result<Queue> {
     Ok(Queue {
@@ -108,6 +144,11 @@ fn queue_from_row(r: &sqlx::any::AnyRow) -> Result<Queue> {
                 .ok_or_else(|| anyhow::anyhow!("unknown wrap-up rule {w:?} in the database"))?
         },
         wrap_up_secs: r.try_get("wrap_up_secs")?,
+        channels: {
+            let c: String = r.try_get("channels")?;
+            Channels::parse(&c)
+                .ok_or_else(|| anyhow::anyhow!("unknown channels {c:?} in the database"))?
+        },
     })
 }
 
@@ -199,28 +240,37 @@ pub(crate) async fn list_queues(
     .collect()
 }
 
+/// What `lds queue set` changes; `None` keeps the queue's value.
+#[derive(Debug, Default, Clone, Copy)]
+pub struct QueueSettings {
+    pub offer_timeout_secs: Option<i64>,
+    pub distribution: Option<Distribution>,
+    pub ring_secs: Option<i64>,
+    pub wrap_up: Option<WrapUpRule>,
+    pub wrap_up_secs: Option<i64>,
+    /// At least one of voice and chat.
+    pub channels: Option<Channels>,
+}
+
 /// Changes what is given of a queue's settings.
 pub(crate) async fn update(
     conn: &mut AnyConnection,
     queue: i64,
-    offer_timeout_secs: Option<i64>,
-    distribution: Option<Distribution>,
-    ring_secs: Option<i64>,
-    wrap_up: Option<WrapUpRule>,
-    wrap_up_secs: Option<i64>,
+    settings: &QueueSettings,
 ) -> Result<()> {
     sqlx::query(
         "UPDATE queues SET offer_timeout_secs = COALESCE($1, offer_timeout_secs), \
          distribution = COALESCE($2, distribution), ring_secs = COALESCE($3, ring_secs), \
-         wrap_up = COALESCE($4, wrap_up), wrap_up_secs = COALESCE($5, wrap_up_secs) \
-         WHERE id = $6",
+         wrap_up = COALESCE($4, wrap_up), wrap_up_secs = COALESCE($5, wrap_up_secs), \
+         channels = COALESCE($7, channels) WHERE id = $6",
     )
-    .bind(offer_timeout_secs)
-    .bind(distribution.map(Distribution::as_str))
-    .bind(ring_secs)
-    .bind(wrap_up.map(WrapUpRule::as_str))
-    .bind(wrap_up_secs)
+    .bind(settings.offer_timeout_secs)
+    .bind(settings.distribution.map(Distribution::as_str))
+    .bind(settings.ring_secs)
+    .bind(settings.wrap_up.map(WrapUpRule::as_str))
+    .bind(settings.wrap_up_secs)
     .bind(queue)
+    .bind(settings.channels.map(Channels::as_str))
     .execute(conn)
     .await?;
     Ok(())

@@ -34,6 +34,7 @@ pub(crate) fn request_from_row(row: &AnyRow) -> Result<Request> {
     };
     let is_open = state.is_open();
     Ok(Request {
+        contact: None,
         id: RequestId(row.try_get("id")?),
         team: TeamId(row.try_get("team_id")?),
         kind: RequestKind::parse(&kind).ok_or_else(|| anyhow!("unknown kind {kind:?}"))?,
@@ -69,6 +70,7 @@ pub(crate) const SESSION_FROM: &str =
 pub(crate) fn session_from_row(row: &AnyRow) -> Result<Session> {
     let kind: String = row.try_get("kind")?;
     Ok(Session {
+        contact: None,
         id: SessionId(row.try_get("id")?),
         request: RequestId(row.try_get("request_id")?),
         agent: AgentId(row.try_get("agent_id")?),

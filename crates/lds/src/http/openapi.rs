@@ -296,7 +296,11 @@ fn intake() -> OperationBuilder {
     .response("413", error(&[ErrorCode::TooLarge]))
     .response(
         "422",
-        error(&[ErrorCode::IdempotencyKeyReused, ErrorCode::UnknownQueue]),
+        error(&[
+            ErrorCode::IdempotencyKeyReused,
+            ErrorCode::UnknownQueue,
+            ErrorCode::ChannelNotServed,
+        ]),
     )
     .response("429", rate_limited())
     .response("500", error(&[ErrorCode::Internal]))

@@ -21,13 +21,15 @@ pub(crate) fn status_of(code: ErrorCode) -> StatusCode {
         OriginNotAllowed => StatusCode::FORBIDDEN,
         NotFound => StatusCode::NOT_FOUND,
         AlreadyTaken | NotPending | Busy | NotOffered | NothingPending | NotAvailable
-        | TransferPending | AgentOffline => StatusCode::CONFLICT,
+        | TransferPending | AgentOffline | StaleVersion => StatusCode::CONFLICT,
         UnknownReason | DispositionRequired | UnknownDisposition => StatusCode::BAD_REQUEST,
         // A well-formed body naming a queue that is not there: the body cannot be processed.
-        UnknownQueue => StatusCode::UNPROCESSABLE_ENTITY,
+        UnknownQueue | ChannelNotServed => StatusCode::UNPROCESSABLE_ENTITY,
         MethodNotAllowed => StatusCode::METHOD_NOT_ALLOWED,
         Internal => StatusCode::INTERNAL_SERVER_ERROR,
-        InvalidPhone | InvalidDueAt | InvalidIdempotencyKey => StatusCode::BAD_REQUEST,
+        InvalidPhone | InvalidDueAt | InvalidIdempotencyKey | InvalidContact => {
+            StatusCode::BAD_REQUEST
+        }
         // As draft-ietf-httpapi-idempotency-key-header says for a key reused with another body.
         IdempotencyKeyReused => StatusCode::UNPROCESSABLE_ENTITY,
         StorageUnavailable | TooManyConnections => StatusCode::SERVICE_UNAVAILABLE,

@@ -88,11 +88,8 @@ pub(crate) async fn handle(state: &AppState, agent: &AgentInfo, frame: ClientFra
         ClientFrame::TransferTargets { cid } => {
             return match transfer::targets(store, agent).await {
                 Ok(targets) => ServerFrame::Reply(Reply {
-                    cid,
-                    request: None,
-                    session: None,
                     transfer_targets: Some(targets),
-                    waiting: None,
+                    ..Reply::new(cid)
                 }),
                 Err(e) => error(Some(cid), e),
             };
@@ -101,14 +98,25 @@ pub(crate) async fn handle(state: &AppState, agent: &AgentInfo, frame: ClientFra
             // A read: nothing to publish, and the answer carries the list.
             return match queues::dashboard::waiting(&store.db, agent, queue).await {
                 Ok(waiting) => ServerFrame::Reply(Reply {
-                    cid,
-                    request: None,
-                    session: None,
-                    transfer_targets: None,
                     waiting: Some(waiting),
+                    ..Reply::new(cid)
                 }),
                 Err(e) => error(Some(cid), e),
             };
+        }
+        ClientFrame::ContactLists { cid }
+        | ClientFrame::SearchContacts { cid, .. }
+        | ClientFrame::GetContact { cid, .. }
+        | ClientFrame::AddContact { cid, .. }
+        | ClientFrame::EditContact { cid, .. }
+        | ClientFrame::MergeContacts { cid, .. }
+        | ClientFrame::DuplicateContact { cid, .. }
+        | ClientFrame::ContactJourney { cid, .. } => {
+            // Being built (issue 15): the frames are known, the LDS does not serve them yet.
+            return error(
+                Some(cid),
+                LdsError::new(ErrorCode::BadRequest, "contacts are not served yet"),
+            );
         }
         ClientFrame::EndSession { cid, session } => {
             let result = sessions::end(store, agent, session).await;
@@ -118,11 +126,9 @@ pub(crate) async fn handle(state: &AppState, agent: &AgentInfo, frame: ClientFra
     };
     match result {
         Ok((request, session)) => ServerFrame::Reply(Reply {
-            cid,
             request,
             session,
-            transfer_targets: None,
-            waiting: None,
+            ..Reply::new(cid)
         }),
         Err(e) => error(Some(cid), e),
     }

@@ -230,21 +230,29 @@ fn the_queue_and_reason_commands_round_trip() {
     let listed = cli(&db, &["queue", "list", "--team", "Desk"], None);
     assert_eq!(
         listed,
-        "default\t120s\tring-all\t1 members\tdefault\nVIP\t45s\tring-all\t1 members\town key"
+        "default\tvoice\t120s\tring-all\t1 members\tdefault\n\
+         VIP\tvoice\t45s\tring-all\t1 members\town key"
     );
     let set = ["queue", "set", "--team", "Desk", "--name", "VIP"];
     cli(
         &db,
         &[
             &set[..],
-            &["--distribution", "longest-idle", "--ring-secs", "15"],
+            &[
+                "--distribution",
+                "longest-idle",
+                "--ring-secs",
+                "15",
+                "--channels",
+                "voice,chat",
+            ],
         ]
         .concat(),
         None,
     );
     let listed = cli(&db, &["queue", "list", "--team", "Desk"], None);
     assert!(
-        listed.ends_with("VIP\t45s\tlongest-idle 15s\t1 members\town key"),
+        listed.ends_with("VIP\tvoice,chat\t45s\tlongest-idle 15s\t1 members\town key"),
         "{listed}"
     );
     cli(
@@ -284,4 +292,41 @@ fn the_queue_and_reason_commands_round_trip() {
     assert_eq!(rule, "Desk: transfers wait 120 s for their target");
     let agents = cli(&db, &["agent", "list"], None);
     assert!(agents.ends_with("\tsigned out"), "{agents}");
+}
+
+#[tokio::test]
+async fn a_chat_only_queue_takes_no_calls_and_a_queue_takes_some_channel() {
+    let s = TestServer::start().await;
+    let (_, team_key) = s.team("Desk", 3600).await;
+    let db = s.server.db();
+    let (_, chat_key) = queues::add_queue(db, "Desk", "Web chat", None, true)
+        .await
+        .unwrap();
+    let channels = |voice, chat| queues::QueueSettings {
+        channels: Some(queues::Channels { voice, chat }),
+        ..Default::default()
+    };
+    assert!(
+        queues::set_queue(db, "Desk", "Web chat", channels(false, false))
+            .await
+            .is_err()
+    );
+    queues::set_queue(db, "Desk", "Web chat", channels(false, true))
+        .await
+        .unwrap();
+    for (key, queue) in [
+        (&team_key, Some("Web chat")),
+        (chat_key.as_ref().unwrap(), None),
+    ] {
+        let resp = s.post(key, &call("Maria", queue)).await;
+        assert_eq!(resp.status(), 422);
+        let body: ErrorBody = resp.json().await.unwrap();
+        assert_eq!(body.error.code, ErrorCode::ChannelNotServed);
+    }
+    // Taking calls again, it is fed as before.
+    queues::set_queue(db, "Desk", "Web chat", channels(true, true))
+        .await
+        .unwrap();
+    let resp = s.post(&team_key, &call("Maria", Some("Web chat"))).await;
+    assert_eq!(resp.status(), 201);
 }

@@ -274,6 +274,23 @@ async fn ending_the_session_withdraws_its_transfer() {
     assert_eq!(refused(&bo.accept(id).await), Some(ErrorCode::NotPending));
 }
 
+async fn add_chat_only_queue(s: &TestServer, name: &str) {
+    let db = s.server.db();
+    queues::add_queue(db, "Desk", name, None, false)
+        .await
+        .unwrap();
+    let chat_only = queues::QueueSettings {
+        channels: Some(queues::Channels {
+            voice: false,
+            chat: true,
+        }),
+        ..Default::default()
+    };
+    queues::set_queue(db, "Desk", name, chat_only)
+        .await
+        .unwrap();
+}
+
 #[tokio::test]
 async fn bad_transfers_are_refused_with_their_codes() {
     let s = TestServer::start().await;
@@ -286,6 +303,7 @@ async fn bad_transfers_are_refused_with_their_codes() {
         .await;
     let mut ana = s.connect(&ana_token, None).await;
     let mut bo = s.connect(&bo_token, None).await;
+    add_chat_only_queue(&s, "Web chat").await;
     let session = in_session(&s, &key, &mut ana, "Maria").await;
 
     let offline = lds::admin::agent_by_email(s.server.db(), "offline@test.example")
@@ -314,6 +332,11 @@ async fn bad_transfers_are_refused_with_their_codes() {
             TransferTarget::Queue("Nope".into()),
             None,
             ErrorCode::UnknownQueue,
+        ),
+        (
+            TransferTarget::Queue("Web chat".into()),
+            None,
+            ErrorCode::ChannelNotServed,
         ),
         (
             TransferTarget::Agent(bo_info.id),
@@ -351,6 +374,8 @@ async fn transfer_targets_are_signed_in_colleagues_and_the_team_queues() {
     queues::add_queue(s.server.db(), "Desk", "Billing", None, false)
         .await
         .unwrap();
+    // A queue that takes chats only is no place for a call.
+    add_chat_only_queue(&s, "Web chat").await;
     let (_, ana_token) = s.agent("Desk", "Ana").await;
     let (bo_info, bo_token) = s.agent("Desk", "Bo").await;
     s.agent_with_password("Desk", "Offline", "a long password")

@@ -67,13 +67,7 @@ impl AgentConn {
         let mut conn = AgentConn {
             ws,
             pending: VecDeque::new(),
-            welcome: ServerFrame::Reply(Reply {
-                cid: 0,
-                request: None,
-                session: None,
-                transfer_targets: None,
-                waiting: None,
-            }),
+            welcome: ServerFrame::Reply(Reply::new(0)),
             last_seq: last_seq.unwrap_or(0),
             snapshot: None,
             next_cid: 1,

@@ -52,6 +52,7 @@ pub fn customer(name: &str) -> Customer {
 
 pub fn request(id: i64, kind: RequestKind, created_at: DateTime<Utc>) -> Request {
     Request {
+        contact: None,
         id: RequestId(id),
         team: TeamId(1),
         kind,
@@ -67,6 +68,7 @@ pub fn request(id: i64, kind: RequestKind, created_at: DateTime<Utc>) -> Request
 
 pub fn session(id: i64, request: i64, state: SessionState) -> Session {
     Session {
+        contact: None,
         id: SessionId(id),
         request: RequestId(request),
         agent: AgentId(7),

@@ -10,7 +10,7 @@ use headsup_protocol::{AgentId, TeamId};
 use crate::auth;
 use crate::data::accounts::{self, Team};
 use crate::data::db::Db;
-pub use crate::data::queues::{Distribution, Queue, WrapUpRule};
+pub use crate::data::queues::{Channels, Distribution, Queue, QueueSettings, WrapUpRule};
 use crate::data::{queues as rows, status, transfers};
 
 /// A queue, its members and the key that feeds it, as `lds queue list` prints them.
@@ -82,16 +82,6 @@ pub async fn list_queues(db: &Db, team_name: &str) -> Result<Vec<QueueListing>> 
         .collect())
 }
 
-/// What `lds queue set` changes; `None` keeps the queue's value.
-#[derive(Debug, Default, Clone, Copy)]
-pub struct QueueSettings {
-    pub offer_timeout_secs: Option<i64>,
-    pub distribution: Option<Distribution>,
-    pub ring_secs: Option<i64>,
-    pub wrap_up: Option<WrapUpRule>,
-    pub wrap_up_secs: Option<i64>,
-}
-
 /// Changes a queue's settings (for requests offered from now on).
 pub async fn set_queue(
     db: &Db,
@@ -99,19 +89,13 @@ pub async fn set_queue(
     name: &str,
     settings: QueueSettings,
 ) -> Result<()> {
+    if matches!(settings.channels, Some(c) if !c.voice && !c.chat) {
+        bail!("a queue serves at least one channel (voice, chat)");
+    }
     let team = team(db, team_name).await?;
     let queue = queue(db, &team, name).await?;
     let mut w = db.begin_write().await?;
-    rows::update(
-        &mut w.tx,
-        queue.id,
-        settings.offer_timeout_secs,
-        settings.distribution,
-        settings.ring_secs,
-        settings.wrap_up,
-        settings.wrap_up_secs,
-    )
-    .await?;
+    rows::update(&mut w.tx, queue.id, &settings).await?;
     w.commit().await?;
     Ok(())
 }

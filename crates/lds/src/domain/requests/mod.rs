@@ -97,7 +97,8 @@ pub(crate) async fn intake_answer(
         }
     }
     let writer_at = started.elapsed();
-    let queue = intake_queue(&mut w.tx, team, key_queue, queue_name.as_deref()).await?;
+    let queue =
+        takes_calls(intake_queue(&mut w.tx, team, key_queue, queue_name.as_deref()).await?)?;
     let mut outbox = Outbox::default();
     let request = offers::insert(
         &mut w.tx,
@@ -163,6 +164,18 @@ async fn intake_queue(
             .ok_or_else(unknown)?,
         (None, None) => queues::default_queue(conn, team.id).await?,
     })
+}
+
+/// Every intake kind is a call: the queue must take voice.
+fn takes_calls(queue: Queue) -> LdsResult<Queue> {
+    if queue.channels.voice {
+        Ok(queue)
+    } else {
+        Err(LdsError::new(
+            ErrorCode::ChannelNotServed,
+            "this queue takes chats only, not calls",
+        ))
+    }
 }
 
 /// The intake's kind, customer and due time, or the documented refusal (customer first, then

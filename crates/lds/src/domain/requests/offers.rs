@@ -41,6 +41,7 @@ pub(crate) async fn insert(
     // As the database keeps them: milliseconds.
     let stored = |t: DateTime<Utc>| from_millis(to_millis(t));
     let request = Request {
+        contact: None,
         id,
         team: queue.team,
         kind,

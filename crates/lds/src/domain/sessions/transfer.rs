@@ -56,6 +56,13 @@ pub(crate) async fn start(
                     "your team has no queue by that name",
                 ));
             };
+            // Every session so far is a call.
+            if !queue.channels.voice {
+                return Err(LdsError::new(
+                    ErrorCode::ChannelNotServed,
+                    "that queue takes chats only, not calls",
+                ));
+            }
             let label = queue.name.clone();
             (queue, None, label)
         }
@@ -94,13 +101,15 @@ pub(crate) async fn start(
     Ok((request, store.commit(w, outbox).await?))
 }
 
-/// Whom the agent may transfer to now: their signed-in colleagues and the team's queues.
+/// Whom the agent may transfer to now: their signed-in colleagues and the team's queues that
+/// take calls.
 pub(crate) async fn targets(store: &Store, agent: &AgentInfo) -> LdsResult<TransferTargets> {
     let mut conn = store.db.pool.acquire().await?;
     let agents = transfers::colleagues(&mut conn, agent.team, agent.id, Utc::now()).await?;
     let queues = queues::list_queues(&mut conn, agent.team)
         .await?
         .into_iter()
+        .filter(|(q, _)| q.channels.voice)
         .map(|(q, _)| q.name)
         .collect();
     Ok(TransferTargets { agents, queues })
