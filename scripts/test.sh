@@ -2,7 +2,7 @@
 # THE test command (README, .ci/run): installs what is missing, checks format and lints, builds
 # the UI and the app, then runs every test — unit, cross-crate, and end-to-end in a real desktop
 # session (Xvfb, private D-Bus, dunst, gnome-keyring, WebKitGTK driven over WebDriver).
-# Its last lines are the test runner's summary.
+# Its last lines are the test runner's summary, then the platform checks' result.
 set -euo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$here"
@@ -26,7 +26,6 @@ phase "clippy (native workspace)"
 cargo clippy --workspace --all-targets --locked -- -D warnings
 
 (cd ui && cargo +stable clippy --locked --target x86_64-unknown-linux-gnu --all-targets -- -D warnings)
-phase "Android, Windows, macOS: cargo check (no SDK here; docs/platforms.md)" && bash scripts/check-platforms.sh
 
 phase "UI unit tests (native target)"
 (cd ui && cargo +stable test --locked --target x86_64-unknown-linux-gnu -q)
@@ -37,6 +36,23 @@ phase "build the app, the LDS and the tests"
 cargo build --workspace --bins --examples --locked
 cargo nextest run --workspace --locked --no-run --run-ignored all >/dev/null 2>&1 \
   || cargo nextest run --workspace --locked --no-run --run-ignored all
+
+# The platform checks (about 15 CPU-minutes cold, with Debian's compiler, so nothing is shared
+# with the build above) run niced beside the test phases below, which leave a core idle most of
+# the time: the end-to-end tests take one desktop at a time. Their result is printed at the end.
+phase "Android, Windows, macOS: cargo check, in the background (no SDK here; docs/platforms.md)"
+platform_log="$here/target/check-platforms.log"
+bash scripts/check-platforms.sh >"$platform_log" 2>&1 &
+platform_pid=$!
+# If a phase below fails, the checks stop with it.
+trap 'pkill -TERM -P "$platform_pid" 2>/dev/null || true' EXIT
+platforms_result() {
+  if wait "$platform_pid"; then
+    phase "Android, Windows, macOS: cargo check passed"; tail -n 4 "$platform_log"
+  else
+    phase "Android, Windows, macOS: cargo check FAILED"; tail -n 60 "$platform_log"; return 1
+  fi
+}
 
 phase "schemathesis: fuzz the live LDS's HTTP API from its OpenAPI document"
 bash scripts/schemathesis.sh
@@ -50,8 +66,11 @@ export HEADSUP_LDS_BIN="$here/target/debug/lds"
 export HEADSUP_HEADLESS_AGENT_BIN="$here/target/debug/examples/headless_agent"
 export HEADSUP_ARTIFACTS="$here/tests/artifacts"
 mkdir -p "$HEADSUP_ARTIFACTS"
+status=0
 xvfb-run -a -s "-screen 0 1280x800x24" dbus-run-session -- \
   bash scripts/desktop-session.sh \
   cargo nextest run --workspace --locked --run-ignored all --no-fail-fast \
     --failure-output final --success-output never \
-    -E 'not test(/^two_processes::/)' # needs PostgreSQL: ran in the phase above
+    -E 'not test(/^two_processes::/)' || status=$? # needs PostgreSQL: ran in the phase above
+platforms_result || status=1
+exit "$status"
