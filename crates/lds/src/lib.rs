@@ -29,6 +29,7 @@
 mod app;
 pub mod auth;
 mod config;
+mod contact_input;
 pub mod contract;
 pub mod customer_input;
 mod data;
@@ -60,6 +61,8 @@ pub mod admin {
         revoke_token, team_by_name, NewAgent, Team, DEFAULT_CALLBACK_DELAY_SECS,
         DEFAULT_OFFER_TIMEOUT_SECS,
     };
+    /// Contact lists, who may see them, the team's phone country (`lds list …`).
+    pub use crate::domain::contacts::admin as contacts;
     /// Queues, memberships and not-ready reasons (`lds queue …`, `lds reason …`).
     pub use crate::domain::queues::admin as queues;
 }

@@ -1,6 +1,7 @@
 //! `lds`: the Lead Distribution System's command line. See `docs/protocol.md` for the protocol
 //! and `lds --help` for the commands.
 
+mod list_command;
 mod logging;
 mod queue_command;
 mod sim_command;
@@ -49,6 +50,9 @@ enum Command {
     /// Manage a team's reasons for being not ready.
     #[command(subcommand)]
     Reason(ReasonCommand),
+    /// Manage a team's contact lists and who may see them.
+    #[command(subcommand)]
+    List(list_command::ListCommand),
     /// Play customers and the telephone network against a running server: answer, fail or hang
     /// up a call leg, or cancel a request (see docs/protocol.md, "Simulated telephony").
     Sim(sim_command::SimArgs),
@@ -133,6 +137,10 @@ enum TeamCommand {
         /// 3,600 seconds (300 unless set).
         #[arg(long, value_parser = clap::value_parser!(i64).range(10..=3600))]
         transfer_timeout_secs: Option<i64>,
+        /// The country national phone numbers are read in (ISO 3166 alpha-2: ES, GB, US), or
+        /// `none`: `600 11 12 22` is then +34600111222 with ES.
+        #[arg(long)]
+        phone_region: Option<String>,
     },
 }
 
@@ -217,10 +225,15 @@ async fn run(command: Command, database_url: String) -> Result<()> {
             name,
             not_ready_after_missed,
             transfer_timeout_secs,
+            phone_region,
         }) => {
-            if not_ready_after_missed.is_none() && transfer_timeout_secs.is_none() {
+            if not_ready_after_missed.is_none()
+                && transfer_timeout_secs.is_none()
+                && phone_region.is_none()
+            {
                 anyhow::bail!(
-                    "nothing to set: give --not-ready-after-missed or --transfer-timeout-secs"
+                    "nothing to set: give --not-ready-after-missed, --transfer-timeout-secs or \
+                     --phone-region"
                 );
             }
             let db = lds::db::Db::connect(&database_url).await?;
@@ -235,6 +248,14 @@ async fn run(command: Command, database_url: String) -> Result<()> {
             if let Some(secs) = transfer_timeout_secs {
                 accounts::queues::set_transfer_timeout(&db, &name, secs).await?;
                 println!("{name}: transfers wait {secs} s for their target");
+            }
+            if let Some(region) = phone_region {
+                let region = (region != "none").then_some(region.as_str());
+                accounts::contacts::set_phone_region(&db, &name, region).await?;
+                println!(
+                    "{name}: national numbers read in {}",
+                    region.unwrap_or("no country")
+                );
             }
             Ok(())
         }
@@ -272,6 +293,7 @@ async fn run(command: Command, database_url: String) -> Result<()> {
         Command::Sim(args) => sim_command::run(args).await,
         Command::Queue(command) => queue_command::run_queue(command, &database_url).await,
         Command::Reason(command) => queue_command::run_reason(command, &database_url).await,
+        Command::List(command) => list_command::run(command, &database_url).await,
         Command::Schema { out } => lds::contract::write(&out),
         Command::Agent(AgentCommand::List) => {
             let db = lds::db::Db::connect(&database_url).await?;

@@ -54,6 +54,10 @@ pub enum QueueCommand {
         /// [default: voice]
         #[arg(long, value_enum, value_delimiter = ',', num_args = 1..)]
         channels: Option<Vec<ChannelArg>>,
+        /// The contact list the queue's unknown customers land in (its members then see it), or
+        /// `none`.
+        #[arg(long)]
+        contact_list: Option<String>,
     },
     /// Add a disposition code to a queue's list (or relabel a code).
     AddDisposition {
@@ -203,7 +207,12 @@ pub async fn run_queue(command: QueueCommand, database_url: &str) -> Result<()> 
             wrap_up,
             wrap_up_secs,
             channels: channel_args,
+            contact_list,
         } => {
+            if let Some(list) = &contact_list {
+                let list = (list != "none").then_some(list.as_str());
+                lds::admin::contacts::set_queue_list(&db, &team, &name, list).await?;
+            }
             let settings = queues::QueueSettings {
                 offer_timeout_secs,
                 distribution: distribution.map(DistributionArg::into_distribution),

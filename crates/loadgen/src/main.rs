@@ -13,8 +13,12 @@
 //!
 //! `--dashboard` measures the dashboard's fan-out instead (see dashboard.rs):
 //! `lds-loadgen --dashboard --agents 1000 --queues 20 --rate 20 --requests 600`
+//!
+//! `--contacts N` measures the contact search over N contacts instead (see contacts.rs):
+//! `lds-loadgen --contacts 100000`
 
 mod agents;
+mod contacts;
 mod dashboard;
 mod floor;
 mod scan;
@@ -62,6 +66,12 @@ pub(crate) struct Args {
     /// With `--dashboard`: how many queues the agents are spread over.
     #[arg(long, default_value_t = 20)]
     queues: usize,
+    /// Measure the contact search instead of offers: seed this many contacts (see contacts.rs).
+    #[arg(long, default_value_t = 0)]
+    contacts: usize,
+    /// With `--contacts`: searches of each kind.
+    #[arg(long, default_value_t = 500)]
+    searches: usize,
     /// Internal: run as the floor's server process (see floor.rs).
     #[arg(long, hide = true)]
     serve_floor: bool,
@@ -94,6 +104,9 @@ fn main() -> Result<()> {
     );
     if args.dashboard {
         return rt.block_on(dashboard::run(&args));
+    }
+    if args.contacts > 0 {
+        return rt.block_on(contacts::run(&args));
     }
     rt.block_on(run(&args))
 }

@@ -9,6 +9,7 @@ use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
 use crate::ids::{ContactId, ContactListId, RequestId, SessionId};
+pub use crate::model::ContactRef;
 use crate::model::{AgentRef, RequestKind};
 
 /// Most contacts in one page of a search.
@@ -215,13 +216,4 @@ pub enum JourneyItem {
         /// `waiting`, `taken` or `came_back`.
         outcome: String,
     },
-}
-
-/// A request's or session's contact, as offers and sessions name it.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
-pub struct ContactRef {
-    pub id: ContactId,
-    /// The contact's name as this agent may read it (masked if the queue hides names).
-    pub name: String,
 }

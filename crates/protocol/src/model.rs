@@ -3,8 +3,7 @@
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
-use crate::contacts::ContactRef;
-use crate::ids::{AgentId, RequestId, SessionId, TeamId};
+use crate::ids::{AgentId, ContactId, RequestId, SessionId, TeamId};
 
 /// What the customer asked for. Each kind has its own notification copy (see the seeds: desktop
 /// and Android notification documents).
@@ -381,6 +380,15 @@ pub struct StatusReason {
     pub code: String,
     /// What the agent reads.
     pub label: String,
+}
+
+/// A request's or session's contact, as offers and sessions name it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+pub struct ContactRef {
+    pub id: ContactId,
+    /// The contact's name as this agent may read it (masked if the queue hides names).
+    pub name: String,
 }
 
 #[cfg(test)]

@@ -7,10 +7,13 @@
 //! edges' work. This layer imports nothing above it.
 
 pub(crate) mod accounts;
+pub(crate) mod contact_search;
+pub(crate) mod contacts;
 pub(crate) mod dashboard;
 pub mod db;
 pub(crate) mod events;
 pub(crate) mod idempotency;
+pub(crate) mod journey;
 pub(crate) mod log_index;
 pub(crate) mod notify;
 pub(crate) mod queues;

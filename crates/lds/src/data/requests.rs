@@ -6,7 +6,7 @@
 use anyhow::Context;
 use chrono::{DateTime, Utc};
 use headsup_protocol::model::{Customer, Request, RequestKind};
-use headsup_protocol::{AgentId, RequestId, TeamId};
+use headsup_protocol::{AgentId, ContactId, RequestId, TeamId};
 use sqlx::{AnyConnection, Row};
 
 use super::events::parse_audience;
@@ -25,6 +25,7 @@ pub(crate) struct NewRow<'a> {
     /// `pending` (with `expires_at`) or `scheduled`.
     pub(crate) pending: bool,
     pub(crate) expires_at: Option<DateTime<Utc>>,
+    pub(crate) contact: Option<ContactId>,
 }
 
 pub(crate) async fn insert(
@@ -34,8 +35,8 @@ pub(crate) async fn insert(
 ) -> anyhow::Result<RequestId> {
     let id: i64 = sqlx::query(
         "INSERT INTO requests (team_id, kind, customer_name, customer_phone, created_at, due_at, \
-         for_agent, state, expires_at, queue_id) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) \
-         RETURNING id",
+         for_agent, state, expires_at, queue_id, contact_id) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) RETURNING id",
     )
     .bind(r.team.0)
     .bind(r.kind.as_str())
@@ -47,6 +48,7 @@ pub(crate) async fn insert(
     .bind(if r.pending { "pending" } else { "scheduled" })
     .bind(r.expires_at.map(to_millis))
     .bind(r.queue)
+    .bind(r.contact.map(|c| c.0))
     .fetch_one(conn)
     .await
     .context("inserting request")?

@@ -16,6 +16,7 @@
 //! transactions here and its rows in `data/`.
 
 pub(crate) mod accounts;
+pub(crate) mod contacts;
 pub(crate) mod log;
 pub(crate) mod queues;
 pub(crate) mod requests;

@@ -4,6 +4,7 @@
 //! published here, and a won claim starts the session's calls.
 
 use chrono::Utc;
+use headsup_protocol::contacts::Contact;
 use headsup_protocol::lds::{ClientFrame, ErrorFrame, Reply, ServerFrame};
 use headsup_protocol::model::AgentInfo;
 use headsup_protocol::{ErrorCode, RequestId, SessionId};
@@ -11,7 +12,7 @@ use headsup_protocol::{ErrorCode, RequestId, SessionId};
 use crate::app::AppState;
 use crate::domain::requests::{self, claim};
 use crate::domain::sessions::{self, start, transfer};
-use crate::domain::{queues, Published};
+use crate::domain::{contacts, queues, Published};
 use crate::error::{LdsError, LdsResult};
 
 /// What a command answers: the request and session it concerned.
@@ -104,19 +105,48 @@ pub(crate) async fn handle(state: &AppState, agent: &AgentInfo, frame: ClientFra
                 Err(e) => error(Some(cid), e),
             };
         }
-        ClientFrame::ContactLists { cid }
-        | ClientFrame::SearchContacts { cid, .. }
-        | ClientFrame::GetContact { cid, .. }
-        | ClientFrame::AddContact { cid, .. }
-        | ClientFrame::EditContact { cid, .. }
-        | ClientFrame::MergeContacts { cid, .. }
-        | ClientFrame::DuplicateContact { cid, .. }
-        | ClientFrame::ContactJourney { cid, .. } => {
-            // Being built (issue 15): the frames are known, the LDS does not serve them yet.
-            return error(
-                Some(cid),
-                LdsError::new(ErrorCode::BadRequest, "contacts are not served yet"),
-            );
+        ClientFrame::ContactLists { cid } => {
+            return answer(cid, contacts::lists(store, agent).await, |lists| Reply {
+                contact_lists: Some(lists),
+                ..Reply::new(cid)
+            });
+        }
+        ClientFrame::SearchContacts { cid, query } => {
+            let page = contacts::search::search(store, agent, query).await;
+            return answer(cid, page, |page| Reply {
+                contacts: Some(page),
+                ..Reply::new(cid)
+            });
+        }
+        ClientFrame::GetContact { cid, contact } => {
+            return contact_reply(cid, contacts::get(store, agent, contact).await);
+        }
+        ClientFrame::AddContact { cid, list, draft } => {
+            return contact_reply(cid, contacts::add(store, agent, list, draft).await);
+        }
+        ClientFrame::EditContact {
+            cid,
+            contact,
+            version,
+            draft,
+        } => {
+            let edited = contacts::edit(store, agent, contact, version, draft).await;
+            return contact_reply(cid, edited);
+        }
+        ClientFrame::MergeContacts { cid, keep, merge } => {
+            let merged = contacts::merge::merge(store, agent, keep, merge).await;
+            return contact_reply(cid, merged);
+        }
+        ClientFrame::DuplicateContact { cid, contact, list } => {
+            let copy = contacts::duplicate(store, agent, contact, list).await;
+            return contact_reply(cid, copy);
+        }
+        ClientFrame::ContactJourney { cid, contact } => {
+            let journey = contacts::journey::journey(store, agent, contact).await;
+            return answer(cid, journey, |journey| Reply {
+                journey: Some(journey),
+                ..Reply::new(cid)
+            });
         }
         ClientFrame::EndSession { cid, session } => {
             let result = sessions::end(store, agent, session).await;
@@ -132,6 +162,21 @@ pub(crate) async fn handle(state: &AppState, agent: &AgentInfo, frame: ClientFra
         }),
         Err(e) => error(Some(cid), e),
     }
+}
+
+/// The reply to a read (or a write with nothing to publish), or its error.
+fn answer<T>(cid: u64, result: LdsResult<T>, reply: impl FnOnce(T) -> Reply) -> ServerFrame {
+    match result {
+        Ok(value) => ServerFrame::Reply(reply(value)),
+        Err(e) => error(Some(cid), e),
+    }
+}
+
+fn contact_reply(cid: u64, result: LdsResult<Contact>) -> ServerFrame {
+    answer(cid, result, |contact| Reply {
+        contact: Some(Box::new(contact)),
+        ..Reply::new(cid)
+    })
 }
 
 /// Publishes what a command committed.

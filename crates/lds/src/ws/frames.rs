@@ -13,7 +13,7 @@ pub(crate) struct FrameError {
     pub(crate) message: String,
 }
 
-const KNOWN_TYPES: [&str; 11] = [
+const KNOWN_TYPES: [&str; 19] = [
     "hello",
     "accept",
     "reject",
@@ -25,6 +25,14 @@ const KNOWN_TYPES: [&str; 11] = [
     "transfer",
     "transfer_targets",
     "queue_waiting",
+    "contact_lists",
+    "search_contacts",
+    "get_contact",
+    "add_contact",
+    "edit_contact",
+    "merge_contacts",
+    "duplicate_contact",
+    "contact_journey",
 ];
 
 pub(crate) fn parse(text: &str) -> Result<ClientFrame, FrameError> {

@@ -33,7 +33,9 @@ async fn longest_idle_desk(s: &TestServer, ring_secs: i64) -> String {
 #[tokio::test]
 async fn the_longest_idle_is_rung_first_and_a_reject_or_the_ring_passes_it_on() {
     let s = TestServer::start().await;
-    let key = longest_idle_desk(&s, 1).await;
+    // Long enough that a loaded machine still refuses Cy and hears Bo's reject inside Bo's ring;
+    // short enough that waiting out Cy's ring keeps the test quick.
+    let key = longest_idle_desk(&s, 3).await;
     let (_, a_token) = s.agent("Desk", "Ana").await;
     let (_, b_token) = s.agent("Desk", "Bo").await;
     let (_, c_token) = s.agent("Desk", "Cy").await;
@@ -68,7 +70,7 @@ async fn the_longest_idle_is_rung_first_and_a_reject_or_the_ring_passes_it_on() 
         .unwrap();
     assert!(matches!(reply, ServerFrame::Reply(_)), "{reply:?}");
     cy.wait_event(offered(request.id)).await.unwrap();
-    // Cy lets the ring (1 s) run out: told it passed, and Ana is rung.
+    // Cy lets the ring (3 s) run out: told it passed, and Ana is rung.
     cy.wait_event(|e| matches!(e, Event::Passed { request: r } if *r == request.id))
         .await
         .unwrap();

@@ -5,6 +5,7 @@ mod bad_input;
 mod cancel;
 mod claim_race;
 mod cli_refusals;
+mod contacts;
 mod contract;
 mod crash;
 mod customer_input;

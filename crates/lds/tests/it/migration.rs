@@ -1,7 +1,8 @@
 //! A database written by the release before queues and agent status
 //! (`tests/fixtures/release-2026-12-01.sqlite`, made with that release's `lds`: two teams, three
 //! agents, Ana signed in, requests pending, scheduled, cancelled, timed out and called back).
-//! Opening it migrates it; nothing is lost and everything works as before.
+//! Opening it migrates it (queues, status, transfers, channels, contacts); nothing is lost and
+//! everything works as before.
 
 use headsup_protocol::lds::{Event, LoginResponse, ServerFrame};
 use headsup_protocol::model::{Availability, RequestKind};
@@ -122,5 +123,21 @@ async fn an_old_database_becomes_teams_with_a_default_queue_losing_nothing() {
         unreachable!()
     };
     assert_eq!(request.kind, RequestKind::CallNow);
+    // Every team got a contact list "Customers", fed by its default queue: the new request has a
+    // contact there, which Ana (a member of that queue) may read. Old requests keep none.
+    for team in ["Sales", "Support"] {
+        let lists = lds::admin::contacts::list_lists(db, team).await.unwrap();
+        assert_eq!(lists[0].0, "Customers", "{team}");
+    }
+    let contact = request.contact.expect("the default queue keeps contacts");
+    assert_eq!(contact.name, "After Migration");
+    let answer = ana
+        .command(|cid| headsup_protocol::lds::ClientFrame::GetContact {
+            cid,
+            contact: contact.id,
+        })
+        .await
+        .unwrap();
+    assert!(matches!(answer, ServerFrame::Reply(_)), "{answer:?}");
     assert!(matches!(ana.accept(fresh.id).await, ServerFrame::Reply(_)));
 }

@@ -18,6 +18,7 @@ pub use crate::data::accounts::Team;
 use crate::data::accounts::{self as rows, AgentRow};
 use crate::data::db::Db;
 use crate::data::{queues, status};
+use crate::domain::contacts;
 use crate::error::{LdsError, LdsResult};
 use crate::time::from_millis;
 
@@ -45,7 +46,7 @@ pub async fn add_team(
     .with_context(|| format!("creating team {name:?} (does it exist already?)"))?;
     // Every team has a default queue, fed by the team's intake key, and the usual reasons.
     let now = Utc::now();
-    queues::insert_queue(
+    let queue = queues::insert_queue(
         &mut w.tx,
         id,
         "default",
@@ -55,6 +56,9 @@ pub async fn add_team(
         now,
     )
     .await?;
+    // And a contact list its default queue's customers land in, which its members see.
+    let list = contacts::admin::insert_list(&mut w.tx, id, "Customers", now).await?;
+    contacts::admin::feed_from_queue(&mut w.tx, list, queue).await?;
     for (code, label) in status::DEFAULT_REASONS {
         status::put_reason(&mut w.tx, id, code, label).await?;
     }

@@ -41,7 +41,7 @@ pub(crate) async fn intake(
     new: NewRequest,
 ) -> LdsResult<(Request, Published)> {
     match intake_answer(store, team, None, new, None).await? {
-        (Intake::Created { request, .. }, published) => Ok((request, published)),
+        (Intake::Created { request, .. }, published) => Ok((*request, published)),
         (Intake::Replayed(_), _) => unreachable!("only a key replays an answer"),
     }
 }
@@ -49,7 +49,10 @@ pub(crate) async fn intake(
 /// What an intake did: created a request (the answer to send, stored under the key if any), or
 /// found the key's first answer.
 pub(crate) enum Intake {
-    Created { request: Request, answer: Answer },
+    Created {
+        request: Box<Request>,
+        answer: Answer,
+    },
     Replayed(Answer),
 }
 
@@ -137,6 +140,7 @@ pub(crate) async fn intake_answer(
         commit_us = (started.elapsed() - written_at).as_micros() as u64,
         "intake committed"
     );
+    let request = Box::new(request);
     Ok((Intake::Created { request, answer }, published))
 }
 

@@ -10,6 +10,7 @@ use super::ringing;
 use crate::data::events::{self, Outbox};
 use crate::data::queues::Queue;
 use crate::data::requests::{self as rows, NewRow, Offer};
+use crate::domain::contacts;
 use crate::time::{from_millis, to_millis};
 
 /// Inserts a request and tells the agents who may take it: an `offered` event when it is due now,
@@ -27,7 +28,9 @@ pub(crate) async fn insert(
 ) -> anyhow::Result<Request> {
     let due_now = due_at.is_none_or(|d| d <= now);
     let expires_at = due_now.then(|| now + Duration::seconds(queue.offer_timeout_secs));
+    let contact = contacts::intake::link(conn, queue.team, queue.id, customer, now).await?;
     let row = NewRow {
+        contact: contact.as_ref().map(|c| c.id),
         team: queue.team,
         queue: queue.id,
         kind,
@@ -41,7 +44,7 @@ pub(crate) async fn insert(
     // As the database keeps them: milliseconds.
     let stored = |t: DateTime<Utc>| from_millis(to_millis(t));
     let request = Request {
-        contact: None,
+        contact,
         id,
         team: queue.team,
         kind,

@@ -64,6 +64,10 @@ async fn attempt(
         session =
             transfer::hand_over(&mut w.tx, &mut outbox, &request, session, agent, now).await?;
     }
+    // The customer's contact is now one this agent served ("My contacts").
+    if let Some(contact) = &request.contact {
+        crate::data::contacts::touched_by(&mut w.tx, agent.id, contact.id).await?;
+    }
     let assigned = Event::Assigned {
         request: request.clone(),
         session: session.clone(),

@@ -77,6 +77,7 @@ pub(crate) async fn start(
         for_agent,
         pending: true,
         expires_at: Some(until),
+        contact: session.contact.as_ref().map(|c| c.id),
     };
     let request_id = requests::insert(&mut w.tx, &row, now).await?;
     transfers::mark(&mut w.tx, request_id, agent.id, session.id).await?;
