@@ -39,6 +39,7 @@ mod error;
 mod fanout;
 pub mod fd_limit;
 mod http;
+pub mod masking;
 mod metrics;
 pub mod rate_limit;
 mod server;

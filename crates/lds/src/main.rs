@@ -3,6 +3,7 @@
 
 mod list_command;
 mod logging;
+mod mask_command;
 mod queue_command;
 mod sim_command;
 
@@ -53,6 +54,9 @@ enum Command {
     /// Manage a team's contact lists and who may see them.
     #[command(subcommand)]
     List(list_command::ListCommand),
+    /// Hide customers' names, phones or e-mails from a team's or a queue's agents.
+    #[command(subcommand)]
+    Mask(mask_command::MaskCommand),
     /// Play customers and the telephone network against a running server: answer, fail or hang
     /// up a call leg, or cancel a request (see docs/protocol.md, "Simulated telephony").
     Sim(sim_command::SimArgs),
@@ -294,6 +298,7 @@ async fn run(command: Command, database_url: String) -> Result<()> {
         Command::Queue(command) => queue_command::run_queue(command, &database_url).await,
         Command::Reason(command) => queue_command::run_reason(command, &database_url).await,
         Command::List(command) => list_command::run(command, &database_url).await,
+        Command::Mask(command) => mask_command::run(command, &database_url).await,
         Command::Schema { out } => lds::contract::write(&out),
         Command::Agent(AgentCommand::List) => {
             let db = lds::db::Db::connect(&database_url).await?;

@@ -24,6 +24,9 @@ pub(crate) struct Search {
     /// A phone key (see `contact_input::phone_key`) or a lower-cased e-mail, whole.
     pub phone: Option<String>,
     pub email: Option<String>,
+    /// Words and names match whole, not as prefixes: the agent may not read names (masking),
+    /// so typing letter after letter must not spell a hidden name out.
+    pub whole_words: bool,
     /// Only the contacts this agent created, edited or served.
     pub mine: Option<AgentId>,
     /// The last row of the page before: its sort key and id.
@@ -63,10 +66,14 @@ pub(crate) async fn search(
     );
     for word in &s.words {
         let lo = arg(Value::Text(word.clone()));
-        let hi = arg(Value::Text(prefix_bound(word)));
+        let range = if s.whole_words {
+            format!("t.term = {lo}")
+        } else {
+            let hi = arg(Value::Text(prefix_bound(word)));
+            format!("t.term >= {lo} AND t.term < {hi}")
+        };
         sql.push_str(&format!(
-            " AND c.id IN (SELECT t.contact_id FROM contact_terms t \
-             WHERE t.term >= {lo} AND t.term < {hi})"
+            " AND c.id IN (SELECT t.contact_id FROM contact_terms t WHERE {range})"
         ));
     }
     for (column, prefix) in [
@@ -76,8 +83,12 @@ pub(crate) async fn search(
     ] {
         if let Some(prefix) = prefix {
             let lo = arg(Value::Text(prefix.clone()));
-            let hi = arg(Value::Text(prefix_bound(prefix)));
-            sql.push_str(&format!(" AND c.{column} >= {lo} AND c.{column} < {hi}"));
+            if s.whole_words {
+                sql.push_str(&format!(" AND c.{column} = {lo}"));
+            } else {
+                let hi = arg(Value::Text(prefix_bound(prefix)));
+                sql.push_str(&format!(" AND c.{column} >= {lo} AND c.{column} < {hi}"));
+            }
         }
     }
     if let Some(phone) = &s.phone {

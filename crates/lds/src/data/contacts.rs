@@ -266,6 +266,20 @@ pub(crate) async fn resolve(conn: &mut AnyConnection, id: ContactId) -> Result<O
     Ok(None)
 }
 
+/// A contact's place in the listing order (its sort key), if it is the team's.
+pub(crate) async fn sort_key_of(
+    conn: &mut AnyConnection,
+    team: TeamId,
+    id: i64,
+) -> Result<Option<String>> {
+    let row = sqlx::query("SELECT sort_key FROM contacts WHERE id = $1 AND team_id = $2")
+        .bind(id)
+        .bind(team.0)
+        .fetch_optional(conn)
+        .await?;
+    Ok(row.map(|r| r.try_get("sort_key")).transpose()?)
+}
+
 /// The contacts with these ids, whole, in the order given (ids not found are left out).
 pub(crate) async fn load(conn: &mut AnyConnection, ids: &[ContactId]) -> Result<Vec<Contact>> {
     if ids.is_empty() {

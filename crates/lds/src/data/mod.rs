@@ -15,6 +15,7 @@ pub(crate) mod events;
 pub(crate) mod idempotency;
 pub(crate) mod journey;
 pub(crate) mod log_index;
+pub(crate) mod masking;
 pub(crate) mod notify;
 pub(crate) mod queues;
 pub(crate) mod rate_limits;

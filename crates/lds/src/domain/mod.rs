@@ -18,6 +18,7 @@
 pub(crate) mod accounts;
 pub(crate) mod contacts;
 pub(crate) mod log;
+pub(crate) mod masking;
 pub(crate) mod queues;
 pub(crate) mod requests;
 pub(crate) mod sessions;

@@ -19,6 +19,7 @@ mod idempotency;
 mod idle_connections;
 mod login_limits;
 mod longest_idle;
+mod masking;
 mod migration;
 mod queues;
 mod resume;

@@ -28,6 +28,9 @@ pub struct AgentConn {
     /// Every `dashboard` frame received, in order. They are kept out of the frames the other
     /// readers return: they arrive whenever the numbers change, between any two frames.
     pub dashboards: Vec<Dashboard>,
+    /// The text of every frame received, in order, as it arrived (for tests that look at the
+    /// bytes an agent is sent, such as masking's).
+    pub received: Vec<String>,
 }
 
 impl AgentConn {
@@ -72,6 +75,7 @@ impl AgentConn {
             snapshot: None,
             next_cid: 1,
             dashboards: Vec::new(),
+            received: Vec::new(),
         };
         let welcome = conn.read_frame().await?;
         match &welcome {
@@ -112,6 +116,7 @@ impl AgentConn {
                 .ok_or_else(|| anyhow!("connection closed"))??;
             match msg {
                 Message::Text(t) => {
+                    self.received.push(t.as_str().to_string());
                     let frame: ServerFrame = serde_json::from_str(t.as_str())?;
                     if let ServerFrame::Dashboard(d) = &frame {
                         self.dashboards.push(d.clone());

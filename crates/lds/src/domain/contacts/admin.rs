@@ -1,5 +1,5 @@
 //! What admins do to contact lists (`lds list …`, `lds team set --phone-region`, `lds queue set
-//! --contact-list`): part of the crate's public administration API (`lds::admin::contacts`).
+//! --contact-list`) and to masking (`lds mask …`): part of the crate's public administration API (`lds::admin::contacts`).
 
 use anyhow::{bail, Context, Result};
 use chrono::{DateTime, Utc};
@@ -9,7 +9,8 @@ use sqlx::{AnyConnection, Row};
 
 use crate::data::accounts::{self, Team};
 use crate::data::db::Db;
-use crate::data::queues;
+use crate::data::{masking, queues};
+use crate::masking::{Level, Masking};
 use crate::time::to_millis;
 
 /// Who is granted a list.
@@ -304,4 +305,55 @@ pub async fn seed_contacts(db: &Db, team_name: &str, list: &str, count: usize) -
         written += batch;
     }
     Ok(written)
+}
+
+/// A change to a masking rule: the parts given are set, the others kept.
+#[derive(Debug, Default, Clone, Copy)]
+pub struct MaskingChange {
+    pub name: Option<Level>,
+    pub phone: Option<Level>,
+    pub email: Option<Level>,
+}
+
+/// Sets what agents may read of customers in a whole team (`queue: None`) or in one of its
+/// queues; the stricter of the two applies. Returns the rule as it now stands.
+pub async fn set_masking(
+    db: &Db,
+    team_name: &str,
+    queue: Option<&str>,
+    change: MaskingChange,
+) -> Result<Masking> {
+    let team = team(db, team_name).await?;
+    let mut w = db.begin_write().await?;
+    let (own, queues_rules) = masking::of_team(&mut w.tx, team.id).await?;
+    let current = match queue {
+        None => own,
+        Some(name) => queues_rules
+            .iter()
+            .find(|(q, _)| q == name)
+            .map(|(_, m)| *m)
+            .with_context(|| format!("no queue named {name:?} in {team_name:?}"))?,
+    };
+    let rule = Masking {
+        name: change.name.unwrap_or(current.name),
+        phone: change.phone.unwrap_or(current.phone),
+        email: change.email.unwrap_or(current.email),
+    };
+    match queue {
+        None => masking::set_team(&mut w.tx, team.id, rule).await?,
+        Some(name) => {
+            let q = queues::queue_by_name(&mut w.tx, team.id, name)
+                .await?
+                .with_context(|| format!("no queue named {name:?} in {team_name:?}"))?;
+            masking::set_queue(&mut w.tx, q.id, rule).await?;
+        }
+    }
+    w.commit().await?;
+    Ok(rule)
+}
+
+/// A team's own masking rule and each of its queues', by name.
+pub async fn masking_of(db: &Db, team_name: &str) -> Result<(Masking, Vec<(String, Masking)>)> {
+    let team = team(db, team_name).await?;
+    masking::of_team(&mut *db.pool.acquire().await?, team.id).await
 }

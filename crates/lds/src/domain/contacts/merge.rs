@@ -5,7 +5,7 @@ use headsup_protocol::contacts::Contact;
 use headsup_protocol::model::AgentInfo;
 use headsup_protocol::{ContactId, ErrorCode};
 
-use super::{load_one, visible};
+use super::{load_for, visible};
 use crate::data::contacts as rows;
 use crate::domain::Store;
 use crate::error::{LdsError, LdsResult};
@@ -37,7 +37,7 @@ pub(crate) async fn merge(
         ));
     }
     rows::touched_by(&mut w.tx, agent.id, into.id).await?;
-    let contact = load_one(&mut w.tx, into.id).await?;
+    let contact = load_for(&mut w.tx, agent, into.id).await?;
     w.commit().await?;
     Ok(contact)
 }

@@ -20,8 +20,9 @@ use sqlx::AnyConnection;
 
 use crate::contact_input;
 use crate::data::contacts::{self as rows, Stored};
-use crate::domain::Store;
+use crate::domain::{masking, Store};
 use crate::error::{LdsError, LdsResult};
+use crate::masking::Level;
 
 fn not_found() -> LdsError {
     LdsError::new(ErrorCode::NotFound, "no such contact in your lists")
@@ -73,10 +74,21 @@ async fn load_one(conn: &mut AnyConnection, id: ContactId) -> LdsResult<Contact>
         .ok_or_else(|| anyhow::anyhow!("contact {id} vanished").into())
 }
 
+/// The contact as `agent` may read it: masked by their rule.
+async fn load_for(
+    conn: &mut AnyConnection,
+    agent: &AgentInfo,
+    id: ContactId,
+) -> LdsResult<Contact> {
+    let mut contact = load_one(conn, id).await?;
+    masking::contacts(conn, agent.id, std::slice::from_mut(&mut contact)).await?;
+    Ok(contact)
+}
+
 pub(crate) async fn get(store: &Store, agent: &AgentInfo, id: ContactId) -> LdsResult<Contact> {
     let mut conn = store.db.pool.acquire().await?;
     let (stored, _) = visible(&mut conn, agent, id).await?;
-    load_one(&mut conn, stored.id).await
+    load_for(&mut conn, agent, stored.id).await
 }
 
 pub(crate) async fn add(
@@ -92,7 +104,7 @@ pub(crate) async fn add(
     let clean = contact_input::draft(draft, region.as_deref(), &list.fields)?;
     let id = rows::insert(&mut w.tx, agent.team, list.id, &clean, Some(agent.id), now).await?;
     rows::touched_by(&mut w.tx, agent.id, id).await?;
-    let contact = load_one(&mut w.tx, id).await?;
+    let contact = load_for(&mut w.tx, agent, id).await?;
     w.commit().await?;
     Ok(contact)
 }
@@ -112,15 +124,43 @@ pub(crate) async fn edit(
     if stored.id != id || stored.version != version {
         return Err(stale());
     }
+    let draft = keep_hidden_parts(&mut w.tx, agent, stored.id, draft).await?;
     let region = rows::team_region(&mut w.tx, agent.team).await?;
     let clean = contact_input::draft(draft, region.as_deref(), &list.fields)?;
     if !rows::replace(&mut w.tx, stored.id, version, &clean, now).await? {
         return Err(stale());
     }
     rows::touched_by(&mut w.tx, agent.id, stored.id).await?;
-    let contact = load_one(&mut w.tx, stored.id).await?;
+    let contact = load_for(&mut w.tx, agent, stored.id).await?;
     w.commit().await?;
     Ok(contact)
+}
+
+/// What the agent may not read they may not change either: a hidden part of the draft is
+/// replaced by the stored value, whatever the client sent (it holds dots at best).
+async fn keep_hidden_parts(
+    conn: &mut AnyConnection,
+    agent: &AgentInfo,
+    id: ContactId,
+    mut draft: ContactDraft,
+) -> LdsResult<ContactDraft> {
+    let rule = masking::for_agent(conn, agent.id).await?;
+    if !rule.hides_anything() {
+        return Ok(draft);
+    }
+    let stored = load_one(conn, id).await?;
+    if rule.name != Level::None {
+        draft.first_name = stored.first_name;
+        draft.last_name = stored.last_name;
+        draft.company = stored.company;
+    }
+    if rule.phone != Level::None {
+        draft.phones = stored.phones;
+    }
+    if rule.email != Level::None {
+        draft.emails = stored.emails;
+    }
+    Ok(draft)
 }
 
 fn stale() -> LdsError {
@@ -166,7 +206,7 @@ pub(crate) async fn duplicate(
     )
     .await?;
     rows::touched_by(&mut w.tx, agent.id, copy).await?;
-    let contact = load_one(&mut w.tx, copy).await?;
+    let contact = load_for(&mut w.tx, agent, copy).await?;
     w.commit().await?;
     Ok(contact)
 }

@@ -6,7 +6,7 @@ use headsup_protocol::model::AgentInfo;
 
 use super::sequencer::Delivery;
 use crate::data::snapshot as rows;
-use crate::domain::Store;
+use crate::domain::{masking, Store};
 
 /// How long a timed-out request stays in the agent's list.
 pub(crate) const TIMED_OUT_VISIBLE_HOURS: i64 = 12;
@@ -23,7 +23,8 @@ pub(crate) async fn build(
     for _ in 0..3 {
         let since = Utc::now() - Duration::hours(TIMED_OUT_VISIBLE_HOURS);
         let mut tx = store.db.begin_consistent_read().await?;
-        let read = rows::read(&mut tx, agent, since).await?;
+        let mut read = rows::read(&mut tx, agent, since).await?;
+        masking::snapshot(&mut tx, &mut read.requests, &mut read.session).await?;
         tx.commit().await?;
         caught_up.extend(super::catch_up_through(store, read.as_of).await?);
         if let Some(seq) = store.sequencer.seq_as_of(agent.id, read.as_of) {

@@ -13,6 +13,7 @@ use headsup_protocol::{AgentId, ErrorCode, QueueId};
 
 use crate::data::dashboard::{self, QueueCounts};
 use crate::data::db::Db;
+use crate::domain::masking;
 use crate::error::{LdsError, LdsResult};
 
 /// Every agent's queues with their numbers, as of `now`. An agent missing from it serves no
@@ -80,7 +81,9 @@ pub(crate) async fn waiting(db: &Db, agent: &AgentInfo, queue: QueueId) -> LdsRe
             format!("no queue {queue} of yours"),
         ));
     }
-    Ok(dashboard::waiting_in(&mut conn, queue, MAX_QUEUE_WAITING as i64).await?)
+    let mut waiting = dashboard::waiting_in(&mut conn, queue, MAX_QUEUE_WAITING as i64).await?;
+    masking::requests(&mut conn, &mut waiting).await?;
+    Ok(waiting)
 }
 
 #[cfg(test)]

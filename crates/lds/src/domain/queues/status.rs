@@ -7,8 +7,9 @@ use headsup_protocol::model::{AgentInfo, AgentStatus, Availability};
 use headsup_protocol::ErrorCode;
 use sqlx::AnyConnection;
 
-use crate::data::events::{self, Outbox};
+use crate::data::events::Outbox;
 use crate::data::status as rows;
+use crate::domain::masking;
 use crate::domain::requests::offers::{self, Waiting};
 use crate::domain::{Published, Store};
 use crate::error::{LdsError, LdsResult};
@@ -73,7 +74,7 @@ pub(crate) async fn change(
     let event = Event::StatusChanged {
         status: status.clone(),
     };
-    events::append(conn, outbox, &[agent.id], now, &event).await?;
+    masking::append(conn, outbox, &[agent.id], now, &event).await?;
     Ok(status)
 }
 

@@ -12,9 +12,10 @@ use headsup_protocol::ErrorCode;
 use sqlx::AnyConnection;
 
 use super::status;
-use crate::data::events::{self, Outbox};
+use crate::data::events::Outbox;
 use crate::data::queues::{self, WrapUpRule};
 use crate::data::{accounts, status as rows};
+use crate::domain::masking;
 use crate::domain::{Published, Store};
 use crate::error::{LdsError, LdsResult};
 use crate::time::{from_millis, to_millis};
@@ -49,7 +50,7 @@ pub(crate) async fn start_if_due(
         }),
     };
     let event = Event::StatusChanged { status };
-    events::append(conn, outbox, &[session.agent], now, &event).await?;
+    masking::append(conn, outbox, &[session.agent], now, &event).await?;
     Ok(true)
 }
 

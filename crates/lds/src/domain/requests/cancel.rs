@@ -11,8 +11,9 @@ use headsup_protocol::model::{Request, RequestKind, RequestState};
 use headsup_protocol::{ErrorCode, RequestId};
 
 use crate::data::accounts::Team;
-use crate::data::events::{self, Outbox};
+use crate::data::events::Outbox;
 use crate::data::requests as rows;
+use crate::domain::masking;
 use crate::domain::{Published, Store};
 use crate::error::{LdsError, LdsResult};
 
@@ -67,7 +68,7 @@ pub(crate) async fn cancel(
     // agents too, who hold inbound kinds quietly until they are free).
     let to = rows::audience(&mut w.tx, &request, now, None).await?;
     let mut outbox = Outbox::default();
-    events::append(
+    masking::append(
         &mut w.tx,
         &mut outbox,
         &to,

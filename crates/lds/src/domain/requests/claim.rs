@@ -15,8 +15,9 @@ use headsup_protocol::{ErrorCode, RequestId};
 use sqlx::AnyConnection;
 
 use super::ringing;
-use crate::data::events::{self, Outbox};
+use crate::data::events::Outbox;
 use crate::data::{accounts, requests as rows, sessions, status};
+use crate::domain::masking;
 use crate::domain::{Published, Store};
 use crate::error::{LdsError, LdsResult};
 use crate::time::{from_millis, to_millis};
@@ -68,7 +69,7 @@ pub(crate) async fn claim_in(
             name: agent.name.clone(),
         },
     };
-    events::append(conn, outbox, &others, now, &taken).await?;
+    masking::append(conn, outbox, &others, now, &taken).await?;
     Ok(Ok((request, session)))
 }
 
@@ -193,7 +194,7 @@ pub(crate) async fn reject(
     rows::insert_rejection(&mut w.tx, id, agent.id).await?;
     let mut outbox = Outbox::default();
     let event = Event::Rejected { request: id };
-    events::append(&mut w.tx, &mut outbox, &[agent.id], now, &event).await?;
+    masking::append(&mut w.tx, &mut outbox, &[agent.id], now, &event).await?;
     if request.state == RequestState::Pending {
         ringing::pass_on_reject(&mut w.tx, &mut outbox, &request, agent.id, now).await?;
     }

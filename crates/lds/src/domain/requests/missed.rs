@@ -7,8 +7,9 @@ use headsup_protocol::model::{AgentStatus, Availability, MISSED_OFFERS};
 use headsup_protocol::{AgentId, TeamId};
 use sqlx::AnyConnection;
 
-use crate::data::events::{self, Outbox};
+use crate::data::events::Outbox;
 use crate::data::status as rows;
+use crate::domain::masking;
 use crate::time::{from_millis, to_millis};
 
 /// A request timed out while offered to `offered`: each missed it. Those who reach the team's
@@ -42,7 +43,7 @@ pub(crate) async fn count(
                 wrap_up: None,
             },
         };
-        events::append(conn, outbox, &[agent], now, &event).await?;
+        masking::append(conn, outbox, &[agent], now, &event).await?;
     }
     Ok(())
 }

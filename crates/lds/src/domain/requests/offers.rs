@@ -7,10 +7,11 @@ use headsup_protocol::{AgentId, TeamId};
 use sqlx::AnyConnection;
 
 use super::ringing;
-use crate::data::events::{self, Outbox};
+use crate::data::events::Outbox;
 use crate::data::queues::Queue;
 use crate::data::requests::{self as rows, NewRow, Offer};
 use crate::domain::contacts;
+use crate::domain::masking;
 use crate::time::{from_millis, to_millis};
 
 /// Inserts a request and tells the agents who may take it: an `offered` event when it is due now,
@@ -67,7 +68,7 @@ pub(crate) async fn insert(
         let event = Event::Scheduled {
             request: request.clone(),
         };
-        events::append(conn, outbox, &to, now, &event).await?;
+        masking::append(conn, outbox, &to, now, &event).await?;
     }
     Ok(request)
 }
@@ -95,7 +96,7 @@ pub(crate) async fn offer(
     let event = Event::Offered {
         request: request.clone(),
     };
-    events::append(conn, outbox, &to, now, &event).await
+    masking::append(conn, outbox, &to, now, &event).await
 }
 
 /// What an agent is offered again, and why.

@@ -11,8 +11,9 @@ use headsup_protocol::model::Request;
 use sqlx::AnyConnection;
 
 use super::missed;
-use crate::data::events::{self, Outbox};
+use crate::data::events::Outbox;
 use crate::data::requests as rows;
+use crate::domain::masking;
 use crate::domain::{Published, Store};
 
 /// Rings the next agent for a pending request of a longest-idle queue (`ring_secs` each), unless
@@ -40,7 +41,7 @@ pub(crate) async fn ring_next(
     let event = Event::Offered {
         request: request.clone(),
     };
-    events::append(conn, outbox, &[agent], now, &event).await
+    masking::append(conn, outbox, &[agent], now, &event).await
 }
 
 /// The agent the request rings declined it (their `rejected` is written): ring the next.
@@ -84,7 +85,7 @@ pub(crate) async fn pass_on_expired(
         let passed = Event::Passed {
             request: request.id,
         };
-        events::append(&mut w.tx, &mut outbox, &[agent], now, &passed).await?;
+        masking::append(&mut w.tx, &mut outbox, &[agent], now, &passed).await?;
         // Letting the ring run out is a missed offer (the team's not-ready rule counts it).
         missed::count(&mut w.tx, &mut outbox, request.team, &[agent], now).await?;
         ring_next(&mut w.tx, &mut outbox, &request, ring_secs, now).await?;

@@ -10,9 +10,10 @@ use headsup_protocol::model::{Request, RequestKind, RequestState, TransferOutcom
 use sqlx::AnyConnection;
 
 use super::{call_me_back, missed};
-use crate::data::events::{self, Outbox};
+use crate::data::events::Outbox;
 use crate::data::requests::{self as rows, Offer};
 use crate::data::{sessions, transfers};
+use crate::domain::masking;
 use crate::domain::{Published, Store, Tally};
 
 /// Times out up to `batch` expired requests in one transaction; returns how many it did.
@@ -37,7 +38,7 @@ pub(crate) async fn time_out_expired(
         let event = Event::TimedOut {
             request: request.id,
         };
-        events::append(&mut w.tx, &mut outbox, &to, now, &event).await?;
+        masking::append(&mut w.tx, &mut outbox, &to, now, &event).await?;
         missed::count(&mut w.tx, &mut outbox, request.team, &offered, now).await?;
         call_me_back::book_if_missed(&mut w.tx, &mut outbox, &request, now).await?;
         if request.kind == RequestKind::Transfer {
@@ -74,5 +75,5 @@ async fn give_back(
     transfer.outcome = TransferOutcome::CameBack;
     sessions::save_transfer(conn, id, transfer).await?;
     let to = [session.agent];
-    events::append(conn, outbox, &to, now, &Event::SessionUpdated { session }).await
+    masking::append(conn, outbox, &to, now, &Event::SessionUpdated { session }).await
 }

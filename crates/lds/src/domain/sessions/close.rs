@@ -7,8 +7,9 @@ use headsup_protocol::model::{LegState, RequestState, Session, SessionState, Tra
 use headsup_protocol::TeamId;
 use sqlx::AnyConnection;
 
-use crate::data::events::{self, Outbox};
+use crate::data::events::Outbox;
 use crate::data::{accounts, requests, sessions as rows, status};
+use crate::domain::masking;
 use crate::domain::queues::wrap_up;
 use crate::domain::requests::offers::{self, Waiting};
 
@@ -67,7 +68,7 @@ pub(super) async fn close(
     let event = Event::SessionUpdated {
         session: session.clone(),
     };
-    events::append(conn, outbox, &[session.agent], now, &event).await?;
+    masking::append(conn, outbox, &[session.agent], now, &event).await?;
     Ok(session)
 }
 
@@ -100,5 +101,5 @@ async fn withdraw_transfer(
     let event = Event::Cancelled {
         request: request.id,
     };
-    events::append(conn, outbox, &to, now, &event).await
+    masking::append(conn, outbox, &to, now, &event).await
 }

@@ -15,8 +15,9 @@ use headsup_protocol::{ErrorCode, SessionId, TeamId};
 use close::{close, CustomerCall};
 
 use super::{Published, Store};
-use crate::data::events::{self, Outbox};
+use crate::data::events::Outbox;
 use crate::data::{accounts, sessions as rows};
+use crate::domain::masking;
 use crate::error::{LdsError, LdsResult};
 
 /// Which of the session's two calls.
@@ -109,7 +110,7 @@ pub(crate) async fn leg_changed(
         let event = Event::SessionUpdated {
             session: session.clone(),
         };
-        events::append(&mut w.tx, &mut outbox, &[session.agent], Utc::now(), &event).await?;
+        masking::append(&mut w.tx, &mut outbox, &[session.agent], Utc::now(), &event).await?;
         session
     };
     Ok((session, store.commit(w, outbox).await?))

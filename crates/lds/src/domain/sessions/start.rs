@@ -8,8 +8,9 @@ use headsup_protocol::model::{AgentInfo, Request, RequestKind, Session};
 use headsup_protocol::{ErrorCode, RequestId};
 
 use super::transfer;
-use crate::data::events::{self, Outbox};
+use crate::data::events::Outbox;
 use crate::data::{accounts, requests as rows, status};
+use crate::domain::masking;
 use crate::domain::requests::claim::{self, busy, not_available};
 use crate::domain::{Published, Store, Tally};
 use crate::error::{LdsError, LdsResult};
@@ -72,7 +73,7 @@ async fn attempt(
         request: request.clone(),
         session: session.clone(),
     };
-    events::append(&mut w.tx, &mut outbox, &[agent.id], now, &assigned).await?;
+    masking::append(&mut w.tx, &mut outbox, &[agent.id], now, &assigned).await?;
     let published = store.commit(w, outbox).await?.counting(Tally {
         claims_won: 1,
         ..Tally::default()

@@ -17,9 +17,10 @@ use headsup_protocol::{AgentId, ErrorCode, SessionId};
 use sqlx::AnyConnection;
 
 use super::close::{close, CustomerCall};
-use crate::data::events::{self, Outbox};
+use crate::data::events::Outbox;
 use crate::data::requests::{self, NewRow};
 use crate::data::{queues, sessions as rows, transfers};
+use crate::domain::masking;
 use crate::domain::requests::offers;
 use crate::domain::{Published, Store};
 use crate::error::{LdsError, LdsResult};
@@ -98,7 +99,7 @@ pub(crate) async fn start(
         ..session
     };
     let event = Event::SessionUpdated { session };
-    events::append(&mut w.tx, &mut outbox, &[agent.id], now, &event).await?;
+    masking::append(&mut w.tx, &mut outbox, &[agent.id], now, &event).await?;
     Ok((request, store.commit(w, outbox).await?))
 }
 
