@@ -80,13 +80,17 @@ fn details(card: &ContactCardView, on_intent: &Callback<Intent>) -> Html {
         return html! { <p class="empty-line">{ "Loading…" }</p> };
     }
     let on_edit = on_intent.reform(|_: MouseEvent| Intent::EditContact { editing: true });
-    let on_merge = on_intent.reform(|_: MouseEvent| {
-        let with = value_of("contact-merge-with").parse().ok().map(ContactId);
-        // No pick: the core says which to pick (an id that is not a contact).
-        Intent::MergeContact {
-            with: with.unwrap_or(ContactId(0)),
-        }
-    });
+    let on_merge = {
+        let on_intent = on_intent.clone();
+        Callback::from(move |_: MouseEvent| {
+            // The button is enabled only with options, so the select always holds a pick.
+            if let Ok(id) = value_of("contact-merge-with").parse() {
+                on_intent.emit(Intent::MergeContact {
+                    with: ContactId(id),
+                });
+            }
+        })
+    };
     let on_duplicate = {
         let on_intent = on_intent.clone();
         Callback::from(move |_: MouseEvent| {
