@@ -622,3 +622,31 @@ fn a_reconnect_asks_again_for_what_the_desk_shows() {
         .iter()
         .any(|f| matches!(f, ClientFrame::GetContact { contact, .. } if *contact == ContactId(1))));
 }
+
+#[test]
+fn the_desk_travels_as_one_field_patch_and_the_replica_follows() {
+    use headsup_protocol::view::{FieldPatch, ViewPatch, ViewReplica, ViewUpdate};
+    let mut h = Harness::new();
+    let (_, cid) = open_desk(&mut h);
+    let mut replica = ViewReplica::default();
+    let first = h.core.view_update(h.now).expect("a first update");
+    assert!(matches!(first, ViewUpdate::Full { .. }));
+    replica.receive(first).unwrap();
+
+    page(&mut h, cid, vec![contact(1, "Ana", "Silva")], Some("next"));
+    let Some(ViewUpdate::Patch { patches, .. }) = h.core.view_update(h.now) else {
+        panic!("a patch");
+    };
+    let contacts: Vec<_> = patches
+        .iter()
+        .filter(|p| matches!(p, ViewPatch::Field(FieldPatch::Contacts(_))))
+        .collect();
+    assert_eq!(contacts.len(), 1, "{patches:?}");
+    let update = ViewUpdate::Patch {
+        version: replica.version + 1,
+        patches,
+    };
+    replica.receive(update).unwrap();
+    assert_eq!(replica.view, h.core.view(h.now));
+    assert_eq!(replica.view.contacts.rows[0].name, "Ana Silva");
+}
