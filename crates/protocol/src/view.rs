@@ -778,6 +778,40 @@ mod tests {
     }
 
     #[test]
+    fn contact_intents_have_documented_shape() {
+        let i: Intent = serde_json::from_str(r#"{"intent":"open_contact","contact":5}"#).unwrap();
+        assert_eq!(
+            i,
+            Intent::OpenContact {
+                contact: ContactId(5)
+            }
+        );
+        let i: Intent =
+            serde_json::from_str(r#"{"intent":"search_contacts","text":"lop"}"#).unwrap();
+        assert_eq!(
+            i,
+            Intent::SearchContacts {
+                text: "lop".into(),
+                list: None,
+                tag: None
+            }
+        );
+        let i: Intent =
+            serde_json::from_str(r#"{"intent":"contact_tab","tab":"journey"}"#).unwrap();
+        assert_eq!(
+            i,
+            Intent::ContactTab {
+                tab: ContactTab::Journey
+            }
+        );
+        let json = serde_json::to_string(&Intent::DuplicateContact {
+            list: ContactListId(2),
+        })
+        .unwrap();
+        assert_eq!(json, r#"{"intent":"duplicate_contact","list":2}"#);
+    }
+
+    #[test]
     fn default_view_round_trips() {
         let v = ViewState::default();
         let s = serde_json::to_string(&v).unwrap();
