@@ -1,6 +1,7 @@
 //! A contact's card: its details (masked values shown as the LDS gave them, never editable),
 //! "Edit" with the form, "Merge" with a contact of the search, "Duplicate" to another list, and
-//! the Customer journey tab. Two tabs, one panel: a tab is a button, so Tab and Enter reach both.
+//! the Customer journey tab. Two tabs, one panel: a tab is a button, so Tab and Enter reach both,
+//! and Left/Right move between them as in the ARIA tabs pattern.
 
 use headsup_protocol::view::{
     ContactCardView, ContactFormView, ContactListOption, ContactTab, Intent,
@@ -28,10 +29,25 @@ pub fn ContactCard(props: &CardProps) -> Html {
             .on_intent
             .reform(move |_: MouseEvent| Intent::ContactTab { tab: which });
         let selected = card.tab == which;
+        // The tabs pattern: Left and Right move to the other tab (and open it).
+        let onkeydown = {
+            let on_intent = props.on_intent.clone();
+            Callback::from(move |e: KeyboardEvent| {
+                if e.key() == "ArrowLeft" || e.key() == "ArrowRight" {
+                    e.prevent_default();
+                    let (other, other_id) = match which {
+                        ContactTab::Details => (ContactTab::Journey, "contact-tab-journey"),
+                        ContactTab::Journey => (ContactTab::Details, "contact-tab-details"),
+                    };
+                    on_intent.emit(Intent::ContactTab { tab: other });
+                    focus(other_id);
+                }
+            })
+        };
         html! {
             <button type="button" role="tab" {id} class="contact-tab"
                     aria-selected={selected.to_string()} aria-controls="contact-panel"
-                    disabled={card.id.is_none()} {onclick}>
+                    disabled={card.id.is_none()} {onclick} {onkeydown}>
                 { label }
             </button>
         }
@@ -71,6 +87,18 @@ pub fn ContactCard(props: &CardProps) -> Html {
                 { panel }
             </div>
         </section>
+    }
+}
+
+/// Moves the keyboard focus to the element with this id, if it is on the page.
+fn focus(id: &str) {
+    use wasm_bindgen::JsCast;
+    if let Some(el) = web_sys::window()
+        .and_then(|w| w.document())
+        .and_then(|d| d.get_element_by_id(id))
+        .and_then(|e| e.dyn_into::<web_sys::HtmlElement>().ok())
+    {
+        let _ = el.focus();
     }
 }
 
