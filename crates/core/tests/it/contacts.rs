@@ -451,6 +451,15 @@ fn adding_a_contact_opens_its_card() {
     let card = h.core.view(h.now).contacts.card.unwrap();
     assert_eq!(card.title, "New contact");
     assert_eq!(card.form.unwrap().lists.len(), 2);
+    // No journey before it exists: the form stays.
+    let out = h.intent(Intent::ContactTab {
+        tab: ContactTab::Journey,
+    });
+    assert!(sent(&out).is_empty());
+    assert_eq!(
+        h.core.view(h.now).contacts.card.unwrap().tab,
+        ContactTab::Details
+    );
 
     let out = h.intent(Intent::AddContact {
         list: ContactListId(1),

@@ -243,7 +243,8 @@ impl ContactsDesk {
         tab: ContactTab,
         cids: &mut u64,
     ) -> Option<ClientFrame> {
-        let card = self.card.as_mut()?;
+        // A new contact has no journey yet: it stays on its form.
+        let card = self.card.as_mut().filter(|c| c.id.is_some())?;
         card.tab = tab;
         let id = card.id?;
         if tab == ContactTab::Journey {
