@@ -3,6 +3,7 @@
 
 use crate::components::check::CheckPanel;
 use crate::components::connection_bar::ConnectionBar;
+use crate::components::contacts::Contacts;
 use crate::components::dashboard::Dashboard;
 use crate::components::desk_nav::DeskNav;
 use crate::components::fallback::Fallback;
@@ -97,6 +98,9 @@ pub fn App() -> Html {
             <Dashboard view={view.dashboard.clone()}
                        total_sentence={badge_label(view, DeskId::Dashboard)}
                        on_intent={on_intent.clone()} />
+        },
+        Screen::Requests if view.open_desk == DeskId::Contacts => html! {
+            <Contacts view={view.contacts.clone()} on_intent={on_intent.clone()} />
         },
         Screen::Requests => html! {
             <RequestTab queue={state.queue.clone()} history={state.history.clone()}

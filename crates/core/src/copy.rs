@@ -3,10 +3,11 @@
 
 use chrono::{DateTime, Utc};
 use chrono_tz::Tz;
+use headsup_protocol::contacts::{Contact, ContactRef, JourneyEntry, JourneyItem};
 use headsup_protocol::model::{
     Customer, LegState, Request, RequestKind, SessionState, TransferOutcome,
 };
-use headsup_protocol::view::{DeskId, QueueStatsRow, RowStatus};
+use headsup_protocol::view::{DeskId, JourneyRow, QueueStatsRow, RowStatus};
 
 use crate::plain_text::one_line;
 
@@ -325,6 +326,7 @@ pub fn desk_label(desk: DeskId) -> String {
     match desk {
         DeskId::Requests => "Requests".into(),
         DeskId::Dashboard => "Queues".into(),
+        DeskId::Contacts => "Contacts".into(),
     }
 }
 
@@ -377,6 +379,93 @@ pub fn queue_row(q: &headsup_protocol::lds::QueueStats, oldest: Option<String>) 
         oldest_text: oldest,
         members_text,
         tap_hint: "Show who is waiting".into(),
+    }
+}
+
+/// A contact's name as shown: [`Contact::display_name`] (masked parts as the LDS masked them)
+/// as one line of plain text, else "Unnamed contact".
+pub fn contact_name(contact: &Contact) -> String {
+    let name = one_line(&contact.display_name());
+    if name.is_empty() {
+        "Unnamed contact".into()
+    } else {
+        name
+    }
+}
+
+/// A contact's name as an offer or a session names it ([`ContactRef::name`]), if it says one.
+pub fn contact_ref_name(contact: Option<&ContactRef>) -> Option<String> {
+    contact
+        .map(|c| one_line(&c.name))
+        .filter(|name| !name.is_empty())
+}
+
+/// The search's result in words: "No contacts match.", "1 contact", "50 contacts, more below".
+pub fn contacts_found(count: usize, more: bool) -> String {
+    let found = match count {
+        0 => return "No contacts match.".into(),
+        1 => "1 contact".to_string(),
+        n => format!("{n} contacts"),
+    };
+    if more {
+        format!("{found}, more to load")
+    } else {
+        found
+    }
+}
+
+/// One entry of a customer journey in words, its moment on the agent's clock.
+pub fn journey_row(entry: &JourneyEntry, tz: Tz) -> JourneyRow {
+    let outcome = |o: &str| match o {
+        "pending" => "waiting".to_string(),
+        "taken" => "taken".to_string(),
+        "timed_out" => "nobody took it in time".to_string(),
+        "cancelled" => "cancelled".to_string(),
+        "waiting" => "waiting for an answer".to_string(),
+        "came_back" => "came back".to_string(),
+        other => one_line(&other.replace('_', " ")),
+    };
+    let text = match &entry.what {
+        JourneyItem::Request {
+            request_kind,
+            outcome: o,
+            ..
+        } => format!("{} request: {}", kind(*request_kind), outcome(o)),
+        JourneyItem::Session {
+            ended_at,
+            disposition,
+            ..
+        } => {
+            let mut text = "Session".to_string();
+            if let Some(d) = disposition
+                .as_deref()
+                .map(one_line)
+                .filter(|d| !d.is_empty())
+            {
+                text = format!("{text}: {d}");
+            }
+            match ended_at {
+                Some(end) => format!("{text} (ended {})", clock(*end, tz, false)),
+                None => format!("{text} (ongoing)"),
+            }
+        }
+        JourneyItem::Transfer { to, outcome: o, .. } => {
+            format!("Transferred to {}: {}", person_name(to), outcome(o))
+        }
+    };
+    JourneyRow {
+        when: local_time(entry.at, tz),
+        text,
+        who: match &entry.agent {
+            Some(agent) => format!("Handled by {}", person_name(&agent.name)),
+            None => "No agent".into(),
+        },
+        queue: entry
+            .queue
+            .as_deref()
+            .map(one_line)
+            .filter(|q| !q.is_empty())
+            .map(|q| format!("in {q}")),
     }
 }
 

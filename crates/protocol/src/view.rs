@@ -23,7 +23,8 @@ pub use patch::{
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
-use crate::ids::{QueueId, RequestId};
+use crate::contacts::ContactDraft;
+use crate::ids::{ContactId, ContactListId, QueueId, RequestId};
 use crate::model::{
     AgentInfo, Availability, Customer, Disposition, RequestKind, Session, StatusReason,
     TransferTarget,
@@ -88,6 +89,167 @@ pub struct ViewState {
     /// Replaced whole when it changes (a few queues, at most a few times a second).
     #[serde(default)]
     pub dashboard: DashboardView,
+    /// The contacts desk: the search, its page of contacts, the card open and its journey.
+    /// Replaced whole when it changes (a page is at most 200 rows).
+    #[serde(default)]
+    pub contacts: ContactsView,
+}
+
+/// The contacts desk, worded by the core: the UI lays it out.
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+pub struct ContactsView {
+    /// The search as last sent: the UI's fields start from it.
+    pub text: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub list: Option<ContactListId>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub tag: Option<String>,
+    /// The lists the agent may see, by name (the list filter, "Duplicate to", a new contact's
+    /// list).
+    #[serde(default)]
+    pub lists: Vec<ContactListOption>,
+    /// The contacts found so far (the pages asked for, in the LDS's order).
+    #[serde(default)]
+    pub rows: Vec<ContactRow>,
+    /// The result in words: "Searching…", "12 contacts", "No contacts match.", a live region.
+    pub status_text: String,
+    /// The LDS has more contacts for this search ("More contacts").
+    #[serde(default)]
+    pub can_more: bool,
+    /// A search or a next page is on its way.
+    #[serde(default)]
+    pub loading: bool,
+    /// The card open, over the list.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub card: Option<ContactCardView>,
+}
+
+/// One contact list, as pickers show it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ContactListOption {
+    pub id: ContactListId,
+    /// The list's name, as one line of plain text.
+    pub name: String,
+}
+
+/// A contact to pick ("Merge with"): "Ana López (Customers)".
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ContactOption {
+    pub id: ContactId,
+    pub name: String,
+}
+
+/// One contact in the search's results.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ContactRow {
+    pub id: ContactId,
+    /// The contact's name as the agent may read it (masked parts as the LDS masked them).
+    pub name: String,
+    /// "Acme · +34 600 111 222 · ana@example.com": what else tells contacts apart.
+    pub detail: String,
+    /// The list it is in.
+    pub list_name: String,
+    /// Tags, each as one line of plain text (grey chips).
+    #[serde(default)]
+    pub tags: Vec<String>,
+}
+
+/// The tabs of a contact card.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ContactTab {
+    #[default]
+    Details,
+    /// The customer journey: requests, sessions and transfers, newest first.
+    Journey,
+}
+
+/// The open contact card (or a new contact being written, when `id` is `None`).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ContactCardView {
+    /// `None`: a new contact, not saved yet (the form is open, with `lists` to pick from).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub id: Option<ContactId>,
+    /// The card's heading: the contact's name, "New contact", or "Loading…".
+    pub title: String,
+    /// The contact has arrived (false while its first `get_contact` is on its way).
+    pub loaded: bool,
+    pub tab: ContactTab,
+    /// The details as read, in order ("Name", "Company", "Phone", "E-mail", the list's own
+    /// fields, "List", "Updated"); a masked value is shown as the LDS masked it.
+    #[serde(default)]
+    pub fields: Vec<ContactFieldView>,
+    #[serde(default)]
+    pub tags: Vec<String>,
+    /// The edit form, while the agent edits (or writes a new contact).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub form: Option<ContactFormView>,
+    /// "Edit", "Merge", "Duplicate" are offered (the contact is loaded, the link is up, nothing
+    /// of the card is on its way).
+    #[serde(default)]
+    pub can_edit: bool,
+    /// A save, merge or duplicate is on its way.
+    #[serde(default)]
+    pub busy: bool,
+    /// Contacts of the current search it may be merged with (itself excluded).
+    #[serde(default)]
+    pub merge_options: Vec<ContactOption>,
+    /// Lists it may be copied to (its own excluded).
+    #[serde(default)]
+    pub duplicate_lists: Vec<ContactListOption>,
+    /// The journey, once asked for (the Journey tab); `None` while loading.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub journey: Option<Vec<JourneyRow>>,
+    /// Shown when the journey is empty or loading ("Loading…", "Nothing happened with this
+    /// contact yet.").
+    pub journey_empty_text: String,
+}
+
+/// One detail of a contact card.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ContactFieldView {
+    pub label: String,
+    pub value: String,
+    /// Hidden from this agent by the LDS: shown as given, never editable or revealed.
+    #[serde(default)]
+    pub masked: bool,
+}
+
+/// The edit form's starting values and what it may not change.
+///
+/// A part the LDS masked (`name_locked`, `phones_locked`, `emails_locked`) is shown read-only
+/// with its masked value; the core never sends a masked value back: in the frame it sends, a
+/// locked part is left empty (the LDS keeps the stored value of a hidden part, whatever the
+/// draft says), and a draft that changes a locked part is refused with a notice.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ContactFormView {
+    pub draft: ContactDraft,
+    /// The list's custom fields, in order, by key and label.
+    #[serde(default)]
+    pub field_labels: Vec<(String, String)>,
+    #[serde(default)]
+    pub name_locked: bool,
+    #[serde(default)]
+    pub phones_locked: bool,
+    #[serde(default)]
+    pub emails_locked: bool,
+    /// For a new contact: the lists it may go in (the first is preselected).
+    #[serde(default)]
+    pub lists: Vec<ContactListOption>,
+}
+
+/// One entry of a customer journey, worded by the core.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct JourneyRow {
+    /// On the agent's clock: "Tue 3 Mar, 14:30".
+    pub when: String,
+    /// "Call now request: taken", "Session: Sale", "Transferred to Billing: came back".
+    pub text: String,
+    /// "Handled by Bo", "No agent".
+    pub who: String,
+    /// "in Sales", if it happened in a queue.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub queue: Option<String>,
 }
 
 /// The queues desk (the dashboard), worded by the core: the UI lays it out.
@@ -179,7 +341,7 @@ pub struct WrapUpView {
 
 /// One desk of the app: a part of the agent's work with its own screen, tab and badge.
 ///
-/// Only built desks exist here. To come, each with its issue: `Chats` (conversations, badge = unread messages), `Contacts`, and
+/// Only built desks exist here. To come, each with its issue: `Chats` (conversations, badge = unread messages) and
 /// `CallCases` (badge = call cases due).
 #[derive(
     Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Default, Serialize, Deserialize,
@@ -191,6 +353,8 @@ pub enum DeskId {
     Requests,
     /// The queues the agent serves, with their live numbers ("Queues"; seed 003's dashboard).
     Dashboard,
+    /// The team's contacts: search, card, journey ("Contacts"; seed 003's contact manager).
+    Contacts,
 }
 
 /// A desk's entry in the navigation (bottom tabs on a phone, a side rail on a wide screen).
@@ -355,6 +519,10 @@ pub struct SessionView {
     /// The transfer picker, while the agent has it open.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub transfer_picker: Option<TransferPickerView>,
+    /// The customer's contact name, as one line of plain text (the session's `contact`), for the
+    /// "Open contact" button.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub contact_label: Option<String>,
 }
 
 /// Whom the agent may transfer to, as the picker lists them.
@@ -528,6 +696,50 @@ pub enum Intent {
     },
     /// Back from a queue's waiting customers to the list of queues.
     CloseQueue,
+    /// Search the contacts (the first page); empty text and no filter list them all.
+    SearchContacts {
+        #[serde(default)]
+        text: String,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        list: Option<ContactListId>,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        tag: Option<String>,
+    },
+    /// The next page of the current search ("More contacts").
+    MoreContacts,
+    /// Open a contact's card (from the results or the session panel); opens the contacts desk.
+    OpenContact {
+        contact: ContactId,
+    },
+    /// Close the card, back to the results.
+    CloseContact,
+    /// Switch the card's tab.
+    ContactTab {
+        tab: ContactTab,
+    },
+    /// Start (`true`) or cancel (`false`) editing the open card.
+    EditContact {
+        editing: bool,
+    },
+    /// Save the open card's edit form, as an edit of the version the card read.
+    SaveContact {
+        draft: ContactDraft,
+    },
+    /// Open a blank card to write a new contact.
+    NewContact,
+    /// Add a new contact to `list`.
+    AddContact {
+        list: ContactListId,
+        draft: ContactDraft,
+    },
+    /// Merge the contact `with` into the open card's contact (the card's is kept).
+    MergeContact {
+        with: ContactId,
+    },
+    /// Copy the open card's contact into `list`.
+    DuplicateContact {
+        list: ContactListId,
+    },
 }
 
 #[cfg(test)]
@@ -563,6 +775,40 @@ mod tests {
                 desk: DeskId::Requests
             }
         );
+    }
+
+    #[test]
+    fn contact_intents_have_documented_shape() {
+        let i: Intent = serde_json::from_str(r#"{"intent":"open_contact","contact":5}"#).unwrap();
+        assert_eq!(
+            i,
+            Intent::OpenContact {
+                contact: ContactId(5)
+            }
+        );
+        let i: Intent =
+            serde_json::from_str(r#"{"intent":"search_contacts","text":"lop"}"#).unwrap();
+        assert_eq!(
+            i,
+            Intent::SearchContacts {
+                text: "lop".into(),
+                list: None,
+                tag: None
+            }
+        );
+        let i: Intent =
+            serde_json::from_str(r#"{"intent":"contact_tab","tab":"journey"}"#).unwrap();
+        assert_eq!(
+            i,
+            Intent::ContactTab {
+                tab: ContactTab::Journey
+            }
+        );
+        let json = serde_json::to_string(&Intent::DuplicateContact {
+            list: ContactListId(2),
+        })
+        .unwrap();
+        assert_eq!(json, r#"{"intent":"duplicate_contact","list":2}"#);
     }
 
     #[test]

@@ -48,5 +48,6 @@ fn desk_key(id: DeskId) -> &'static str {
     match id {
         DeskId::Requests => "requests",
         DeskId::Dashboard => "dashboard",
+        DeskId::Contacts => "contacts",
     }
 }

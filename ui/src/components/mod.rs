@@ -3,6 +3,7 @@
 
 pub mod check;
 pub mod connection_bar;
+pub mod contacts;
 pub mod dashboard;
 pub mod desk_nav;
 pub mod fallback;

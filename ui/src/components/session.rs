@@ -51,6 +51,15 @@ pub fn SessionPanel(props: &SessionProps) -> Html {
                 { leg("agent-leg", "You", s.agent_leg, &s.agent_leg_label) }
                 { leg("customer-leg", "Customer", s.customer_leg, &s.customer_leg_label) }
             </dl>
+            if let (Some(name), Some(contact)) = (&s.contact_label, &s.session.contact) {
+                <p class="session-contact">
+                    <span class="hint">{ "Contact: " }</span>
+                    <button type="button" id="session-contact" onclick={
+                        let contact = contact.id;
+                        props.on_intent.reform(move |_: MouseEvent| Intent::OpenContact { contact })
+                    }>{ format!("Open {name}'s card") }</button>
+                </p>
+            }
             if let Some(text) = &s.transfer_text {
                 <p id="transfer-status" class="hint">{ text }</p>
             }

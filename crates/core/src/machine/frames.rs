@@ -22,6 +22,10 @@ impl Core {
                     let held = self.held();
                     self.replay.start(self.last_seq, head_seq, held, now);
                 }
+                // The contacts desk asks again what it shows: answers went with the old socket.
+                let open = self.open_desk == DeskId::Contacts;
+                let frames = self.contacts.reload(&mut self.next_cid, open);
+                self.send_all(frames);
                 // A queue left open across a reconnect: its answer went with the old socket.
                 if let Some(queue) = self.dashboard.open_queue() {
                     let cid = self.cid();
@@ -55,6 +59,18 @@ impl Core {
                     self.replay_ended(ended, now);
                 }
                 self.check_caught_up(now);
+                self.changed();
+            }
+            ServerFrame::Reply(reply) if self.contacts.awaits(reply.cid) => {
+                match self.contacts.on_reply(reply) {
+                    desks::contacts::Follow::Nothing => {}
+                    desks::contacts::Follow::Tell(text) => {
+                        self.notify_agent(NoticeLevel::Info, &text)
+                    }
+                    desks::contacts::Follow::Warn(text) => {
+                        self.notify_agent(NoticeLevel::Warning, &text)
+                    }
+                }
                 self.changed();
             }
             ServerFrame::Reply(Reply {
@@ -95,6 +111,17 @@ impl Core {
                         _ => "The server did not recognise your session. Sign in again.",
                     };
                     self.sign_out(Some(reason.to_string()));
+                } else if let Some((follow, frame)) =
+                    cid.and_then(|cid| self.contacts.on_refused(cid, code, &mut self.next_cid))
+                {
+                    // A contact command: the desk words it (a stale edit reloads the card).
+                    self.send_all(frame);
+                    if let desks::contacts::Follow::Warn(text)
+                    | desks::contacts::Follow::Tell(text) = follow
+                    {
+                        self.notify_agent(NoticeLevel::Warning, &text);
+                    }
+                    self.changed();
                 } else if let Some(cid) = cid {
                     // A queue that is no longer the agent's: the desk goes back to the list.
                     self.dashboard.on_refused(cid);

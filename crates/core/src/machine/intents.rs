@@ -176,7 +176,14 @@ impl Core {
                 })
             }),
             Intent::DismissNotice => self.notice = None,
-            Intent::OpenDesk { desk } => self.open_desk = desk,
+            Intent::OpenDesk { desk } => {
+                self.open_desk = desk;
+                if desk == DeskId::Contacts && self.link.is_up() {
+                    // The first visit: the lists and the first page of every contact.
+                    let frames = self.contacts.start(&mut self.next_cid);
+                    self.send_all(frames);
+                }
+            }
             Intent::OpenQueue { queue } => self.send_command(|core| {
                 core.ensure_connected()?;
                 let cid = core.cid();
@@ -184,6 +191,64 @@ impl Core {
                 Ok(ClientFrame::QueueWaiting { cid, queue })
             }),
             Intent::CloseQueue => self.dashboard.close(),
+            Intent::SearchContacts { text, list, tag } => self.send_command(|core| {
+                core.ensure_connected()?;
+                let cid = core.cid();
+                Ok(core.contacts.search(text, list, tag, cid))
+            }),
+            Intent::MoreContacts => {
+                if self.link.is_up() {
+                    let frame = self.contacts.more(&mut self.next_cid);
+                    self.send_all(frame);
+                }
+            }
+            Intent::OpenContact { contact } => {
+                self.open_desk = DeskId::Contacts;
+                self.send_command(|core| {
+                    core.ensure_connected()?;
+                    let frames = core.contacts.start(&mut core.next_cid);
+                    core.send_all(frames);
+                    let cid = core.cid();
+                    Ok(core.contacts.open(contact, cid))
+                });
+            }
+            Intent::CloseContact => self.contacts.close(),
+            Intent::ContactTab { tab } => {
+                let frame = self.contacts.tab(tab, &mut self.next_cid);
+                if self.link.is_up() {
+                    self.send_all(frame);
+                }
+            }
+            Intent::EditContact { editing } => self.contacts.edit(editing),
+            Intent::NewContact => self.contacts.new_contact(),
+            Intent::SaveContact { draft } => self.send_command(|core| {
+                core.ensure_connected()?;
+                let cid = core.cid();
+                core.contacts
+                    .save(draft, cid)
+                    .map_err(|why| core.refuse(NoticeLevel::Warning, why))
+            }),
+            Intent::AddContact { list, draft } => self.send_command(|core| {
+                core.ensure_connected()?;
+                let cid = core.cid();
+                core.contacts
+                    .add(list, draft, cid)
+                    .map_err(|why| core.refuse(NoticeLevel::Warning, why))
+            }),
+            Intent::MergeContact { with } => self.send_command(|core| {
+                core.ensure_connected()?;
+                let cid = core.cid();
+                core.contacts
+                    .merge(with, cid)
+                    .map_err(|why| core.refuse(NoticeLevel::Warning, why))
+            }),
+            Intent::DuplicateContact { list } => self.send_command(|core| {
+                core.ensure_connected()?;
+                let cid = core.cid();
+                core.contacts
+                    .duplicate(list, cid)
+                    .map_err(|why| core.refuse(NoticeLevel::Warning, why))
+            }),
         }
         self.changed();
     }
@@ -191,6 +256,13 @@ impl Core {
     /// Sends the command `build` makes, unless it refuses it (the agent was told why).
     fn send_command(&mut self, build: impl FnOnce(&mut Self) -> Result<ClientFrame, Refused>) {
         if let Ok(frame) = build(self) {
+            self.push(Output::Send(frame));
+        }
+    }
+
+    /// Sends frames a desk built (with cids it took from the core).
+    pub(super) fn send_all(&mut self, frames: impl IntoIterator<Item = ClientFrame>) {
+        for frame in frames {
             self.push(Output::Send(frame));
         }
     }

@@ -51,6 +51,8 @@ pub struct Core {
     requests: desks::requests::RequestsDesk,
     /// The queues desk: the LDS's live numbers of the agent's queues (a minute deadline: ages).
     dashboard: desks::dashboard::DashboardDesk,
+    /// The contacts desk: search, card, journey (no deadline: nothing in it changes by itself).
+    contacts: desks::contacts::ContactsDesk,
     /// The agent's status as the LDS keeps it (no deadlines of its own).
     status: status::Status,
     session: Option<Session>,
@@ -92,6 +94,7 @@ impl Core {
             link: Link::new(jitter_seed),
             requests: desks::requests::RequestsDesk::default(),
             dashboard: desks::dashboard::DashboardDesk::default(),
+            contacts: desks::contacts::ContactsDesk::default(),
             status: status::Status::default(),
             session: None,
             transfer_picker: transfer::TransferPicker::default(),
@@ -260,6 +263,7 @@ impl Core {
             open_desk: self.open_desk,
             status: self.status.view(tz, now),
             dashboard: self.dashboard.view(now, self.settings.mask_phone),
+            contacts: self.contacts.view(tz, self.link.is_up()),
         }
     }
 

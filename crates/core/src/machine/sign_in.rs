@@ -85,6 +85,7 @@ impl Core {
         self.replay.drop_batch();
         self.requests.queue.clear();
         self.dashboard.clear();
+        self.contacts.clear();
         self.has_server_state = false;
         self.session = None;
         self.focus = None;

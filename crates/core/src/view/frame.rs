@@ -55,6 +55,7 @@ impl SessionPanel {
             transfer_text: self.transfer_text,
             can_transfer: open && !waiting && self.can_transfer,
             transfer_picker: self.transfer_picker.filter(|_| open && !waiting),
+            contact_label: copy::contact_ref_name(session.contact.as_ref()),
             session: session.clone(),
         }
     }

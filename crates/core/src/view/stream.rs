@@ -216,6 +216,7 @@ fn diff_fields(old: &ViewState, new: &ViewState) -> Vec<ViewPatch> {
         open_desk,
         status,
         dashboard,
+        contacts,
     } = new;
     field(*login != old.login, FieldPatch::Login(login.clone()));
     field(
@@ -256,6 +257,10 @@ fn diff_fields(old: &ViewState, new: &ViewState) -> Vec<ViewPatch> {
     field(
         *dashboard != old.dashboard,
         FieldPatch::Dashboard(dashboard.clone()),
+    );
+    field(
+        *contacts != old.contacts,
+        FieldPatch::Contacts(Box::new(contacts.clone())),
     );
     patches
 }

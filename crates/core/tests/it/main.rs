@@ -2,6 +2,7 @@
 //! `support` drives the core with virtual time, as quinn-proto's tests do.
 
 mod connection;
+mod contacts;
 mod dashboard;
 mod desks;
 mod interleavings;

@@ -19,8 +19,8 @@ use std::rc::Rc;
 use serde::{Deserialize, Serialize};
 
 use super::{
-    AttendNextView, ConnectionTimes, ConnectionView, DashboardView, DeskId, DeskTab, LoginView,
-    Notice, QueueRow, SessionView, Settings, SettingsLimits, StatusView, ViewState,
+    AttendNextView, ConnectionTimes, ConnectionView, ContactsView, DashboardView, DeskId, DeskTab,
+    LoginView, Notice, QueueRow, SessionView, Settings, SettingsLimits, StatusView, ViewState,
 };
 use crate::ids::RequestId;
 use crate::model::AgentInfo;
@@ -79,6 +79,8 @@ pub enum FieldPatch {
     OpenDesk(DeskId),
     Status(StatusView),
     Dashboard(DashboardView),
+    /// Boxed: a page of contacts and a card.
+    Contacts(Box<ContactsView>),
 }
 
 /// Keyed changes to one ordered list of rows.
@@ -243,6 +245,7 @@ impl ViewState {
             FieldPatch::OpenDesk(v) => self.open_desk = v,
             FieldPatch::Status(v) => self.status = v,
             FieldPatch::Dashboard(v) => self.dashboard = v,
+            FieldPatch::Contacts(v) => self.contacts = *v,
         }
     }
 }

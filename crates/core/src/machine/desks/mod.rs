@@ -1,5 +1,5 @@
 //! The desks: one sub-machine per thing the agent works on (the requests desk and the queues
-//! dashboard; next chats, contacts and call cases). Each desk owns its state and the deadlines
+//! dashboard, the contacts desk; next chats and call cases). Each desk owns its state and the deadlines
 //! at which that state changes by itself, in the shape every sub-machine of the core has:
 //!
 //! - `handle_timeout(now)`: the time came; change what is due and say what the core must do;
@@ -10,5 +10,6 @@
 //! `poll_timeout`); its frames and intents are handled in `machine/frames.rs` and
 //! `machine/intents.rs` like the requests desk's.
 
+pub(super) mod contacts;
 pub(super) mod dashboard;
 pub(super) mod requests;
