@@ -227,6 +227,7 @@ pub struct ContactFormView {
     /// The list's custom fields, in order, by key and label.
     #[serde(default)]
     pub field_labels: Vec<(String, String)>,
+    /// The names and the company (the LDS hides a company as a name).
     #[serde(default)]
     pub name_locked: bool,
     #[serde(default)]

@@ -67,6 +67,8 @@ async fn every_screen(profile: &str, dark: bool) {
                         | "not-ready"
                         | "wrap-up"
                         | "dashboard"
+                        | "contacts"
+                        | "contact-card"
                         | "transfer-picker"
                         | "transfer-waiting"
                 ) {
@@ -120,6 +122,22 @@ async fn every_screen(profile: &str, dark: bool) {
         .await;
     audit("queue-waiting").await;
     app.click("#queue-back").await;
+
+    // The contacts desk: the search and its results, a card, its edit form.
+    app.click("#desk-contacts").await;
+    app.click("#contact-search-go").await;
+    app.text_until("#contact-results", |t| t.contains("Maria Lopez"))
+        .await;
+    audit("contacts").await;
+    app.click("#contact-1").await;
+    app.find("#contact-card").await;
+    audit("contact-card").await;
+    app.click("#contact-edit").await;
+    app.find("#contact-save").await;
+    audit("contact-form").await;
+    app.click("#contact-cancel").await;
+    app.click("#contact-back").await;
+
     app.click("#desk-requests").await;
     app.find("#queue").await;
 

@@ -449,6 +449,17 @@ async fn intake_links_a_known_phone_and_makes_a_contact_for_an_unknown_one() {
     // Ana serves the second one: her session names the contact, and the journey has both
     // requests and the session, newest first, with who handled it.
     let session = ana.accept_session(second.id).await;
+    let assigned = ana
+        .wait_event(|e| matches!(e, Event::Assigned { .. }))
+        .await
+        .unwrap();
+    let Event::Assigned {
+        session: opened, ..
+    } = assigned
+    else {
+        unreachable!()
+    };
+    assert_eq!(opened.contact.map(|c| c.id), Some(contact.id));
     let end = ana
         .command(|cid| ClientFrame::EndSession { cid, session })
         .await

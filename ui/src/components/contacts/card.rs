@@ -261,7 +261,7 @@ fn ContactForm(props: &FormProps) -> Html {
             }
             { input("contact-first-name", "First name", d.first_name.clone(), form.name_locked) }
             { input("contact-last-name", "Last name", d.last_name.clone(), form.name_locked) }
-            { input("contact-company", "Company", d.company.clone(), false) }
+            { input("contact-company", "Company", d.company.clone(), form.name_locked) }
             { input("contact-phones", "Phone numbers (separate with commas)",
                     join_values(&d.phones), form.phones_locked) }
             { input("contact-emails", "E-mail addresses (separate with commas)",

@@ -626,7 +626,7 @@ impl ContactsDesk {
         };
         let mut fields = vec![
             field("Name", copy::contact_name(contact), m.name),
-            field("Company", one_line(&contact.company), false),
+            field("Company", one_line(&contact.company), m.name),
             field("Phone", joined(&contact.phones), m.phone),
             field("E-mail", joined(&contact.emails), m.email),
         ];
@@ -751,14 +751,17 @@ fn outgoing(contact: &Contact, mut draft: ContactDraft) -> Result<ContactDraft, 
                 .eq(shown.iter().map(|s| one_line(s)))
     };
     if m.name {
+        // The LDS hides a company as it hides a name (`masked.name` covers both).
         let untouched = (draft.first_name.is_empty()
             || draft.first_name == one_line(&contact.first_name))
-            && (draft.last_name.is_empty() || draft.last_name == one_line(&contact.last_name));
+            && (draft.last_name.is_empty() || draft.last_name == one_line(&contact.last_name))
+            && (draft.company.is_empty() || draft.company == one_line(&contact.company));
         if !untouched {
             return Err("The name is hidden from you and cannot be changed.");
         }
         draft.first_name.clear();
         draft.last_name.clear();
+        draft.company.clear();
     }
     if m.phone {
         if !same(&draft.phones, &contact.phones) {

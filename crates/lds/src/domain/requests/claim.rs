@@ -46,7 +46,7 @@ pub(crate) async fn claim_in(
     };
     status::reset_missed(conn, agent.id).await?;
     let session = Session {
-        contact: None,
+        contact: request.contact.clone(),
         id: session_id,
         request: id,
         agent: agent.id,

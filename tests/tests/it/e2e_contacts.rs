@@ -1,0 +1,140 @@
+//! The contacts desk in the real app: the customer of a session is a card one tap away, with
+//! their journey; a card is edited, a contact added, found by search and merged; and a masked
+//! queue's customer never reaches the webview whole.
+
+use headsup_protocol::model::RequestKind;
+use headsup_tests::app::{row, App};
+use headsup_tests::lds::Lds;
+
+/// An LDS with the team Support, set up by one `lds` command, and Ana's app signed in to it.
+async fn ana_signed_in(profile: &str, setup: &[&str]) -> (Lds, String, App) {
+    let lds = Lds::start().expect("lds starts");
+    let key = lds.add_team("Support");
+    lds.cli(setup, None);
+    lds.add_agent("ana@example.test", "Ana Agent", "Support", "correct horse");
+    let app = App::start(&lds.base_url, profile).await.expect("app");
+    app.sign_in("ana@example.test", "correct horse").await;
+    app.wait_synced().await;
+    (lds, key, app)
+}
+
+#[tokio::test]
+#[ignore = "needs the desktop session from scripts/test.sh (Xvfb, D-Bus, dunst, WebDriver)"]
+async fn a_served_customer_is_searched_edited_merged_and_has_a_journey() {
+    let region = ["team", "set", "--name", "Support", "--phone-region", "ES"];
+    let (lds, key, app) = ana_signed_in("e2e-contacts", &region).await;
+
+    // Maria calls (intake makes her contact, the first); Ana takes her: the session names her
+    // contact, and its card is one tap away.
+    let maria = lds
+        .post(&key, RequestKind::CallNow, "Maria Lopez", None)
+        .await;
+    app.text_until(&row(maria.id), |t| t.contains("Maria Lopez"))
+        .await;
+    app.click(&format!("{} .row-main", row(maria.id))).await;
+    app.find("#session").await;
+    app.text_until("#session-contact", |t| t.contains("Maria Lopez"))
+        .await;
+    app.click("#session-contact").await;
+    app.attr_until("#desk-contacts", "aria-current", "page")
+        .await;
+    app.text_until("#contact-title", |t| t.contains("Maria Lopez"))
+        .await;
+    app.text_until("#contact-panel", |t| t.contains("+34600111222"))
+        .await;
+
+    // Her journey: the request and the session Ana took.
+    app.click("#contact-tab-journey").await;
+    app.text_until("#contact-journey", |t| t.contains("Ana Agent"))
+        .await;
+
+    // Edit: a company, saved on the version read.
+    app.click("#contact-tab-details").await;
+    app.click("#contact-edit").await;
+    app.type_into("#contact-company", "Acme Foods").await;
+    app.click("#contact-save").await;
+    app.text_until("#contact-panel", |t| t.contains("Acme Foods"))
+        .await;
+
+    // Add a second contact for her, typed as a national number.
+    app.click("#contact-back").await;
+    app.click("#contact-add").await;
+    app.type_into("#contact-first-name", "Maria").await;
+    app.type_into("#contact-last-name", "L.").await;
+    app.type_into("#contact-phones", "600 99 98 88").await;
+    app.click("#contact-save").await;
+    app.text_until("#contact-panel", |t| t.contains("+34600999888"))
+        .await;
+    app.click("#contact-back").await;
+
+    // Search finds both; merge the new one into Maria Lopez: one card with both numbers.
+    app.type_into("#contact-search", "maria").await;
+    app.click("#contact-search-go").await;
+    app.text_until("#contact-results", |t| {
+        t.contains("Maria Lopez") && t.contains("Maria L.")
+    })
+    .await;
+    app.click("#contact-1").await;
+    app.text_until("#contact-title", |t| t.contains("Maria Lopez"))
+        .await;
+    app.click("#contact-merge").await;
+    app.text_until("#contact-panel", |t| {
+        t.contains("+34600111222") && t.contains("+34600999888") && t.contains("Acme Foods")
+    })
+    .await;
+    app.click("#contact-back").await;
+    app.type_into("#contact-search", "maria").await;
+    app.click("#contact-search-go").await;
+    app.text_until("#contact-results", |t| {
+        t.contains("Maria Lopez") && !t.contains("Maria L.")
+    })
+    .await;
+    app.quit().await;
+}
+
+#[tokio::test]
+#[ignore = "needs the desktop session from scripts/test.sh (Xvfb, D-Bus, dunst, WebDriver)"]
+async fn a_masked_customer_never_reaches_the_webview_whole() {
+    let mask = [
+        "mask", "set", "--team", "Support", "--name", "partial", "--phone", "partial",
+    ];
+    let (lds, key, app) = ana_signed_in("e2e-contacts-masked", &mask).await;
+
+    let maria = lds
+        .post(&key, RequestKind::CallNow, "Maria Lopez", None)
+        .await;
+    app.text_until(&row(maria.id), |t| t.contains("M••• L•••"))
+        .await;
+    app.click(&format!("{} .row-main", row(maria.id))).await;
+    app.find("#session").await;
+    app.text_until("#session-title", |t| t == "M••• L•••").await;
+    app.click("#session-contact").await;
+    app.text_until("#contact-panel", |t| t.contains("+34 6•• ••• •22"))
+        .await;
+    // Editing: the hidden parts are read-only.
+    app.click("#contact-edit").await;
+    assert_eq!(
+        app.attr("#contact-phones", "readonly").await.as_deref(),
+        Some("true")
+    );
+    app.click("#contact-cancel").await;
+
+    // Nowhere in the page — text, attributes, hidden nodes — is the name or a hidden digit.
+    let page = app
+        .js("return document.documentElement.outerHTML")
+        .await
+        .as_str()
+        .unwrap_or_default()
+        .to_string();
+    for hidden in [
+        "Lopez",
+        "Maria",
+        "600111222",
+        "600 111 222",
+        "111222",
+        "111 222",
+    ] {
+        assert!(!page.contains(hidden), "{hidden:?} is in the page");
+    }
+    app.quit().await;
+}
