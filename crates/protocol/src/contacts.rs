@@ -217,3 +217,14 @@ pub enum JourneyItem {
         outcome: String,
     },
 }
+
+impl JourneyItem {
+    /// The request the entry is about (every entry is about one).
+    pub fn request(&self) -> RequestId {
+        match self {
+            JourneyItem::Request { request, .. }
+            | JourneyItem::Session { request, .. }
+            | JourneyItem::Transfer { request, .. } => *request,
+        }
+    }
+}

@@ -524,6 +524,9 @@ pub struct SessionView {
     /// "Open contact" button.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub contact_label: Option<String>,
+    /// The contact's last interactions before this session, newest first (at most three).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub recent: Vec<JourneyRow>,
 }
 
 /// Whom the agent may transfer to, as the picker lists them.

@@ -3,7 +3,9 @@
 //! queue's customer never reaches the webview whole.
 
 use headsup_protocol::model::RequestKind;
+use headsup_testkit::eventually;
 use headsup_tests::app::{row, App};
+use headsup_tests::bus::NotifyWatch;
 use headsup_tests::lds::Lds;
 
 /// An LDS with the team Support, set up by one `lds` command, and Ana's app signed in to it.
@@ -24,8 +26,16 @@ async fn a_served_customer_is_searched_edited_merged_and_has_a_journey() {
     let region = ["team", "set", "--name", "Support", "--phone-region", "ES"];
     let (lds, key, app) = ana_signed_in("e2e-contacts", &region).await;
 
-    // Maria calls (intake makes her contact, the first); Ana takes her: the session names her
-    // contact, and its card is one tap away.
+    // Maria booked a call for later (intake makes her contact, the first), then calls now; Ana
+    // takes the call: the session names her contact, lists the booking as what came before,
+    // and her card is one tap away.
+    lds.post(
+        &key,
+        RequestKind::ScheduledByCustomer,
+        "Maria Lopez",
+        Some(3_600),
+    )
+    .await;
     let maria = lds
         .post(&key, RequestKind::CallNow, "Maria Lopez", None)
         .await;
@@ -34,6 +44,8 @@ async fn a_served_customer_is_searched_edited_merged_and_has_a_journey() {
     app.click(&format!("{} .row-main", row(maria.id))).await;
     app.find("#session").await;
     app.text_until("#session-contact", |t| t.contains("Maria Lopez"))
+        .await;
+    app.text_until("#session-recent", |t| t.contains("request: scheduled"))
         .await;
     app.click("#session-contact").await;
     app.attr_until("#desk-contacts", "aria-current", "page")
@@ -98,6 +110,7 @@ async fn a_masked_customer_never_reaches_the_webview_whole() {
     let mask = [
         "mask", "set", "--team", "Support", "--name", "partial", "--phone", "partial",
     ];
+    let bus = NotifyWatch::start();
     let (lds, key, app) = ana_signed_in("e2e-contacts-masked", &mask).await;
 
     let maria = lds
@@ -105,6 +118,17 @@ async fn a_masked_customer_never_reaches_the_webview_whole() {
         .await;
     app.text_until(&row(maria.id), |t| t.contains("M••• L•••"))
         .await;
+    // The notification (what a lock screen shows) names her as masked, too.
+    let shown = eventually("Maria's notification", || async {
+        bus.shown()
+            .into_iter()
+            .find(|n| n.body.contains("M••• L•••") || n.summary.contains("M••• L•••"))
+    })
+    .await;
+    for hidden in ["Lopez", "Maria", "111"] {
+        let text = format!("{} {}", shown.summary, shown.body);
+        assert!(!text.contains(hidden), "{hidden:?} in {text:?}");
+    }
     app.click(&format!("{} .row-main", row(maria.id))).await;
     app.find("#session").await;
     app.text_until("#session-title", |t| t == "M••• L•••").await;

@@ -60,6 +60,23 @@ pub fn SessionPanel(props: &SessionProps) -> Html {
                     }>{ format!("Open {name}'s card") }</button>
                 </p>
             }
+            if !s.recent.is_empty() {
+                <div class="session-recent">
+                    <h3 id="session-recent-title">{ "Earlier with this customer" }</h3>
+                    <ul id="session-recent" role="list" aria-labelledby="session-recent-title">
+                        { for s.recent.iter().map(|r| html! {
+                            <li>
+                                <span class="when">{ &r.when }</span>{ " " }
+                                <span>{ &r.text }</span>{ " " }
+                                <span class="hint">
+                                    { &r.who }
+                                    if let Some(queue) = &r.queue { { " " }{ queue } }
+                                </span>
+                            </li>
+                        }) }
+                    </ul>
+                </div>
+            }
             if let Some(text) = &s.transfer_text {
                 <p id="transfer-status" class="hint">{ text }</p>
             }

@@ -26,6 +26,8 @@ impl Core {
                 let open = self.open_desk == DeskId::Contacts;
                 let frames = self.contacts.reload(&mut self.next_cid, open);
                 self.send_all(frames);
+                self.session_contact.reconnected();
+                self.follow_session_contact();
                 // A queue left open across a reconnect: its answer went with the old socket.
                 if let Some(queue) = self.dashboard.open_queue() {
                     let cid = self.cid();
@@ -42,6 +44,7 @@ impl Core {
                 status,
             }) => {
                 self.apply_snapshot(seq, requests, session, status, now);
+                self.follow_session_contact();
                 self.check_caught_up(now);
             }
             ServerFrame::Event(EventFrame { seq, event, .. }) => {
@@ -53,12 +56,17 @@ impl Core {
                     _ => return self.resync(now),
                 }
                 self.apply_event(event, now);
+                self.follow_session_contact();
                 self.last_seq = Some(seq);
                 self.push(Output::SaveState);
                 if let Some(ended) = self.replay.applied_up_to(self.last_seq) {
                     self.replay_ended(ended, now);
                 }
                 self.check_caught_up(now);
+                self.changed();
+            }
+            ServerFrame::Reply(reply) if self.session_contact.awaits(reply.cid) => {
+                self.session_contact.answered(reply.journey);
                 self.changed();
             }
             ServerFrame::Reply(reply) if self.contacts.awaits(reply.cid) => {
@@ -111,6 +119,10 @@ impl Core {
                         _ => "The server did not recognise your session. Sign in again.",
                     };
                     self.sign_out(Some(reason.to_string()));
+                } else if cid.is_some_and(|cid| self.session_contact.awaits(cid)) {
+                    // The history is a courtesy: without it the panel just lists nothing.
+                    self.session_contact.answered(None);
+                    self.changed();
                 } else if let Some((follow, frame)) =
                     cid.and_then(|cid| self.contacts.on_refused(cid, code, &mut self.next_cid))
                 {

@@ -31,6 +31,7 @@ mod frames;
 mod intents;
 mod notify;
 mod replay;
+mod session_contact;
 mod sign_in;
 mod status;
 mod transfer;
@@ -58,6 +59,8 @@ pub struct Core {
     session: Option<Session>,
     /// The transfer picker on the session panel (the countdown follows from `session`).
     transfer_picker: transfer::TransferPicker,
+    /// The session's customer: what happened with them before (the session panel).
+    session_contact: session_contact::SessionContact,
     last_seq: Option<u64>,
     /// The queue in memory came from the LDS in this process. Only then can a reconnect resume
     /// from `last_seq`; after a restart the queue is empty, so the first hello asks for a
@@ -98,6 +101,7 @@ impl Core {
             status: status::Status::default(),
             session: None,
             transfer_picker: transfer::TransferPicker::default(),
+            session_contact: session_contact::SessionContact::default(),
             last_seq: saved.last_seq,
             has_server_state: false,
             alerts: Alerts::from_saved(saved.notified),
@@ -252,6 +256,7 @@ impl Core {
                     transfer_text: transfer::text(s, now),
                     can_transfer: connected,
                     transfer_picker: self.transfer_picker.view(),
+                    recent: self.session_contact.view(tz),
                 }
                 .view(s, self.settings.mask_phone)
             }),
@@ -333,6 +338,22 @@ impl Core {
 
     /// Marks the view dirty. One `ViewChanged` per batch is enough: the driver renders the
     /// current view, not a diff.
+    /// Reads the journey of the session's contact when the session on screen names a new one.
+    pub(super) fn follow_session_contact(&mut self) {
+        let connected = self.link.is_up();
+        let mut next = self.next_cid;
+        let frame = self
+            .session_contact
+            .follow(self.session.as_ref(), connected, || {
+                next += 1;
+                next - 1
+            });
+        self.next_cid = next;
+        if let Some(frame) = frame {
+            self.push(Output::Send(frame));
+        }
+    }
+
     pub(super) fn changed(&mut self) {
         if !self.outputs.iter().any(|o| *o == Output::ViewChanged) {
             self.push(Output::ViewChanged);

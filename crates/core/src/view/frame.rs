@@ -5,8 +5,8 @@ use chrono::{DateTime, Utc};
 use chrono_tz::Tz;
 use headsup_protocol::model::{Session, SessionState, TransferOutcome};
 use headsup_protocol::view::{
-    AttendNextView, ConnectionTimes, ConnectionView, SessionView, Settings, SettingsLimits,
-    TransferPickerView,
+    AttendNextView, ConnectionTimes, ConnectionView, JourneyRow, SessionView, Settings,
+    SettingsLimits, TransferPickerView,
 };
 
 use crate::copy;
@@ -35,6 +35,8 @@ pub struct SessionPanel {
     /// The link is up (a transfer can be sent).
     pub can_transfer: bool,
     pub transfer_picker: Option<TransferPickerView>,
+    /// What happened with the session's contact before it, newest first.
+    pub recent: Vec<JourneyRow>,
 }
 
 impl SessionPanel {
@@ -56,6 +58,7 @@ impl SessionPanel {
             can_transfer: open && !waiting && self.can_transfer,
             transfer_picker: self.transfer_picker.filter(|_| open && !waiting),
             contact_label: copy::contact_ref_name(session.contact.as_ref()),
+            recent: self.recent,
             session: session.clone(),
         }
     }

@@ -665,3 +665,86 @@ fn the_desk_travels_as_one_field_patch_and_the_replica_follows() {
     assert_eq!(replica.view, h.core.view(h.now));
     assert_eq!(replica.view.contacts.rows[0].name, "Ana Silva");
 }
+
+#[test]
+fn the_session_panel_lists_the_contacts_last_interactions_before_this_one() {
+    let mut h = Harness::new();
+    h.sign_in(vec![]);
+    let mut s = session(1, 5, SessionState::Bridged);
+    s.contact = Some(ContactRef {
+        id: ContactId(8),
+        name: "Bea Ruiz".into(),
+    });
+    let out = h.event(Event::SessionUpdated { session: s.clone() });
+    let asked: Vec<u64> = sent(&out)
+        .iter()
+        .filter_map(|f| match f {
+            ClientFrame::ContactJourney { cid, contact } if *contact == ContactId(8) => Some(*cid),
+            _ => None,
+        })
+        .collect();
+    assert_eq!(asked.len(), 1, "one read of the contact's journey");
+    // Another update of the same session does not read it again.
+    let again = h.event(Event::SessionUpdated { session: s.clone() });
+    assert!(!sent(&again)
+        .iter()
+        .any(|f| matches!(f, ClientFrame::ContactJourney { .. })));
+
+    let at = |hour: u32| Utc.with_ymd_and_hms(2026, 3, 2, hour, 0, 0).unwrap();
+    let earlier = |request: i64, hour: u32| JourneyEntry {
+        at: at(hour),
+        queue: Some("Sales".into()),
+        agent: Some(bo()),
+        what: JourneyItem::Request {
+            request: RequestId(request),
+            request_kind: RequestKind::CallNow,
+            outcome: "taken".into(),
+        },
+    };
+    let this_one = JourneyEntry {
+        at: at(12),
+        queue: Some("Sales".into()),
+        agent: None,
+        what: JourneyItem::Session {
+            session: SessionId(1),
+            request: RequestId(5),
+            ended_at: None,
+            disposition: None,
+        },
+    };
+    // Out of order on purpose, with this session's own entry among them.
+    let journey = vec![
+        earlier(2, 8),
+        this_one,
+        earlier(4, 10),
+        earlier(1, 7),
+        earlier(3, 9),
+    ];
+    reply(
+        &mut h,
+        Reply {
+            journey: Some(journey),
+            ..Reply::new(asked[0])
+        },
+    );
+    let panel = h.core.view(h.now).session.unwrap();
+    let when: Vec<&str> = panel.recent.iter().map(|r| r.when.as_str()).collect();
+    // Europe/Madrid is UTC+1 in March: requests 4, 3, 2; not this session, not the oldest.
+    assert_eq!(
+        when,
+        ["Mon 2 Mar, 11:00", "Mon 2 Mar, 10:00", "Mon 2 Mar, 09:00"]
+    );
+    assert!(panel.recent.iter().all(|r| r.who == "Handled by Bo"));
+
+    // The session ends: no panel, and a new contact's session reads its own journey.
+    let mut next = session(2, 6, SessionState::Bridged);
+    next.contact = Some(ContactRef {
+        id: ContactId(9),
+        name: "Chen Wei".into(),
+    });
+    let out = h.event(Event::SessionUpdated { session: next });
+    assert!(sent(&out).iter().any(
+        |f| matches!(f, ClientFrame::ContactJourney { contact, .. } if *contact == ContactId(9))
+    ));
+    assert!(h.core.view(h.now).session.unwrap().recent.is_empty());
+}

@@ -57,7 +57,7 @@ pub async fn add_team(
     )
     .await?;
     // And a contact list its default queue's customers land in, which its members see.
-    let list = contacts::admin::insert_list(&mut w.tx, id, "Customers", now).await?;
+    let list = crate::data::contact_lists::insert_list(&mut w.tx, id, "Customers", now).await?;
     contacts::admin::feed_from_queue(&mut w.tx, list, queue).await?;
     for (code, label) in status::DEFAULT_REASONS {
         status::put_reason(&mut w.tx, id, code, label).await?;

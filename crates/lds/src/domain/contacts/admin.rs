@@ -2,16 +2,16 @@
 //! --contact-list`) and to masking (`lds mask …`): part of the crate's public administration API (`lds::admin::contacts`).
 
 use anyhow::{bail, Context, Result};
-use chrono::{DateTime, Utc};
-use headsup_protocol::{ContactListId, TeamId};
+use chrono::Utc;
+use headsup_protocol::ContactListId;
 use phonenumber::country;
-use sqlx::{AnyConnection, Row};
+use sqlx::AnyConnection;
 
 use crate::data::accounts::{self, Team};
+use crate::data::contact_lists::{self as lists, Grant};
 use crate::data::db::Db;
 use crate::data::{masking, queues};
 use crate::masking::{Level, Masking};
-use crate::time::to_millis;
 
 /// Who is granted a list.
 pub enum Grantee<'a> {
@@ -28,34 +28,9 @@ async fn team(db: &Db, name: &str) -> Result<Team> {
 }
 
 async fn list_id(conn: &mut AnyConnection, team: &Team, name: &str) -> Result<ContactListId> {
-    sqlx::query("SELECT id FROM contact_lists WHERE team_id = $1 AND name = $2")
-        .bind(team.id.0)
-        .bind(name)
-        .fetch_optional(conn)
+    lists::list_id(conn, team.id, name)
         .await?
-        .map(|r| r.try_get::<i64, _>(0).map(ContactListId))
-        .transpose()?
         .with_context(|| format!("team {:?} has no contact list named {name:?}", team.name))
-}
-
-/// Inserts a list (inside the caller's transaction); used by `add_list` and by a new team's
-/// "Customers" list.
-pub(crate) async fn insert_list(
-    conn: &mut AnyConnection,
-    team: TeamId,
-    name: &str,
-    now: DateTime<Utc>,
-) -> Result<ContactListId> {
-    let id: i64 = sqlx::query(
-        "INSERT INTO contact_lists (team_id, name, created_at) VALUES ($1, $2, $3) RETURNING id",
-    )
-    .bind(team.0)
-    .bind(name)
-    .bind(to_millis(now))
-    .fetch_one(conn)
-    .await?
-    .try_get(0)?;
-    Ok(ContactListId(id))
 }
 
 /// Grants `queue`'s members the list and makes new customers of the queue land in it.
@@ -64,19 +39,8 @@ pub(crate) async fn feed_from_queue(
     list: ContactListId,
     queue: i64,
 ) -> Result<()> {
-    sqlx::query(
-        "INSERT INTO contact_list_access (list_id, queue_id) VALUES ($1, $2) ON CONFLICT DO NOTHING",
-    )
-    .bind(list.0)
-    .bind(queue)
-    .execute(&mut *conn)
-    .await?;
-    sqlx::query("UPDATE queues SET contact_list_id = $1 WHERE id = $2")
-        .bind(list.0)
-        .bind(queue)
-        .execute(conn)
-        .await?;
-    Ok(())
+    lists::set_access(conn, list, Grant::Queue(queue), true).await?;
+    lists::set_queue_list(conn, queue, Some(list)).await
 }
 
 /// Adds a list to a team with custom fields `(key, label)`, in order.
@@ -101,21 +65,13 @@ pub async fn add_list(
     }
     let team = team(db, team_name).await?;
     let mut w = db.begin_write().await?;
-    let id = insert_list(&mut w.tx, team.id, name, Utc::now())
+    let id = lists::insert_list(&mut w.tx, team.id, name, Utc::now())
         .await
         .with_context(|| format!("adding list {name:?} (does the team have one by that name?)"))?;
     for (position, (key, label)) in fields.iter().enumerate() {
-        sqlx::query(
-            "INSERT INTO contact_list_fields (list_id, field_key, label, position) \
-             VALUES ($1, $2, $3, $4)",
-        )
-        .bind(id.0)
-        .bind(key)
-        .bind(label.trim())
-        .bind(position as i64)
-        .execute(&mut *w.tx)
-        .await
-        .with_context(|| format!("field {key:?} given twice"))?;
+        lists::insert_field(&mut w.tx, id, key, label.trim(), position)
+            .await
+            .with_context(|| format!("field {key:?} given twice"))?;
     }
     w.commit().await?;
     Ok(id)
@@ -133,7 +89,7 @@ pub async fn grant(
     let team = team(db, team_name).await?;
     let mut w = db.begin_write().await?;
     let list = list_id(&mut w.tx, &team, list).await?;
-    let (column, id) = match to {
+    let grant = match to {
         Grantee::Agent(email) => {
             let (agent, _) = accounts::agent_by_email(&mut w.tx, &email.trim().to_lowercase())
                 .await?
@@ -141,30 +97,16 @@ pub async fn grant(
             if agent.team != team.id {
                 bail!("{email} is not in team {:?}", team.name);
             }
-            ("agent_id", agent.id.0)
+            Grant::Agent(agent.id.0)
         }
         Grantee::Queue(name) => {
             let queue = queues::queue_by_name(&mut w.tx, team.id, name)
                 .await?
                 .with_context(|| format!("team {:?} has no queue named {name:?}", team.name))?;
-            ("queue_id", queue.id)
+            Grant::Queue(queue.id)
         }
     };
-    let sql = if allow {
-        format!(
-            "INSERT INTO contact_list_access (list_id, {column}) VALUES ($1, $2) \
-             ON CONFLICT DO NOTHING"
-        )
-    } else {
-        format!("DELETE FROM contact_list_access WHERE list_id = $1 AND {column} = $2")
-    };
-    let changed = sqlx::query(&sql)
-        .bind(list.0)
-        .bind(id)
-        .execute(&mut *w.tx)
-        .await?
-        .rows_affected()
-        > 0;
+    let changed = lists::set_access(&mut w.tx, list, grant, allow).await?;
     w.commit().await?;
     Ok(changed)
 }
@@ -187,12 +129,7 @@ pub async fn set_queue_list(
             let list = list_id(&mut w.tx, &team, list).await?;
             feed_from_queue(&mut w.tx, list, q.id).await?;
         }
-        None => {
-            sqlx::query("UPDATE queues SET contact_list_id = NULL WHERE id = $1")
-                .bind(q.id)
-                .execute(&mut *w.tx)
-                .await?;
-        }
+        None => lists::set_queue_list(&mut w.tx, q.id, None).await?,
     }
     w.commit().await?;
     Ok(())
@@ -209,11 +146,7 @@ pub async fn set_phone_region(db: &Db, team_name: &str, region: Option<&str>) ->
     }
     let team = team(db, team_name).await?;
     let mut w = db.begin_write().await?;
-    sqlx::query("UPDATE teams SET phone_region = $1 WHERE id = $2")
-        .bind(region)
-        .bind(team.id.0)
-        .execute(&mut *w.tx)
-        .await?;
+    lists::set_phone_region(&mut w.tx, team.id, region.as_deref()).await?;
     w.commit().await?;
     Ok(())
 }
@@ -221,17 +154,7 @@ pub async fn set_phone_region(db: &Db, team_name: &str, region: Option<&str>) ->
 /// A team's lists with their contact counts, for `lds list show`.
 pub async fn list_lists(db: &Db, team_name: &str) -> Result<Vec<(String, i64)>> {
     let team = team(db, team_name).await?;
-    sqlx::query(
-        "SELECT l.name, (SELECT COUNT(*) FROM contacts c WHERE c.list_id = l.id \
-         AND c.merged_into IS NULL) AS contacts FROM contact_lists l WHERE l.team_id = $1 \
-         ORDER BY l.name",
-    )
-    .bind(team.id.0)
-    .fetch_all(&mut *db.pool.acquire().await?)
-    .await?
-    .iter()
-    .map(|r| Ok((r.try_get("name")?, r.try_get("contacts")?)))
-    .collect()
+    lists::counts(&mut *db.pool.acquire().await?, team.id).await
 }
 
 /// First and last names the seeded contacts are made of (`lds list seed`, the search benchmark).
