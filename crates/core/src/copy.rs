@@ -203,6 +203,24 @@ pub fn waited(since: DateTime<Utc>, now: DateTime<Utc>) -> String {
     }
 }
 
+/// Whom a request or session is with: the name the customer gave for it, else the name of the
+/// contact the LDS matched them to, else [`customer_label`]'s phone or fallback. One rule for
+/// rows, notifications, notices and panels, so a tapped notification names whom the row does.
+pub fn customer_with_contact(
+    customer: &Customer,
+    contact: Option<&ContactRef>,
+    mask_phone: bool,
+) -> String {
+    let typed = customer
+        .name
+        .as_deref()
+        .map(one_line)
+        .filter(|name| !name.is_empty());
+    typed
+        .or_else(|| contact_ref_name(contact))
+        .unwrap_or_else(|| customer_label(customer, mask_phone))
+}
+
 /// The customer as shown: the name, else the phone number (masked when asked), else a fallback,
 /// always as one line of plain text (see [`crate::plain_text`]): the customer typed these.
 pub fn customer_label(customer: &Customer, mask_phone: bool) -> String {

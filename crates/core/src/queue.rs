@@ -296,9 +296,7 @@ fn row(t: &Tracked, now: DateTime<Utc>, tz: Tz, mask_phone: bool, busy: bool) ->
     let is_open = !matches!(place, Place::History);
     let blinking = matches!(place, Place::Open) && !busy;
     let later = copy::due_later(r, now, tz);
-    // The contact's name, when the LDS matched the customer to one; else what they typed.
-    let label = copy::contact_ref_name(r.contact.as_ref())
-        .unwrap_or_else(|| copy::customer_label(&r.customer, mask_phone));
+    let label = copy::customer_with_contact(&r.customer, r.contact.as_ref(), mask_phone);
     let status_text =
         if let (true, Some(from), Some(until)) = (counts_down(r), &r.transfer_from, r.expires_at) {
             copy::transfer_row(&copy::person_name(&from.name), &copy::time_left(until, now))

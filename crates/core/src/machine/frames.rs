@@ -205,11 +205,13 @@ impl Core {
             }
             Event::Scheduled { request } => self.requests.queue.upsert(request),
             Event::Taken { request, by } => {
-                let label = self
-                    .requests
-                    .queue
-                    .get(request)
-                    .map(|r| copy::customer_label(&r.customer, self.settings.mask_phone));
+                let label = self.requests.queue.get(request).map(|r| {
+                    copy::customer_with_contact(
+                        &r.customer,
+                        r.contact.as_ref(),
+                        self.settings.mask_phone,
+                    )
+                });
                 if self
                     .requests
                     .queue
@@ -281,7 +283,11 @@ impl Core {
         if before != Some(&TransferOutcome::Waiting) || t.outcome == TransferOutcome::Waiting {
             return;
         }
-        let who = copy::customer_label(&session.customer, self.settings.mask_phone);
+        let who = copy::customer_with_contact(
+            &session.customer,
+            session.contact.as_ref(),
+            self.settings.mask_phone,
+        );
         let (level, text) = match &t.outcome {
             TransferOutcome::Taken { by } => (
                 NoticeLevel::Info,

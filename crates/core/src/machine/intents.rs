@@ -277,10 +277,13 @@ impl Core {
     /// taking a customer while busy, or one (`request`) that no longer waits.
     fn ensure_free_to_take(&mut self, request: Option<RequestId>) -> Result<(), Refused> {
         if self.busy() {
-            let who = self
-                .session
-                .as_ref()
-                .map(|s| copy::customer_label(&s.customer, self.settings.mask_phone));
+            let who = self.session.as_ref().map(|s| {
+                copy::customer_with_contact(
+                    &s.customer,
+                    s.contact.as_ref(),
+                    self.settings.mask_phone,
+                )
+            });
             let text = match who {
                 Some(who) => format!(
                     "You are in a session with {who}. End it before taking another customer."

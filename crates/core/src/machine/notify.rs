@@ -18,7 +18,8 @@ impl Core {
         if !self.alerts.mark_notified(r.id) {
             return;
         }
-        let who = copy::customer_label(&r.customer, self.settings.mask_phone);
+        let who =
+            copy::customer_with_contact(&r.customer, r.contact.as_ref(), self.settings.mask_phone);
         let later = copy::due_later(r, now, self.time_zone());
         let due = later.as_deref().map_or(copy::Due::Now, copy::Due::At);
         let (title, body) = match (&r.transfer_from, r.expires_at) {
@@ -60,7 +61,8 @@ impl Core {
         let urgency =
             self.alerts
                 .realerted(id, now, self.realert_every(), self.settings.realert_max);
-        let who = copy::customer_label(&r.customer, self.settings.mask_phone);
+        let who =
+            copy::customer_with_contact(&r.customer, r.contact.as_ref(), self.settings.mask_phone);
         let (title, body) = copy::re_alert(r.kind, &who, waiting_since(&r), now);
         self.push(Output::Notify(Notification {
             id: notification_id(id),

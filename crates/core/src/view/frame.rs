@@ -48,7 +48,11 @@ impl SessionPanel {
             .as_ref()
             .is_some_and(|t| t.outcome == TransferOutcome::Waiting);
         SessionView {
-            customer_label: copy::customer_label(&session.customer, mask_phone),
+            customer_label: copy::customer_with_contact(
+                &session.customer,
+                session.contact.as_ref(),
+                mask_phone,
+            ),
             kind_label: copy::kind(session.kind).into(),
             state_label: copy::session(session.state).into(),
             agent_leg_label: copy::leg(session.agent_leg).into(),

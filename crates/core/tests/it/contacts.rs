@@ -598,22 +598,41 @@ fn a_sessions_contact_is_on_the_session_panel_and_opens_its_card() {
 }
 
 #[test]
-fn an_offer_shows_its_contacts_name_when_known() {
+fn an_offer_names_the_customer_as_typed_else_their_contact() {
     let mut h = Harness::new();
     h.sign_in(vec![]);
+    // A caller who gave no name, matched by phone to a contact: the contact's name, in the row
+    // and in the notification alike.
     let mut r = request(1, RequestKind::CallNow, h.now);
+    r.customer.name = None;
     r.contact = Some(ContactRef {
         id: ContactId(8),
         name: "Bea Ruiz".into(),
     });
-    h.event(Event::Offered { request: r });
-    h.offer(2, RequestKind::CallNow);
+    let out = h.event(Event::Offered { request: r });
+    let notified = out
+        .iter()
+        .any(|o| matches!(o, Output::Notify(n) if n.body.contains("Bea Ruiz")));
+    assert!(notified, "{out:?}");
+    // A customer who gave a name for this request is called by it, contact or not.
+    let mut named = request(2, RequestKind::CallNow, h.now);
+    named.contact = Some(ContactRef {
+        id: ContactId(8),
+        name: "Bea Ruiz".into(),
+    });
+    h.event(Event::Offered { request: named });
+    h.offer(3, RequestKind::CallNow);
     let view = h.core.view(h.now);
-    assert_eq!(view.queue[0].label, "Bea Ruiz");
-    assert_eq!(
-        view.queue[1].label, "Customer 2",
-        "no contact: the customer"
-    );
+    let label = |id: i64| {
+        view.queue
+            .iter()
+            .find(|row| row.id == RequestId(id))
+            .map(|row| row.label.clone())
+            .unwrap()
+    };
+    assert_eq!(label(1), "Bea Ruiz");
+    assert_eq!(label(2), "Customer 2");
+    assert_eq!(label(3), "Customer 3", "no contact: the customer");
 }
 
 #[test]

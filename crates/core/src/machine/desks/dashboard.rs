@@ -202,7 +202,7 @@ impl DashboardDesk {
             .flatten()
             .map(|r| WaitingCustomerRow {
                 id: r.id,
-                customer: copy::customer_label(&r.customer, mask_phone),
+                customer: copy::customer_with_contact(&r.customer, r.contact.as_ref(), mask_phone),
                 kind_label: copy::kind(r.kind).to_string(),
                 waiting_text: format!(
                     "waiting {}",
