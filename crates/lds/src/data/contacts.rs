@@ -280,6 +280,9 @@ pub(crate) async fn sort_key_of(
     Ok(row.map(|r| r.try_get("sort_key")).transpose()?)
 }
 
+/// One of a contact's lists of values (phones, e-mails, tags).
+type ListOf = fn(&mut Contact) -> &mut Vec<String>;
+
 /// The contacts with these ids, whole, in the order given (ids not found are left out).
 pub(crate) async fn load(conn: &mut AnyConnection, ids: &[ContactId]) -> Result<Vec<Contact>> {
     if ids.is_empty() {
@@ -319,37 +322,29 @@ pub(crate) async fn load(conn: &mut AnyConnection, ids: &[ContactId]) -> Result<
         );
     }
     let values = |sql: &str| sql.replace("{list}", &list);
-    for r in sqlx::query(&values(
-        "SELECT contact_id, phone FROM contact_phones WHERE contact_id IN ({list}) \
-         ORDER BY contact_id, position",
-    ))
-    .fetch_all(&mut *conn)
-    .await?
-    {
-        if let Some(c) = by_id.get_mut(&r.try_get("contact_id")?) {
-            c.phones.push(r.try_get("phone")?);
-        }
-    }
-    for r in sqlx::query(&values(
-        "SELECT contact_id, email FROM contact_emails WHERE contact_id IN ({list}) \
-         ORDER BY contact_id, position",
-    ))
-    .fetch_all(&mut *conn)
-    .await?
-    {
-        if let Some(c) = by_id.get_mut(&r.try_get("contact_id")?) {
-            c.emails.push(r.try_get("email")?);
-        }
-    }
-    for r in sqlx::query(&values(
-        "SELECT contact_id, tag FROM contact_tags WHERE contact_id IN ({list}) \
-         ORDER BY contact_id, tag",
-    ))
-    .fetch_all(&mut *conn)
-    .await?
-    {
-        if let Some(c) = by_id.get_mut(&r.try_get("contact_id")?) {
-            c.tags.push(r.try_get("tag")?);
+    // Phones, e-mails and tags: one statement each, every row `(contact_id, value)` in order.
+    let parts: [(&str, ListOf); 3] = [
+        (
+            "SELECT contact_id, phone FROM contact_phones WHERE contact_id IN ({list}) \
+             ORDER BY contact_id, position",
+            |c| &mut c.phones,
+        ),
+        (
+            "SELECT contact_id, email FROM contact_emails WHERE contact_id IN ({list}) \
+             ORDER BY contact_id, position",
+            |c| &mut c.emails,
+        ),
+        (
+            "SELECT contact_id, tag FROM contact_tags WHERE contact_id IN ({list}) \
+             ORDER BY contact_id, tag",
+            |c| &mut c.tags,
+        ),
+    ];
+    for (sql, part) in parts {
+        for r in sqlx::query(&values(sql)).fetch_all(&mut *conn).await? {
+            if let Some(c) = by_id.get_mut(&r.try_get("contact_id")?) {
+                part(c).push(r.try_get(1)?);
+            }
         }
     }
     for r in sqlx::query(&values(
