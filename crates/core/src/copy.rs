@@ -317,6 +317,7 @@ pub fn leg(state: LegState) -> &'static str {
         LegState::Answered => "Answered",
         LegState::Failed => "Failed",
         LegState::HungUp => "Hung up",
+        LegState::NotUsed => "No call",
     }
 }
 

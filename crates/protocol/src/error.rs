@@ -93,6 +93,17 @@ pub enum ErrorCode {
     /// The server has as many connections open as it may (`--max-connections`): this one is
     /// answered `503` and closed. Retry later.
     TooManyConnections,
+    /// A message is empty, longer than `MAX_MESSAGE_CHARS`, or its `client_id` is empty, longer
+    /// than `MAX_CLIENT_ID_BYTES` or not visible ASCII. Nothing was stored.
+    InvalidMessage,
+    /// The conversation is closed: the agent cannot write to it (the customer can: that
+    /// reopens it).
+    ConversationClosed,
+    /// A chat token that names no conversation (the customer's widget starts a new chat).
+    InvalidChatToken,
+    /// Free text outside the channel's window (24 hours after the customer's last message on a
+    /// WhatsApp-like channel): only a template may be sent.
+    OutsideWindow,
 }
 
 impl ErrorCode {
@@ -136,6 +147,10 @@ impl ErrorCode {
             ErrorCode::MethodNotAllowed => "method_not_allowed",
             ErrorCode::StorageUnavailable => "storage_unavailable",
             ErrorCode::TooManyConnections => "too_many_connections",
+            ErrorCode::InvalidMessage => "invalid_message",
+            ErrorCode::ConversationClosed => "conversation_closed",
+            ErrorCode::InvalidChatToken => "invalid_chat_token",
+            ErrorCode::OutsideWindow => "outside_window",
         }
     }
 
@@ -223,6 +238,10 @@ mod tests {
             ErrorCode::MethodNotAllowed,
             ErrorCode::StorageUnavailable,
             ErrorCode::TooManyConnections,
+            ErrorCode::InvalidMessage,
+            ErrorCode::ConversationClosed,
+            ErrorCode::InvalidChatToken,
+            ErrorCode::OutsideWindow,
         ] {
             let json = serde_json::to_string(&code).unwrap();
             assert_eq!(json, format!("\"{}\"", code.as_str()));

@@ -48,3 +48,11 @@ id_type!(
     /// A list of contacts inside a team.
     ContactListId
 );
+id_type!(
+    /// A chat conversation: the messages between a customer and the agents who served them.
+    ConversationId
+);
+id_type!(
+    /// A message or note of a conversation.
+    MessageId
+);

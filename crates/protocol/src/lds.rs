@@ -9,11 +9,17 @@
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
+use crate::chat::{
+    CannedAnswer, Conversation, ConversationPage, ConversationQuery, Message, MessagePage,
+    MessageState,
+};
 use crate::contacts::{
     Contact, ContactDraft, ContactList, ContactPage, ContactQuery, JourneyEntry,
 };
 use crate::error::ErrorCode;
-use crate::ids::{ContactId, ContactListId, QueueId, RequestId, SessionId};
+use crate::ids::{
+    ContactId, ContactListId, ConversationId, MessageId, QueueId, RequestId, SessionId,
+};
 use crate::model::{
     AgentInfo, AgentRef, AgentStatus, Availability, Customer, Request, RequestKind, Session,
     StatusReason, TransferTarget, TransferTargets,
@@ -208,6 +214,48 @@ pub enum ClientFrame {
     /// A contact's journey, newest first, at most [`crate::contacts::MAX_JOURNEY`] entries
     /// (reply: `journey`).
     ContactJourney { cid: u64, contact: ContactId },
+    /// Write to a conversation this agent serves; `note: true` writes an internal note the
+    /// customer never sees. The same `client_id` again is the same message (its reply names it).
+    SendMessage {
+        cid: u64,
+        conversation: ConversationId,
+        client_id: String,
+        body: String,
+        #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+        note: bool,
+    },
+    /// Send a failed message's text again, as a new message with this `client_id`.
+    RetryMessage {
+        cid: u64,
+        message: MessageId,
+        client_id: String,
+    },
+    /// A page of a conversation's history, before `before` (the newest page without it).
+    MessageHistory {
+        cid: u64,
+        conversation: ConversationId,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        before: Option<MessageId>,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        limit: Option<u32>,
+    },
+    /// The agent has read the customer's messages up to this one (on every device of theirs).
+    MarkRead {
+        cid: u64,
+        conversation: ConversationId,
+        up_to: MessageId,
+    },
+    /// The interactions list: this agent's conversations, filtered and paged.
+    Conversations {
+        cid: u64,
+        #[serde(default)]
+        query: ConversationQuery,
+    },
+    /// The canned answers of the conversation's queue.
+    CannedAnswers {
+        cid: u64,
+        conversation: ConversationId,
+    },
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -332,6 +380,14 @@ pub struct Reply {
     /// For `contact_journey`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub journey: Option<Vec<JourneyEntry>>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub message: Option<Box<Message>>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub messages: Option<MessagePage>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub conversations: Option<ConversationPage>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub canned: Option<Vec<CannedAnswer>>,
 }
 
 impl Reply {
@@ -347,6 +403,10 @@ impl Reply {
             contacts: None,
             contact: None,
             journey: None,
+            message: None,
+            messages: None,
+            conversations: None,
+            canned: None,
         }
     }
 }
@@ -404,6 +464,20 @@ pub enum Event {
     /// The agent's status changed (from this or another of their devices). When it becomes
     /// available, what waited for the agent is offered first, in the same transaction.
     StatusChanged { status: AgentStatus },
+    /// A conversation of this agent opened, changed (its agent, state or unread count) or
+    /// closed.
+    Conversation { conversation: Box<Conversation> },
+    /// A new message or note in a conversation this agent serves (theirs too, for their other
+    /// devices).
+    Message { message: Box<Message> },
+    /// A message of this agent's conversation moved on (delivered, read, failed).
+    MessageState {
+        conversation: ConversationId,
+        message: MessageId,
+        state: MessageState,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        failed_reason: Option<String>,
+    },
 }
 
 impl Event {
@@ -418,7 +492,10 @@ impl Event {
             | Event::TimedOut { request }
             | Event::Cancelled { request } => Some(*request),
             Event::SessionUpdated { session } => Some(session.request),
-            Event::StatusChanged { .. } => None,
+            Event::StatusChanged { .. }
+            | Event::Conversation { .. }
+            | Event::Message { .. }
+            | Event::MessageState { .. } => None,
         }
     }
 }

@@ -10,6 +10,7 @@
 //! This crate has no logic beyond small, pure helpers, so that the server, the core and the
 //! wasm UI can all depend on it.
 
+pub mod chat;
 pub mod commands;
 pub mod contacts;
 pub mod error;
@@ -19,4 +20,7 @@ pub mod model;
 pub mod view;
 
 pub use error::ErrorCode;
-pub use ids::{AgentId, ContactId, ContactListId, QueueId, RequestId, SessionId, TeamId};
+pub use ids::{
+    AgentId, ContactId, ContactListId, ConversationId, MessageId, QueueId, RequestId, SessionId,
+    TeamId,
+};

@@ -170,6 +170,8 @@ pub enum LegState {
     Answered,
     Failed,
     HungUp,
+    /// A chat session has no calls.
+    NotUsed,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -203,6 +205,9 @@ pub struct Session {
     /// The customer's contact (the request's), to show its card and journey.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub contact: Option<ContactRef>,
+    /// A chat session's conversation (its legs are `not_used`; it is `bridged` from the start).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub conversation: Option<crate::ids::ConversationId>,
 }
 
 /// How the owner's transfer of their customer is going.

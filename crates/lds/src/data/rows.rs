@@ -90,6 +90,7 @@ pub(crate) fn session_from_row(row: &AnyRow) -> Result<Session> {
         state: session_state_from_str(&row.try_get::<String, _>("state")?)?,
         started_at: from_millis(row.try_get("started_at")?),
         transfer: transfer_from_row(row)?,
+        conversation: None,
     })
 }
 
@@ -159,6 +160,7 @@ pub(crate) fn leg_str(leg: LegState) -> &'static str {
         LegState::Answered => "answered",
         LegState::Failed => "failed",
         LegState::HungUp => "hung_up",
+        LegState::NotUsed => "not_used",
     }
 }
 
@@ -168,6 +170,7 @@ fn leg_from_str(s: &str) -> Result<LegState> {
         "answered" => LegState::Answered,
         "failed" => LegState::Failed,
         "hung_up" => LegState::HungUp,
+        "not_used" => LegState::NotUsed,
         other => return Err(anyhow!("unknown leg state {other:?}")),
     })
 }

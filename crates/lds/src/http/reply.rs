@@ -33,6 +33,9 @@ pub(crate) fn status_of(code: ErrorCode) -> StatusCode {
         // As draft-ietf-httpapi-idempotency-key-header says for a key reused with another body.
         IdempotencyKeyReused => StatusCode::UNPROCESSABLE_ENTITY,
         StorageUnavailable | TooManyConnections => StatusCode::SERVICE_UNAVAILABLE,
+        InvalidMessage => StatusCode::BAD_REQUEST,
+        InvalidChatToken => StatusCode::UNAUTHORIZED,
+        ConversationClosed | OutsideWindow => StatusCode::CONFLICT,
     }
 }
 

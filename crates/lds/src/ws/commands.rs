@@ -148,6 +148,18 @@ pub(crate) async fn handle(state: &AppState, agent: &AgentInfo, frame: ClientFra
                 ..Reply::new(cid)
             });
         }
+        ClientFrame::SendMessage { cid, .. }
+        | ClientFrame::RetryMessage { cid, .. }
+        | ClientFrame::MessageHistory { cid, .. }
+        | ClientFrame::MarkRead { cid, .. }
+        | ClientFrame::Conversations { cid, .. }
+        | ClientFrame::CannedAnswers { cid, .. } => {
+            // Not served until the LDS stores conversations (issue 16, in progress).
+            return error(
+                Some(cid),
+                LdsError::new(ErrorCode::UnknownFrame, "chats are not served yet"),
+            );
+        }
         ClientFrame::EndSession { cid, session } => {
             let result = sessions::end(store, agent, session).await;
             let answered = result.map(|(s, p)| ((Some(s.request), Some(s.id)), p));

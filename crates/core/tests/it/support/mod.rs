@@ -79,6 +79,7 @@ pub fn session(id: i64, request: i64, state: SessionState) -> Session {
         state,
         started_at: t0(),
         transfer: None,
+        conversation: None,
     }
 }
 

@@ -57,6 +57,7 @@ pub(crate) async fn claim_in(
         state: SessionState::Connecting,
         started_at: from_millis(to_millis(now)),
         transfer: None,
+        conversation: None,
     };
     // Everyone else who could see it: its queue's signed-in members (nobody, for a call an agent
     // booked for themselves).

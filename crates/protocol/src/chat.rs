@@ -1,0 +1,286 @@
+//! Chats (seeds 001 and 003): the conversation an accepted chat request opens, its messages and
+//! internal notes, and the customer's side of it (the web chat widget's own WebSocket).
+//!
+//! Every message carries an id its sender chose (`client_id`): sending it again after a lost
+//! reply stores and delivers it once. A message's state only moves forward, sent → delivered →
+//! read, or ends `failed` with a reason the agent is shown. Notes are the agents' own: the LDS
+//! never sends one to a customer, by any route.
+
+use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
+
+use crate::ids::{AgentId, ConversationId, MessageId, QueueId, RequestId, SessionId};
+use crate::model::{AgentRef, ContactRef, Customer};
+
+/// Longest message body, in characters (after trimming). Longer ones are refused with
+/// `invalid_message`, never cut.
+pub const MAX_MESSAGE_CHARS: usize = 4000;
+/// Longest sender-chosen id, in bytes.
+pub const MAX_CLIENT_ID_BYTES: usize = 64;
+/// Most messages in one history page.
+pub const MAX_MESSAGE_PAGE: u32 = 200;
+/// Messages in a history page when the request gives no `limit`.
+pub const DEFAULT_MESSAGE_PAGE: u32 = 50;
+/// Most conversations in one page of the interactions list.
+pub const MAX_CONVERSATION_PAGE: u32 = 100;
+/// A customer writing again within this long after a close reopens the conversation (with the
+/// agent who closed it, as a new chat request); later, it starts a new one.
+pub const REOPEN_WITHIN_SECS: i64 = 24 * 3600;
+
+/// Where the customer writes from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[serde(rename_all = "snake_case")]
+pub enum Channel {
+    /// The LDS's own web chat widget.
+    Web,
+    /// A WhatsApp-like messaging provider (free text only within 24 hours of the customer's last
+    /// message; templates after).
+    Whatsapp,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[serde(rename_all = "snake_case")]
+pub enum ConversationState {
+    Open,
+    Closed,
+}
+
+/// Who wrote a message.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[serde(rename_all = "snake_case")]
+pub enum Author {
+    Customer,
+    Agent,
+    /// An internal note: agents only.
+    Note,
+}
+
+/// Where a message is. Only moves forward: `sent` → `delivered` → `read`; `failed` is final
+/// (a retry is a new message).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[serde(rename_all = "snake_case")]
+pub enum MessageState {
+    /// Stored by the LDS.
+    Sent,
+    /// On the customer's device (or the provider's).
+    Delivered,
+    /// Seen by its reader.
+    Read,
+    /// Not delivered, for `failed_reason`.
+    Failed,
+}
+
+/// One message of a conversation.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+pub struct Message {
+    /// The LDS's id: grows with every message of the LDS, so it orders a conversation.
+    pub id: MessageId,
+    pub conversation: ConversationId,
+    /// The id the sender chose; the same one sent again is the same message.
+    pub client_id: String,
+    pub author: Author,
+    /// The agent who wrote it (agent messages and notes).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub agent: Option<AgentRef>,
+    pub body: String,
+    pub state: MessageState,
+    /// Why it failed, in words the agent can act on (`failed` only).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub failed_reason: Option<String>,
+    pub at: DateTime<Utc>,
+}
+
+/// A conversation as an agent sees it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+pub struct Conversation {
+    pub id: ConversationId,
+    pub channel: Channel,
+    /// The queue the chat came through.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub queue: Option<QueueId>,
+    /// The customer, masked as the agent's queue says.
+    pub customer: Customer,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub contact: Option<ContactRef>,
+    pub state: ConversationState,
+    /// The agent it is with now (none while it waits for one).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub agent: Option<AgentRef>,
+    /// The agent who first took it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub first_agent: Option<AgentRef>,
+    /// The session serving it now, while one does.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub session: Option<SessionId>,
+    /// The chat request that opened it (or reopened it last).
+    pub request: RequestId,
+    pub started_at: DateTime<Utc>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub closed_at: Option<DateTime<Utc>>,
+    /// The last message or note, to show in the list.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub last_message: Option<Message>,
+    /// Messages from the customer this agent has not read (the same on all their devices).
+    #[serde(default)]
+    pub unread: u32,
+    /// Until when free text may be sent (WhatsApp-like channels: 24 hours after the customer's
+    /// last message). Absent: no limit.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub free_text_until: Option<DateTime<Utc>>,
+}
+
+/// A page of a conversation's history, oldest first.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+pub struct MessagePage {
+    pub conversation: ConversationId,
+    pub messages: Vec<Message>,
+    /// Ask again with `before` set to this for the page before; absent at the start.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub before: Option<MessageId>,
+}
+
+/// A filter of the interactions list (seed 003). Every part given must hold.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+pub struct ConversationQuery {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub state: Option<ConversationState>,
+    /// Only those with (`true`) or without (`false`) unread messages for this agent.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub unread: Option<bool>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub channel: Option<Channel>,
+    /// Started at or after this.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub since: Option<DateTime<Utc>>,
+    /// First handled by this agent.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub first_agent: Option<AgentId>,
+    /// Words in the customer's name or in a message.
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub text: String,
+    /// The `next` of the previous page.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub after: Option<ConversationId>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub limit: Option<u32>,
+}
+
+/// A page of the interactions list: open ones first, then the most recent.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+pub struct ConversationPage {
+    pub conversations: Vec<Conversation>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub next: Option<ConversationId>,
+}
+
+/// A ready answer of a queue (seed 003's canned answers).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+pub struct CannedAnswer {
+    pub code: String,
+    pub text: String,
+}
+
+// ---------------------------------------------------------------------------------------------
+// The customer's side: `POST /api/v1/chat` opens a conversation, then the WebSocket
+// `/api/v1/chat/ws` carries it (docs/protocol.md, "Customer chat").
+
+/// `POST /api/v1/chat` with the queue's intake key in `Authorization: Bearer`: a customer starts
+/// a chat.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+pub struct StartChat {
+    /// The name the customer gave (untrusted: shown as plain text only).
+    pub name: String,
+    /// Their first message, if they wrote one with the form.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub text: Option<String>,
+    /// The id the widget chose for that first message.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub client_id: Option<String>,
+}
+
+/// The answer to [`StartChat`]. The token is the customer's key to this conversation: the
+/// widget keeps it (never in a URL) and sends it in its WebSocket `hello`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+pub struct ChatStarted {
+    pub conversation: ConversationId,
+    pub token: String,
+}
+
+/// A message as the customer sees it: no notes, the agent by first name only.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+pub struct CustomerMessage {
+    pub id: MessageId,
+    pub client_id: String,
+    /// `customer` or `agent`; never `note`.
+    pub author: Author,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub agent_name: Option<String>,
+    pub body: String,
+    pub state: MessageState,
+    pub at: DateTime<Utc>,
+}
+
+/// Customer → LDS, on `/api/v1/chat/ws`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[serde(tag = "type", rename_all = "snake_case")]
+pub enum CustomerFrame {
+    /// The first frame. `after`: the last message id the widget shows; the LDS sends every
+    /// message after it, then the states of the customer's own messages.
+    Hello {
+        token: String,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        after: Option<MessageId>,
+    },
+    /// Send a message; `client_id` makes a resend after a drop harmless.
+    Send { client_id: String, body: String },
+    /// The customer has seen the agent's messages up to this one.
+    Read { up_to: MessageId },
+}
+
+/// LDS → customer, on `/api/v1/chat/ws`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[serde(tag = "type", rename_all = "snake_case")]
+pub enum CustomerServerFrame {
+    /// The answer to `hello`: the conversation's state; messages follow.
+    Welcome {
+        conversation: ConversationId,
+        state: ConversationState,
+        /// The agent's first name, once one took the chat.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        agent_name: Option<String>,
+    },
+    /// A message, new or sent again on resume (the widget keeps one per `id`).
+    Message { message: CustomerMessage },
+    /// One of the customer's messages was delivered to or read by the agent, or an agent's one
+    /// reached the customer.
+    State {
+        message: MessageId,
+        state: MessageState,
+    },
+    /// An agent took the chat (again).
+    Joined { agent_name: String },
+    /// The agent closed the chat. Writing again reopens it (docs/protocol.md).
+    Closed,
+    /// A frame was refused; `client_id` names the message it was about.
+    Error {
+        code: crate::ErrorCode,
+        message: String,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        client_id: Option<String>,
+    },
+}
