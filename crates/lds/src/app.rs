@@ -36,4 +36,6 @@ pub(crate) struct AppState {
     pub(crate) limits: Limits,
     pub(crate) telephony: Arc<dyn Telephony>,
     pub(crate) config: Arc<ServerConfig>,
+    /// Wakes customers' chat sockets.
+    pub(crate) chats: crate::chat::ChatHub,
 }

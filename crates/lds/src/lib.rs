@@ -28,6 +28,8 @@
 
 mod app;
 pub mod auth;
+mod chat;
+mod chat_input;
 mod config;
 mod contact_input;
 pub mod contract;

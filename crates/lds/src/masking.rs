@@ -94,6 +94,11 @@ impl Masking {
         self.contact_ref(&mut request.contact);
     }
 
+    pub(crate) fn conversation(&self, conversation: &mut headsup_protocol::chat::Conversation) {
+        self.customer(&mut conversation.customer);
+        self.contact_ref(&mut conversation.contact);
+    }
+
     pub(crate) fn session(&self, session: &mut Session) {
         self.customer(&mut session.customer);
         self.contact_ref(&mut session.contact);

@@ -72,6 +72,18 @@ pub enum QueueCommand {
         #[arg(long)]
         label: String,
     },
+    /// Add a canned answer to a queue (or rewrite a code's text): what its chat agents insert.
+    AddCanned {
+        #[arg(long)]
+        team: String,
+        #[arg(long)]
+        name: String,
+        /// 1 to 32 lower-case letters, digits and _.
+        #[arg(long)]
+        code: String,
+        #[arg(long)]
+        text: String,
+    },
     /// List a queue's dispositions, in order.
     Dispositions {
         #[arg(long)]
@@ -232,6 +244,15 @@ pub async fn run_queue(command: QueueCommand, database_url: &str) -> Result<()> 
         } => {
             queues::put_disposition(&db, &team, &name, &code, &label).await?;
             println!("disposition {code} ({label}) in {name}");
+        }
+        QueueCommand::AddCanned {
+            team,
+            name,
+            code,
+            text,
+        } => {
+            queues::put_canned(&db, &team, &name, &code, &text).await?;
+            println!("canned answer {code} in {name}");
         }
         QueueCommand::Dispositions { team, name } => {
             for d in queues::list_dispositions(&db, &team, &name).await? {

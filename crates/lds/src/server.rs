@@ -46,6 +46,7 @@ impl Server {
             limits: Limits::new(config.rates),
             telephony,
             config: Arc::new(config.clone()),
+            chats: crate::chat::ChatHub::default(),
         };
         let listener = TcpListener::bind(config.listen)
             .await

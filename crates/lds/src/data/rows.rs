@@ -7,7 +7,7 @@ use headsup_protocol::model::{
     AgentRef, Customer, LegState, Request, RequestKind, RequestState, Session, SessionState,
     SessionTransfer, TransferOutcome,
 };
-use headsup_protocol::{AgentId, ContactId, RequestId, SessionId, TeamId};
+use headsup_protocol::{AgentId, ContactId, ConversationId, RequestId, SessionId, TeamId};
 use sqlx::any::AnyRow;
 use sqlx::Row;
 
@@ -67,7 +67,7 @@ pub(crate) const SESSION_COLUMNS: &str =
      s.customer_phone, s.agent_leg, s.customer_leg, s.state, s.started_at, s.transfer_request, \
      s.transfer_to, s.transfer_until, s.transfer_outcome, s.transfer_taken_by, \
      tb.name AS transfer_taken_by_name, sr.contact_id, sct.first_name AS contact_first, \
-     sct.last_name AS contact_last, sct.company AS contact_company";
+     sct.last_name AS contact_last, sct.company AS contact_company, s.conversation_id";
 pub(crate) const SESSION_FROM: &str =
     "sessions s LEFT JOIN agents tb ON tb.id = s.transfer_taken_by \
      JOIN requests sr ON sr.id = s.request_id LEFT JOIN contacts sct ON sct.id = sr.contact_id";
@@ -90,13 +90,15 @@ pub(crate) fn session_from_row(row: &AnyRow) -> Result<Session> {
         state: session_state_from_str(&row.try_get::<String, _>("state")?)?,
         started_at: from_millis(row.try_get("started_at")?),
         transfer: transfer_from_row(row)?,
-        conversation: None,
+        conversation: row
+            .try_get::<Option<i64>, _>("conversation_id")?
+            .map(ConversationId),
     })
 }
 
 /// The request's contact, by the name its card shows: first and last name, else the company,
 /// else the customer's own name or phone.
-fn contact_ref(row: &AnyRow, customer: &Customer) -> Result<Option<ContactRef>> {
+pub(crate) fn contact_ref(row: &AnyRow, customer: &Customer) -> Result<Option<ContactRef>> {
     let Some(id) = row.try_get::<Option<i64>, _>("contact_id")? else {
         return Ok(None);
     };

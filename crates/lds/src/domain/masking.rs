@@ -30,6 +30,7 @@ pub(crate) async fn append(
         Event::Offered { request } | Event::Scheduled { request } => Some(request.id),
         Event::Assigned { request, .. } => Some(request.id),
         Event::SessionUpdated { session } => Some(session.request),
+        Event::Conversation { conversation } => Some(conversation.request),
         _ => None,
     };
     let Some(request) = carries_customer.filter(|_| !agents.is_empty()) else {
@@ -50,6 +51,7 @@ pub(crate) async fn append(
             rule.session(session);
         }
         Event::SessionUpdated { session } => rule.session(session),
+        Event::Conversation { conversation } => rule.conversation(conversation),
         _ => {}
     }
     events::append(conn, outbox, agents, at, &masked).await
@@ -82,6 +84,19 @@ pub(crate) async fn requests(
     let rules = rows::for_requests(conn, &ids).await?;
     for request in requests {
         rule_of(&rules, request.id).request(request);
+    }
+    Ok(())
+}
+
+/// Masks conversations (an interactions page) by each one's request's rule.
+pub(crate) async fn conversations(
+    conn: &mut AnyConnection,
+    conversations: &mut [headsup_protocol::chat::Conversation],
+) -> anyhow::Result<()> {
+    let ids: Vec<RequestId> = conversations.iter().map(|c| c.request).collect();
+    let rules = rows::for_requests(conn, &ids).await?;
+    for conversation in conversations {
+        rule_of(&rules, conversation.request).conversation(conversation);
     }
     Ok(())
 }

@@ -17,6 +17,7 @@
 
 pub(crate) mod accounts;
 pub(crate) mod contacts;
+pub(crate) mod conversations;
 pub(crate) mod log;
 pub(crate) mod masking;
 pub(crate) mod queues;

@@ -2,7 +2,7 @@
 //! WebSocket upgrade. Every error body is `{"error": {"code", "message"}}` (`docs/protocol.md`).
 
 mod cancel;
-mod extract;
+pub(crate) mod extract;
 mod intake;
 mod login;
 pub(crate) mod openapi;
@@ -31,6 +31,7 @@ pub(crate) fn router(state: AppState) -> Router {
         .route("/api/v1/sim/sessions/{session}/legs/{leg}", post(sim::leg))
         .route("/api/v1/agent/ws", get(crate::ws::upgrade))
         .route(openapi::PATH, get(openapi::serve))
+        .merge(crate::chat::routes())
         .fallback(not_found)
         // axum keeps its `Allow` header on these answers.
         .method_not_allowed_fallback(method_not_allowed)

@@ -4,12 +4,14 @@
 //! published here, and a won claim starts the session's calls.
 
 use chrono::Utc;
+use headsup_protocol::chat::Message;
 use headsup_protocol::contacts::Contact;
 use headsup_protocol::lds::{ClientFrame, ErrorFrame, Reply, ServerFrame};
 use headsup_protocol::model::AgentInfo;
 use headsup_protocol::{ErrorCode, RequestId, SessionId};
 
 use crate::app::AppState;
+use crate::domain::conversations::agent as chat;
 use crate::domain::requests::{self, claim};
 use crate::domain::sessions::{self, start, transfer};
 use crate::domain::{contacts, queues, Published};
@@ -148,20 +150,66 @@ pub(crate) async fn handle(state: &AppState, agent: &AgentInfo, frame: ClientFra
                 ..Reply::new(cid)
             });
         }
-        ClientFrame::SendMessage { cid, .. }
-        | ClientFrame::RetryMessage { cid, .. }
-        | ClientFrame::MessageHistory { cid, .. }
-        | ClientFrame::MarkRead { cid, .. }
-        | ClientFrame::Conversations { cid, .. }
-        | ClientFrame::CannedAnswers { cid, .. } => {
-            // Not served until the LDS stores conversations (issue 16, in progress).
-            return error(
-                Some(cid),
-                LdsError::new(ErrorCode::UnknownFrame, "chats are not served yet"),
-            );
+        ClientFrame::SendMessage {
+            cid,
+            conversation,
+            client_id,
+            body,
+            note,
+        } => {
+            let sent = chat::send(store, agent, conversation, &client_id, &body, note).await;
+            return message_reply(state, cid, sent).await;
+        }
+        ClientFrame::RetryMessage {
+            cid,
+            message,
+            client_id,
+        } => {
+            let sent = chat::retry(store, agent, message, &client_id).await;
+            return message_reply(state, cid, sent).await;
+        }
+        ClientFrame::MessageHistory {
+            cid,
+            conversation,
+            before,
+            limit,
+        } => {
+            let page = chat::history(store, agent, conversation, before, limit).await;
+            return answer(cid, page, |page| Reply {
+                messages: Some(page),
+                ..Reply::new(cid)
+            });
+        }
+        ClientFrame::MarkRead {
+            cid,
+            conversation,
+            up_to,
+        } => {
+            let result = chat::mark_read(store, agent, conversation, up_to).await;
+            let result = published(state, result.map(|p| ((None, None), p))).await;
+            // The customer's ticks turn to read.
+            state.chats.poke(conversation);
+            (cid, result)
+        }
+        ClientFrame::Conversations { cid, query } => {
+            return answer(cid, chat::list(store, agent, query).await, |page| Reply {
+                conversations: Some(page),
+                ..Reply::new(cid)
+            });
+        }
+        ClientFrame::CannedAnswers { cid, conversation } => {
+            let canned = chat::canned(store, agent, conversation).await;
+            return answer(cid, canned, |canned| Reply {
+                canned: Some(canned),
+                ..Reply::new(cid)
+            });
         }
         ClientFrame::EndSession { cid, session } => {
             let result = sessions::end(store, agent, session).await;
+            if let Ok((s, _)) = &result {
+                // The customer sees the chat closed.
+                s.conversation.inspect(|c| state.chats.poke(*c));
+            }
             let answered = result.map(|(s, p)| ((Some(s.request), Some(s.id)), p));
             (cid, published(state, answered).await)
         }
@@ -191,6 +239,26 @@ fn contact_reply(cid: u64, result: LdsResult<Contact>) -> ServerFrame {
     })
 }
 
+/// The reply to a message written (the stored one, also on a resend), or its error. The
+/// customer's widget is woken to fetch it.
+async fn message_reply(
+    state: &AppState,
+    cid: u64,
+    sent: LdsResult<(Message, Published)>,
+) -> ServerFrame {
+    match sent {
+        Ok((message, published)) => {
+            state.fanout.publish(published).await;
+            state.chats.poke(message.conversation);
+            ServerFrame::Reply(Reply {
+                message: Some(Box::new(message)),
+                ..Reply::new(cid)
+            })
+        }
+        Err(e) => error(Some(cid), e),
+    }
+}
+
 /// Publishes what a command committed.
 async fn published(
     state: &AppState,
@@ -206,7 +274,11 @@ async fn claimed(state: &AppState, attempt: start::ClaimAttempt) -> LdsResult<An
     state.metrics.claims_lost.inc_by(attempt.races_lost);
     let won = attempt.outcome?;
     state.fanout.publish(won.published).await;
-    state.telephony.dial(&won.session);
+    match won.session.conversation {
+        // A chat has no calls; its customer sees the agent join.
+        Some(conversation) => state.chats.poke(conversation),
+        None => state.telephony.dial(&won.session),
+    }
     Ok((Some(won.request.id), Some(won.session.id)))
 }
 

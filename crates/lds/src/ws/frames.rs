@@ -13,7 +13,7 @@ pub(crate) struct FrameError {
     pub(crate) message: String,
 }
 
-const KNOWN_TYPES: [&str; 19] = [
+const KNOWN_TYPES: [&str; 25] = [
     "hello",
     "accept",
     "reject",
@@ -33,6 +33,12 @@ const KNOWN_TYPES: [&str; 19] = [
     "merge_contacts",
     "duplicate_contact",
     "contact_journey",
+    "send_message",
+    "retry_message",
+    "message_history",
+    "mark_read",
+    "conversations",
+    "canned_answers",
 ];
 
 pub(crate) fn parse(text: &str) -> Result<ClientFrame, FrameError> {

@@ -101,7 +101,7 @@ pub(crate) async fn upgrade(
 }
 
 /// The `Sec-WebSocket-Accept` value for a valid upgrade request (RFC 6455 §4.2.1), else `None`.
-fn accept_key(headers: &HeaderMap) -> Option<String> {
+pub(crate) fn accept_key(headers: &HeaderMap) -> Option<String> {
     let has_token = |name: header::HeaderName, token: &str| {
         headers.get_all(name).iter().any(|v| {
             v.to_str()

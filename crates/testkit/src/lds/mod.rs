@@ -3,10 +3,12 @@
 //! CLI); and an agent's device speaking the protocol over a real WebSocket ([`AgentConn`]).
 
 pub mod agent;
+pub mod customer;
 pub mod process;
 mod server;
 mod team_of_one;
 
 pub use agent::AgentConn;
+pub use customer::CustomerConn;
 pub use server::{fresh_db, http, post_intake, shared_hash, TestDb, TestServer};
 pub use team_of_one::{TeamOfOne, PASSWORD};

@@ -246,6 +246,26 @@ pub async fn put_disposition(
     Ok(())
 }
 
+/// Adds a canned answer to a queue (or rewrites the answer of a code). Agents serving the
+/// queue's chats insert it into what they write.
+pub async fn put_canned(
+    db: &Db,
+    team_name: &str,
+    queue_name: &str,
+    code: &str,
+    text: &str,
+) -> Result<()> {
+    check_code("canned answer", code)?;
+    let text = crate::chat_input::body(text).map_err(|e| anyhow::anyhow!(e.public_message()))?;
+    let team = team(db, team_name).await?;
+    let queue = queue(db, &team, queue_name).await?;
+    let mut w = db.begin_write().await?;
+    crate::data::messages::set_canned(&mut w.tx, headsup_protocol::QueueId(queue.id), code, &text)
+        .await?;
+    w.commit().await?;
+    Ok(())
+}
+
 /// A queue's dispositions, in order.
 pub async fn list_dispositions(
     db: &Db,

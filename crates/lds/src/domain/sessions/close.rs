@@ -9,9 +9,9 @@ use sqlx::AnyConnection;
 
 use crate::data::events::Outbox;
 use crate::data::{accounts, requests, sessions as rows, status};
-use crate::domain::masking;
 use crate::domain::queues::wrap_up;
 use crate::domain::requests::offers::{self, Waiting};
+use crate::domain::{conversations, masking};
 
 /// What becomes of the customer's call when the session ends.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -48,6 +48,9 @@ pub(super) async fn close(
     }
     session.state = SessionState::Ended;
     withdraw_transfer(conn, outbox, &mut session, now).await?;
+    if call == CustomerCall::HangUp {
+        conversations::session::end(conn, outbox, &session, now).await?;
+    }
     // Saved first: the held-back offers go only to free agents, and the agent is free once the
     // session row says ended.
     rows::save(conn, &session, Some(now)).await?;

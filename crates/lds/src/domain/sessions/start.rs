@@ -10,8 +10,8 @@ use headsup_protocol::{ErrorCode, RequestId};
 use super::transfer;
 use crate::data::events::Outbox;
 use crate::data::{accounts, requests as rows, status};
-use crate::domain::masking;
 use crate::domain::requests::claim::{self, busy, not_available};
+use crate::domain::{conversations, masking};
 use crate::domain::{Published, Store, Tally};
 use crate::error::{LdsError, LdsResult};
 
@@ -65,6 +65,15 @@ async fn attempt(
         session =
             transfer::hand_over(&mut w.tx, &mut outbox, &request, session, agent, now).await?;
     }
+    session = conversations::session::open_for_claim(
+        &mut w.tx,
+        &mut outbox,
+        &request,
+        session,
+        agent,
+        now,
+    )
+    .await?;
     // The customer's contact is now one this agent served ("My contacts").
     if let Some(contact) = &request.contact {
         crate::data::contacts::touched_by(&mut w.tx, agent.id, contact.id).await?;

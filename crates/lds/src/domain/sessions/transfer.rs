@@ -20,8 +20,8 @@ use super::close::{close, CustomerCall};
 use crate::data::events::Outbox;
 use crate::data::requests::{self, NewRow};
 use crate::data::{queues, sessions as rows, transfers};
-use crate::domain::masking;
 use crate::domain::requests::offers;
+use crate::domain::{conversations, masking};
 use crate::domain::{Published, Store};
 use crate::error::{LdsError, LdsResult};
 use crate::time::{from_millis, to_millis};
@@ -57,12 +57,20 @@ pub(crate) async fn start(
                     "your team has no queue by that name",
                 ));
             };
-            // Every session so far is a call.
-            if !queue.channels.voice {
-                return Err(LdsError::new(
-                    ErrorCode::ChannelNotServed,
+            // A chat goes to a queue that takes chats, a call to one that takes calls.
+            let (served, what) = if session.conversation.is_some() {
+                (
+                    queue.channels.chat,
+                    "that queue takes calls only, not chats",
+                )
+            } else {
+                (
+                    queue.channels.voice,
                     "that queue takes chats only, not calls",
-                ));
+                )
+            };
+            if !served {
+                return Err(LdsError::new(ErrorCode::ChannelNotServed, what));
             }
             let label = queue.name.clone();
             (queue, None, label)
@@ -142,6 +150,8 @@ pub(crate) async fn hand_over(
     }
     session.customer_leg = owner.customer_leg;
     rows::save(conn, &session, None).await?;
+    let session =
+        conversations::session::hand_over(conn, outbox, &owner, session, agent, now).await?;
     if let Some(transfer) = owner.transfer.as_mut() {
         transfer.outcome = TransferOutcome::Taken {
             by: AgentRef {

@@ -1,0 +1,262 @@
+//! The customer's side of a conversation: starting a chat from the widget, writing (which
+//! reopens a closed conversation as a new chat request), and the ticks of the agent's messages.
+//!
+//! Reopening rule: a customer writing to a closed conversation reopens that same conversation
+//! (its history kept) as a new chat request of its queue, offered like any chat; whoever
+//! accepts it sees the whole conversation.
+
+use chrono::{DateTime, Utc};
+use headsup_protocol::chat::{Author, Channel, ChatStarted, Message, MessageState, StartChat};
+use headsup_protocol::lds::Event;
+use headsup_protocol::model::{Customer, RequestKind};
+use headsup_protocol::{ConversationId, ErrorCode, MessageId};
+use sqlx::AnyConnection;
+
+use super::tell;
+use crate::data::accounts::Team;
+use crate::data::conversations::{self as rows, NewConversation, Stage, Stored};
+use crate::data::events::Outbox;
+use crate::data::messages::{self, NewMessage};
+use crate::data::queues::{self, Queue};
+use crate::domain::requests::offers;
+use crate::domain::{masking, Published, Store, Tally};
+use crate::error::{LdsError, LdsResult};
+use crate::{auth, chat_input, customer_input};
+
+/// Messages a widget gets at most per catch-up; it asks again after the last.
+pub(crate) const CATCH_UP_PAGE: u32 = 200;
+
+/// A customer starts a chat on a queue that takes chats: a conversation, its chat request
+/// (offered like any request) and the first message if they wrote one. The token is returned
+/// once; only its digest is stored.
+pub(crate) async fn start(
+    store: &Store,
+    team: &Team,
+    key_queue: Option<&Queue>,
+    start: StartChat,
+) -> LdsResult<(ChatStarted, Published)> {
+    let now = Utc::now();
+    let customer = customer_input::customer(Customer {
+        name: Some(start.name),
+        phone: None,
+    })?;
+    let first = match &start.text {
+        Some(text) if !text.trim().is_empty() => {
+            let client_id = start.client_id.as_deref().unwrap_or("first");
+            Some((
+                chat_input::client_id(client_id)?.to_string(),
+                chat_input::body(text)?,
+            ))
+        }
+        _ => None,
+    };
+    let mut w = store.db.begin_write().await?;
+    let queue = match key_queue {
+        Some(q) => q.clone(),
+        None => queues::default_queue(&mut w.tx, team.id).await?,
+    };
+    if !queue.channels.chat {
+        return Err(LdsError::new(
+            ErrorCode::ChannelNotServed,
+            "this queue takes calls only, not chats",
+        ));
+    }
+    let mut outbox = Outbox::default();
+    let request = offers::insert(
+        &mut w.tx,
+        &mut outbox,
+        &queue,
+        RequestKind::ChatInbound,
+        &customer,
+        None,
+        None,
+        now,
+    )
+    .await?;
+    let token = auth::new_secret("chat");
+    let digest = auth::digest(&token);
+    let new = NewConversation {
+        team: team.id,
+        queue: headsup_protocol::QueueId(queue.id),
+        channel: Channel::Web,
+        token_hash: Some(&digest),
+        customer: &customer,
+        request: request.id,
+    };
+    let id = rows::insert(&mut w.tx, &new, now).await?;
+    if let Some((client_id, body)) = &first {
+        let message = NewMessage {
+            conversation: id,
+            client_id,
+            author: Author::Customer,
+            agent: None,
+            body,
+            state: MessageState::Sent,
+        };
+        messages::insert(&mut w.tx, &message, now).await?;
+        rows::customer_wrote(&mut w.tx, id, now).await?;
+    }
+    let published = store.commit(w, outbox).await?.counting(Tally {
+        requests_created: 1,
+        ..Tally::default()
+    });
+    Ok((
+        ChatStarted {
+            conversation: id,
+            token,
+        },
+        published,
+    ))
+}
+
+/// The conversation a customer's token opens.
+pub(crate) async fn by_token(store: &Store, token: &str) -> LdsResult<Stored> {
+    let mut conn = store.db.pool.acquire().await?;
+    rows::by_token(&mut conn, &auth::digest(token))
+        .await?
+        .ok_or_else(|| {
+            LdsError::new(
+                ErrorCode::InvalidChatToken,
+                "this chat is not known; start a new one",
+            )
+        })
+}
+
+/// The customer writes. The same `client_id` again is the message stored the first time. A
+/// closed conversation reopens (the module's rule); an open one's agent hears it at once.
+pub(crate) async fn send(
+    store: &Store,
+    id: ConversationId,
+    client_id: &str,
+    body: &str,
+) -> LdsResult<(Message, Published)> {
+    let client_id = chat_input::client_id(client_id)?;
+    let body = chat_input::body(body)?;
+    let now = Utc::now();
+    let mut w = store.db.begin_write().await?;
+    let Some(stored) = rows::load(&mut w.tx, id).await? else {
+        return Err(LdsError::new(
+            ErrorCode::InvalidChatToken,
+            "this chat is gone",
+        ));
+    };
+    if let Some(done) = messages::find(&mut w.tx, id, Author::Customer, client_id).await? {
+        return Ok((done, Published::nothing()));
+    }
+    let mut outbox = Outbox::default();
+    let mut tally = Tally::default();
+    if stored.stage == Stage::Closed {
+        reopen(&mut w.tx, &mut outbox, &stored, now).await?;
+        tally.requests_created = 1;
+    }
+    let with_agent = stored.stage == Stage::Open;
+    let new = NewMessage {
+        conversation: id,
+        client_id,
+        author: Author::Customer,
+        agent: None,
+        body: &body,
+        // In the agent's stream from now on: delivered to them.
+        state: if with_agent {
+            MessageState::Delivered
+        } else {
+            MessageState::Sent
+        },
+    };
+    let (message, _) = messages::insert(&mut w.tx, &new, now).await?;
+    rows::customer_wrote(&mut w.tx, id, now).await?;
+    if let (true, Some(agent)) = (with_agent, stored.agent.as_ref()) {
+        let event = Event::Message {
+            message: Box::new(message.clone()),
+        };
+        masking::append(&mut w.tx, &mut outbox, &[agent.id], now, &event).await?;
+        tell(&mut w.tx, &mut outbox, &stored, &[agent.id], now).await?;
+    }
+    Ok((message, store.commit(w, outbox).await?.counting(tally)))
+}
+
+async fn reopen(
+    conn: &mut AnyConnection,
+    outbox: &mut Outbox,
+    stored: &Stored,
+    now: DateTime<Utc>,
+) -> anyhow::Result<()> {
+    let queue = match stored.queue {
+        Some(q) => queues::queue_by_id(conn, q.0).await?,
+        None => queues::default_queue(conn, stored.team).await?,
+    };
+    let request = offers::insert(
+        conn,
+        outbox,
+        &queue,
+        RequestKind::ChatInbound,
+        &stored.customer,
+        None,
+        None,
+        now,
+    )
+    .await?;
+    rows::reopen(conn, stored.id, request.id).await
+}
+
+/// The agent's messages up to `up_to` reached the customer (`delivered`) or were seen (`read`):
+/// the agent who has the conversation hears each tick.
+pub(crate) async fn ticked(
+    store: &Store,
+    id: ConversationId,
+    up_to: MessageId,
+    state: MessageState,
+) -> LdsResult<Published> {
+    let now = Utc::now();
+    let mut w = store.db.begin_write().await?;
+    let moved = messages::advance(&mut w.tx, id, Author::Agent, up_to, state).await?;
+    if moved.is_empty() {
+        return Ok(Published::nothing());
+    }
+    let Some(stored) = rows::load(&mut w.tx, id).await? else {
+        return Ok(Published::nothing());
+    };
+    let mut outbox = Outbox::default();
+    if let Some(agent) = &stored.agent {
+        for message in moved {
+            let event = Event::MessageState {
+                conversation: id,
+                message,
+                state,
+                failed_reason: None,
+            };
+            masking::append(&mut w.tx, &mut outbox, &[agent.id], now, &event).await?;
+        }
+    }
+    Ok(store.commit(w, outbox).await?)
+}
+
+/// What a widget coming back (or woken) must show: the conversation, the messages after
+/// `after` (no notes), and the states of the customer's own latest messages.
+pub(crate) struct CatchUp {
+    pub(crate) conversation: Stored,
+    pub(crate) messages: Vec<Message>,
+    pub(crate) states: Vec<(MessageId, MessageState)>,
+}
+
+pub(crate) async fn catch_up(
+    store: &Store,
+    id: ConversationId,
+    after: MessageId,
+) -> LdsResult<CatchUp> {
+    let mut conn = store.db.pool.acquire().await?;
+    let Some(conversation) = rows::load(&mut conn, id).await? else {
+        return Err(LdsError::new(
+            ErrorCode::InvalidChatToken,
+            "this chat is gone",
+        ));
+    };
+    let messages = messages::for_customer_after(&mut conn, id, after, CATCH_UP_PAGE).await?;
+    let mut states = messages::customer_states(&mut conn, id, CATCH_UP_PAGE).await?;
+    states.extend(messages::agent_states(&mut conn, id, CATCH_UP_PAGE).await?);
+    Ok(CatchUp {
+        conversation,
+        messages,
+        states,
+    })
+}
