@@ -504,8 +504,16 @@ fn a_new_message_off_screen_notifies_until_read_on_any_device() {
     assert_eq!(withdrawn(&out), vec![id]);
 
     // On screen: no notification.
-    let out = message(&mut h, msg(13, 1, Author::Customer, "Thanks"));
+    let out = message(
+        &mut h,
+        msg(13, 1, Author::Customer, "Thanks\u{202e}\r\nbye\u{1b}[2J"),
+    );
     assert!(notifications(&out).is_empty());
+    // Bodies keep their lines, never a control or bidi character; names one line.
+    let pane = chats(&h).open.unwrap();
+    assert_eq!(pane.title, "Bea");
+    assert_eq!(pane.messages.last().unwrap().body, "Thanks\nbye[2J");
+    assert_eq!(pane.messages.last().unwrap().author, "Bea");
 }
 
 #[test]
@@ -609,4 +617,54 @@ fn outside_the_window_the_composer_says_why_and_offers_no_free_text() {
     assert!(h.core.view(h.now).notice.is_some());
     // A note never reaches the customer: still allowed.
     send(&mut h, 1, "Call them instead", true);
+}
+
+#[test]
+fn canned_answers_are_read_once_and_a_closed_chat_takes_no_text() {
+    let mut h = Harness::new();
+    signed_in(&mut h);
+    converse(&mut h, conv(1, "Bea", 0));
+    let out = h.intent(Intent::OpenChat {
+        conversation: ConversationId(1),
+    });
+    let cid = sent(&out)
+        .into_iter()
+        .find_map(|f| match f {
+            ClientFrame::CannedAnswers { cid, .. } => Some(cid),
+            _ => None,
+        })
+        .expect("canned_answers on opening");
+    h.frame(ServerFrame::Reply(Reply {
+        canned: Some(vec![headsup_protocol::chat::CannedAnswer {
+            code: "hi".into(),
+            text: "Hello,\nhow can I help?".into(),
+        }]),
+        ..Reply::new(cid)
+    }));
+    assert_eq!(
+        chats(&h).open.unwrap().canned[0].text,
+        "Hello,\nhow can I help?"
+    );
+    let out = h.intent(Intent::OpenDesk {
+        desk: DeskId::Chats,
+    });
+    assert!(!sent(&out)
+        .iter()
+        .any(|f| matches!(f, ClientFrame::CannedAnswers { .. })));
+
+    let mut closed = conv(1, "Bea", 0);
+    closed.state = ConversationState::Closed;
+    converse(&mut h, closed);
+    let composer = chats(&h).open.unwrap().composer;
+    assert!(!composer.can_write);
+    assert!(composer
+        .blocked_text
+        .unwrap()
+        .starts_with("This chat is closed"));
+    let out = h.intent(Intent::SendChatMessage {
+        conversation: ConversationId(1),
+        body: "Hi".into(),
+        note: false,
+    });
+    assert!(sends(&out).is_empty());
 }

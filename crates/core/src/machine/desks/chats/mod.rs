@@ -623,7 +623,13 @@ impl ChatsDesk {
                     convo.history = History::Loaded;
                 }
             }
-            Asked::List | Asked::Canned(_) | Asked::MarkRead => {}
+            // No canned answers to offer: not asked again each time the conversation shows.
+            Asked::Canned(conversation) => {
+                if let Some(convo) = self.convos.get_mut(&conversation) {
+                    convo.canned = Some(Vec::new());
+                }
+            }
+            Asked::List | Asked::MarkRead => {}
         }
     }
 
