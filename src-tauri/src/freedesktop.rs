@@ -86,7 +86,7 @@ impl OsNotifications for FreedesktopNotifications {
             title: n.title.clone(),
             body: n.body.clone(),
             sound: n.sound,
-            tap: Tap::Agent(n.request),
+            tap: n.conversation.map_or(Tap::Agent(n.request), Tap::Chat),
         }));
     }
 

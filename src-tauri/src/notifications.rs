@@ -9,7 +9,7 @@ use std::sync::{Arc, Mutex};
 
 use headsup_client::AgentHandle;
 use headsup_core::{Notification, NotificationId};
-use headsup_protocol::RequestId;
+use headsup_protocol::{ConversationId, RequestId};
 use serde_json::Value;
 use tauri::plugin::PermissionState;
 use tauri::{AppHandle, Manager, Runtime};
@@ -20,6 +20,8 @@ use crate::window;
 
 /// Key in the plugin notification's `extra` holding the request a tap should bring into view.
 const EXTRA_REQUEST: &str = "request";
+/// A chat notification's conversation (its tap opens it).
+const EXTRA_CONVERSATION: &str = "conversation";
 /// Key in `extra` marking the notification check screen's test ring.
 const EXTRA_TEST_RING: &str = "test_ring";
 /// Plugin id of the test ring. The core's ids are derived from request ids, which are positive.
@@ -91,7 +93,8 @@ impl<R: Runtime> OsNotifications for PluginNotifications<R> {
             .builder(notification.id.0)
             .title(&notification.title)
             .body(&notification.body)
-            .extra(EXTRA_REQUEST, notification.request.map(|r| r.0));
+            .extra(EXTRA_REQUEST, notification.request.map(|r| r.0))
+            .extra(EXTRA_CONVERSATION, notification.conversation.map(|c| c.0));
         if notification.sound {
             if let Some(sound) = system_sound() {
                 builder = builder.sound(sound);
@@ -148,6 +151,8 @@ pub struct Notifier(pub Arc<dyn OsNotifications>);
 pub enum Tap {
     /// A core notification; `None` for the catch-up summary.
     Agent(Option<RequestId>),
+    /// A chat's new messages.
+    Chat(ConversationId),
     TestRing,
 }
 
@@ -164,6 +169,9 @@ impl Tap {
     fn from_extra<'a>(get: impl Fn(&str) -> Option<&'a Value>) -> Tap {
         if get(EXTRA_TEST_RING).and_then(Value::as_bool) == Some(true) {
             return Tap::TestRing;
+        }
+        if let Some(id) = get(EXTRA_CONVERSATION).and_then(Value::as_i64) {
+            return Tap::Chat(ConversationId(id));
         }
         Tap::Agent(get(EXTRA_REQUEST).and_then(Value::as_i64).map(RequestId))
     }
@@ -191,6 +199,12 @@ pub fn on_tap<R: Runtime>(handle: &AppHandle<R>, tap: Tap) {
             // The core re-checks the request and focuses it; it may be gone already.
             if let Some(agent) = handle.try_state::<AgentHandle>() {
                 agent.notification_tapped(request);
+            }
+        }
+        Tap::Chat(conversation) => {
+            window::bring_to_front(handle);
+            if let Some(agent) = handle.try_state::<AgentHandle>() {
+                agent.chat_notification_tapped(conversation);
             }
         }
     }
@@ -237,6 +251,10 @@ mod tests {
         assert_eq!(tap(json!({"request": null})), Tap::Agent(None));
         assert_eq!(tap(json!({})), Tap::Agent(None));
         assert_eq!(tap(json!({"test_ring": true})), Tap::TestRing);
+        assert_eq!(
+            tap(json!({"request": null, "conversation": 5})),
+            Tap::Chat(ConversationId(5))
+        );
     }
 
     #[test]

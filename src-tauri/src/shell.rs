@@ -154,6 +154,7 @@ mod tests {
             body: format!("Ana Silva, alert {urgency}"),
             sound: true,
             urgency,
+            conversation: None,
         };
 
         shell.show_notification(&alert(0));

@@ -1,6 +1,7 @@
 //! The root component: picks the screen for the current state and wires the views' callbacks to
 //! intents (for the app) or to navigation (the UI's own business).
 
+use crate::components::chats::Chats;
 use crate::components::check::CheckPanel;
 use crate::components::connection_bar::ConnectionBar;
 use crate::components::contacts::Contacts;
@@ -101,6 +102,9 @@ pub fn App() -> Html {
         },
         Screen::Requests if view.open_desk == DeskId::Contacts => html! {
             <Contacts view={view.contacts.clone()} on_intent={on_intent.clone()} />
+        },
+        Screen::Requests if view.open_desk == DeskId::Chats => html! {
+            <Chats view={view.chats.clone()} on_intent={on_intent.clone()} />
         },
         Screen::Requests => html! {
             <RequestTab queue={state.queue.clone()} history={state.history.clone()}

@@ -10,7 +10,7 @@ use std::sync::{Arc, Mutex};
 pub use headsup_core::KeepAlive;
 use headsup_core::{Notification, NotificationId};
 use headsup_protocol::view::{Intent, ViewReplica, ViewState, ViewUpdate};
-use headsup_protocol::RequestId;
+use headsup_protocol::{ConversationId, RequestId};
 use tokio::sync::mpsc;
 
 mod lds_api;
@@ -66,6 +66,7 @@ pub trait Shell: Send + Sync + 'static {
 pub(crate) enum Command {
     Intent(Intent),
     Tapped(Option<RequestId>),
+    ChatTapped(ConversationId),
 }
 
 /// A handle to a running agent. Cheap to clone; the agent stops when the last handle is dropped.
@@ -85,6 +86,11 @@ impl AgentHandle {
     /// The agent clicked a notification: bring the request into view (never accepts).
     pub fn notification_tapped(&self, request: Option<RequestId>) {
         let _ = self.commands.send(Command::Tapped(request));
+    }
+
+    /// The agent clicked a chat's notification: open that conversation.
+    pub fn chat_notification_tapped(&self, conversation: ConversationId) {
+        let _ = self.commands.send(Command::ChatTapped(conversation));
     }
 
     /// The view as last rendered.

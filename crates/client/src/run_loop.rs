@@ -235,6 +235,7 @@ impl Driver {
                 None => Err(Closing),
                 Some(Command::Intent(intent)) => Ok(Some(Input::Intent(intent))),
                 Some(Command::Tapped(request)) => Ok(Some(Input::NotificationTapped(request))),
+                Some(Command::ChatTapped(id)) => Ok(Some(Input::ChatNotificationTapped(id))),
             },
             Some(answer) = agent.background_rx.recv() => Ok(background_answer(agent, answer)),
             message = next_message(&mut agent.socket) => {

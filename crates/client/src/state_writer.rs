@@ -158,6 +158,7 @@ mod tests {
             body: "b".into(),
             sound: true,
             urgency: 0,
+            conversation: None,
         })
     }
 

@@ -17,6 +17,12 @@ use crate::saved::NOTIFIED_MEMORY;
 /// The catch-up summary's id: request ids start at 1, so 0 never collides with one.
 pub const CATCH_UP_ID: NotificationId = NotificationId(0);
 
+/// The notification id of a conversation's new messages: negative, so it never collides with a
+/// request's (positive) or the catch-up's (0).
+pub fn chat_notification_id(conversation: headsup_protocol::ConversationId) -> NotificationId {
+    NotificationId(-((conversation.0 as i32) & i32::MAX).max(1))
+}
+
 /// The notification id of a request. Ids beyond `i32` wrap, which only matters after two
 /// billion requests, and then only for replacing the right notification.
 pub fn notification_id(request: RequestId) -> NotificationId {
@@ -39,6 +45,8 @@ pub struct Alerts {
     schedule: BTreeSet<(DateTime<Utc>, RequestId)>,
     /// The catch-up summary is on screen.
     catch_up_live: bool,
+    /// Chat notifications on screen (one per conversation with unread messages).
+    chats_live: BTreeSet<NotificationId>,
 }
 
 impl Alerts {
@@ -102,7 +110,18 @@ impl Alerts {
         self.live.clear();
         self.schedule.clear();
         ids.extend(self.withdraw_catch_up());
+        ids.extend(std::mem::take(&mut self.chats_live));
         ids
+    }
+
+    /// A chat notification is on screen (raised or replaced).
+    pub fn chat_shown(&mut self, id: NotificationId) {
+        self.chats_live.insert(id);
+    }
+
+    /// Takes a chat notification off the books; returns its id if it was on screen.
+    pub fn withdraw_chat(&mut self, id: NotificationId) -> Option<NotificationId> {
+        self.chats_live.remove(&id).then_some(id)
     }
 
     pub fn live_ids(&self) -> impl Iterator<Item = RequestId> + '_ {

@@ -346,6 +346,7 @@ pub fn desk_label(desk: DeskId) -> String {
         DeskId::Requests => "Requests".into(),
         DeskId::Dashboard => "Queues".into(),
         DeskId::Contacts => "Contacts".into(),
+        DeskId::Chats => "Chats".into(),
     }
 }
 

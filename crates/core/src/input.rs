@@ -3,7 +3,7 @@
 
 use headsup_protocol::lds::{LoginResponse, ServerFrame};
 use headsup_protocol::view::Intent;
-use headsup_protocol::{ErrorCode, RequestId};
+use headsup_protocol::{ConversationId, ErrorCode, RequestId};
 
 /// One thing that happened, handed to [`crate::Core::handle`] together with `now`.
 #[derive(Debug, Clone, PartialEq)]
@@ -25,6 +25,8 @@ pub enum Input {
     /// The agent clicked a notification. Only brings the request into view: anything on the
     /// session bus can fake a tap, so it must never accept a customer.
     NotificationTapped(Option<RequestId>),
+    /// The agent clicked a chat's notification: opens that conversation on the Chats desk.
+    ChatNotificationTapped(ConversationId),
     /// The time returned by [`crate::Core::poll_timeout`] has come.
     Timeout,
     /// The wall clock jumped (the machine slept): resynchronise with the LDS.

@@ -1,6 +1,6 @@
 //! The notifications the core asks the platform to raise or withdraw.
 
-use headsup_protocol::RequestId;
+use headsup_protocol::{ConversationId, RequestId};
 use serde::{Deserialize, Serialize};
 
 /// Identifies one raised notification so it can be replaced (re-alert) or withdrawn. One request
@@ -21,4 +21,7 @@ pub struct Notification {
     pub sound: bool,
     /// 0 for the first alert, 1.. for each re-alert while the customer still waits.
     pub urgency: u8,
+    /// A chat's new messages: a tap opens this conversation on the Chats desk.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub conversation: Option<ConversationId>,
 }

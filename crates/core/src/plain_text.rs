@@ -38,6 +38,31 @@ pub fn one_line(text: &str) -> String {
     out
 }
 
+/// A message body as plain text that keeps its lines: every kind of line break becomes `\n`
+/// (at most two in a row, so a body cannot push the conversation off the screen), each line
+/// goes through [`one_line`] (other controls and bidi controls gone, spaces collapsed), and
+/// the blank lines at both ends are trimmed.
+pub fn multi_line(text: &str) -> String {
+    let normalised = text.replace("\r\n", "\n");
+    let mut out = String::with_capacity(normalised.len());
+    let mut blank_run = 0;
+    for line in normalised.split([
+        '\n', '\r', '\u{0b}', '\u{0c}', '\u{85}', '\u{2028}', '\u{2029}',
+    ]) {
+        let line = one_line(line);
+        if line.is_empty() {
+            blank_run += 1;
+            continue;
+        }
+        if !out.is_empty() {
+            out.push_str(if blank_run > 0 { "\n\n" } else { "\n" });
+        }
+        blank_run = 0;
+        out.push_str(&line);
+    }
+    out
+}
+
 /// For a terminal: [`one_line`]'s result is already safe, but a tool printing text it did not
 /// build itself shows any control or bidi character as a visible `\u{…}` escape instead.
 pub fn for_terminal(text: &str) -> String {
@@ -68,6 +93,15 @@ pub fn is_bidi_control(c: char) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_body_keeps_its_lines_but_no_control_or_bidi_character() {
+        assert_eq!(multi_line("Hi\r\nthere"), "Hi\nthere");
+        assert_eq!(multi_line("\n\nA\n\n\n\nB\n"), "A\n\nB");
+        assert_eq!(multi_line("x\u{202e}gnp.exe\u{1b}[2J"), "xgnp.exe[2J");
+        assert_eq!(multi_line("a\u{2028}b\tc"), "a\nb c");
+        assert_eq!(multi_line("👋🏽 ¿Qué tal?"), "👋🏽 ¿Qué tal?");
+    }
 
     #[test]
     fn controls_go_and_breaks_become_one_space() {

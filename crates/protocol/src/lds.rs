@@ -440,6 +440,8 @@ pub struct ErrorFrame {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(tag = "event", rename_all = "snake_case")]
+// `Assigned` is the largest by far and rare; boxing it would change every match on it.
+#[allow(clippy::large_enum_variant)]
 pub enum Event {
     /// A request this agent may take now (new, or a scheduled call that came due, or offered
     /// again after the agent became free).

@@ -13,7 +13,12 @@
 //! `intent` commands into [`Intent`]s for the core; command names and their payloads are in
 //! [`crate::commands`].
 
+pub mod chats;
 pub mod patch;
+
+pub use chats::{
+    ChatMessageView, ChatPaneView, ChatRow, ChatSide, ChatTick, ChatsView, ComposerView,
+};
 
 pub use patch::{
     FieldPatch, ListPatch, ListRow, PatchGap, Received, RowInsert, ViewPatch, ViewReplica,
@@ -24,7 +29,7 @@ use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
 use crate::contacts::ContactDraft;
-use crate::ids::{ContactId, ContactListId, QueueId, RequestId};
+use crate::ids::{ContactId, ContactListId, ConversationId, QueueId, RequestId};
 use crate::model::{
     AgentInfo, Availability, Customer, Disposition, RequestKind, Session, StatusReason,
     TransferTarget,
@@ -93,6 +98,10 @@ pub struct ViewState {
     /// Replaced whole when it changes (a page is at most 200 rows).
     #[serde(default)]
     pub contacts: ContactsView,
+    /// The chats desk: the agent's conversations and the one open. Replaced whole when it
+    /// changes.
+    #[serde(default)]
+    pub chats: ChatsView,
 }
 
 /// The contacts desk, worded by the core: the UI lays it out.
@@ -356,6 +365,8 @@ pub enum DeskId {
     Dashboard,
     /// The team's contacts: search, card, journey ("Contacts"; seed 003's contact manager).
     Contacts,
+    /// The agent's chat conversations ("Chats"; seeds 001 and 003), badge = unread messages.
+    Chats,
 }
 
 /// A desk's entry in the navigation (bottom tabs on a phone, a side rail on a wide screen).
@@ -743,6 +754,29 @@ pub enum Intent {
     /// Copy the open card's contact into `list`.
     DuplicateContact {
         list: ContactListId,
+    },
+    /// Show a conversation on the Chats desk (its history, canned answers; marks it read).
+    OpenChat {
+        conversation: ConversationId,
+    },
+    /// Back to the list (phone widths).
+    CloseChat,
+    /// Send the composer's text to the open conversation (`note`: as an internal note).
+    SendChatMessage {
+        conversation: ConversationId,
+        body: String,
+        #[serde(default)]
+        note: bool,
+    },
+    /// Send again the message the view keys `key` (a failed one).
+    RetryChatMessage {
+        key: String,
+    },
+    /// The page of messages before the oldest shown.
+    OlderChatMessages,
+    /// The composer writes internal notes (`true`) or messages to the customer.
+    ChatNoteMode {
+        note: bool,
     },
 }
 

@@ -49,5 +49,6 @@ fn desk_key(id: DeskId) -> &'static str {
         DeskId::Requests => "requests",
         DeskId::Dashboard => "dashboard",
         DeskId::Contacts => "contacts",
+        DeskId::Chats => "chats",
     }
 }

@@ -1,6 +1,7 @@
 //! Views. Each renders the props it is given and reports what the agent did through callbacks;
 //! none holds application state beyond a form's draft.
 
+pub mod chats;
 pub mod check;
 pub mod connection_bar;
 pub mod contacts;

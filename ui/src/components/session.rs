@@ -95,6 +95,7 @@ fn leg(id: &'static str, who: &'static str, state: LegState, label: &str) -> Htm
         LegState::Answered => "answered",
         LegState::Failed => "failed",
         LegState::HungUp => "hung_up",
+        LegState::NotUsed => "not_used",
     };
     html! {
         <div class="leg">

@@ -60,6 +60,9 @@ impl Core {
         if self.dashboard.handle_timeout(now) {
             self.changed();
         }
+        if self.chats.handle_timeout(now) {
+            self.changed();
+        }
     }
 
     /// The last sequence whose effects are in memory: `last_seq`, if the state came from the

@@ -26,6 +26,9 @@ impl Core {
                 let open = self.open_desk == DeskId::Contacts;
                 let frames = self.contacts.reload(&mut self.next_cid, open);
                 self.send_all(frames);
+                // The conversations, the open one's messages, and what was sent unanswered.
+                let frames = self.chats.reconnected(&mut self.next_cid);
+                self.send_all(frames);
                 self.session_contact.reconnected();
                 self.follow_session_contact();
                 // A queue left open across a reconnect: its answer went with the old socket.
@@ -67,6 +70,12 @@ impl Core {
             }
             ServerFrame::Reply(reply) if self.session_contact.awaits(reply.cid) => {
                 self.session_contact.answered(reply.journey);
+                self.changed();
+            }
+            ServerFrame::Reply(reply) if self.chats.awaits(reply.cid) => {
+                let on_screen = self.chat_on_screen();
+                let frame = self.chats.on_reply(reply, on_screen, &mut self.next_cid);
+                self.send_all(frame);
                 self.changed();
             }
             ServerFrame::Reply(reply) if self.contacts.awaits(reply.cid) => {
@@ -122,6 +131,10 @@ impl Core {
                 } else if cid.is_some_and(|cid| self.session_contact.awaits(cid)) {
                     // The history is a courtesy: without it the panel just lists nothing.
                     self.session_contact.answered(None);
+                    self.changed();
+                } else if let Some(cid) = cid.filter(|cid| self.chats.awaits(*cid)) {
+                    // A chat command: a refused message fails with the reason, on its row.
+                    self.chats.on_refused(cid, code, &message);
                     self.changed();
                 } else if let Some((follow, frame)) =
                     cid.and_then(|cid| self.contacts.on_refused(cid, code, &mut self.next_cid))
@@ -249,8 +262,9 @@ impl Core {
             }
             Event::SessionUpdated { session } => self.set_session(session, now),
             Event::StatusChanged { status } => self.set_status(status, now),
-            // The Chats desk is not built yet: its events change nothing on screen.
-            Event::Conversation { .. } | Event::Message { .. } | Event::MessageState { .. } => {}
+            event @ (Event::Conversation { .. }
+            | Event::Message { .. }
+            | Event::MessageState { .. }) => self.on_chat_event(event),
         }
         self.withdraw_catch_up_if_done();
     }

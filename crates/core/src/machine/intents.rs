@@ -176,6 +176,15 @@ impl Core {
                 })
             }),
             Intent::DismissNotice => self.notice = None,
+            intent @ (Intent::OpenChat { .. }
+            | Intent::OpenDesk {
+                desk: DeskId::Chats,
+            }
+            | Intent::CloseChat
+            | Intent::SendChatMessage { .. }
+            | Intent::RetryChatMessage { .. }
+            | Intent::OlderChatMessages
+            | Intent::ChatNoteMode { .. }) => self.on_chat_intent(intent),
             Intent::OpenDesk { desk } => {
                 self.open_desk = desk;
                 if desk == DeskId::Contacts && self.link.is_up() {

@@ -25,6 +25,7 @@ use crate::saved::SavedState;
 use crate::view::stream::{RowInputs, RowSource, ViewStream};
 use crate::view::{frame, nav, shell::ShellFollow};
 
+mod chats;
 mod connection;
 mod desks;
 mod frames;
@@ -54,6 +55,8 @@ pub struct Core {
     dashboard: desks::dashboard::DashboardDesk,
     /// The contacts desk: search, card, journey (no deadline: nothing in it changes by itself).
     contacts: desks::contacts::ContactsDesk,
+    /// The chats desk: conversations, the open one, the outbox (deadline: a window closing).
+    chats: desks::chats::ChatsDesk,
     /// The agent's status as the LDS keeps it (no deadlines of its own).
     status: status::Status,
     session: Option<Session>,
@@ -98,6 +101,7 @@ impl Core {
             requests: desks::requests::RequestsDesk::default(),
             dashboard: desks::dashboard::DashboardDesk::default(),
             contacts: desks::contacts::ContactsDesk::default(),
+            chats: desks::chats::ChatsDesk::new(jitter_seed),
             status: status::Status::default(),
             session: None,
             transfer_picker: transfer::TransferPicker::default(),
@@ -141,6 +145,7 @@ impl Core {
                 self.open_desk = nav::of_notification(request);
                 self.changed();
             }
+            Input::ChatNotificationTapped(conversation) => self.open_chat(conversation),
             Input::Timeout => self.on_timeout(now),
             Input::ClockJumped => {
                 // Whatever the socket says, events may have been missed while we slept:
@@ -183,6 +188,9 @@ impl Core {
             self.token
                 .as_ref()
                 .and_then(|_| self.dashboard.poll_timeout()),
+            self.token
+                .as_ref()
+                .and_then(|_| self.chats.poll_timeout(self.now)),
         ]
         .into_iter()
         .flatten()
@@ -246,7 +254,7 @@ impl Core {
             connection,
             agent: self.agent.clone(),
             attend_next: frame::attend_next(busy, self.status.is_available(), waiting),
-            desks: nav::tabs(waiting, self.dashboard.waiting()),
+            desks: nav::tabs(waiting, self.dashboard.waiting(), self.chats.unread()),
             waiting,
             queue: Vec::new(),
             scheduled: Vec::new(),
@@ -269,6 +277,7 @@ impl Core {
             status: self.status.view(tz, now),
             dashboard: self.dashboard.view(now, self.settings.mask_phone),
             contacts: self.contacts.view(tz, self.link.is_up()),
+            chats: self.chats.view(&self.chats_view_context(now)),
         }
     }
 

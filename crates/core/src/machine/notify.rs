@@ -37,6 +37,7 @@ impl Core {
             body,
             sound: self.settings.sound,
             urgency: 0,
+            conversation: None,
         }));
         self.alerts
             .shown(r.id, now, self.realert_every(), self.settings.realert_max);
@@ -71,6 +72,7 @@ impl Core {
             body,
             sound: self.settings.sound,
             urgency,
+            conversation: None,
         }));
     }
 
@@ -100,6 +102,7 @@ impl Core {
             body,
             sound: self.settings.sound,
             urgency: 0,
+            conversation: None,
         }));
     }
 

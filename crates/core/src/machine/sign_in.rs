@@ -86,6 +86,7 @@ impl Core {
         self.requests.queue.clear();
         self.dashboard.clear();
         self.contacts.clear();
+        self.chats.clear();
         self.has_server_state = false;
         self.session = None;
         self.focus = None;

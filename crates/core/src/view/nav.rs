@@ -7,8 +7,9 @@ use crate::copy;
 
 /// The desks that are built, in navigation order, with their badges. `waiting` is the requests
 /// desk's count of customers waiting (offers and due scheduled calls); `in_queues` the
-/// dashboard's, the customers waiting in the agent's queues (whoever they are offered to).
-pub fn tabs(waiting: u32, in_queues: u32) -> Vec<DeskTab> {
+/// dashboard's, the customers waiting in the agent's queues (whoever they are offered to);
+/// `unread` the chats desk's, the customers' messages the agent has not read.
+pub fn tabs(waiting: u32, in_queues: u32, unread: u32) -> Vec<DeskTab> {
     vec![
         tab(DeskId::Requests, waiting, copy::waiting_sentence(waiting)),
         tab(
@@ -16,9 +17,18 @@ pub fn tabs(waiting: u32, in_queues: u32) -> Vec<DeskTab> {
             in_queues,
             format!("{} in your queues", copy::waiting_sentence(in_queues)),
         ),
+        tab(DeskId::Chats, unread, unread_sentence(unread)),
         // Nothing to count: the label says what the desk is for.
         tab(DeskId::Contacts, 0, "Customer records".into()),
     ]
+}
+
+fn unread_sentence(unread: u32) -> String {
+    match unread {
+        0 => "No unread messages".into(),
+        1 => "1 unread message".into(),
+        n => format!("{n} unread messages"),
+    }
 }
 
 fn tab(id: DeskId, count: u32, badge_label: String) -> DeskTab {
@@ -55,11 +65,13 @@ mod tests {
 
     #[test]
     fn requests_badge_counts_waiting_customers() {
-        let tabs = tabs(3, 5);
-        assert_eq!(tabs.len(), 3, "only built desks are listed");
-        assert_eq!(tabs[2].id, DeskId::Contacts);
-        assert_eq!(tabs[2].label, "Contacts");
+        let tabs = tabs(3, 5, 0);
+        assert_eq!(tabs.len(), 4, "only built desks are listed");
+        assert_eq!(tabs[2].id, DeskId::Chats);
         assert_eq!(tabs[2].badge, None);
+        assert_eq!(tabs[3].id, DeskId::Contacts);
+        assert_eq!(tabs[3].label, "Contacts");
+        assert_eq!(tabs[3].badge, None);
         assert_eq!(tabs[1].id, DeskId::Dashboard);
         assert_eq!(tabs[1].label, "Queues");
         assert_eq!(tabs[1].badge_label, "5 customers waiting in your queues");
@@ -71,16 +83,16 @@ mod tests {
 
     #[test]
     fn a_badge_caps_at_ninety_nine_plus() {
-        assert_eq!(tabs(1, 0)[0].badge_text.as_deref(), Some("1"));
-        assert_eq!(tabs(99, 0)[0].badge_text.as_deref(), Some("99"));
-        assert_eq!(tabs(100, 0)[0].badge_text.as_deref(), Some("99+"));
-        assert_eq!(tabs(5_000, 0)[0].badge_text.as_deref(), Some("99+"));
-        assert_eq!(tabs(5_000, 0)[0].badge_label, "5000 customers waiting");
+        assert_eq!(tabs(1, 0, 0)[0].badge_text.as_deref(), Some("1"));
+        assert_eq!(tabs(99, 0, 0)[0].badge_text.as_deref(), Some("99"));
+        assert_eq!(tabs(100, 0, 0)[0].badge_text.as_deref(), Some("99+"));
+        assert_eq!(tabs(5_000, 0, 0)[0].badge_text.as_deref(), Some("99+"));
+        assert_eq!(tabs(5_000, 0, 0)[0].badge_label, "5000 customers waiting");
     }
 
     #[test]
     fn no_badge_when_nobody_waits() {
-        let tabs = tabs(0, 0);
+        let tabs = tabs(0, 0, 0);
         assert_eq!(tabs[0].badge, None);
         assert_eq!(tabs[0].badge_text, None);
         assert_eq!(tabs[0].badge_label, "No customers waiting");

@@ -217,6 +217,7 @@ fn diff_fields(old: &ViewState, new: &ViewState) -> Vec<ViewPatch> {
         status,
         dashboard,
         contacts,
+        chats,
     } = new;
     field(*login != old.login, FieldPatch::Login(login.clone()));
     field(
@@ -261,6 +262,10 @@ fn diff_fields(old: &ViewState, new: &ViewState) -> Vec<ViewPatch> {
     field(
         *contacts != old.contacts,
         FieldPatch::Contacts(Box::new(contacts.clone())),
+    );
+    field(
+        *chats != old.chats,
+        FieldPatch::Chats(Box::new(chats.clone())),
     );
     patches
 }

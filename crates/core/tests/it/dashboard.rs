@@ -200,9 +200,14 @@ fn a_queue_left_open_is_listed_again_after_a_reconnect() {
     });
     h.input(headsup_core::Input::Connected);
     let out = h.welcome(1, true);
+    // The other desks' reads on a welcome (the chats list) are theirs.
+    let frames: Vec<_> = sent(&out)
+        .into_iter()
+        .filter(|f| !matches!(f, ClientFrame::Conversations { .. }))
+        .collect();
     assert!(
         matches!(
-            sent(&out)[..],
+            frames[..],
             [ClientFrame::QueueWaiting {
                 queue: QueueId(1),
                 ..

@@ -11,9 +11,10 @@ fn the_requests_desk_badge_counts_waiting_customers() {
     let mut h = Harness::new();
     h.sign_in(vec![]);
     let view = h.core.view(h.now);
-    assert_eq!(view.desks.len(), 3, "only built desks are listed");
+    assert_eq!(view.desks.len(), 4, "only built desks are listed");
     assert_eq!(view.desks[1].id, DeskId::Dashboard);
-    assert_eq!(view.desks[2].id, DeskId::Contacts);
+    assert_eq!(view.desks[2].id, DeskId::Chats);
+    assert_eq!(view.desks[3].id, DeskId::Contacts);
     assert_eq!(view.desks[0].id, DeskId::Requests);
     assert_eq!(view.desks[0].badge, None);
     assert_eq!(view.desks[0].badge_label, "No customers waiting");

@@ -271,11 +271,14 @@ fn accepting_a_request_that_is_gone_or_while_offline_is_refused() {
 fn a_refusal_from_the_server_is_explained() {
     let mut h = Harness::new();
     h.sign_in(vec![request(1, RequestKind::CallNow, h.now)]);
-    h.intent(Intent::Accept {
+    let out = h.intent(Intent::Accept {
         request: RequestId(1),
     });
+    let [ClientFrame::Accept { cid, .. }] = sent(&out)[..] else {
+        panic!("{out:?}");
+    };
     h.frame(ServerFrame::Error(ErrorFrame {
-        cid: Some(1),
+        cid: Some(cid),
         code: ErrorCode::AlreadyTaken,
         message: "taken".into(),
     }));

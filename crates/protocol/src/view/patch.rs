@@ -19,8 +19,9 @@ use std::rc::Rc;
 use serde::{Deserialize, Serialize};
 
 use super::{
-    AttendNextView, ConnectionTimes, ConnectionView, ContactsView, DashboardView, DeskId, DeskTab,
-    LoginView, Notice, QueueRow, SessionView, Settings, SettingsLimits, StatusView, ViewState,
+    AttendNextView, ChatsView, ConnectionTimes, ConnectionView, ContactsView, DashboardView,
+    DeskId, DeskTab, LoginView, Notice, QueueRow, SessionView, Settings, SettingsLimits,
+    StatusView, ViewState,
 };
 use crate::ids::RequestId;
 use crate::model::AgentInfo;
@@ -81,6 +82,8 @@ pub enum FieldPatch {
     Dashboard(DashboardView),
     /// Boxed: a page of contacts and a card.
     Contacts(Box<ContactsView>),
+    /// Boxed: the conversations and the open one's messages.
+    Chats(Box<ChatsView>),
 }
 
 /// Keyed changes to one ordered list of rows.
@@ -246,6 +249,7 @@ impl ViewState {
             FieldPatch::Status(v) => self.status = v,
             FieldPatch::Dashboard(v) => self.dashboard = v,
             FieldPatch::Contacts(v) => self.contacts = *v,
+            FieldPatch::Chats(v) => self.chats = *v,
         }
     }
 }

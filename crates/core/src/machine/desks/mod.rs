@@ -10,6 +10,7 @@
 //! `poll_timeout`); its frames and intents are handled in `machine/frames.rs` and
 //! `machine/intents.rs` like the requests desk's.
 
+pub(super) mod chats;
 pub(super) mod contacts;
 pub(super) mod dashboard;
 pub(super) mod requests;
