@@ -4,7 +4,8 @@
 //! ways (E.164, with `00`, national with spaces), a name prefix of three letters, a whole last
 //! name with a first-name prefix, and a tag, each a first page of 50. Each search's time is from
 //! the frame being sent to its reply being read; every reply is checked (a phone finds exactly
-//! its contact, a prefix finds a full page).
+//! its contact, a prefix finds a full page). `--database-url` runs it on that (empty) database,
+//! PostgreSQL for `scripts/bench-contacts-postgres.sh`, instead of a fresh SQLite file.
 
 use std::time::Instant;
 
@@ -24,7 +25,10 @@ const NAMES: [&str; 4] = ["lópez ma", "garcía jo", "ruiz la", "torres hu"];
 pub async fn run(args: &Args) -> Result<()> {
     let count = args.contacts;
     let dir = tempfile::tempdir()?;
-    let url = format!("sqlite://{}", dir.path().join("bench.db").display());
+    let url = match &args.database_url {
+        Some(url) => url.clone(),
+        None => format!("sqlite://{}", dir.path().join("bench.db").display()),
+    };
     let seeded = seed::team(&url, 1).await?;
     let db = lds::db::Db::connect(&url).await?;
     contacts::set_phone_region(&db, "Bench", Some("ES")).await?;
@@ -81,7 +85,8 @@ pub async fn run(args: &Args) -> Result<()> {
     let _ = server.kill();
     let _ = server.wait();
     println!(
-        "contacts={count} seeding {seed_secs:.1} s ({:.0} per s); load during run=[{load}]",
+        "contacts={count} on {} seeding {seed_secs:.1} s ({:.0} per s); load during run=[{load}]",
+        url.split(':').next().unwrap_or("?"),
         count as f64 / seed_secs
     );
     println!("phone (3 formats)  {}", Summary::of(phone));

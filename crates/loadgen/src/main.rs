@@ -15,7 +15,7 @@
 //! `lds-loadgen --dashboard --agents 1000 --queues 20 --rate 20 --requests 600`
 //!
 //! `--contacts N` measures the contact search over N contacts instead (see contacts.rs):
-//! `lds-loadgen --contacts 100000`
+//! `lds-loadgen --contacts 100000` (`--database-url postgres://…` for PostgreSQL)
 
 mod agents;
 mod contacts;
@@ -72,6 +72,10 @@ pub(crate) struct Args {
     /// With `--contacts`: searches of each kind.
     #[arg(long, default_value_t = 500)]
     searches: usize,
+    /// With `--contacts`: an empty database to seed and serve from (`postgres://…`) instead of
+    /// a fresh SQLite file; `scripts/bench-contacts-postgres.sh` makes one.
+    #[arg(long)]
+    database_url: Option<String>,
     /// Internal: run as the floor's server process (see floor.rs).
     #[arg(long, hide = true)]
     serve_floor: bool,

@@ -538,6 +538,12 @@ pub struct SessionView {
     /// The contact's last interactions before this session, newest first (at most three).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub recent: Vec<JourneyRow>,
+    /// The session's contact card (details and, while the agent edits, its form), once the LDS
+    /// has answered; masked values as the LDS masked them. Its merge and copy options are empty:
+    /// those stay on the contacts desk. Edited with `edit_session_contact` and
+    /// `save_session_contact`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub contact_card: Option<Box<ContactCardView>>,
 }
 
 /// Whom the agent may transfer to, as the picker lists them.
@@ -777,6 +783,14 @@ pub enum Intent {
     /// The composer writes internal notes (`true`) or messages to the customer.
     ChatNoteMode {
         note: bool,
+    },
+    /// Start (`true`) or cancel (`false`) editing the session panel's contact card.
+    EditSessionContact {
+        editing: bool,
+    },
+    /// Save the session panel's contact card, as an edit of the version it read.
+    SaveSessionContact {
+        draft: ContactDraft,
     },
 }
 

@@ -1,6 +1,7 @@
-//! The contacts desk in the real app: the customer of a session is a card one tap away, with
-//! their journey; a card is edited, a contact added, found by search and merged; and a masked
-//! queue's customer never reaches the webview whole.
+//! The contacts desk in the real app: the customer of a session has their card on the session
+//! panel, edited there, and one tap away on the desk with their journey; a card is edited, a
+//! contact added, found by search and merged; and a masked queue's customer never reaches the
+//! webview whole.
 
 use headsup_protocol::model::RequestKind;
 use headsup_testkit::eventually;
@@ -47,13 +48,38 @@ async fn a_served_customer_is_searched_edited_merged_and_has_a_journey() {
         .await;
     app.text_until("#session-recent", |t| t.contains("request: scheduled"))
         .await;
+    // Her card is on the session panel, and is edited there, by keyboard: the form opens
+    // with the focus in it, and Enter saves.
+    app.text_until("#session-card", |t| {
+        t.contains("Maria Lopez") && t.contains("+34600111222")
+    })
+    .await;
+    app.click("#session-card-edit").await;
+    eventually("the focus in the card's form", || async {
+        let id = app.js("return document.activeElement.id").await;
+        (id.as_str() == Some("session-card-first-name")).then_some(())
+    })
+    .await;
+    app.type_into("#session-card-tags", "vip, regular\u{E007}")
+        .await;
+    app.text_until("#session-card", |t| {
+        t.contains("vip") && t.contains("regular") && !t.contains("Save")
+    })
+    .await;
+    eventually("the focus back on Edit contact", || async {
+        let id = app.js("return document.activeElement.id").await;
+        (id.as_str() == Some("session-card-edit")).then_some(())
+    })
+    .await;
     app.click("#session-contact").await;
     app.attr_until("#desk-contacts", "aria-current", "page")
         .await;
     app.text_until("#contact-title", |t| t.contains("Maria Lopez"))
         .await;
-    app.text_until("#contact-panel", |t| t.contains("+34600111222"))
-        .await;
+    app.text_until("#contact-panel", |t| {
+        t.contains("+34600111222") && t.contains("regular")
+    })
+    .await;
 
     // Her journey: the request and the session Ana took.
     app.click("#contact-tab-journey").await;
@@ -132,6 +158,24 @@ async fn a_masked_customer_never_reaches_the_webview_whole() {
     app.click(&format!("{} .row-main", row(maria.id))).await;
     app.find("#session").await;
     app.text_until("#session-title", |t| t == "M••• L•••").await;
+    // The session panel's card: masked as the LDS sent it, the hidden parts read-only.
+    app.text_until("#session-card", |t| t.contains("+34 6•• ••• •22"))
+        .await;
+    app.click("#session-card-edit").await;
+    assert_eq!(
+        app.attr("#session-card-phones", "readonly")
+            .await
+            .as_deref(),
+        Some("true")
+    );
+    assert_eq!(
+        app.attr("#session-card-first-name", "readonly")
+            .await
+            .as_deref(),
+        Some("true")
+    );
+    app.click("#session-card-cancel").await;
+    app.find("#session-card-edit").await;
     app.click("#session-contact").await;
     app.text_until("#contact-panel", |t| t.contains("+34 6•• ••• •22"))
         .await;

@@ -179,7 +179,15 @@ async fn every_screen(profile: &str, dark: bool) {
     app.click(&format!("{} .row-main", headsup_tests::app::row(first.id)))
         .await;
     app.find("#session").await;
+    app.text_until("#session-card", |t| t.contains("Maria Lopez"))
+        .await;
     audit("session").await;
+    // The customer's card edited in the session panel.
+    app.click("#session-card-edit").await;
+    app.find("#session-card-save").await;
+    audit("session-contact-form").await;
+    app.click("#session-card-cancel").await;
+    app.find("#session-card-edit").await;
 
     // A transfer to Bo (a colleague signed in elsewhere): the picker, then the countdown.
     app.click("#transfer-open").await;

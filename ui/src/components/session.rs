@@ -1,11 +1,14 @@
 //! The session screen after accepting: each call leg ringing → answered, then bridged. The
 //! customer (masked like the rows when the agent asked for it) and every word come from the core,
-//! the transfer's progress included ("Waiting for Bo… 4:58 left").
+//! the transfer's progress included ("Waiting for Bo… 4:58 left"). The customer's contact card
+//! is here too, read and edited in place with the contacts desk's details and form, so the
+//! agent knows who is calling before saying hello.
 
 use headsup_protocol::model::{LegState, SessionState};
-use headsup_protocol::view::{Intent, SessionView};
+use headsup_protocol::view::{ContactCardView, Intent, SessionView};
 use yew::prelude::*;
 
+use super::contacts::{facts, focus, ContactForm, Place};
 use super::transfer::TransferPicker;
 
 #[derive(Properties, PartialEq)]
@@ -60,6 +63,9 @@ pub fn SessionPanel(props: &SessionProps) -> Html {
                     }>{ format!("Open {name}'s card") }</button>
                 </p>
             }
+            if let Some(card) = &s.contact_card {
+                <ContactCardPanel card={(**card).clone()} on_intent={props.on_intent.clone()} />
+            }
             if !s.recent.is_empty() {
                 <div class="session-recent">
                     <h3 id="session-recent-title">{ "Earlier with this customer" }</h3>
@@ -85,6 +91,51 @@ pub fn SessionPanel(props: &SessionProps) -> Html {
                     disabled={!s.can_end} onclick={on_end}>
                 { "End session" }
             </button>
+        </section>
+    }
+}
+
+#[derive(Properties, PartialEq)]
+struct CardPanelProps {
+    card: ContactCardView,
+    on_intent: Callback<Intent>,
+}
+
+/// The session's contact: its details with "Edit contact", or the edit form in their place.
+#[function_component]
+fn ContactCardPanel(props: &CardPanelProps) -> Html {
+    let card = &props.card;
+    let editing = card.form.is_some();
+    // The keyboard follows the card: into the form when it opens, back to "Edit contact" when
+    // it closes (saved or cancelled), never left on a button that went away.
+    let was_editing = use_mut_ref(|| false);
+    use_effect_with(editing, move |&editing| {
+        let before = std::mem::replace(&mut *was_editing.borrow_mut(), editing);
+        if editing {
+            focus("session-card-first-name");
+        } else if before {
+            focus("session-card-edit");
+        }
+    });
+    let on_edit = props
+        .on_intent
+        .reform(|_: MouseEvent| Intent::EditSessionContact { editing: true });
+    html! {
+        <section id="session-card" class="session-card" aria-labelledby="session-card-title"
+                 aria-busy={card.busy.to_string()}>
+            <h3 id="session-card-title">{ "Contact card" }</h3>
+            if let Some(form) = &card.form {
+                <ContactForm form={form.clone()} id={card.id} busy={card.busy}
+                             place={Place::Session}
+                             key={format!("{:?}-{}", card.id, card.title)}
+                             on_intent={props.on_intent.clone()} />
+            } else {
+                { facts(card) }
+                <div class="actions">
+                    <button type="button" id="session-card-edit" disabled={!card.can_edit}
+                            onclick={on_edit}>{ "Edit contact" }</button>
+                </div>
+            }
         </section>
     }
 }

@@ -251,6 +251,16 @@ impl Core {
                     .merge(with, cid)
                     .map_err(|why| core.refuse(NoticeLevel::Warning, why))
             }),
+            Intent::EditSessionContact { editing } => self
+                .contacts
+                .edit_in(desks::contacts::Slot::Session, editing),
+            Intent::SaveSessionContact { draft } => self.send_command(|core| {
+                core.ensure_connected()?;
+                let cid = core.cid();
+                core.contacts
+                    .save_in(desks::contacts::Slot::Session, draft, cid)
+                    .map_err(|why| core.refuse(NoticeLevel::Warning, why))
+            }),
             Intent::DuplicateContact { list } => self.send_command(|core| {
                 core.ensure_connected()?;
                 let cid = core.cid();

@@ -265,6 +265,7 @@ impl Core {
                     can_transfer: connected,
                     transfer_picker: self.transfer_picker.view(),
                     recent: self.session_contact.view(tz),
+                    contact_card: self.contacts.session_card_view(tz, connected),
                 }
                 .view(s, self.settings.mask_phone)
             }),
@@ -361,6 +362,15 @@ impl Core {
         if let Some(frame) = frame {
             self.push(Output::Send(frame));
         }
+        let contact = self
+            .session
+            .as_ref()
+            .and_then(|s| s.contact.as_ref())
+            .map(|c| c.id);
+        let frames = self
+            .contacts
+            .follow_session(contact, connected, &mut self.next_cid);
+        self.send_all(frames);
     }
 
     pub(super) fn changed(&mut self) {

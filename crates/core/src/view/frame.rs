@@ -5,8 +5,8 @@ use chrono::{DateTime, Utc};
 use chrono_tz::Tz;
 use headsup_protocol::model::{Session, SessionState, TransferOutcome};
 use headsup_protocol::view::{
-    AttendNextView, ConnectionTimes, ConnectionView, JourneyRow, SessionView, Settings,
-    SettingsLimits, TransferPickerView,
+    AttendNextView, ConnectionTimes, ConnectionView, ContactCardView, JourneyRow, SessionView,
+    Settings, SettingsLimits, TransferPickerView,
 };
 
 use crate::copy;
@@ -37,6 +37,8 @@ pub struct SessionPanel {
     pub transfer_picker: Option<TransferPickerView>,
     /// What happened with the session's contact before it, newest first.
     pub recent: Vec<JourneyRow>,
+    /// The session's contact, read from the LDS, with its edit form while edited.
+    pub contact_card: Option<ContactCardView>,
 }
 
 impl SessionPanel {
@@ -63,6 +65,7 @@ impl SessionPanel {
             transfer_picker: self.transfer_picker.filter(|_| open && !waiting),
             contact_label: copy::contact_ref_name(session.contact.as_ref()),
             recent: self.recent,
+            contact_card: self.contact_card.map(Box::new),
             session: session.clone(),
         }
     }

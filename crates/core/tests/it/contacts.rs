@@ -767,3 +767,229 @@ fn the_session_panel_lists_the_contacts_last_interactions_before_this_one() {
     ));
     assert!(h.core.view(h.now).session.unwrap().recent.is_empty());
 }
+
+/// Signed in, in a session whose customer is contact 8; returns the cids of the card's
+/// `get_contact` and of the `contact_lists` read with it.
+fn session_with_contact(h: &mut Harness) -> (u64, u64) {
+    h.sign_in(vec![]);
+    let mut s = session(1, 5, SessionState::Bridged);
+    s.contact = Some(ContactRef {
+        id: ContactId(8),
+        name: "Bea Ruiz".into(),
+    });
+    let out = h.event(Event::SessionUpdated { session: s.clone() });
+    let frames = sent(&out);
+    let get = frames
+        .iter()
+        .find_map(|f| match f {
+            ClientFrame::GetContact { cid, contact } if *contact == ContactId(8) => Some(*cid),
+            _ => None,
+        })
+        .expect("the session's contact is read");
+    let lists = frames
+        .iter()
+        .find_map(|f| match f {
+            ClientFrame::ContactLists { cid } => Some(*cid),
+            _ => None,
+        })
+        .expect("with the lists, for its list's name and fields");
+    // Another update of the same session reads nothing again.
+    let again = h.event(Event::SessionUpdated { session: s });
+    assert!(!sent(&again).iter().any(|f| matches!(
+        f,
+        ClientFrame::GetContact { .. } | ClientFrame::ContactLists { .. }
+    )));
+    (get, lists)
+}
+
+fn bea() -> Contact {
+    let mut bea = contact(8, "Bea", "Ruiz");
+    bea.version = 3;
+    bea.company = "Acme".into();
+    bea.phones = vec!["+34 6•• ••• •22".into()];
+    bea.emails = vec!["bea@example.com".into()];
+    bea.tags = vec!["vip".into(), "\u{202e}late".into()];
+    bea.masked = Masked {
+        phone: true,
+        ..Masked::default()
+    };
+    bea
+}
+
+#[test]
+fn the_session_panel_shows_the_contacts_card_masked_as_given_and_saves_an_edit() {
+    let mut h = Harness::new();
+    let (get, lists_cid) = session_with_contact(&mut h);
+    assert!(h.core.view(h.now).session.unwrap().contact_card.is_none());
+    reply(
+        &mut h,
+        Reply {
+            contact_lists: Some(lists()),
+            ..Reply::new(lists_cid)
+        },
+    );
+    one(&mut h, get, bea());
+
+    let view = h.core.view(h.now);
+    assert_eq!(
+        view.open_desk,
+        DeskId::Requests,
+        "the desk stays where it was"
+    );
+    assert!(view.contacts.card.is_none(), "the desk's card is its own");
+    let card = view.session.unwrap().contact_card.expect("the card");
+    assert_eq!(card.title, "Bea Ruiz");
+    let field = |label: &str| card.fields.iter().find(|f| f.label == label).unwrap();
+    assert_eq!(field("Company").value, "Acme");
+    assert_eq!(field("Phone").value, "+34 6•• ••• •22");
+    assert!(field("Phone").masked);
+    assert_eq!(field("E-mail").value, "bea@example.com");
+    assert!(!field("E-mail").masked);
+    assert_eq!(field("List").value, "Customers");
+    assert_eq!(card.tags, vec!["vip".to_string(), "late".to_string()]);
+    assert!(card.can_edit && card.form.is_none());
+    assert!(card.merge_options.is_empty() && card.duplicate_lists.is_empty());
+
+    h.intent(Intent::EditSessionContact { editing: true });
+    let card = h.core.view(h.now).session.unwrap().contact_card.unwrap();
+    let form = card.form.expect("the form, in the panel");
+    assert!(form.phones_locked && !form.name_locked);
+    assert_eq!(form.field_labels, vec![("plan".into(), "Plan".into())]);
+    assert!(h.core.view(h.now).contacts.card.is_none());
+
+    let draft = ContactDraft {
+        last_name: "Ruiz Gil".into(),
+        ..form.draft
+    };
+    let frame = only_sent(&h.intent(Intent::SaveSessionContact { draft }));
+    let ClientFrame::EditContact {
+        cid,
+        contact,
+        version,
+        draft,
+    } = frame
+    else {
+        panic!("an edit: {frame:?}");
+    };
+    assert_eq!((contact, version), (ContactId(8), 3), "on the version read");
+    assert_eq!(draft.last_name, "Ruiz Gil");
+    assert!(draft.phones.is_empty(), "a masked phone is never sent back");
+    let card = h.core.view(h.now).session.unwrap().contact_card.unwrap();
+    assert!(card.busy && !card.can_edit);
+    // A second save while the first is on its way is refused, not sent.
+    let draft = card.form.unwrap().draft;
+    assert!(sent(&h.intent(Intent::SaveSessionContact { draft })).is_empty());
+
+    let mut saved = bea();
+    saved.last_name = "Ruiz Gil".into();
+    saved.version = 4;
+    one(&mut h, cid, saved);
+    let view = h.core.view(h.now);
+    let card = view.session.unwrap().contact_card.unwrap();
+    assert_eq!(card.title, "Bea Ruiz Gil");
+    assert!(card.form.is_none() && !card.busy);
+    assert_eq!(view.notice.unwrap().text, "Contact saved.");
+}
+
+#[test]
+fn a_stale_edit_from_the_session_panel_reloads_its_card_and_keeps_the_desks_form() {
+    let mut h = Harness::new();
+    let (get, _) = session_with_contact(&mut h);
+    one(&mut h, get, bea());
+    // The same contact open and being edited on the desk.
+    let out = h.intent(Intent::OpenContact {
+        contact: ContactId(8),
+    });
+    let open = sent(&out)
+        .into_iter()
+        .find(|f| matches!(f, ClientFrame::GetContact { .. }))
+        .unwrap();
+    one(&mut h, cid_of(&open), bea());
+    h.intent(Intent::EditContact { editing: true });
+
+    h.intent(Intent::EditSessionContact { editing: true });
+    let draft = h
+        .core
+        .view(h.now)
+        .session
+        .unwrap()
+        .contact_card
+        .unwrap()
+        .form
+        .unwrap()
+        .draft;
+    let save = only_sent(&h.intent(Intent::SaveSessionContact { draft }));
+    let out = refuse(&mut h, cid_of(&save), ErrorCode::StaleVersion);
+    let reload = only_sent(&out);
+    assert!(matches!(reload, ClientFrame::GetContact { contact, .. } if contact == ContactId(8)));
+    let view = h.core.view(h.now);
+    assert!(view.notice.unwrap().text.contains("not saved"));
+    assert!(view.session.unwrap().contact_card.unwrap().form.is_none());
+
+    let mut theirs = bea();
+    theirs.first_name = "Beatriz".into();
+    theirs.version = 9;
+    one(&mut h, cid_of(&reload), theirs);
+    let view = h.core.view(h.now);
+    assert_eq!(
+        view.session.unwrap().contact_card.unwrap().title,
+        "Beatriz Ruiz"
+    );
+    // The desk's form keeps the version it was read on: its save is checked, never lost.
+    let desk = view.contacts.card.unwrap();
+    assert!(desk.form.is_some());
+    let ClientFrame::EditContact { version, .. } = only_sent(&h.intent(Intent::SaveContact {
+        draft: desk.form.unwrap().draft,
+    })) else {
+        panic!("an edit");
+    };
+    assert_eq!(version, 3);
+}
+
+#[test]
+fn the_session_card_follows_the_session_and_survives_a_refusal_and_a_reconnect() {
+    let mut h = Harness::new();
+    let (get, _) = session_with_contact(&mut h);
+    // Asked again after a reconnect while unanswered (the answer went with the socket).
+    h.input(headsup_core::Input::Disconnected {
+        reason: "lost".into(),
+    });
+    h.input(headsup_core::Input::Connected);
+    let out = h.welcome(1, true);
+    let again = sent(&out)
+        .into_iter()
+        .find(|f| matches!(f, ClientFrame::GetContact { contact, .. } if *contact == ContactId(8)))
+        .expect("read again");
+    // The old socket's answer changes nothing; the new one shows the card.
+    one(&mut h, get, contact(8, "Old", "Answer"));
+    assert!(h.core.view(h.now).session.unwrap().contact_card.is_none());
+    one(&mut h, cid_of(&again), bea());
+    assert!(h.core.view(h.now).session.unwrap().contact_card.is_some());
+
+    // A session with another contact that the agent may not see: no card, no warning, and
+    // not asked again on every update.
+    let mut next = session(2, 6, SessionState::Bridged);
+    next.contact = Some(ContactRef {
+        id: ContactId(9),
+        name: "Chen Wei".into(),
+    });
+    let out = h.event(Event::SessionUpdated {
+        session: next.clone(),
+    });
+    assert!(h.core.view(h.now).session.unwrap().contact_card.is_none());
+    let get9 = sent(&out)
+        .into_iter()
+        .find(|f| matches!(f, ClientFrame::GetContact { contact, .. } if *contact == ContactId(9)))
+        .expect("the new contact is read");
+    refuse(&mut h, cid_of(&get9), ErrorCode::NotFound);
+    let view = h.core.view(h.now);
+    assert!(view.notice.is_none(), "{:?}", view.notice);
+    assert!(view.session.unwrap().contact_card.is_none());
+    let out = h.event(Event::SessionUpdated { session: next });
+    assert!(!sent(&out)
+        .iter()
+        .any(|f| matches!(f, ClientFrame::GetContact { .. })));
+    // Editing a card that is not there does nothing.
+    h.intent(Intent::EditSessionContact { editing: true });
+    assert!(h.core.view(h.now).session.unwrap().contact_card.is_none());
+}

@@ -1,7 +1,8 @@
 //! A contact's card: its details (masked values shown as the LDS gave them, never editable),
 //! "Edit" with the form, "Merge" with a contact of the search, "Duplicate" to another list, and
 //! the Customer journey tab. Two tabs, one panel: a tab is a button, so Tab and Enter reach both,
-//! and Left/Right move between them as in the ARIA tabs pattern.
+//! and Left/Right move between them as in the ARIA tabs pattern. The details list and the form
+//! are also the session panel's card (`Place::Session`: its own ids and intents).
 
 use headsup_protocol::view::{
     ContactCardView, ContactFormView, ContactListOption, ContactTab, Intent,
@@ -64,6 +65,7 @@ pub fn ContactCard(props: &CardProps) -> Html {
         ContactTab::Details => match &card.form {
             Some(form) => html! {
                 <ContactForm form={form.clone()} id={card.id} busy={card.busy}
+                             place={Place::Desk}
                              key={format!("{:?}-{}", card.id, card.title)}
                              on_intent={props.on_intent.clone()} />
             },
@@ -91,7 +93,7 @@ pub fn ContactCard(props: &CardProps) -> Html {
 }
 
 /// Moves the keyboard focus to the element with this id, if it is on the page.
-fn focus(id: &str) {
+pub(crate) fn focus(id: &str) {
     use wasm_bindgen::JsCast;
     if let Some(el) = web_sys::window()
         .and_then(|w| w.document())
@@ -130,27 +132,7 @@ fn details(card: &ContactCardView, on_intent: &Callback<Intent>) -> Html {
     let disabled = !card.can_edit;
     html! {
         <>
-            <dl class="facts contact-facts">
-                { for card.fields.iter().map(|f| html! {
-                    <>
-                        <dt>{ &f.label }</dt>
-                        <dd class={classes!(f.masked.then_some("masked"))}>
-                            { &f.value }
-                            if f.masked {
-                                <span class="hint">{ " (hidden from you)" }</span>
-                            }
-                        </dd>
-                    </>
-                }) }
-                if !card.tags.is_empty() {
-                    <dt>{ "Tags" }</dt>
-                    <dd>
-                        <ul class="chips" role="list" aria-label="Tags">
-                            { for card.tags.iter().map(|t| html! { <li class="chip">{ t }</li> }) }
-                        </ul>
-                    </dd>
-                }
-            </dl>
+            { facts(card) }
             <div class="actions contact-actions">
                 <button type="button" id="contact-edit" class="primary" {disabled}
                         onclick={on_edit}>{ "Edit" }</button>
@@ -184,43 +166,98 @@ fn details(card: &ContactCardView, on_intent: &Callback<Intent>) -> Html {
     }
 }
 
+/// The contact's details as read: masked values as the LDS gave them, marked as hidden.
+pub(crate) fn facts(card: &ContactCardView) -> Html {
+    html! {
+        <dl class="facts contact-facts">
+            { for card.fields.iter().map(|f| html! {
+                <>
+                    <dt>{ &f.label }</dt>
+                    <dd class={classes!(f.masked.then_some("masked"))}>
+                        { &f.value }
+                        if f.masked {
+                            <span class="hint">{ " (hidden from you)" }</span>
+                        }
+                    </dd>
+                </>
+            }) }
+            if !card.tags.is_empty() {
+                <dt>{ "Tags" }</dt>
+                <dd>
+                    <ul class="chips" role="list" aria-label="Tags">
+                        { for card.tags.iter().map(|t| html! { <li class="chip">{ t }</li> }) }
+                    </ul>
+                </dd>
+            }
+        </dl>
+    }
+}
+
+/// Where a form is: its controls' ids start with the place's prefix, and it sends that
+/// place's intents.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Place {
+    Desk,
+    Session,
+}
+
+impl Place {
+    fn id(self, part: &str) -> String {
+        match self {
+            Place::Desk => format!("contact-{part}"),
+            Place::Session => format!("session-card-{part}"),
+        }
+    }
+
+    fn editing(self, editing: bool) -> Intent {
+        match self {
+            Place::Desk => Intent::EditContact { editing },
+            Place::Session => Intent::EditSessionContact { editing },
+        }
+    }
+}
+
 #[derive(Properties, PartialEq)]
-struct FormProps {
-    form: ContactFormView,
+pub(crate) struct FormProps {
+    pub form: ContactFormView,
     /// `None`: a new contact.
-    id: Option<ContactId>,
-    busy: bool,
-    on_intent: Callback<Intent>,
+    pub id: Option<ContactId>,
+    pub busy: bool,
+    pub place: Place,
+    pub on_intent: Callback<Intent>,
 }
 
 /// The edit form (or a new contact's). A masked part is read-only and says so.
 #[function_component]
-fn ContactForm(props: &FormProps) -> Html {
+pub(crate) fn ContactForm(props: &FormProps) -> Html {
     let form = &props.form;
     let new = props.id.is_none();
+    let place = props.place;
     let labels = form.field_labels.clone();
     let onsubmit = {
         let on_intent = props.on_intent.clone();
         Callback::from(move |e: SubmitEvent| {
             e.prevent_default();
             let text = FormText {
-                first_name: value_of("contact-first-name"),
-                last_name: value_of("contact-last-name"),
-                company: value_of("contact-company"),
-                phones: value_of("contact-phones"),
-                emails: value_of("contact-emails"),
-                tags: value_of("contact-tags"),
+                first_name: value_of(&place.id("first-name")),
+                last_name: value_of(&place.id("last-name")),
+                company: value_of(&place.id("company")),
+                phones: value_of(&place.id("phones")),
+                emails: value_of(&place.id("emails")),
+                tags: value_of(&place.id("tags")),
                 fields: labels
                     .iter()
                     .enumerate()
-                    .map(|(i, (key, _))| (key.clone(), value_of(&format!("contact-field-{i}"))))
+                    .map(|(i, (key, _))| (key.clone(), value_of(&place.id(&format!("field-{i}")))))
                     .collect(),
             };
             let draft = text.draft();
             if new {
-                if let Some(list) = list_id(&value_of("contact-new-list")) {
+                if let Some(list) = list_id(&value_of(&place.id("new-list"))) {
                     on_intent.emit(Intent::AddContact { list, draft });
                 }
+            } else if place == Place::Session {
+                on_intent.emit(Intent::SaveSessionContact { draft });
             } else {
                 on_intent.emit(Intent::SaveContact { draft });
             }
@@ -231,14 +268,15 @@ fn ContactForm(props: &FormProps) -> Html {
     } else {
         props
             .on_intent
-            .reform(|_: MouseEvent| Intent::EditContact { editing: false })
+            .reform(move |_: MouseEvent| place.editing(false))
     };
     let d = &form.draft;
-    let input = |id: &'static str, label: &'static str, value: String, locked: bool| {
+    let input = |part: &'static str, label: &'static str, value: String, locked: bool| {
+        let id = place.id(part);
         let hint_id = format!("{id}-hint");
         html! {
             <div class="field">
-                <label for={id}>{ label }</label>
+                <label for={id.clone()}>{ label }</label>
                 <input {id} type="text" autocomplete="off" {value} readonly={locked}
                        aria-describedby={locked.then(|| hint_id.clone())} />
                 if locked {
@@ -251,24 +289,24 @@ fn ContactForm(props: &FormProps) -> Html {
         <form class="contact-form" {onsubmit}>
             if new {
                 <div class="field">
-                    <label for="contact-new-list">{ "List" }</label>
-                    <select id="contact-new-list">
+                    <label for={place.id("new-list")}>{ "List" }</label>
+                    <select id={place.id("new-list")}>
                         { for form.lists.iter().map(|l| html! {
                             <option value={l.id.0.to_string()}>{ &l.name }</option>
                         }) }
                     </select>
                 </div>
             }
-            { input("contact-first-name", "First name", d.first_name.clone(), form.name_locked) }
-            { input("contact-last-name", "Last name", d.last_name.clone(), form.name_locked) }
-            { input("contact-company", "Company", d.company.clone(), form.name_locked) }
-            { input("contact-phones", "Phone numbers (separate with commas)",
+            { input("first-name", "First name", d.first_name.clone(), form.name_locked) }
+            { input("last-name", "Last name", d.last_name.clone(), form.name_locked) }
+            { input("company", "Company", d.company.clone(), form.name_locked) }
+            { input("phones", "Phone numbers (separate with commas)",
                     join_values(&d.phones), form.phones_locked) }
-            { input("contact-emails", "E-mail addresses (separate with commas)",
+            { input("emails", "E-mail addresses (separate with commas)",
                     join_values(&d.emails), form.emails_locked) }
-            { input("contact-tags", "Tags (separate with commas)", join_values(&d.tags), false) }
+            { input("tags", "Tags (separate with commas)", join_values(&d.tags), false) }
             { for form.field_labels.iter().enumerate().map(|(i, (key, label))| {
-                let id = format!("contact-field-{i}");
+                let id = place.id(&format!("field-{i}"));
                 html! {
                     <div class="field">
                         <label for={id.clone()}>{ label }</label>
@@ -278,10 +316,10 @@ fn ContactForm(props: &FormProps) -> Html {
                 }
             }) }
             <div class="actions">
-                <button type="submit" id="contact-save" class="primary" disabled={props.busy}>
+                <button type="submit" id={place.id("save")} class="primary" disabled={props.busy}>
                     { if new { "Add contact" } else { "Save" } }
                 </button>
-                <button type="button" id="contact-cancel" onclick={on_cancel}>{ "Cancel" }</button>
+                <button type="button" id={place.id("cancel")} onclick={on_cancel}>{ "Cancel" }</button>
             </div>
         </form>
     }

@@ -5,6 +5,8 @@
 
 mod card;
 pub mod draft;
+
+pub(crate) use card::{facts, focus, ContactForm, Place};
 mod journey;
 
 use headsup_protocol::view::{ContactsView, Intent};

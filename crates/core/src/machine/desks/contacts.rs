@@ -1,5 +1,7 @@
 //! The contacts desk: the search (text, list, tag) and the pages of contacts it found, the card
-//! open (details, the edit form, merge and duplicate) and its customer journey.
+//! open (details, the edit form, merge and duplicate) and its customer journey; and the card
+//! of the session's customer, which the session panel shows and edits with the same form, the
+//! same version check and the same masking rules (`Slot::Session`).
 //!
 //! Every question to the LDS goes with a `cid` the desk remembers with what it was for; a reply
 //! is matched by that `cid`, so an answer to a search the agent already replaced, or to a card
@@ -28,6 +30,13 @@ use headsup_protocol::{ContactId, ContactListId, ErrorCode};
 use crate::copy;
 use crate::plain_text::one_line;
 
+/// Which card a command is for: the desk's open card or the session panel's.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(in crate::machine) enum Slot {
+    Desk,
+    Session,
+}
+
 /// What a command in flight was for.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Asked {
@@ -37,9 +46,9 @@ enum Asked {
         more: bool,
     },
     /// The card's contact (on opening, or again after a stale edit).
-    Get,
+    Get(Slot),
     Journey,
-    Save,
+    Save(Slot),
     Add,
     Merge,
     Duplicate,
@@ -60,6 +69,21 @@ struct Card {
     tab: ContactTab,
     editing: bool,
     journey: Option<Vec<JourneyEntry>>,
+    /// The LDS answered `not_found`: not asked again (the session panel's card).
+    unavailable: bool,
+}
+
+impl Card {
+    fn of(id: Option<ContactId>, contact: Option<Contact>, editing: bool) -> Card {
+        Card {
+            id,
+            contact,
+            tab: ContactTab::Details,
+            editing,
+            journey: None,
+            unavailable: false,
+        }
+    }
 }
 
 #[derive(Debug, Default)]
@@ -74,6 +98,10 @@ pub(in crate::machine) struct ContactsDesk {
     /// A search was answered at least once.
     searched: bool,
     card: Option<Card>,
+    /// The card of the session's contact, shown in the session panel.
+    session_card: Option<Card>,
+    /// The lists were read once (the session card names its list and fields from them).
+    lists_read: bool,
     /// The contact a merge in flight merges away (its row goes when the merge is done).
     merging: Option<ContactId>,
     asked: BTreeMap<u64, Asked>,
@@ -99,7 +127,7 @@ impl ContactsDesk {
         // One search and one card command at a time: a newer one replaces the older.
         let replaced = |a: &Asked| match what {
             Asked::Search { .. } => matches!(a, Asked::Search { .. }),
-            Asked::Get => matches!(a, Asked::Get),
+            Asked::Get(slot) => *a == Asked::Get(slot),
             Asked::Journey => matches!(a, Asked::Journey),
             Asked::Lists => matches!(a, Asked::Lists),
             _ => false,
@@ -123,11 +151,12 @@ impl ContactsDesk {
     /// A new connection: what was asked went with the old socket; ask again what is shown
     /// (`open`: the desk is on screen, so start it if it never was).
     pub(in crate::machine) fn reload(&mut self, cids: &mut u64, open: bool) -> Vec<ClientFrame> {
+        // Every answer awaited went with the old socket, the session card's included.
+        self.asked.clear();
         self.started |= open;
         if !self.started {
             return Vec::new();
         }
-        self.asked.clear();
         let mut frames = vec![
             self.lists_frame(take(cids)),
             self.search_frame(take(cids), false),
@@ -167,7 +196,11 @@ impl ContactsDesk {
     }
 
     fn get_frame(&mut self, cid: u64, contact: ContactId) -> ClientFrame {
-        self.ask(cid, Asked::Get);
+        self.get_frame_for(Slot::Desk, cid, contact)
+    }
+
+    fn get_frame_for(&mut self, slot: Slot, cid: u64, contact: ContactId) -> ClientFrame {
+        self.ask(cid, Asked::Get(slot));
         ClientFrame::GetContact { cid, contact }
     }
 
@@ -205,26 +238,14 @@ impl ContactsDesk {
     pub(in crate::machine) fn open(&mut self, id: ContactId, cid: u64) -> ClientFrame {
         let known = self.found.iter().find(|c| c.id == id).cloned();
         self.asked
-            .retain(|_, a| !matches!(a, Asked::Journey | Asked::Save | Asked::Merge));
-        self.card = Some(Card {
-            id: Some(id),
-            contact: known,
-            tab: ContactTab::Details,
-            editing: false,
-            journey: None,
-        });
+            .retain(|_, a| !matches!(a, Asked::Journey | Asked::Save(Slot::Desk) | Asked::Merge));
+        self.card = Some(Card::of(Some(id), known, false));
         self.get_frame(cid, id)
     }
 
     /// A blank card, in edit mode, for a new contact.
     pub(in crate::machine) fn new_contact(&mut self) {
-        self.card = Some(Card {
-            id: None,
-            contact: None,
-            tab: ContactTab::Details,
-            editing: true,
-            journey: None,
-        });
+        self.card = Some(Card::of(None, None, true));
     }
 
     pub(in crate::machine) fn close(&mut self) {
@@ -232,7 +253,11 @@ impl ContactsDesk {
         self.asked.retain(|_, a| {
             !matches!(
                 a,
-                Asked::Get | Asked::Journey | Asked::Save | Asked::Merge | Asked::Duplicate
+                Asked::Get(Slot::Desk)
+                    | Asked::Journey
+                    | Asked::Save(Slot::Desk)
+                    | Asked::Merge
+                    | Asked::Duplicate
             )
         });
     }
@@ -254,9 +279,62 @@ impl ContactsDesk {
         None
     }
 
+    fn slot(&self, slot: Slot) -> Option<&Card> {
+        match slot {
+            Slot::Desk => self.card.as_ref(),
+            Slot::Session => self.session_card.as_ref(),
+        }
+    }
+
+    fn slot_mut(&mut self, slot: Slot) -> Option<&mut Card> {
+        match slot {
+            Slot::Desk => self.card.as_mut(),
+            Slot::Session => self.session_card.as_mut(),
+        }
+    }
+
+    /// Follows the contact of the session on screen (`None`: no session, or no contact): a new
+    /// one is read, with the lists the first time (its list's name and fields). Returns the
+    /// frames to send, none while `connected` is false (a reconnect follows again).
+    pub(in crate::machine) fn follow_session(
+        &mut self,
+        contact: Option<ContactId>,
+        connected: bool,
+        cids: &mut u64,
+    ) -> Vec<ClientFrame> {
+        if self.session_card.as_ref().and_then(|c| c.id) != contact {
+            self.asked.retain(|_, a| {
+                !matches!(a, Asked::Get(Slot::Session) | Asked::Save(Slot::Session))
+            });
+            self.session_card = contact.map(|id| Card::of(Some(id), None, false));
+        }
+        let Some(card) = self.session_card.as_ref() else {
+            return Vec::new();
+        };
+        let (Some(id), false) = (card.id, card.unavailable) else {
+            return Vec::new();
+        };
+        let mut frames = Vec::new();
+        if !connected {
+            return frames;
+        }
+        if card.contact.is_none() && !self.in_flight(|a| *a == Asked::Get(Slot::Session)) {
+            frames.push(self.get_frame_for(Slot::Session, take(cids), id));
+        }
+        if !self.lists_read && !self.in_flight(|a| *a == Asked::Lists) {
+            frames.push(self.lists_frame(take(cids)));
+        }
+        frames
+    }
+
     /// Starts or cancels editing the loaded card.
     pub(in crate::machine) fn edit(&mut self, editing: bool) {
-        if let Some(card) = self.card.as_mut().filter(|c| c.contact.is_some()) {
+        self.edit_in(Slot::Desk, editing);
+    }
+
+    /// Starts or cancels editing a loaded card.
+    pub(in crate::machine) fn edit_in(&mut self, slot: Slot, editing: bool) {
+        if let Some(card) = self.slot_mut(slot).filter(|c| c.contact.is_some()) {
             card.editing = editing;
             card.tab = ContactTab::Details;
         }
@@ -269,11 +347,17 @@ impl ContactsDesk {
 
     /// Whether a save, merge or duplicate of the card is on its way.
     fn card_busy(&self) -> bool {
-        self.in_flight(|a| {
-            matches!(
+        self.busy_in(Slot::Desk)
+    }
+
+    /// Whether a command changing this slot's card is on its way.
+    fn busy_in(&self, slot: Slot) -> bool {
+        self.in_flight(|a| match slot {
+            Slot::Desk => matches!(
                 a,
-                Asked::Save | Asked::Add | Asked::Merge | Asked::Duplicate
-            )
+                Asked::Save(Slot::Desk) | Asked::Add | Asked::Merge | Asked::Duplicate
+            ),
+            Slot::Session => *a == Asked::Save(Slot::Session),
         })
     }
 
@@ -283,15 +367,25 @@ impl ContactsDesk {
         draft: ContactDraft,
         cid: u64,
     ) -> Result<ClientFrame, &'static str> {
-        if self.card_busy() {
+        self.save_in(Slot::Desk, draft, cid)
+    }
+
+    /// Saving a card's edit form: the edit frame on the version that card read, or why not.
+    pub(in crate::machine) fn save_in(
+        &mut self,
+        slot: Slot,
+        draft: ContactDraft,
+        cid: u64,
+    ) -> Result<ClientFrame, &'static str> {
+        if self.busy_in(slot) {
             return Err("Still saving: wait a moment.");
         }
-        let Some(contact) = self.open_contact() else {
+        let Some(contact) = self.slot(slot).and_then(|c| c.contact.as_ref()) else {
             return Err("Open a contact to edit it.");
         };
         let draft = outgoing(contact, clean_draft(draft))?;
         let (id, version) = (contact.id, contact.version);
-        self.ask(cid, Asked::Save);
+        self.ask(cid, Asked::Save(slot));
         Ok(ClientFrame::EditContact {
             cid,
             contact: id,
@@ -374,6 +468,7 @@ impl ContactsDesk {
         match asked {
             Asked::Lists => {
                 self.lists = reply.contact_lists.unwrap_or_default();
+                self.lists_read = true;
                 Follow::Nothing
             }
             Asked::Search { more } => {
@@ -389,9 +484,9 @@ impl ContactsDesk {
                 self.searched = true;
                 Follow::Nothing
             }
-            Asked::Get => {
+            Asked::Get(slot) => {
                 if let Some(contact) = reply.contact {
-                    self.show(*contact, false);
+                    self.show(slot, *contact, false);
                 }
                 Follow::Nothing
             }
@@ -403,9 +498,9 @@ impl ContactsDesk {
                 }
                 Follow::Nothing
             }
-            Asked::Save => match reply.contact {
+            Asked::Save(slot) => match reply.contact {
                 Some(contact) => {
-                    self.show(*contact, true);
+                    self.show(slot, *contact, true);
                     Follow::Tell("Contact saved.".into())
                 }
                 None => Follow::Nothing,
@@ -413,14 +508,8 @@ impl ContactsDesk {
             Asked::Add => match reply.contact {
                 Some(contact) => {
                     self.found.insert(0, (*contact).clone());
-                    self.card = Some(Card {
-                        id: Some(contact.id),
-                        contact: None,
-                        tab: ContactTab::Details,
-                        editing: false,
-                        journey: None,
-                    });
-                    self.show(*contact, true);
+                    self.card = Some(Card::of(Some(contact.id), None, false));
+                    self.show(Slot::Desk, *contact, true);
                     Follow::Tell("Contact added.".into())
                 }
                 None => Follow::Nothing,
@@ -431,7 +520,7 @@ impl ContactsDesk {
                     // The merged one is gone: its id now answers the kept one.
                     let (kept, gone) = (contact.id, self.merging.take());
                     self.found.retain(|c| c.id == kept || Some(c.id) != gone);
-                    self.show(*contact, true);
+                    self.show(Slot::Desk, *contact, true);
                     Follow::Tell(format!("Merged into {name}."))
                 }
                 None => Follow::Nothing,
@@ -446,13 +535,25 @@ impl ContactsDesk {
         }
     }
 
-    /// Puts a contact (fresh from the LDS) on the card and in the results; `done` leaves edit
-    /// mode (a save, merge or add went through).
-    fn show(&mut self, contact: Contact, done: bool) {
+    /// Puts a contact (fresh from the LDS) on the `slot`'s card and in the results; `done`
+    /// leaves edit mode (a save, merge or add went through). The other card, if it shows the
+    /// same contact and is not being edited, shows the new version too; one being edited keeps
+    /// the version its form was read on, so its save is checked against the LDS's, not lost.
+    fn show(&mut self, slot: Slot, contact: Contact, done: bool) {
         if let Some(row) = self.found.iter_mut().find(|c| c.id == contact.id) {
             *row = contact.clone();
         }
-        if let Some(card) = self.card.as_mut() {
+        let other = match slot {
+            Slot::Desk => Slot::Session,
+            Slot::Session => Slot::Desk,
+        };
+        if let Some(card) = self
+            .slot_mut(other)
+            .filter(|c| c.id == Some(contact.id) && !c.editing)
+        {
+            card.contact = Some(contact.clone());
+        }
+        if let Some(card) = self.slot_mut(slot) {
             // A merged contact's id answers the kept one: follow it.
             if card.id.is_some() {
                 card.id = Some(contact.id);
@@ -473,13 +574,12 @@ impl ContactsDesk {
     ) -> Option<(Follow, Option<ClientFrame>)> {
         let asked = self.asked.remove(&cid)?;
         match (asked, code) {
-            (Asked::Save, ErrorCode::StaleVersion) => {
+            (Asked::Save(slot), ErrorCode::StaleVersion) => {
                 // Someone saved first: never overwrite. Show theirs; the agent edits again.
-                let id = self.card.as_ref().and_then(|c| c.id)?;
-                if let Some(card) = self.card.as_mut() {
-                    card.editing = false;
-                }
-                let frame = self.get_frame(take(cids), id);
+                let card = self.slot_mut(slot)?;
+                card.editing = false;
+                let id = card.id?;
+                let frame = self.get_frame_for(slot, take(cids), id);
                 Some((
                     Follow::Warn(
                         "Someone else changed this contact while you were editing. Your changes \
@@ -489,7 +589,14 @@ impl ContactsDesk {
                     Some(frame),
                 ))
             }
-            (Asked::Get, ErrorCode::NotFound) => {
+            (Asked::Get(Slot::Session), _) => {
+                // The panel's card is a courtesy: without it the panel shows the rest.
+                if let Some(card) = self.session_card.as_mut() {
+                    card.unavailable = true;
+                }
+                Some((Follow::Nothing, None))
+            }
+            (Asked::Get(Slot::Desk), ErrorCode::NotFound) => {
                 self.card = None;
                 Some((
                     Follow::Warn(
@@ -547,7 +654,10 @@ impl ContactsDesk {
             status_text,
             can_more: self.next.is_some() && !searching,
             loading: searching,
-            card: self.card.as_ref().map(|c| self.card_view(c, tz, connected)),
+            card: self
+                .card
+                .as_ref()
+                .map(|c| self.card_view(c, Slot::Desk, tz, connected)),
         }
     }
 
@@ -568,8 +678,23 @@ impl ContactsDesk {
         }
     }
 
-    fn card_view(&self, card: &Card, tz: Tz, connected: bool) -> ContactCardView {
-        let busy = self.card_busy();
+    /// The session's contact card as the session panel shows it: details and the edit form
+    /// (merging, copying and the journey stay on the desk); `None` until the contact is read.
+    pub(in crate::machine) fn session_card_view(
+        &self,
+        tz: Tz,
+        connected: bool,
+    ) -> Option<ContactCardView> {
+        let card = self.session_card.as_ref().filter(|c| c.contact.is_some())?;
+        Some(ContactCardView {
+            merge_options: Vec::new(),
+            duplicate_lists: Vec::new(),
+            ..self.card_view(card, Slot::Session, tz, connected)
+        })
+    }
+
+    fn card_view(&self, card: &Card, slot: Slot, tz: Tz, connected: bool) -> ContactCardView {
+        let busy = self.busy_in(slot);
         let journey = card.journey.as_ref().map(|entries| {
             entries
                 .iter()

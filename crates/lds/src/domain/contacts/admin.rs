@@ -227,6 +227,7 @@ pub async fn seed_contacts(db: &Db, team_name: &str, list: &str, count: usize) -
         w.commit().await?;
         written += batch;
     }
+    crate::data::contacts::analyze(&mut *db.pool.acquire().await?, db.backend).await?;
     Ok(written)
 }
 
