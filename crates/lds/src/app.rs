@@ -37,5 +37,5 @@ pub(crate) struct AppState {
     pub(crate) telephony: Arc<dyn Telephony>,
     pub(crate) config: Arc<ServerConfig>,
     /// Wakes customers' chat sockets.
-    pub(crate) chats: crate::chat::ChatHub,
+    pub(crate) chats: crate::fanout::chat_hub::ChatHub,
 }

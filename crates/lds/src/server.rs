@@ -46,7 +46,7 @@ impl Server {
             limits: Limits::new(config.rates),
             telephony,
             config: Arc::new(config.clone()),
-            chats: crate::chat::ChatHub::default(),
+            chats: crate::fanout::chat_hub::ChatHub::default(),
         };
         let listener = TcpListener::bind(config.listen)
             .await
@@ -65,7 +65,7 @@ impl Server {
                 config.database_url.clone(),
             ));
         }
-        let app = crate::http::router(state.clone());
+        let app = crate::http::router(state.clone()).merge(crate::chat::router(state.clone()));
         tracing::info!(
             max_connections = limits.max_connections,
             "accepting connections"

@@ -23,11 +23,11 @@ use tokio_tungstenite::tungstenite::protocol::{Role, WebSocketConfig};
 use tokio_tungstenite::tungstenite::Message as WsMessage;
 use tokio_tungstenite::WebSocketStream;
 
-use super::hub::LOOK_EVERY;
 use crate::app::AppState;
 use crate::data::conversations::{Stage, Stored};
 use crate::domain::conversations::customer;
 use crate::error::LdsError;
+use crate::fanout::chat_hub::LOOK_EVERY;
 
 const HELLO_WITHIN: Duration = Duration::from_secs(10);
 

@@ -31,7 +31,6 @@ pub(crate) fn router(state: AppState) -> Router {
         .route("/api/v1/sim/sessions/{session}/legs/{leg}", post(sim::leg))
         .route("/api/v1/agent/ws", get(crate::ws::upgrade))
         .route(openapi::PATH, get(openapi::serve))
-        .merge(crate::chat::routes())
         .fallback(not_found)
         // axum keeps its `Allow` header on these answers.
         .method_not_allowed_fallback(method_not_allowed)
