@@ -11,10 +11,14 @@ use headsup_protocol::model::{Customer, RequestKind, RequestState};
 use headsup_protocol::RequestId;
 
 use crate::config::ServerConfig;
+use crate::data::queues::{Channels, QueueSettings};
 use crate::domain::accounts::{self, NewAgent, Team};
+use crate::domain::conversations;
+use crate::domain::queues::admin as queues_admin;
 use crate::domain::requests::{self, cancel};
 use crate::fanout::Fanout;
 use crate::server::Server;
+use headsup_protocol::chat::StartChat;
 
 pub(crate) const TEAM: &str = "Demo";
 /// (e-mail, password, name, time zone)
@@ -50,9 +54,19 @@ pub async fn run(mut config: ServerConfig, every: Duration) -> Result<()> {
         None => {
             let (t, key) = accounts::add_team(&store.db, TEAM, 90, 60).await?;
             println!("demo team {TEAM:?} created; intake key: {key}");
+            println!("a customer's chat: http://{}/chat#key={key}", server.addr);
             t
         }
     };
+    // The demo's queue takes chats too, so its chat customers (and the widget) reach agents.
+    let both = QueueSettings {
+        channels: Some(Channels {
+            voice: true,
+            chat: true,
+        }),
+        ..Default::default()
+    };
+    queues_admin::set_queue(&store.db, TEAM, "default", both).await?;
     for (email, password, name, tz) in AGENTS {
         if accounts::agent_by_email(&store.db, email).await?.is_none() {
             let hash = crate::auth::hash_password(password)?;
@@ -93,6 +107,22 @@ pub async fn run(mut config: ServerConfig, every: Duration) -> Result<()> {
             phone: Some(phone.to_string()),
         };
         let kind = kinds[n % kinds.len()];
+        if kind == RequestKind::ChatInbound {
+            // A chat as the widget starts it: a conversation with the customer's first words.
+            let start = StartChat {
+                name: name.unwrap_or("Web visitor").to_string(),
+                text: Some("Hi! Is my order on its way?".to_string()),
+                client_id: Some("demo-first".to_string()),
+            };
+            match conversations::customer::start(&store, &team, None, start).await {
+                Ok((chat, published)) => {
+                    fanout.publish(published).await;
+                    tracing::info!(conversation = %chat.conversation, "demo chat");
+                }
+                Err(e) => tracing::warn!("demo chat failed: {e}"),
+            }
+            continue;
+        }
         let soon = Utc::now() + chrono::Duration::seconds(45);
         let result = match kind {
             RequestKind::ScheduledByAgent => {
