@@ -385,3 +385,91 @@ async fn bad_messages_and_tokens_are_refused_with_their_codes() {
     assert_eq!(resp.status(), 401);
     let _ = MessageId(0);
 }
+
+/// Several agents accept one chat at once, 1,000 times (`LDS_RACE_TRIALS`): exactly one wins,
+/// the others are told `already_taken`, and the conversation is the winner's alone.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn exactly_one_agent_wins_each_chat_over_a_thousand_races() {
+    let trials: usize = std::env::var("LDS_RACE_TRIALS")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(1000);
+    let (s, key, ana) = desk().await;
+    let mut agents = vec![ana];
+    for name in ["Bo", "Cy"] {
+        let (_, token) = s.agent("Desk", name).await;
+        agents.push(s.connect(&token, None).await);
+    }
+    let mut won = vec![std::collections::HashSet::new(); agents.len()];
+    for trial in 0..trials {
+        let chat = started(&s.base, &key, &format!("Customer {trial}"), None).await;
+        let mut request = None;
+        for conn in agents.iter_mut() {
+            let Event::Offered { request: r } = conn
+                .wait_event(|e| matches!(e, Event::Offered { request } if request.kind == RequestKind::ChatInbound))
+                .await
+                .unwrap()
+            else {
+                unreachable!()
+            };
+            request = Some(r.id);
+        }
+        let request = request.unwrap();
+        let mut cids = Vec::new();
+        for conn in agents.iter_mut() {
+            cids.push(
+                conn.send_command(|cid| ClientFrame::Accept { cid, request })
+                    .await
+                    .unwrap(),
+            );
+        }
+        let mut winners = Vec::new();
+        for (i, (conn, cid)) in agents.iter_mut().zip(cids).enumerate() {
+            match conn.answer(cid).await.unwrap() {
+                ServerFrame::Reply(Reply {
+                    session: Some(session),
+                    ..
+                }) => winners.push((i, session)),
+                other => assert_eq!(
+                    refused(&other),
+                    Some(ErrorCode::AlreadyTaken),
+                    "trial {trial}: {other:?}"
+                ),
+            }
+        }
+        assert_eq!(winners.len(), 1, "trial {trial}: exactly one winner");
+        let (w, session) = winners[0];
+        won[w].insert(chat.conversation);
+        let winner = &mut agents[w];
+        let Event::Conversation { conversation } = winner
+            .wait_event(|e| matches!(e, Event::Conversation { conversation } if conversation.id == chat.conversation))
+            .await
+            .unwrap()
+        else {
+            unreachable!()
+        };
+        assert_eq!(conversation.state, ConversationState::Open, "trial {trial}");
+        assert_eq!(conversation.session, Some(session), "trial {trial}");
+        winner
+            .command(|cid| ClientFrame::EndSession { cid, session })
+            .await
+            .unwrap();
+    }
+    // Nobody heard of a conversation they did not win: each is its winner's alone.
+    for (i, conn) in agents.iter_mut().enumerate() {
+        conn.read_for(Duration::from_millis(300)).await;
+        let heard: std::collections::HashSet<ConversationId> = conn
+            .received
+            .iter()
+            .filter_map(|t| serde_json::from_str::<ServerFrame>(t).ok())
+            .filter_map(|f| match f {
+                ServerFrame::Event(e) => match e.event {
+                    Event::Conversation { conversation } => Some(conversation.id),
+                    _ => None,
+                },
+                _ => None,
+            })
+            .collect();
+        assert_eq!(heard, won[i], "agent {i}");
+    }
+}
