@@ -23,6 +23,8 @@ apt_packages=(
   # daemon, secret service, WebDriver for WebKitGTK, screenshots.
   xvfb xauth x11-utils xdotool openbox dbus dbus-x11 dunst gnome-keyring libsecret-tools
   webkit2gtk-driver imagemagick x11vnc
+  # The web chat widget's test: a real browser, headless, over WebDriver.
+  chromium chromium-driver
   # The LDS's second backend (PostgreSQL tests start a private cluster).
   postgresql
   # scripts/schemathesis.sh: schemathesis (PyPI) in a venv; jq and curl to sign its agent in.

@@ -30,7 +30,7 @@
   const TICKS = { sent: "Sent", delivered: "Delivered", read: "Read", failed: "Not sent" };
 
   function bubble(mine, body, meta) {
-    const li = document.createElement("li");
+    const li = document.createElement("div");
     li.className = "msg " + (mine ? "mine" : "theirs");
     const text = document.createElement("span");
     text.className = "body";
@@ -45,7 +45,7 @@
   }
 
   function system(text) {
-    const li = document.createElement("li");
+    const li = document.createElement("div");
     li.className = "msg system";
     li.textContent = text;
     $("messages").append(li);
