@@ -233,12 +233,22 @@ fn axe_source() -> String {
 }
 
 async fn assert_no_sideways_scroll(app: &App, name: &str) {
+    // With the widths, the elements that stick out (the deepest ones name the culprit).
     let widths = app
-        .js("return [document.documentElement.scrollWidth, window.innerWidth]")
+        .js(r#"const w = window.innerWidth;
+            const out = [...document.querySelectorAll('body *')]
+                .filter((e) => e.getBoundingClientRect().right > w + 0.5)
+                .map((e) => e.tagName.toLowerCase() + (e.id ? '#' + e.id : '')
+                    + (e.className && typeof e.className === 'string'
+                        ? '.' + e.className.trim().split(/\s+/).join('.') : '')
+                    + ' → ' + Math.round(e.getBoundingClientRect().right))
+                .slice(-8);
+            return [document.documentElement.scrollWidth, w, out]"#)
         .await;
     assert!(
         widths[0].as_u64() <= widths[1].as_u64(),
-        "{name}: the page is wider than the window (scrollWidth, innerWidth) = {widths}"
+        "{name}: the page is wider than the window (scrollWidth, innerWidth, what sticks out) = \
+         {widths}"
     );
 }
 

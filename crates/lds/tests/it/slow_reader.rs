@@ -3,9 +3,12 @@
 //! the rest is left in the log. When it reads again it must get every event once, in order —
 //! and the other agent, who kept reading, must not have waited for it.
 
-use headsup_protocol::lds::Event;
+use std::time::{Duration, Instant};
+
+use headsup_protocol::lds::{Event, DEAD_AFTER_SECS};
 use headsup_protocol::RequestId;
 use headsup_testkit::lds::{AgentConn, TestServer};
+use tokio_tungstenite::tungstenite::Message;
 
 /// Enough offers (of about 600 bytes each) to fill a small socket window, the kernel's send
 /// buffer (`SOCKET_SEND_BUFFER_BYTES`) and the server's queue for the client
@@ -35,8 +38,18 @@ async fn a_client_that_stops_reading_loses_nothing_and_holds_nobody_up() {
     });
     let pad = "x".repeat(150);
     let mut posted = Vec::new();
+    let mut last_ping = Instant::now();
     for n in 0..REQUESTS {
         posted.push(s.call_now(&key, &format!("Customer {n} {pad}")).await.id);
+        // Ana's reader is stalled, not her connection: she still pings, or the server would
+        // rightly drop her as dead after `DEAD_AFTER_SECS` (a slow disk makes posting take
+        // that long) and this would test a reconnect instead.
+        if last_ping.elapsed() > Duration::from_secs(DEAD_AFTER_SECS / 3) {
+            ana.send_raw(Message::Ping(Vec::new().into()))
+                .await
+                .expect("Ana pings");
+            last_ping = Instant::now();
+        }
     }
     let bo_offered = bo_reads.await.unwrap();
     assert_eq!(
