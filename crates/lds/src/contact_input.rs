@@ -209,6 +209,25 @@ pub(crate) fn terms(parts: &[&str]) -> Vec<String> {
     terms
 }
 
+/// How long a prefix `contact_prefixes` keeps: a search word longer than that is looked up by
+/// its first `MAX_PREFIX_CHARS` characters there and checked whole in `contact_terms`.
+pub(crate) const MAX_PREFIX_CHARS: usize = 12;
+
+/// Every prefix of every term, up to [`MAX_PREFIX_CHARS`] characters, each once.
+pub(crate) fn prefixes(terms: &[String]) -> Vec<String> {
+    let mut prefixes: Vec<String> = Vec::new();
+    for term in terms {
+        let mut prefix = String::new();
+        for c in term.chars().take(MAX_PREFIX_CHARS) {
+            prefix.push(c);
+            if !prefixes.contains(&prefix) {
+                prefixes.push(prefix.clone());
+            }
+        }
+    }
+    prefixes
+}
+
 /// The sort key of a listing: folded last name, first name, company.
 pub(crate) fn sort_key(first: &str, last: &str, company: &str) -> String {
     fold(&format!("{last} {first} {company}"))
@@ -227,6 +246,18 @@ pub(crate) fn prefix_bound(prefix: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn prefixes_are_each_kept_once_and_cut_at_the_limit() {
+        let terms = terms(&["María Marín", "Compañía Internacional"]);
+        let p = prefixes(&terms);
+        assert_eq!(&p[..5], ["m", "ma", "mar", "mari", "maria"]);
+        // "marin" shares "m".."mari" with "maria": only its own last prefix is new.
+        assert_eq!(p.iter().filter(|x| x.starts_with("mari")).count(), 3);
+        assert!(p.contains(&"internaciona".to_string()));
+        assert!(!p.contains(&"internacional".to_string()));
+        assert!(p.iter().all(|x| x.chars().count() <= MAX_PREFIX_CHARS));
+    }
 
     #[test]
     fn one_number_in_any_formatting_is_one_key() {

@@ -19,6 +19,7 @@ use std::mem::ManuallyDrop;
 use std::net::TcpStream;
 use std::os::fd::{FromRawFd, RawFd};
 use std::sync::{Arc, Mutex, MutexGuard};
+use std::time::Instant;
 
 use headsup_protocol::ErrorCode;
 use prometheus::IntCounter;
@@ -64,6 +65,10 @@ struct State {
     /// A push that was not written in order: the connection reads the log after `sent`.
     gap: bool,
     close: Option<(ErrorCode, Arc<str>)>,
+    /// When the backlog last shrank. The backlog only drains when the kernel's buffer, full,
+    /// frees room, which the client's acknowledgements do: the client is alive and reading,
+    /// even if the ping we queued behind the backlog has not reached it yet.
+    drained_at: Option<Instant>,
 }
 
 /// What the connection task must do, taken from the outlet after a wake.
@@ -89,6 +94,7 @@ impl Outlet {
                 backlog: Vec::new(),
                 gap: false,
                 close: None,
+                drained_at: None,
             }),
             wake: Notify::new(),
             counters,
@@ -235,6 +241,14 @@ impl Outlet {
         // `shut` may have emptied it meanwhile.
         let n = n.min(state.backlog.len());
         state.backlog.drain(..n);
+        if n > 0 {
+            state.drained_at = Some(Instant::now());
+        }
+    }
+
+    /// When the client last took bytes of its backlog (see `State::drained_at`).
+    pub(crate) fn drained_at(&self) -> Option<Instant> {
+        self.lock().drained_at
     }
 
     pub(crate) fn backlog_len(&self) -> usize {

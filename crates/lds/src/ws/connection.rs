@@ -262,7 +262,11 @@ impl Conn {
                 // The hub's fan-out wants something done; see below.
                 _ = self.outlet.woken() => {}
                 _ = heartbeat.tick() => {
-                    if last_heard.elapsed() > Duration::from_secs(DEAD_AFTER_SECS) {
+                    // A client reading a long backlog hears our ping only once it reaches
+                    // it; its reading is as good a sign of life as its pong.
+                    let dead_after = Duration::from_secs(DEAD_AFTER_SECS);
+                    let reading = self.outlet.drained_at().is_some_and(|t| t.elapsed() <= dead_after);
+                    if last_heard.elapsed() > dead_after && !reading {
                         anyhow::bail!("no frame or pong for {DEAD_AFTER_SECS} s: connection dead");
                     }
                     self.sink.send(Message::Ping(Vec::new().into())).await?;

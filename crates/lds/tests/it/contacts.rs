@@ -605,3 +605,92 @@ async fn merging_keeps_every_value_and_interaction_and_the_old_id_answers_the_su
     };
     assert_eq!(ids(&search(&mut ana, in_customers).await), [a.id]);
 }
+
+/// A name prefix is read page by page in listing order from every list the agent sees, and
+/// follows the contact through an edit (the old name stops matching) and a merge (the merged
+/// contact's name finds the survivor, once).
+#[tokio::test]
+async fn a_name_prefix_pages_over_every_visible_list_and_follows_edits_and_merges() {
+    let (s, _key, mut ana) = desk().await;
+    let db = s.server.db();
+    contacts::add_list(db, "Desk", "VIP", &[]).await.unwrap();
+    assert!(
+        contacts::grant(db, "Desk", "VIP", Grantee::Agent("ana@test.example"), true)
+            .await
+            .unwrap()
+    );
+    let customers = list_named(&mut ana, "Customers").await;
+    let vip = list_named(&mut ana, "VIP").await;
+    // Interleaved in listing order across the two lists; a decoy that must not match.
+    let mut expected = Vec::new();
+    for i in 0..9 {
+        let list = if i % 2 == 0 { customers } else { vip };
+        let c = add(&mut ana, list, draft("Mar", &format!("Prefix{i}"), &[])).await;
+        expected.push(c.id);
+    }
+    add(&mut ana, customers, draft("Luz", "Prefix9", &[])).await;
+    let mut seen = Vec::new();
+    let mut after = None;
+    loop {
+        let page = search(
+            &mut ana,
+            ContactQuery {
+                limit: Some(2),
+                after: after.clone(),
+                ..text("ma prefi")
+            },
+        )
+        .await;
+        seen.extend(ids(&page));
+        match page.next {
+            Some(next) => after = Some(next),
+            None => break,
+        }
+    }
+    assert_eq!(seen, expected, "every match once, in listing order");
+
+    // A word longer than the prefixes kept is matched whole on its tail.
+    let long = add(
+        &mut ana,
+        customers,
+        draft("Bartholomew", "Internationalisation", &[]),
+    )
+    .await;
+    assert_eq!(
+        ids(&search(&mut ana, text("internationalis")).await),
+        [long.id]
+    );
+    assert!(search(&mut ana, text("internationalx"))
+        .await
+        .contacts
+        .is_empty());
+
+    // An edit: the old name no longer finds the contact, the new one does.
+    let first = expected[0];
+    let ServerFrame::Reply(Reply {
+        contact: Some(current),
+        ..
+    }) = get(&mut ana, first).await
+    else {
+        panic!("the contact is there");
+    };
+    reply(&mut ana, |cid| ClientFrame::EditContact {
+        cid,
+        contact: first,
+        version: current.version,
+        draft: draft("Zoe", "Renamed", &[]),
+    })
+    .await;
+    assert!(!ids(&search(&mut ana, text("mar prefix0")).await).contains(&first));
+    assert_eq!(ids(&search(&mut ana, text("zo renam")).await), [first]);
+
+    // A merge: the merged contact's name finds the survivor, and only it.
+    let gone = expected[1];
+    reply(&mut ana, |cid| ClientFrame::MergeContacts {
+        cid,
+        keep: first,
+        merge: gone,
+    })
+    .await;
+    assert_eq!(ids(&search(&mut ana, text("prefix1")).await), [first]);
+}

@@ -33,9 +33,10 @@ async fn longest_idle_desk(s: &TestServer, ring_secs: i64) -> String {
 #[tokio::test]
 async fn the_longest_idle_is_rung_first_and_a_reject_or_the_ring_passes_it_on() {
     let s = TestServer::start().await;
-    // Long enough that a loaded machine still refuses Cy and hears Bo's reject inside Bo's ring;
-    // short enough that waiting out Cy's ring keeps the test quick.
-    let key = longest_idle_desk(&s, 3).await;
+    // Long enough that a loaded machine (load 10 on 2 cores: 3 s was not) still refuses Cy and
+    // hears Bo's reject inside Bo's ring, and Ana's accept inside hers; waiting out Cy's ring
+    // costs the test this long.
+    let key = longest_idle_desk(&s, 10).await;
     let (_, a_token) = s.agent("Desk", "Ana").await;
     let (_, b_token) = s.agent("Desk", "Bo").await;
     let (_, c_token) = s.agent("Desk", "Cy").await;
@@ -70,7 +71,7 @@ async fn the_longest_idle_is_rung_first_and_a_reject_or_the_ring_passes_it_on() 
         .unwrap();
     assert!(matches!(reply, ServerFrame::Reply(_)), "{reply:?}");
     cy.wait_event(offered(request.id)).await.unwrap();
-    // Cy lets the ring (3 s) run out: told it passed, and Ana is rung.
+    // Cy lets the ring (10 s) run out: told it passed, and Ana is rung.
     cy.wait_event(|e| matches!(e, Event::Passed { request: r } if *r == request.id))
         .await
         .unwrap();
