@@ -77,16 +77,12 @@ pub(crate) fn international_phone(raw: &str) -> LdsResult<String> {
     Ok(number.format().mode(phonenumber::Mode::E164).to_string())
 }
 
-/// Longest failure reason kept, in characters.
-pub(crate) const MAX_REASON_CHARS: usize = 200;
-
-/// Why a message failed, as the agent is shown it: one line of plain text (cleaned as a
-/// customer's name is), at most [`MAX_REASON_CHARS`]; a generic reason when none is left.
+/// Why a message failed, as the agent is shown it: one line of plain text cleaned and cut as a
+/// customer's name is (at most `customer_input::MAX_NAME_CHARS`); a generic reason when none
+/// is left.
 pub(crate) fn reason(raw: Option<&str>) -> String {
-    let cleaned = raw
-        .and_then(crate::customer_input::name)
-        .map(|r| r.chars().take(MAX_REASON_CHARS).collect::<String>());
-    cleaned.unwrap_or_else(|| "the provider could not deliver it".to_string())
+    raw.and_then(crate::customer_input::name)
+        .unwrap_or_else(|| "the provider could not deliver it".to_string())
 }
 
 #[cfg(test)]
@@ -116,7 +112,7 @@ mod tests {
         assert_eq!(reason(Some("\u{7}")), "the provider could not deliver it");
         assert_eq!(
             reason(Some(&"x".repeat(500))).chars().count(),
-            MAX_REASON_CHARS
+            crate::customer_input::MAX_NAME_CHARS
         );
     }
 

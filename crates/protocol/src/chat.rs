@@ -240,7 +240,7 @@ pub struct ProviderReceipt {
     /// `delivered`, `read` or `failed` (never `sent`).
     #[cfg_attr(feature = "schema", schemars(extend("not" = {"const": "sent"})))]
     pub state: MessageState,
-    /// With `failed`: why, in words the agent can act on (cleaned, at most 200 characters).
+    /// With `failed`: why, in words the agent can act on (cleaned, at most 100 characters).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub reason: Option<String>,
 }

@@ -10,6 +10,7 @@ mod fake_whatsapp;
 
 use std::sync::Arc;
 
+use headsup_protocol::chat::Message;
 use headsup_protocol::MessageId;
 
 use crate::app::AppState;
@@ -42,16 +43,20 @@ impl Channels {
 }
 
 /// Hands what an agent wrote to its provider; a refusal fails the message (the agent sees the
-/// reason, never a silent missing tick).
-pub(crate) async fn deliver(state: &AppState, outbound: Outbound) {
-    let Some(channel) = state.channels.of(outbound.kind) else {
-        return;
-    };
+/// reason, never a silent missing tick) and returns it failed, for the command's reply.
+pub(crate) async fn deliver(state: &AppState, outbound: Outbound) -> Option<Message> {
+    let channel = state.channels.of(outbound.kind)?;
     let Err(reason) = channel.send(&outbound.to, outbound.message, &outbound.body) else {
-        return;
+        return None;
     };
     match provider::not_sent(&state.store, outbound.message, &reason).await {
-        Ok(published) => state.fanout.publish(published).await,
-        Err(e) => tracing::error!("marking message {} failed: {e}", outbound.message),
+        Ok((failed, published)) => {
+            state.fanout.publish(published).await;
+            failed
+        }
+        Err(e) => {
+            tracing::error!("marking message {} failed: {e}", outbound.message);
+            None
+        }
     }
 }

@@ -258,11 +258,14 @@ fn contact_reply(cid: u64, result: LdsResult<Contact>) -> ServerFrame {
 /// customer's widget is woken to fetch it; a provider's conversation hands it to the provider.
 async fn message_reply(state: &AppState, cid: u64, sent: LdsResult<chat::Sent>) -> ServerFrame {
     match sent {
-        Ok((message, published, outbound)) => {
+        Ok((mut message, published, outbound)) => {
             state.fanout.publish(published).await;
             state.chats.poke(message.conversation);
             if let Some(outbound) = outbound {
-                crate::channels::deliver(state, outbound).await;
+                // Refused by the provider: the reply says so as the event does.
+                if let Some(failed) = crate::channels::deliver(state, outbound).await {
+                    message = failed;
+                }
             }
             ServerFrame::Reply(Reply {
                 message: Some(Box::new(message)),

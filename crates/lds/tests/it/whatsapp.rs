@@ -270,6 +270,7 @@ async fn a_provider_refusal_fails_the_message_with_its_reason() {
         .fake_whatsapp()
         .refuse_next("number blocked the business");
     let sent = stored(say(&mut ana, conversation, "a-1", "hello?").await);
+    assert_eq!(sent.state, MessageState::Failed, "the reply says so too");
     let why = ticked(&mut ana, sent.id, MessageState::Failed).await;
     assert_eq!(why.as_deref(), Some("number blocked the business"));
 

@@ -218,13 +218,18 @@ pub(crate) async fn receipt(
 }
 
 /// The provider refused an agent's message when it was handed over: it fails with `reason`.
-pub(crate) async fn not_sent(store: &Store, id: MessageId, reason: &str) -> LdsResult<Published> {
+/// The message as it now is (`None` if it is gone).
+pub(crate) async fn not_sent(
+    store: &Store,
+    id: MessageId,
+    reason: &str,
+) -> LdsResult<(Option<Message>, Published)> {
     let mut w = store.db.begin_write().await?;
     let Some(message) = messages::load(&mut w.tx, id).await? else {
-        return Ok(Published::nothing());
+        return Ok((None, Published::nothing()));
     };
     let Some(stored) = rows::load(&mut w.tx, message.conversation).await? else {
-        return Ok(Published::nothing());
+        return Ok((Some(message), Published::nothing()));
     };
     let mut outbox = Outbox::default();
     let reason = chat_input::reason(Some(reason));
@@ -241,9 +246,10 @@ pub(crate) async fn not_sent(store: &Store, id: MessageId, reason: &str) -> LdsR
     )
     .await?
     {
-        return Ok(Published::nothing());
+        return Ok((Some(message), Published::nothing()));
     }
-    Ok(store.commit(w, outbox).await?)
+    let failed = messages::load(&mut w.tx, id).await?;
+    Ok((failed, store.commit(w, outbox).await?))
 }
 
 /// Moves one message forward (states never go back; a failure only before delivery) and logs the
