@@ -387,6 +387,21 @@ async fn a_provider_id_delivered_twice_is_stored_once() {
 }
 
 #[tokio::test]
+async fn a_new_phones_messages_arriving_together_start_one_chat() {
+    let (s, key, _ana) = desk().await;
+    let posts = (0..8).map(|i| {
+        let body =
+            json!({"from": "+34600111888", "text": format!("m{i}"), "id": format!("burst-{i}")});
+        inbound(&s, &key, body)
+    });
+    let stored = futures_util::future::join_all(posts).await;
+    let first = stored[0].conversation;
+    assert!(stored
+        .iter()
+        .all(|m| m.conversation == first && !m.repeated));
+}
+
+#[tokio::test]
 async fn hostile_input_is_cleaned_or_refused_with_documented_errors() {
     let (s, key, mut ana) = desk().await;
     let path = "/api/v1/sim/whatsapp/messages";

@@ -60,6 +60,8 @@ pub(crate) async fn inbound(
     )
     .await?;
     let mut outbox = Outbox::default();
+    // Writers are serialised (SQLite's lock, PostgreSQL's advisory lock): two first messages of
+    // one phone arriving together cannot both start a conversation.
     let existing = match channels::conversation_of(&mut w.tx, account, &phone).await? {
         Some(id) => rows::load(&mut w.tx, id).await?,
         None => None,
