@@ -38,4 +38,6 @@ pub(crate) struct AppState {
     pub(crate) config: Arc<ServerConfig>,
     /// Wakes customers' chat sockets.
     pub(crate) chats: crate::fanout::chat_hub::ChatHub,
+    /// The messaging providers (`channels`).
+    pub(crate) channels: crate::channels::Channels,
 }

@@ -55,9 +55,66 @@ pub(crate) fn client_id(raw: &str) -> LdsResult<&str> {
     Ok(raw)
 }
 
+/// A provider's customer address: an international phone number (`+` and the country code;
+/// spaces, `-`, `.` and brackets allowed, as at intake) that is a valid number, as E.164
+/// (`+34600111222`). Refused `invalid_phone` otherwise.
+pub(crate) fn international_phone(raw: &str) -> LdsResult<String> {
+    let refuse = || {
+        LdsError::new(
+            ErrorCode::InvalidPhone,
+            "from is an international phone number: '+', the country code and the number",
+        )
+    };
+    let dialable = crate::customer_input::phone(raw)?.ok_or_else(refuse)?;
+    if !dialable.starts_with('+') {
+        return Err(refuse());
+    }
+    let digits: String = dialable.chars().filter(char::is_ascii_digit).collect();
+    let number = phonenumber::parse(None, format!("+{digits}")).map_err(|_| refuse())?;
+    if !phonenumber::is_valid(&number) {
+        return Err(refuse());
+    }
+    Ok(number.format().mode(phonenumber::Mode::E164).to_string())
+}
+
+/// Why a message failed, as the agent is shown it: one line of plain text cleaned and cut as a
+/// customer's name is (at most `customer_input::MAX_NAME_CHARS`); a generic reason when none
+/// is left.
+pub(crate) fn reason(raw: Option<&str>) -> String {
+    raw.and_then(crate::customer_input::name)
+        .unwrap_or_else(|| "the provider could not deliver it".to_string())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn provider_phones_are_international_and_valid() {
+        let e164 = |raw| international_phone(raw).map_err(|e| e.code());
+        assert_eq!(e164("+34 600 111 222").unwrap(), "+34600111222");
+        assert_eq!(e164("+34600111222").unwrap(), "+34600111222");
+        for bad in [
+            "600111222",
+            "+34",
+            "+1 23",
+            "+34 600<b>",
+            "",
+            "+\u{202E}34600111222",
+        ] {
+            assert_eq!(e164(bad), Err(ErrorCode::InvalidPhone), "{bad:?}");
+        }
+    }
+
+    #[test]
+    fn reasons_are_one_clean_line() {
+        assert_eq!(reason(Some("number\nblocked\u{202E}")), "number blocked");
+        assert_eq!(reason(Some("\u{7}")), "the provider could not deliver it");
+        assert_eq!(
+            reason(Some(&"x".repeat(500))).chars().count(),
+            crate::customer_input::MAX_NAME_CHARS
+        );
+    }
 
     #[test]
     fn bodies_keep_breaks_and_lose_controls() {

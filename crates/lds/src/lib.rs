@@ -17,7 +17,8 @@
 //!    holds the domain's rules for customer text. Imports the data layer only.
 //! 4. **Edges** — call the domain and publish what it returns: `fanout/` (numbering, the hub
 //!    that writes into the sockets, the sockets' outlets, the PostgreSQL listener, the index
-//!    writer), `http/`, `ws/`, `timers/` (offer timeouts, due calls, pruning), `telephony`;
+//!    writer), `http/`, `ws/`, `timers/` (offer timeouts, due calls, pruning), `telephony`,
+//!    [`channels`] (messaging providers: the `Channel` trait and the fake WhatsApp);
 //!    `app` is the state they share, `config` ([`ServerConfig`]) their settings, `rate_limit`
 //!    the in-memory intake limit. [`contract`] renders the published contract.
 //! 5. **Wiring and tools**: [`Server`] (`server`), [`demo`], [`sim_client`] (`lds sim`), and
@@ -28,6 +29,7 @@
 
 mod app;
 pub mod auth;
+pub mod channels;
 mod chat;
 mod chat_input;
 mod config;

@@ -58,7 +58,8 @@ enum Command {
     #[command(subcommand)]
     Mask(mask_command::MaskCommand),
     /// Play customers and the telephone network against a running server: answer, fail or hang
-    /// up a call leg, or cancel a request (see docs/protocol.md, "Simulated telephony").
+    /// up a call leg, or cancel a request (see docs/protocol.md, "Simulated telephony"); play
+    /// the fake WhatsApp provider (messages from phones, receipts; §2.12).
     Sim(sim_command::SimArgs),
     /// Write the machine-readable contract (openapi.json, schema/*.json) into a directory.
     Schema {

@@ -84,6 +84,17 @@ pub enum QueueCommand {
         #[arg(long)]
         text: String,
     },
+    /// Add a message template to the team (or rewrite a code's text): what agents may send on a
+    /// WhatsApp conversation after its 24-hour window; `{name}` becomes the customer's name.
+    AddTemplate {
+        #[arg(long)]
+        team: String,
+        /// 1 to 32 lower-case letters, digits and _.
+        #[arg(long)]
+        code: String,
+        #[arg(long)]
+        text: String,
+    },
     /// List a queue's dispositions, in order.
     Dispositions {
         #[arg(long)]
@@ -253,6 +264,10 @@ pub async fn run_queue(command: QueueCommand, database_url: &str) -> Result<()> 
         } => {
             queues::put_canned(&db, &team, &name, &code, &text).await?;
             println!("canned answer {code} in {name}");
+        }
+        QueueCommand::AddTemplate { team, code, text } => {
+            queues::put_template(&db, &team, &code, &text).await?;
+            println!("template {code} in {team}");
         }
         QueueCommand::Dispositions { team, name } => {
             for d in queues::list_dispositions(&db, &team, &name).await? {

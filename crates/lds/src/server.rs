@@ -47,6 +47,7 @@ impl Server {
             telephony,
             config: Arc::new(config.clone()),
             chats: crate::fanout::chat_hub::ChatHub::default(),
+            channels: crate::channels::Channels::default(),
         };
         let listener = TcpListener::bind(config.listen)
             .await

@@ -1,12 +1,14 @@
 //! A client of a running server's simulated-customer endpoints, behind `lds sim`: report a call
 //! leg answered, failed or hung up (`POST /api/v1/sim/sessions/{id}/legs/{leg}`), and withdraw a
-//! request as a customer who gave up (`POST /api/v1/requests/{id}/cancel`). It speaks HTTP like
+//! request as a customer who gave up (`POST /api/v1/requests/{id}/cancel`), and play the fake
+//! WhatsApp provider (`POST /api/v1/sim/whatsapp/{messages,receipts}`). It speaks HTTP like
 //! a telephony system or website widget would, with the team's intake key, so what it drives is
 //! exactly the public protocol (`docs/protocol.md`).
 
 use std::time::Duration;
 
 use anyhow::{bail, Context, Result};
+use headsup_protocol::chat::{Message, ProviderInbound, ProviderInboundStored, ProviderReceipt};
 use headsup_protocol::error::ErrorBody;
 use headsup_protocol::lds::CancelResponse;
 use headsup_protocol::model::{LegState, Request, Session};
@@ -55,6 +57,22 @@ impl SimClient {
         );
         let body = serde_json::json!({ "state": state });
         self.post(&url, Some(body)).await
+    }
+
+    /// A customer writes from their phone through the team's fake WhatsApp account; returns
+    /// where it was stored (`repeated` when `id` was delivered before).
+    pub async fn whatsapp_message(
+        &self,
+        inbound: &ProviderInbound,
+    ) -> Result<ProviderInboundStored> {
+        let url = format!("{}/api/v1/sim/whatsapp/messages", self.server);
+        self.post(&url, Some(serde_json::to_value(inbound)?)).await
+    }
+
+    /// The provider's receipt for an agent's message; returns the message as now stored.
+    pub async fn whatsapp_receipt(&self, receipt: &ProviderReceipt) -> Result<Message> {
+        let url = format!("{}/api/v1/sim/whatsapp/receipts", self.server);
+        self.post(&url, Some(serde_json::to_value(receipt)?)).await
     }
 
     /// The customer gives up; returns the request, now `cancelled`.

@@ -5,7 +5,9 @@
 
 use anyhow::{Context, Result};
 use clap::{Args, Subcommand, ValueEnum};
+use headsup_protocol::chat::{MessageState, ProviderInbound, ProviderReceipt};
 use headsup_protocol::model::LegState;
+use headsup_protocol::MessageId;
 use lds::sim_client::{SimClient, SimLeg};
 
 #[derive(Args)]
@@ -43,6 +45,39 @@ enum SimCommand {
         #[arg(long)]
         request: i64,
     },
+    /// A customer writes on WhatsApp (the fake provider): a new phone starts a chat request.
+    Message {
+        /// Their phone, international: +34600111222.
+        #[arg(long)]
+        from: String,
+        /// Their WhatsApp profile name.
+        #[arg(long)]
+        name: Option<String>,
+        #[arg(long)]
+        text: String,
+        /// The provider's message id (a new one each time unless given: the same id again is
+        /// stored once).
+        #[arg(long)]
+        id: Option<String>,
+    },
+    /// The fake WhatsApp provider reports an agent's message delivered, read or failed.
+    Receipt {
+        /// The message's id (from the agent's `message` event).
+        #[arg(long)]
+        message: i64,
+        #[arg(long, value_enum)]
+        state: ReceiptArg,
+        /// Why it failed (with `--state failed`).
+        #[arg(long)]
+        reason: Option<String>,
+    },
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+enum ReceiptArg {
+    Delivered,
+    Read,
+    Failed,
 }
 
 #[derive(Args)]
@@ -70,9 +105,48 @@ pub async fn run(args: SimArgs) -> Result<()> {
         SimCommand::Fail(l) => leg(&client, l, LegState::Failed).await?,
         SimCommand::HangUp(l) => leg(&client, l, LegState::HungUp).await?,
         SimCommand::Cancel { request } => serde_json::to_string(&client.cancel(request).await?)?,
+        SimCommand::Message {
+            from,
+            name,
+            text,
+            id,
+        } => {
+            let inbound = ProviderInbound {
+                from,
+                name,
+                text,
+                id: id.unwrap_or_else(|| format!("sim-{}", uuid_like())),
+            };
+            serde_json::to_string(&client.whatsapp_message(&inbound).await?)?
+        }
+        SimCommand::Receipt {
+            message,
+            state,
+            reason,
+        } => {
+            let state = match state {
+                ReceiptArg::Delivered => MessageState::Delivered,
+                ReceiptArg::Read => MessageState::Read,
+                ReceiptArg::Failed => MessageState::Failed,
+            };
+            let receipt = ProviderReceipt {
+                message: MessageId(message),
+                state,
+                reason,
+            };
+            serde_json::to_string(&client.whatsapp_receipt(&receipt).await?)?
+        }
     };
     println!("{answer}");
     Ok(())
+}
+
+/// A provider message id unlikely to repeat: the time in nanoseconds and the process id.
+fn uuid_like() -> String {
+    let nanos = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| d.as_nanos());
+    format!("{nanos:x}-{:x}", std::process::id())
 }
 
 async fn leg(client: &SimClient, args: LegArgs, state: LegState) -> Result<String> {

@@ -14,6 +14,7 @@ use headsup_protocol::model::Request;
 use headsup_protocol::{AgentId, TeamId};
 
 use crate::app::AppState;
+use crate::channels::FakeWhatsApp;
 use crate::data::accounts::Team;
 use crate::data::db::Db;
 use crate::data::{accounts, events};
@@ -26,13 +27,25 @@ use crate::metrics::Metrics;
 #[derive(Clone)]
 pub struct Probe {
     fanout: Fanout,
+    whatsapp: Arc<FakeWhatsApp>,
 }
 
 impl Probe {
     pub(crate) fn of(state: &AppState) -> Probe {
         Probe {
             fanout: state.fanout.clone(),
+            whatsapp: state.channels.fake_whatsapp.clone(),
         }
+    }
+
+    /// The server's simulated WhatsApp provider (what agents' messages it was handed).
+    pub fn fake_whatsapp(&self) -> &FakeWhatsApp {
+        &self.whatsapp
+    }
+
+    /// Moves the clock conversations read forward (the reply window), instead of sleeping.
+    pub fn advance_clock(&self, by: chrono::Duration) {
+        self.fanout.store.clock.advance(by);
     }
 
     /// A store on `db` with no server, no index writer and no timers: what it logs stays
@@ -41,6 +54,7 @@ impl Probe {
         let store = Store::open(db).await?;
         Ok(Probe {
             fanout: Fanout::new(store, Hub::new(), Arc::new(Metrics::new())),
+            whatsapp: Arc::default(),
         })
     }
 

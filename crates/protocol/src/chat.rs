@@ -190,6 +190,61 @@ pub struct CannedAnswer {
     pub text: String,
 }
 
+/// One of a team's message templates: on a provider's channel (WhatsApp), what may be sent once
+/// the free-text window has closed. `{name}` in `body` becomes the customer's name when sent.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+pub struct MessageTemplate {
+    pub code: String,
+    pub body: String,
+}
+
+// ---------------------------------------------------------------------------------------------
+// The simulated WhatsApp provider's side (`/api/v1/sim/whatsapp/…`, with the team's intake key):
+// what the provider's webhooks would deliver.
+
+/// `POST /api/v1/sim/whatsapp/messages`: a customer wrote from their phone.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+pub struct ProviderInbound {
+    /// The customer's phone, international (`+34600111222`; spaces, `-`, `.` and brackets
+    /// allowed): stored as E.164.
+    pub from: String,
+    /// Their profile name (untrusted: cleaned as a customer's name; the phone stands in when
+    /// none is left).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    pub text: String,
+    /// The provider's id of the message (1 to 64 visible ASCII characters): delivered again, it
+    /// is stored once.
+    pub id: String,
+}
+
+/// The answer to [`ProviderInbound`]: where the message is (the same on a repeat).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+pub struct ProviderInboundStored {
+    pub conversation: ConversationId,
+    pub message: MessageId,
+    /// True when this id was stored before (nothing new was written).
+    pub repeated: bool,
+}
+
+/// `POST /api/v1/sim/whatsapp/receipts`: the provider reports an agent's message delivered to
+/// the phone, read on it, or failed.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+pub struct ProviderReceipt {
+    /// The LDS's id of the agent's message.
+    pub message: MessageId,
+    /// `delivered`, `read` or `failed` (never `sent`).
+    #[cfg_attr(feature = "schema", schemars(extend("not" = {"const": "sent"})))]
+    pub state: MessageState,
+    /// With `failed`: why, in words the agent can act on (cleaned, at most 100 characters).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub reason: Option<String>,
+}
+
 // ---------------------------------------------------------------------------------------------
 // The customer's side: `POST /api/v1/chat` opens a conversation, then the WebSocket
 // `/api/v1/chat/ws` carries it (docs/protocol.md, "Customer chat").

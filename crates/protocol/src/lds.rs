@@ -11,7 +11,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::chat::{
     CannedAnswer, Conversation, ConversationPage, ConversationQuery, Message, MessagePage,
-    MessageState,
+    MessageState, MessageTemplate,
 };
 use crate::contacts::{
     Contact, ContactDraft, ContactList, ContactPage, ContactQuery, JourneyEntry,
@@ -256,6 +256,19 @@ pub enum ClientFrame {
         cid: u64,
         conversation: ConversationId,
     },
+    /// The team's message templates (reply: `templates`), for a conversation of this agent.
+    Templates {
+        cid: u64,
+        conversation: ConversationId,
+    },
+    /// Send one of the team's templates (the only thing a provider's channel takes once its
+    /// free-text window closed). The same `client_id` again is the same message.
+    SendTemplate {
+        cid: u64,
+        conversation: ConversationId,
+        client_id: String,
+        template: String,
+    },
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -388,6 +401,9 @@ pub struct Reply {
     pub conversations: Option<ConversationPage>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub canned: Option<Vec<CannedAnswer>>,
+    /// For `templates`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub templates: Option<Vec<MessageTemplate>>,
 }
 
 impl Reply {
@@ -407,6 +423,7 @@ impl Reply {
             messages: None,
             conversations: None,
             canned: None,
+            templates: None,
         }
     }
 }

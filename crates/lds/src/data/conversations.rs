@@ -125,6 +125,8 @@ pub(crate) struct NewConversation<'a> {
     pub(crate) queue: QueueId,
     pub(crate) channel: Channel,
     pub(crate) token_hash: Option<&'a str>,
+    /// The channel account it came through.
+    pub(crate) account: i64,
     pub(crate) customer: &'a Customer,
     pub(crate) request: RequestId,
 }
@@ -136,8 +138,8 @@ pub(crate) async fn insert(
 ) -> Result<ConversationId> {
     let row = sqlx::query(
         "INSERT INTO conversations (team_id, queue_id, channel, token_hash, customer_name, \
-         customer_phone, request_id, state, started_at) \
-         VALUES ($1, $2, $3, $4, $5, $6, $7, 'waiting', $8) RETURNING id",
+         customer_phone, request_id, state, started_at, channel_account_id) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, 'waiting', $8, $9) RETURNING id",
     )
     .bind(new.team.0)
     .bind(new.queue.0)
@@ -147,6 +149,7 @@ pub(crate) async fn insert(
     .bind(new.customer.phone.clone())
     .bind(new.request.0)
     .bind(to_millis(now))
+    .bind(new.account)
     .fetch_one(conn)
     .await?;
     Ok(ConversationId(row.try_get(0)?))

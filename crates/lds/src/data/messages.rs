@@ -246,6 +246,31 @@ pub(crate) async fn advance(
     Ok(ids)
 }
 
+/// Moves one message to `state` if it is in one of `from` (a provider's receipt, or a send that
+/// failed), with the reason of a failure. Whether it moved.
+pub(crate) async fn set_state(
+    conn: &mut AnyConnection,
+    id: MessageId,
+    from: &[MessageState],
+    state: MessageState,
+    failed_reason: Option<&str>,
+) -> Result<bool> {
+    let from = from
+        .iter()
+        .map(|s| format!("'{}'", state_str(*s)))
+        .collect::<Vec<_>>()
+        .join(", ");
+    let done = sqlx::query(&format!(
+        "UPDATE messages SET state = $1, failed_reason = $2 WHERE id = $3 AND state IN ({from})"
+    ))
+    .bind(state_str(state))
+    .bind(failed_reason.map(str::to_string))
+    .bind(id.0)
+    .execute(conn)
+    .await?;
+    Ok(done.rows_affected() > 0)
+}
+
 /// States of `author`'s messages that moved past `sent`, at most the newest `limit`: what a
 /// widget coming back must learn.
 async fn states_of(

@@ -38,6 +38,8 @@ pub(crate) struct Store {
     pub(crate) sequencer: Arc<Sequencer>,
     /// Identifies this process in cross-process notifications, so it skips its own.
     pub(crate) origin: Arc<str>,
+    /// Where conversations read "now" (the reply window's rule spans a day).
+    pub(crate) clock: crate::time::Clock,
 }
 
 impl Store {
@@ -49,6 +51,7 @@ impl Store {
             db,
             sequencer,
             origin: crate::auth::new_secret("proc").into(),
+            clock: crate::time::Clock::default(),
         })
     }
 

@@ -8,6 +8,7 @@ mod login;
 pub(crate) mod openapi;
 mod reply;
 mod sim;
+mod sim_whatsapp;
 
 use axum::extract::{DefaultBodyLimit, State};
 use axum::http::StatusCode;
@@ -29,6 +30,8 @@ pub(crate) fn router(state: AppState) -> Router {
         .route("/api/v1/requests", post(intake::create))
         .route("/api/v1/requests/{id}/cancel", post(cancel::cancel))
         .route("/api/v1/sim/sessions/{session}/legs/{leg}", post(sim::leg))
+        .route("/api/v1/sim/whatsapp/messages", post(sim_whatsapp::message))
+        .route("/api/v1/sim/whatsapp/receipts", post(sim_whatsapp::receipt))
         .route("/api/v1/agent/ws", get(crate::ws::upgrade))
         .route(openapi::PATH, get(openapi::serve))
         .fallback(not_found)

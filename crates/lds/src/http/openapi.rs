@@ -11,6 +11,7 @@
 use std::sync::OnceLock;
 
 use axum::response::IntoResponse;
+use headsup_protocol::chat::{Message, ProviderInbound, ProviderInboundStored, ProviderReceipt};
 use headsup_protocol::error::ErrorBody;
 use headsup_protocol::lds::{
     CancelResponse, LoginRequest, LoginResponse, NewRequest, NewRequestResponse,
@@ -61,6 +62,14 @@ pub(crate) fn document() -> Value {
         .path("/api/v1/requests", post(intake()))
         .path("/api/v1/requests/{id}/cancel", post(cancel()))
         .path("/api/v1/sim/sessions/{session}/legs/{leg}", post(sim_leg()))
+        .path(
+            "/api/v1/sim/whatsapp/messages",
+            post(sim_whatsapp_message()),
+        )
+        .path(
+            "/api/v1/sim/whatsapp/receipts",
+            post(sim_whatsapp_receipt()),
+        )
         .path("/api/v1/agent/ws", get(websocket()))
         .build();
     let components = ComponentsBuilder::new()
@@ -104,6 +113,10 @@ pub(crate) fn document() -> Value {
                 "telephony",
                 "The simulated telephone network (team intake key).",
             ),
+            tag(
+                "whatsapp",
+                "The simulated WhatsApp provider's webhooks (team intake key).",
+            ),
         ]))
         .build();
     let mut value = serde_json::to_value(doc).expect("an OpenAPI document serializes");
@@ -125,6 +138,10 @@ fn body_schemas() -> serde_json::Map<String, Value> {
     add::<CancelResponse>(&mut generator);
     add::<LegUpdate>(&mut generator);
     add::<Session>(&mut generator);
+    add::<ProviderInbound>(&mut generator);
+    add::<ProviderInboundStored>(&mut generator);
+    add::<ProviderReceipt>(&mut generator);
+    add::<Message>(&mut generator);
     add::<ErrorBody>(&mut generator);
     add::<ErrorCode>(&mut generator);
     let mut schemas = generator.take_definitions(true);
@@ -364,6 +381,62 @@ fn sim_leg() -> OperationBuilder {
     .response("401", error(&[ErrorCode::InvalidIntakeKey]))
     .response("404", error(&[ErrorCode::NotFound]))
     .response("409", error(&[ErrorCode::NotPending]))
+    .response("413", error(&[ErrorCode::TooLarge]))
+    .response("500", error(&[ErrorCode::Internal]))
+    .response("503", unavailable(&[ErrorCode::StorageUnavailable]))
+}
+
+fn sim_whatsapp_message() -> OperationBuilder {
+    operation(
+        "simulateWhatsAppMessage",
+        "whatsapp",
+        "The fake WhatsApp provider delivers a customer's message from their phone. A new phone \
+         starts a chat request on the key's queue, offered like a web chat; a known phone's \
+         message joins its conversation (reopening it if closed). The same provider id again \
+         is stored once (`repeated: true`).",
+    )
+    .security(SecurityRequirement::new::<_, [&str; 0], &str>(
+        INTAKE_KEY,
+        [],
+    ))
+    .request_body(Some(json_body("ProviderInbound")))
+    .response(
+        "200",
+        json_response("Where the message is stored.", "ProviderInboundStored"),
+    )
+    .response(
+        "400",
+        error(&[
+            ErrorCode::BadRequest,
+            ErrorCode::InvalidPhone,
+            ErrorCode::InvalidMessage,
+        ]),
+    )
+    .response("401", error(&[ErrorCode::InvalidIntakeKey]))
+    .response("413", error(&[ErrorCode::TooLarge]))
+    .response("422", error(&[ErrorCode::ChannelNotServed]))
+    .response("429", rate_limited())
+    .response("500", error(&[ErrorCode::Internal]))
+    .response("503", unavailable(&[ErrorCode::StorageUnavailable]))
+}
+
+fn sim_whatsapp_receipt() -> OperationBuilder {
+    operation(
+        "simulateWhatsAppReceipt",
+        "whatsapp",
+        "The fake WhatsApp provider's receipt for an agent's message: delivered, read, or \
+         failed (with a reason; only before delivery). States only move forward: a late or \
+         repeated receipt answers the message as it is and changes nothing.",
+    )
+    .security(SecurityRequirement::new::<_, [&str; 0], &str>(
+        INTAKE_KEY,
+        [],
+    ))
+    .request_body(Some(json_body("ProviderReceipt")))
+    .response("200", json_response("The message as it now is.", "Message"))
+    .response("400", error(&[ErrorCode::BadRequest]))
+    .response("401", error(&[ErrorCode::InvalidIntakeKey]))
+    .response("404", error(&[ErrorCode::NotFound]))
     .response("413", error(&[ErrorCode::TooLarge]))
     .response("500", error(&[ErrorCode::Internal]))
     .response("503", unavailable(&[ErrorCode::StorageUnavailable]))

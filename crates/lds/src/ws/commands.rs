@@ -4,7 +4,6 @@
 //! published here, and a won claim starts the session's calls.
 
 use chrono::Utc;
-use headsup_protocol::chat::Message;
 use headsup_protocol::contacts::Contact;
 use headsup_protocol::lds::{ClientFrame, ErrorFrame, Reply, ServerFrame};
 use headsup_protocol::model::AgentInfo;
@@ -197,6 +196,22 @@ pub(crate) async fn handle(state: &AppState, agent: &AgentInfo, frame: ClientFra
                 ..Reply::new(cid)
             });
         }
+        ClientFrame::SendTemplate {
+            cid,
+            conversation,
+            client_id,
+            template,
+        } => {
+            let sent = chat::send_template(store, agent, conversation, &client_id, &template).await;
+            return message_reply(state, cid, sent).await;
+        }
+        ClientFrame::Templates { cid, conversation } => {
+            let templates = chat::templates(store, agent, conversation).await;
+            return answer(cid, templates, |templates| Reply {
+                templates: Some(templates),
+                ..Reply::new(cid)
+            });
+        }
         ClientFrame::CannedAnswers { cid, conversation } => {
             let canned = chat::canned(store, agent, conversation).await;
             return answer(cid, canned, |canned| Reply {
@@ -240,16 +255,18 @@ fn contact_reply(cid: u64, result: LdsResult<Contact>) -> ServerFrame {
 }
 
 /// The reply to a message written (the stored one, also on a resend), or its error. The
-/// customer's widget is woken to fetch it.
-async fn message_reply(
-    state: &AppState,
-    cid: u64,
-    sent: LdsResult<(Message, Published)>,
-) -> ServerFrame {
+/// customer's widget is woken to fetch it; a provider's conversation hands it to the provider.
+async fn message_reply(state: &AppState, cid: u64, sent: LdsResult<chat::Sent>) -> ServerFrame {
     match sent {
-        Ok((message, published)) => {
+        Ok((mut message, published, outbound)) => {
             state.fanout.publish(published).await;
             state.chats.poke(message.conversation);
+            if let Some(outbound) = outbound {
+                // Refused by the provider: the reply says so as the event does.
+                if let Some(failed) = crate::channels::deliver(state, outbound).await {
+                    message = failed;
+                }
+            }
             ServerFrame::Reply(Reply {
                 message: Some(Box::new(message)),
                 ..Reply::new(cid)

@@ -13,7 +13,7 @@ pub(crate) struct FrameError {
     pub(crate) message: String,
 }
 
-const KNOWN_TYPES: [&str; 25] = [
+const KNOWN_TYPES: [&str; 27] = [
     "hello",
     "accept",
     "reject",
@@ -39,6 +39,8 @@ const KNOWN_TYPES: [&str; 25] = [
     "mark_read",
     "conversations",
     "canned_answers",
+    "templates",
+    "send_template",
 ];
 
 pub(crate) fn parse(text: &str) -> Result<ClientFrame, FrameError> {

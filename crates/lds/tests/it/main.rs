@@ -34,5 +34,6 @@ mod trace_log;
 mod transfer;
 mod transfer_race;
 mod two_processes;
+mod whatsapp;
 mod wrap_up;
 mod ws_close_codes;

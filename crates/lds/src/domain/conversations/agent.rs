@@ -4,7 +4,7 @@
 use chrono::Utc;
 use headsup_protocol::chat::{
     Author, CannedAnswer, Channel, ConversationPage, ConversationQuery, Message, MessagePage,
-    MessageState, DEFAULT_MESSAGE_PAGE, MAX_CONVERSATION_PAGE, MAX_MESSAGE_PAGE,
+    MessageState, MessageTemplate, DEFAULT_MESSAGE_PAGE, MAX_CONVERSATION_PAGE, MAX_MESSAGE_PAGE,
 };
 use headsup_protocol::lds::Event;
 use headsup_protocol::model::AgentInfo;
@@ -13,6 +13,7 @@ use sqlx::AnyConnection;
 
 use super::{not_found, tell, view_for, FREE_TEXT_WINDOW};
 use crate::chat_input;
+use crate::data::channels::{self, ChannelKind};
 use crate::data::conversations::{self as rows, Stage, Stored};
 use crate::data::events::Outbox;
 use crate::data::messages::{self, NewMessage};
@@ -44,6 +45,20 @@ fn serving(stored: &Stored, agent: &AgentInfo) -> LdsResult<()> {
     }
 }
 
+/// What an agent wrote on a provider's channel, for the edge to hand to the provider after the
+/// commit (never inside a transaction: the provider is outside the database).
+#[derive(Debug, Clone)]
+pub(crate) struct Outbound {
+    pub(crate) kind: ChannelKind,
+    pub(crate) message: MessageId,
+    /// The customer's address there (E.164 for WhatsApp).
+    pub(crate) to: String,
+    pub(crate) body: String,
+}
+
+/// A message stored (or found again), what to publish, and what a provider must carry.
+pub(crate) type Sent = (Message, Published, Option<Outbound>);
+
 /// The agent writes a message (or, `note`, an internal note). The same `client_id` again is the
 /// message stored the first time, answered again and published once. Refused: `invalid_message`,
 /// `not_found`, `conversation_closed`, `outside_window` (free text on a WhatsApp-like channel 24
@@ -55,13 +70,84 @@ pub(crate) async fn send(
     client_id: &str,
     body: &str,
     note: bool,
-) -> LdsResult<(Message, Published)> {
+) -> LdsResult<Sent> {
     let client_id = chat_input::client_id(client_id)?;
     let body = chat_input::body(body)?;
-    let now = Utc::now();
+    let kind = if note { Kind::Note } else { Kind::FreeText };
+    write(store, agent, id, client_id, Text::Given(body), kind).await
+}
+
+/// The agent sends one of the team's templates (`{name}` filled with the customer's name): on a
+/// provider's channel the only thing allowed once the free-text window closed. Refused as
+/// `send_message`, and `not_found` for a template the team does not have.
+pub(crate) async fn send_template(
+    store: &Store,
+    agent: &AgentInfo,
+    id: ConversationId,
+    client_id: &str,
+    template: &str,
+) -> LdsResult<Sent> {
+    let client_id = chat_input::client_id(client_id)?;
+    write(
+        store,
+        agent,
+        id,
+        client_id,
+        Text::Template(template),
+        Kind::Template,
+    )
+    .await
+}
+
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Kind {
+    FreeText,
+    Note,
+    Template,
+}
+
+enum Text<'a> {
+    Given(String),
+    Template(&'a str),
+}
+
+async fn write(
+    store: &Store,
+    agent: &AgentInfo,
+    id: ConversationId,
+    client_id: &str,
+    text: Text<'_>,
+    kind: Kind,
+) -> LdsResult<Sent> {
+    let now = store.clock.now();
     let mut w = store.db.begin_write().await?;
     let stored = theirs(&mut w.tx, agent, id).await?;
-    let author = if note { Author::Note } else { Author::Agent };
+    let author = if kind == Kind::Note {
+        Author::Note
+    } else {
+        Author::Agent
+    };
+    // A resend of a stored message is answered as it was, whatever happened since.
+    if let Some(done) = messages::find(&mut w.tx, id, author, client_id).await? {
+        return Ok((done, Published::nothing(), None));
+    }
+    serving(&stored, agent)?;
+    if kind == Kind::FreeText && outside_window(&stored, now) {
+        return Err(LdsError::new(
+            ErrorCode::OutsideWindow,
+            "the customer last wrote more than 24 hours ago: only a template may be sent",
+        ));
+    }
+    let body = match text {
+        Text::Given(body) => body,
+        Text::Template(code) => {
+            let Some(body) = channels::template(&mut w.tx, agent.team, code).await? else {
+                return Err(LdsError::new(ErrorCode::NotFound, "no such template"));
+            };
+            let name = stored.customer.name.as_deref().unwrap_or_default();
+            chat_input::body(&body.replace("{name}", name))?
+        }
+    };
     let new = NewMessage {
         conversation: id,
         client_id,
@@ -69,33 +155,31 @@ pub(crate) async fn send(
         agent: Some(agent.id),
         body: &body,
         // A note is for agents only: nobody is waiting to receive it.
-        state: if note {
+        state: if kind == Kind::Note {
             MessageState::Read
         } else {
             MessageState::Sent
         },
     };
-    // A resend of a stored message is answered as it was, whatever happened since.
-    if let Some(done) = messages::find(&mut w.tx, id, author, client_id).await? {
-        return Ok((done, Published::nothing()));
-    }
-    serving(&stored, agent)?;
-    if !note && outside_window(&stored, now) {
-        return Err(LdsError::new(
-            ErrorCode::OutsideWindow,
-            "the customer last wrote more than 24 hours ago: only a template may be sent",
-        ));
-    }
     let (message, fresh) = messages::insert(&mut w.tx, &new, now).await?;
     if !fresh {
-        return Ok((message, Published::nothing()));
+        return Ok((message, Published::nothing(), None));
     }
+    let outbound = match channels::kind_of(&mut w.tx, id).await? {
+        Some(kind @ ChannelKind::FakeWhatsapp) if author == Author::Agent => Some(Outbound {
+            kind,
+            message: message.id,
+            to: stored.customer.phone.clone().unwrap_or_default(),
+            body: body.clone(),
+        }),
+        _ => None,
+    };
     let mut outbox = Outbox::default();
     let event = Event::Message {
         message: Box::new(message.clone()),
     };
     masking::append(&mut w.tx, &mut outbox, &[agent.id], now, &event).await?;
-    Ok((message, store.commit(w, outbox).await?))
+    Ok((message, store.commit(w, outbox).await?, outbound))
 }
 
 fn outside_window(stored: &Stored, now: chrono::DateTime<Utc>) -> bool {
@@ -107,13 +191,28 @@ fn outside_window(stored: &Stored, now: chrono::DateTime<Utc>) -> bool {
     }
 }
 
+/// The team's templates (any conversation of theirs may use them).
+pub(crate) async fn templates(
+    store: &Store,
+    agent: &AgentInfo,
+    id: ConversationId,
+) -> LdsResult<Vec<MessageTemplate>> {
+    let mut conn = store.db.pool.acquire().await?;
+    theirs(&mut conn, agent, id).await?;
+    Ok(channels::templates(&mut conn, agent.team)
+        .await?
+        .into_iter()
+        .map(|(code, body)| MessageTemplate { code, body })
+        .collect())
+}
+
 /// Sends a failed message's text again as a new message under `client_id`.
 pub(crate) async fn retry(
     store: &Store,
     agent: &AgentInfo,
     failed: MessageId,
     client_id: &str,
-) -> LdsResult<(Message, Published)> {
+) -> LdsResult<Sent> {
     let mut conn = store.db.pool.acquire().await?;
     let Some(message) = messages::load(&mut conn, failed).await? else {
         return Err(LdsError::new(ErrorCode::NotFound, "no such message"));
@@ -169,7 +268,7 @@ pub(crate) async fn mark_read(
     id: ConversationId,
     up_to: MessageId,
 ) -> LdsResult<Published> {
-    let now = Utc::now();
+    let now = store.clock.now();
     let mut w = store.db.begin_write().await?;
     let stored = theirs(&mut w.tx, agent, id).await?;
     if !rows::mark_read(&mut w.tx, id, agent.id, up_to.0).await? {

@@ -14,6 +14,7 @@ use sqlx::AnyConnection;
 
 use super::tell;
 use crate::data::accounts::Team;
+use crate::data::channels::{self, ChannelKind};
 use crate::data::conversations::{self as rows, NewConversation, Stage, Stored};
 use crate::data::events::Outbox;
 use crate::data::messages::{self, NewMessage};
@@ -35,7 +36,7 @@ pub(crate) async fn start(
     key_queue: Option<&Queue>,
     start: StartChat,
 ) -> LdsResult<(ChatStarted, Published)> {
-    let now = Utc::now();
+    let now = store.clock.now();
     let customer = customer_input::customer(Customer {
         name: Some(start.name),
         phone: None,
@@ -75,11 +76,14 @@ pub(crate) async fn start(
     .await?;
     let token = auth::new_secret("chat");
     let digest = auth::digest(&token);
+    let queue_id = headsup_protocol::QueueId(queue.id);
+    let account = channels::ensure_account(&mut w.tx, team.id, queue_id, ChannelKind::Web).await?;
     let new = NewConversation {
         team: team.id,
-        queue: headsup_protocol::QueueId(queue.id),
+        queue: queue_id,
         channel: Channel::Web,
         token_hash: Some(&digest),
+        account,
         customer: &customer,
         request: request.id,
     };
@@ -132,7 +136,7 @@ pub(crate) async fn send(
 ) -> LdsResult<(Message, Published)> {
     let client_id = chat_input::client_id(client_id)?;
     let body = chat_input::body(body)?;
-    let now = Utc::now();
+    let now = store.clock.now();
     let mut w = store.db.begin_write().await?;
     let Some(stored) = rows::load(&mut w.tx, id).await? else {
         return Err(LdsError::new(
@@ -140,13 +144,36 @@ pub(crate) async fn send(
             "this chat is gone",
         ));
     };
-    if let Some(done) = messages::find(&mut w.tx, id, Author::Customer, client_id).await? {
-        return Ok((done, Published::nothing()));
-    }
     let mut outbox = Outbox::default();
+    let Some((message, tally)) =
+        write(&mut w.tx, &mut outbox, &stored, client_id, &body, now).await?
+    else {
+        let done = messages::find(&mut w.tx, id, Author::Customer, client_id).await?;
+        return Ok((done.expect("found before"), Published::nothing()));
+    };
+    Ok((message, store.commit(w, outbox).await?.counting(tally)))
+}
+
+/// Stores a customer's message in `stored` (checked already): reopens a closed conversation,
+/// tells the agent who has it. `None` when `client_id` was stored before (nothing written).
+pub(crate) async fn write(
+    conn: &mut AnyConnection,
+    outbox: &mut Outbox,
+    stored: &Stored,
+    client_id: &str,
+    body: &str,
+    now: DateTime<Utc>,
+) -> anyhow::Result<Option<(Message, Tally)>> {
+    let id = stored.id;
+    if messages::find(conn, id, Author::Customer, client_id)
+        .await?
+        .is_some()
+    {
+        return Ok(None);
+    }
     let mut tally = Tally::default();
     if stored.stage == Stage::Closed {
-        reopen(&mut w.tx, &mut outbox, &stored, now).await?;
+        reopen(conn, outbox, stored, now).await?;
         tally.requests_created = 1;
     }
     let with_agent = stored.stage == Stage::Open;
@@ -155,7 +182,7 @@ pub(crate) async fn send(
         client_id,
         author: Author::Customer,
         agent: None,
-        body: &body,
+        body,
         // In the agent's stream from now on: delivered to them.
         state: if with_agent {
             MessageState::Delivered
@@ -163,16 +190,20 @@ pub(crate) async fn send(
             MessageState::Sent
         },
     };
-    let (message, _) = messages::insert(&mut w.tx, &new, now).await?;
-    rows::customer_wrote(&mut w.tx, id, now).await?;
+    let (message, _) = messages::insert(conn, &new, now).await?;
+    rows::customer_wrote(conn, id, now).await?;
     if let (true, Some(agent)) = (with_agent, stored.agent.as_ref()) {
         let event = Event::Message {
             message: Box::new(message.clone()),
         };
-        masking::append(&mut w.tx, &mut outbox, &[agent.id], now, &event).await?;
-        tell(&mut w.tx, &mut outbox, &stored, &[agent.id], now).await?;
+        masking::append(conn, outbox, &[agent.id], now, &event).await?;
+        // Reloaded: the window's end moved with this message.
+        let fresh = rows::load(conn, id)
+            .await?
+            .unwrap_or_else(|| stored.clone());
+        tell(conn, outbox, &fresh, &[agent.id], now).await?;
     }
-    Ok((message, store.commit(w, outbox).await?.counting(tally)))
+    Ok(Some((message, tally)))
 }
 
 async fn reopen(
@@ -207,7 +238,7 @@ pub(crate) async fn ticked(
     up_to: MessageId,
     state: MessageState,
 ) -> LdsResult<Published> {
-    let now = Utc::now();
+    let now = store.clock.now();
     let mut w = store.db.begin_write().await?;
     let moved = messages::advance(&mut w.tx, id, Author::Agent, up_to, state).await?;
     if moved.is_empty() {

@@ -11,6 +11,7 @@
 
 pub(crate) mod agent;
 pub(crate) mod customer;
+pub(crate) mod provider;
 pub(crate) mod session;
 
 use chrono::{DateTime, Duration, Utc};

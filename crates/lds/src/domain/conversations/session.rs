@@ -9,6 +9,7 @@ use headsup_protocol::QueueId;
 use sqlx::AnyConnection;
 
 use super::tell;
+use crate::data::channels::{self, ChannelKind};
 use crate::data::conversations::{self as rows, NewConversation, Stage};
 use crate::data::events::Outbox;
 use crate::data::{queues, sessions};
@@ -30,12 +31,15 @@ pub(crate) async fn open_for_claim(
     let id = match rows::by_request(conn, request.id).await? {
         Some(c) => c.id,
         None => {
-            let queue = queues::queue_of_session(conn, session.id).await?;
+            let queue = QueueId(queues::queue_of_session(conn, session.id).await?.id);
+            let account =
+                channels::ensure_account(conn, request.team, queue, ChannelKind::Web).await?;
             let new = NewConversation {
                 team: request.team,
-                queue: QueueId(queue.id),
+                queue,
                 channel: Channel::Web,
                 token_hash: None,
+                account,
                 customer: &request.customer,
                 request: request.id,
             };

@@ -266,6 +266,19 @@ pub async fn put_canned(
     Ok(())
 }
 
+/// Adds a message template to a team (or rewrites the body of a code): what agents may send on
+/// a WhatsApp conversation once its free-text window closed. `{name}` in the body becomes the
+/// customer's name.
+pub async fn put_template(db: &Db, team_name: &str, code: &str, body: &str) -> Result<()> {
+    check_code("template", code)?;
+    let body = crate::chat_input::body(body).map_err(|e| anyhow::anyhow!(e.public_message()))?;
+    let team = team(db, team_name).await?;
+    let mut w = db.begin_write().await?;
+    crate::data::channels::set_template(&mut w.tx, team.id, code, &body).await?;
+    w.commit().await?;
+    Ok(())
+}
+
 /// A queue's dispositions, in order.
 pub async fn list_dispositions(
     db: &Db,
