@@ -286,7 +286,9 @@ impl ChatsDesk {
         if !connected {
             return frames;
         }
-        let (history, canned) = (convo.history, convo.canned.is_none());
+        let canned =
+            convo.canned.is_none() && !self.asked.values().any(|a| *a == Asked::Canned(id));
+        let history = convo.history;
         if history == History::NotAsked {
             frames.extend(self.history_frame(take(cids), id, false));
         }
@@ -436,11 +438,16 @@ impl ChatsDesk {
         conversation: Conversation,
         on_screen: bool,
         cids: &mut u64,
-    ) -> (Follow, Option<ClientFrame>) {
+    ) -> (Follow, Vec<ClientFrame>) {
         let id = conversation.id;
         let read = conversation.unread == 0;
         self.upsert(conversation);
-        let frame = on_screen.then(|| self.mark_read(id, false, cids)).flatten();
+        // Opened before the LDS described it: its messages and canned answers are read now.
+        let frame = if on_screen {
+            self.open(id, true, cids)
+        } else {
+            Vec::new()
+        };
         let follow = Follow {
             withdraw: read.then_some(id),
             ..Follow::default()
