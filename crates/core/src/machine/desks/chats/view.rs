@@ -84,21 +84,26 @@ impl ChatsDesk {
                 conv.unread.to_string()
             }
         });
-        let unread_words = match conv.unread {
-            0 => String::new(),
-            1 => "1 unread message, ".to_string(),
-            n => format!("{n} unread messages, "),
-        };
-        let direction = if conv.last_message.is_none() {
-            ""
-        } else if incoming {
-            "came in: "
-        } else {
-            "went out: "
-        };
+        // The accessible name holds the row's visible words in their order (name, time, preview,
+        // "Closed", the badge), so what a voice-control user reads off the screen names it; the
+        // words only a screen reader needs come after them.
+        let mut label = vec![name.clone(), time_text.clone(), preview.clone()];
+        if conv.state == ConversationState::Closed {
+            label.push(state_text.clone());
+        }
+        if let Some(badge) = &unread_text {
+            label.push(format!("{badge} unread"));
+        }
+        if conv.last_message.is_some() {
+            let direction = if incoming { "came in" } else { "went out" };
+            label.push(format!("last message {direction}"));
+        }
+        if conv.state != ConversationState::Closed {
+            label.push(state_text.clone());
+        }
         ChatRow {
             id: conv.id,
-            label: format!("{name}, {unread_words}last message {direction}{preview}, {time_text}, {state_text}"),
+            label: label.join(", "),
             name,
             preview,
             incoming,
