@@ -42,10 +42,10 @@ pub fn ChatList(props: &ChatListProps) -> Html {
                                 </span>{ " " }
                                 <span class="chat-preview">{ &row.preview }</span>
                                 if row.closed {
-                                    { " " }<span class="chip">{ &row.state_text }</span>
+                                    <>{ " " }<span class="chip">{ &row.state_text }</span></>
                                 }
                                 if let Some(text) = &row.unread_text {
-                                    { " " }<span class="badge">{ text }</span>
+                                    <>{ " " }<span class="badge">{ text }</span></>
                                 }
                             </span>
                         </button>
