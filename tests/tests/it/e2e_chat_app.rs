@@ -73,7 +73,12 @@ async fn a_customer_in_chromium_chats_with_an_agent_in_the_app() {
         .await
         .unwrap();
     customer_types(&c, "#start-name", "María <b>Q</b>").await;
-    customer_types(&c, "#start-text", "Hola, where is my order? <i id=inapp>x</i>").await;
+    customer_types(
+        &c,
+        "#start-text",
+        "Hola, where is my order? <i id=inapp>x</i>",
+    )
+    .await;
     c.find(Locator::Css("#start button"))
         .await
         .unwrap()
@@ -89,8 +94,10 @@ async fn a_customer_in_chromium_chats_with_an_agent_in_the_app() {
     app.attr_until("#desk-chats", "aria-current", "page").await;
     app.text_until("#chat-title", |t| t.contains("María <b>Q</b>"))
         .await;
-    app.text_until(".chat-messages", |t| t.contains("where is my order? <i id=inapp>x</i>"))
-        .await;
+    app.text_until(".chat-messages", |t| {
+        t.contains("where is my order? <i id=inapp>x</i>")
+    })
+    .await;
     assert_eq!(
         app.js("return document.querySelector('#inapp') === null")
             .await,

@@ -249,10 +249,13 @@ where
         Some("Hi! My parcel has not arrived yet."),
     )
     .await;
-    app.text_until("#queue", |t| t.contains("Aiko Tanaka")).await;
+    app.text_until("#queue", |t| t.contains("Aiko Tanaka"))
+        .await;
     let id = app
-        .js("return [...document.querySelectorAll('#queue .request-row')]
-                .find((r) => r.textContent.includes('Aiko Tanaka')).dataset.requestId")
+        .js(
+            "return [...document.querySelectorAll('#queue .request-row')]
+                .find((r) => r.textContent.includes('Aiko Tanaka')).dataset.requestId",
+        )
         .await;
     let id = id.as_str().expect("the chat's row names its request");
     app.click(&format!(".request-row[data-request-id=\"{id}\"] .row-main"))
@@ -279,6 +282,20 @@ where
     app.wait_gone("#chat-pane").await;
     app.find(&row).await;
     audit("chat-list").await;
+    // The filters go through the core to the LDS: the open chat is not among the closed ones.
+    let pick = |css: &'static str, value: &'static str| async move {
+        app.find(css)
+            .await
+            .select_by_value(value)
+            .await
+            .expect("the filter takes the value");
+    };
+    pick("#chat-filter-state", "closed").await;
+    app.text_until("#chat-status", |t| t.contains("No conversations match"))
+        .await;
+    app.wait_gone(&row).await;
+    pick("#chat-filter-state", "open").await;
+    app.find(&row).await;
 }
 
 /// axe-core's script, installed from npm by scripts/setup.sh.

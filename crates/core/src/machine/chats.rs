@@ -124,6 +124,13 @@ impl Core {
                 self.chats.close();
                 return;
             }
+            Intent::FilterChats { filter } => {
+                let frame = self.chats.set_filter(filter, &mut self.next_cid);
+                if connected {
+                    self.send_all(frame);
+                }
+                return;
+            }
             Intent::ChatNoteMode { note } => {
                 self.chats.set_note(note);
                 return;

@@ -2,6 +2,7 @@
 //! `support` drives the core with virtual time, as quinn-proto's tests do.
 
 mod chat_accept;
+mod chat_filters;
 mod chats;
 mod connection;
 mod contacts;
