@@ -58,7 +58,8 @@ pub struct ChatRow {
     /// Shown in the pane now.
     #[serde(default)]
     pub selected: bool,
-    /// The row's accessible name: "Bea, 3 unread, Bea wrote: Hello, 10:42, Open".
+    /// The row's accessible name, its visible words first in their order:
+    /// "Bea, 10:42, Hello, 3 unread, last message came in, Open".
     pub label: String,
 }
 
