@@ -5,6 +5,7 @@
 //!   test can assert what reached the real notification daemon.
 //! - [`app`]: the built Heads-Up app started through tauri-driver + WebKitWebDriver, driven with
 //!   fantoccini.
+//! - [`chromium`]: a customer's headless Chromium over chromedriver (the chat widget).
 //! - [`agent`]: a headless agent (the client crate's real driver) as a second agent or device.
 //! - [`daemon`]: the notification daemon's own controls (a click on a bubble).
 //! - [`hostile`]: customer names a hostile visitor could type, and how they must read.
@@ -20,6 +21,7 @@
 pub mod agent;
 pub mod app;
 pub mod bus;
+pub mod chromium;
 pub mod daemon;
 pub mod hostile;
 pub mod lds;

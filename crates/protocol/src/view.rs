@@ -17,7 +17,7 @@ pub mod chats;
 pub mod patch;
 
 pub use chats::{
-    ChatMessageView, ChatPaneView, ChatRow, ChatSide, ChatTick, ChatsView, ComposerView,
+    ChatFilter, ChatMessageView, ChatPaneView, ChatRow, ChatSide, ChatTick, ChatsView, ComposerView,
 };
 
 pub use patch::{
@@ -767,6 +767,11 @@ pub enum Intent {
     },
     /// Back to the list (phone widths).
     CloseChat,
+    /// Show only the conversations that pass `filter` (the core asks the LDS for them).
+    FilterChats {
+        #[serde(default)]
+        filter: ChatFilter,
+    },
     /// Send the composer's text to the open conversation (`note`: as an internal note).
     SendChatMessage {
         conversation: ConversationId,

@@ -4,6 +4,7 @@
 //! and axe-core (from npm, run inside the page) finds no violation.
 
 use headsup_protocol::model::RequestKind;
+use headsup_testkit::lds::customer;
 use headsup_tests::{agent::HeadlessAgent, app::App, lds::Lds};
 use serde_json::Value;
 
@@ -37,7 +38,12 @@ async fn every_screen(profile: &str, dark: bool) {
     // A session of this queue ends in a wrap-up with a disposition to pick.
     let queue = ["--team", "Support", "--name", "default"];
     lds.cli(
-        &[&["queue", "set"], &queue[..], &["--wrap-up", "required"]].concat(),
+        &[
+            &["queue", "set"],
+            &queue[..],
+            &["--wrap-up", "required", "--channels", "voice,chat"],
+        ]
+        .concat(),
         None,
     );
     for (code, label) in [("sale", "Sale"), ("call_back", "Call back later")] {
@@ -71,6 +77,7 @@ async fn every_screen(profile: &str, dark: bool) {
                         | "contact-card"
                         | "transfer-picker"
                         | "transfer-waiting"
+                        | "chats"
                 ) {
                     // The README's pictures of the phone and the desktop layout.
                     app.screenshot_for_docs(&name).await;
@@ -221,7 +228,74 @@ async fn every_screen(profile: &str, dark: bool) {
     app.click("#wrap-up-done").await;
     app.wait_gone("#wrap-up").await;
     app.class_until(".status-switch", "available").await;
+
+    chats_desk(&app, &lds, &key, &audit).await;
     app.quit().await;
+}
+
+/// A web chat taken in the app: the Chats desk opens on it; the customer's message, the agent's
+/// answer and a note are audited, then the list alone.
+async fn chats_desk<F, Fut>(app: &App, lds: &Lds, key: &str, audit: &F)
+where
+    F: Fn(&'static str) -> Fut,
+    Fut: std::future::Future<Output = ()>,
+{
+    app.click("#desk-requests").await;
+    app.find("#queue").await;
+    let started = customer::started(
+        &lds.base_url,
+        key,
+        "Aiko Tanaka",
+        Some("Hi! My parcel has not arrived yet."),
+    )
+    .await;
+    app.text_until("#queue", |t| t.contains("Aiko Tanaka"))
+        .await;
+    let id = app
+        .js(
+            "return [...document.querySelectorAll('#queue .request-row')]
+                .find((r) => r.textContent.includes('Aiko Tanaka')).dataset.requestId",
+        )
+        .await;
+    let id = id.as_str().expect("the chat's row names its request");
+    app.click(&format!(".request-row[data-request-id=\"{id}\"] .row-main"))
+        .await;
+    app.find("#chat-pane").await;
+    app.text_until(".chat-log", |t| t.contains("My parcel has not arrived"))
+        .await;
+    app.type_into("#chat-text", "Hello Aiko, let me look it up.")
+        .await;
+    app.click("#chat-send").await;
+    app.text_until(".chat-messages", |t| t.contains("let me look it up"))
+        .await;
+    app.click("#chat-note").await;
+    app.type_into("#chat-text", "Courier says: delayed at the depot.")
+        .await;
+    app.click("#chat-send").await;
+    app.text_until(".chat-messages", |t| t.contains("delayed at the depot"))
+        .await;
+    app.click("#chat-note").await;
+    audit("chats").await;
+    let row = format!("#chat-{}", started.conversation.0);
+    app.set_viewport(PHONE.0, PHONE.1).await;
+    app.click("#chat-back").await;
+    app.wait_gone("#chat-pane").await;
+    app.find(&row).await;
+    audit("chat-list").await;
+    // The filters go through the core to the LDS: the open chat is not among the closed ones.
+    let pick = |css: &'static str, value: &'static str| async move {
+        app.find(css)
+            .await
+            .select_by_value(value)
+            .await
+            .expect("the filter takes the value");
+    };
+    pick("#chat-filter-state", "closed").await;
+    app.text_until("#chat-status", |t| t.contains("No conversations match"))
+        .await;
+    app.wait_gone(&row).await;
+    pick("#chat-filter-state", "open").await;
+    app.find(&row).await;
 }
 
 /// axe-core's script, installed from npm by scripts/setup.sh.

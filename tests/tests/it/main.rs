@@ -4,6 +4,7 @@
 
 mod demo_vnc;
 mod e2e_app;
+mod e2e_chat_app;
 mod e2e_chat_widget;
 mod e2e_contacts;
 mod e2e_dashboard;

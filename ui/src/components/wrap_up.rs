@@ -1,5 +1,6 @@
 //! The wrap-up form after a session whose queue has one: a disposition (required or optional,
-//! as the core says), a note, and "Done". When it closes by itself is the core's sentence.
+//! as the core says), a note, and "Done". When it closes by itself is the core's sentence. It
+//! takes the focus when it appears.
 
 use headsup_protocol::view::{Intent, WrapUpView};
 use web_sys::{HtmlSelectElement, HtmlTextAreaElement};
@@ -17,6 +18,18 @@ pub fn WrapUpPanel(props: &WrapUpProps) -> Html {
     // (WebKit otherwise kept whichever option it last drew).
     let chosen = use_state(String::new);
     let note = use_node_ref();
+    let select = use_node_ref();
+    {
+        // The form appears where the session panel was, often above what the agent was
+        // reading (a chat's composer): the focus goes to its first field, which scrolls it into
+        // view and tells a screen reader where the agent is now.
+        let select = select.clone();
+        use_effect_with((), move |_| {
+            if let Some(el) = select.cast::<web_sys::HtmlElement>() {
+                let _ = el.focus();
+            }
+        });
+    }
     let onchange = {
         let chosen = chosen.clone();
         Callback::from(move |e: Event| {
@@ -50,7 +63,8 @@ pub fn WrapUpPanel(props: &WrapUpProps) -> Html {
             <p id="wrap-up-closes" class="hint">{ &form.closes_text }</p>
             <form {onsubmit}>
                 <label for="wrap-up-disposition">{ disposition_label }</label>
-                <select id="wrap-up-disposition" required={form.required} {onchange}>
+                <select id="wrap-up-disposition" ref={select} required={form.required}
+                        {onchange}>
                     <option value="" selected={chosen.is_empty()}>{ "Pick one" }</option>
                     { for form.dispositions.iter().map(|d| html! {
                         <option value={d.code.clone()} selected={*chosen == d.code}>

@@ -42,7 +42,8 @@ impl Core {
             Event::Message { message } => {
                 let shown = on_screen == Some(message.conversation);
                 let mask = self.settings.mask_phone;
-                self.chats.on_message(*message, shown, mask, &mut cids)
+                let (follow, frame) = self.chats.on_message(*message, shown, mask, &mut cids);
+                (follow, frame.into_iter().collect())
             }
             Event::MessageState {
                 conversation,
@@ -52,9 +53,9 @@ impl Core {
             } => {
                 self.chats
                     .on_state(conversation, message, state, failed_reason);
-                (Follow::default(), None)
+                (Follow::default(), Vec::new())
             }
-            _ => (Follow::default(), None),
+            _ => (Follow::default(), Vec::new()),
         };
         self.next_cid = cids;
         if self.link.is_up() {
@@ -121,6 +122,13 @@ impl Core {
             }
             Intent::CloseChat => {
                 self.chats.close();
+                return;
+            }
+            Intent::FilterChats { filter } => {
+                let frame = self.chats.set_filter(filter, &mut self.next_cid);
+                if connected {
+                    self.send_all(frame);
+                }
                 return;
             }
             Intent::ChatNoteMode { note } => {

@@ -258,7 +258,13 @@ impl Core {
                 self.requests.queue.remove(request.id);
                 self.withdraw(request.id);
                 self.alerts.mark_notified(request.id);
+                let chat = session.conversation;
                 self.set_session(session, now);
+                // A chat just taken: the agent's next move is to greet, so its conversation
+                // opens (not while a resume replays what happened while away).
+                if let Some(id) = chat.filter(|_| !self.replay.is_running()) {
+                    self.open_chat(id);
+                }
             }
             Event::SessionUpdated { session } => self.set_session(session, now),
             Event::StatusChanged { status } => self.set_status(status, now),

@@ -181,6 +181,7 @@ impl Core {
                 desk: DeskId::Chats,
             }
             | Intent::CloseChat
+            | Intent::FilterChats { .. }
             | Intent::SendChatMessage { .. }
             | Intent::RetryChatMessage { .. }
             | Intent::OlderChatMessages

@@ -197,9 +197,21 @@ fn the_list_puts_open_conversations_first_and_the_tab_counts_unread() {
     assert_eq!(view.rows[2].preview, "You: Bye");
     assert!(!view.rows[2].incoming);
     assert!(view.rows[2].closed);
-    assert!(view.rows[1]
-        .label
-        .starts_with("Bea, 2 unread messages, last message came in"));
+    // The visible words first, in their order, then the rest.
+    assert_eq!(
+        view.rows[1].label,
+        format!(
+            "Bea, {}, Hello? Anyone, 2 unread, last message came in, Open",
+            view.rows[1].time_text
+        )
+    );
+    assert_eq!(
+        view.rows[2].label,
+        format!(
+            "Cy, {}, You: Bye, Closed, last message went out",
+            view.rows[2].time_text
+        )
+    );
     assert_eq!(view.status_text, "3 conversations, 2 unread");
 
     let tab = |h: &Harness| {

@@ -1,6 +1,8 @@
 //! The core's integration tests: one module per concern, all in one test binary (one link).
 //! `support` drives the core with virtual time, as quinn-proto's tests do.
 
+mod chat_accept;
+mod chat_filters;
 mod chats;
 mod connection;
 mod contacts;

@@ -5,7 +5,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::chat::CannedAnswer;
+use crate::chat::{CannedAnswer, ConversationState};
 use crate::ids::ConversationId;
 
 /// The Chats desk, worded by the core. Replaced whole when it changes.
@@ -19,6 +19,20 @@ pub struct ChatsView {
     /// The conversation open beside (desktop) or instead of (phone) the list.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub open: Option<Box<ChatPaneView>>,
+    /// The list's filters as the core last sent them to the LDS (`conversations` query).
+    #[serde(default)]
+    pub filter: ChatFilter,
+}
+
+/// The interactions list's filters: `None` shows both sides.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+pub struct ChatFilter {
+    /// Only open or only closed conversations.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub state: Option<ConversationState>,
+    /// Only those with (`true`) or without (`false`) unread messages.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub unread: Option<bool>,
 }
 
 /// One conversation in the list.
@@ -44,7 +58,8 @@ pub struct ChatRow {
     /// Shown in the pane now.
     #[serde(default)]
     pub selected: bool,
-    /// The row's accessible name: "Bea, 3 unread, Bea wrote: Hello, 10:42, Open".
+    /// The row's accessible name, its visible words first in their order:
+    /// "Bea, 10:42, Hello, 3 unread, last message came in, Open".
     pub label: String,
 }
 

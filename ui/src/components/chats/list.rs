@@ -30,20 +30,22 @@ pub fn ChatList(props: &ChatListProps) -> Html {
                     <li key={row.id.0}>
                         <button type="button" {class} id={format!("chat-{}", row.id.0)}
                                 aria-label={row.label.clone()} aria-current={current} {onclick}>
+                            // The spaces keep the visible words apart in the text a
+                            // voice-control user says (the label holds them in this order).
                             <span class="chat-row-top" aria-hidden="true">
-                                <span class="chat-name">{ &row.name }</span>
+                                <span class="chat-name">{ &row.name }</span>{ " " }
                                 <span class="chat-time">{ &row.time_text }</span>
-                            </span>
+                            </span>{ " " }
                             <span class="chat-row-bottom" aria-hidden="true">
                                 <span class="chat-direction">
                                     { if row.incoming { "↙" } else { "↗" } }
-                                </span>
+                                </span>{ " " }
                                 <span class="chat-preview">{ &row.preview }</span>
                                 if row.closed {
-                                    <span class="chip">{ &row.state_text }</span>
+                                    <>{ " " }<span class="chip">{ &row.state_text }</span></>
                                 }
                                 if let Some(text) = &row.unread_text {
-                                    <span class="badge">{ text }</span>
+                                    <>{ " " }<span class="badge">{ text }</span></>
                                 }
                             </span>
                         </button>

@@ -1,10 +1,11 @@
-//! The Chats desk: the conversation list (`list.rs`) and the conversation open (`conversation.rs`,
+//! The Chats desk: the conversation list (`list.rs`, its filters in `filters.rs`) and the conversation open (`conversation.rs`,
 //! its messages in `message.rs`, the composer in `composer.rs`). On a phone the list and the
 //! conversation take turns (a back button returns to the list); from 900 px they stand side by
 //! side (the stylesheet decides). Every word and flag comes from the core (`view.chats`).
 
 mod composer;
 mod conversation;
+mod filters;
 mod list;
 mod message;
 
@@ -12,6 +13,7 @@ use headsup_protocol::view::{ChatsView, Intent};
 use yew::prelude::*;
 
 use conversation::ConversationPane;
+use filters::ChatFilters;
 use list::ChatList;
 
 #[derive(Properties, PartialEq)]
@@ -30,6 +32,7 @@ pub fn Chats(props: &ChatsProps) -> Html {
                 <div class="tab-head">
                     <h2 id="chats-title">{ "Chats" }</h2>
                 </div>
+                <ChatFilters filter={view.filter} on_intent={props.on_intent.clone()} />
                 <p id="chat-status" class="hint" aria-live="polite" aria-atomic="true">
                     { &view.status_text }
                 </p>

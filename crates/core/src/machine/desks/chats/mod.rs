@@ -23,6 +23,7 @@ use headsup_protocol::chat::{
     MessageState, DEFAULT_MESSAGE_PAGE, MAX_CONVERSATION_PAGE, MAX_MESSAGE_CHARS,
 };
 use headsup_protocol::lds::{ClientFrame, Reply};
+use headsup_protocol::view::ChatFilter;
 use headsup_protocol::{ConversationId, ErrorCode, MessageId};
 
 pub(in crate::machine) use view::ViewContext;
@@ -111,6 +112,8 @@ pub(in crate::machine) struct ChatsDesk {
     next_id: u64,
     convos: BTreeMap<ConversationId, Convo>,
     open: Option<ConversationId>,
+    /// The list's filters, sent with every `conversations` read and applied to what events add.
+    filter: ChatFilter,
     note: bool,
     outbox: Vec<Outgoing>,
     /// Failed messages already sent again (their "Retry" is gone).
@@ -137,6 +140,7 @@ impl ChatsDesk {
             next_id: 1,
             convos: BTreeMap::new(),
             open: None,
+            filter: ChatFilter::default(),
             note: false,
             outbox: Vec::new(),
             retried: BTreeSet::new(),
@@ -206,6 +210,8 @@ impl ChatsDesk {
         ClientFrame::Conversations {
             cid,
             query: ConversationQuery {
+                state: self.filter.state,
+                unread: self.filter.unread,
                 limit: Some(MAX_CONVERSATION_PAGE),
                 ..ConversationQuery::default()
             },
@@ -286,7 +292,9 @@ impl ChatsDesk {
         if !connected {
             return frames;
         }
-        let (history, canned) = (convo.history, convo.canned.is_none());
+        let canned =
+            convo.canned.is_none() && !self.asked.values().any(|a| *a == Asked::Canned(id));
+        let history = convo.history;
         if history == History::NotAsked {
             frames.extend(self.history_frame(take(cids), id, false));
         }
@@ -295,6 +303,21 @@ impl ChatsDesk {
         }
         frames.extend(self.mark_read(id, false, cids));
         frames
+    }
+
+    /// New filters for the list: the LDS is asked for the conversations that pass them (the
+    /// newest page may hold closed ones never seen here); the frame goes when connected, else
+    /// the next `welcome` asks with them.
+    pub(in crate::machine) fn set_filter(
+        &mut self,
+        filter: ChatFilter,
+        cids: &mut u64,
+    ) -> Option<ClientFrame> {
+        if filter == self.filter {
+            return None;
+        }
+        self.filter = filter;
+        Some(self.list_frame(take(cids)))
     }
 
     pub(in crate::machine) fn close(&mut self) {
@@ -436,11 +459,16 @@ impl ChatsDesk {
         conversation: Conversation,
         on_screen: bool,
         cids: &mut u64,
-    ) -> (Follow, Option<ClientFrame>) {
+    ) -> (Follow, Vec<ClientFrame>) {
         let id = conversation.id;
         let read = conversation.unread == 0;
         self.upsert(conversation);
-        let frame = on_screen.then(|| self.mark_read(id, false, cids)).flatten();
+        // Opened before the LDS described it: its messages and canned answers are read now.
+        let frame = if on_screen {
+            self.open(id, true, cids)
+        } else {
+            Vec::new()
+        };
         let follow = Follow {
             withdraw: read.then_some(id),
             ..Follow::default()

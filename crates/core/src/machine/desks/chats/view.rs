@@ -8,7 +8,7 @@ use headsup_protocol::chat::{
     Author, Channel, Conversation, ConversationState, Message, MessageState,
 };
 use headsup_protocol::view::{
-    ChatMessageView, ChatPaneView, ChatRow, ChatSide, ChatTick, ChatsView, ComposerView,
+    ChatFilter, ChatMessageView, ChatPaneView, ChatRow, ChatSide, ChatTick, ChatsView, ComposerView,
 };
 use headsup_protocol::{AgentId, ConversationId, ErrorCode};
 
@@ -33,7 +33,12 @@ pub(in crate::machine) struct ViewContext {
 
 impl ChatsDesk {
     pub(in crate::machine) fn view(&self, cx: &ViewContext) -> ChatsView {
-        let mut convos: Vec<&Convo> = self.convos.values().collect();
+        // The conversation on screen stays listed even when it stops passing (read, closed).
+        let mut convos: Vec<&Convo> = self
+            .convos
+            .values()
+            .filter(|c| self.open == Some(c.conversation.id) || self.passes(c))
+            .collect();
         convos.sort_by_key(|c| {
             (
                 c.conversation.state != ConversationState::Open,
@@ -43,7 +48,9 @@ impl ChatsDesk {
         });
         let rows: Vec<ChatRow> = convos.iter().map(|c| self.row(c, cx)).collect();
         let unread = convos.iter().filter(|c| c.conversation.unread > 0).count();
+        let filtered = self.filter != ChatFilter::default();
         let status_text = match (rows.len(), unread) {
+            (0, _) if filtered => "No conversations match these filters.".to_string(),
             (0, _) => "No conversations yet.".to_string(),
             (1, 0) => "1 conversation".to_string(),
             (n, 0) => format!("{n} conversations"),
@@ -57,7 +64,14 @@ impl ChatsDesk {
                 .open
                 .and_then(|id| self.convos.get(&id))
                 .map(|c| Box::new(self.pane(c, cx))),
+            filter: self.filter,
         }
+    }
+
+    fn passes(&self, c: &Convo) -> bool {
+        let conv = &c.conversation;
+        self.filter.state.is_none_or(|s| conv.state == s)
+            && self.filter.unread.is_none_or(|u| (conv.unread > 0) == u)
     }
 
     fn row(&self, c: &Convo, cx: &ViewContext) -> ChatRow {
@@ -84,21 +98,26 @@ impl ChatsDesk {
                 conv.unread.to_string()
             }
         });
-        let unread_words = match conv.unread {
-            0 => String::new(),
-            1 => "1 unread message, ".to_string(),
-            n => format!("{n} unread messages, "),
-        };
-        let direction = if conv.last_message.is_none() {
-            ""
-        } else if incoming {
-            "came in: "
-        } else {
-            "went out: "
-        };
+        // The accessible name holds the row's visible words in their order (name, time, preview,
+        // "Closed", the badge), so what a voice-control user reads off the screen names it; the
+        // words only a screen reader needs come after them.
+        let mut label = vec![name.clone(), time_text.clone(), preview.clone()];
+        if conv.state == ConversationState::Closed {
+            label.push(state_text.clone());
+        }
+        if let Some(badge) = &unread_text {
+            label.push(format!("{badge} unread"));
+        }
+        if conv.last_message.is_some() {
+            let direction = if incoming { "came in" } else { "went out" };
+            label.push(format!("last message {direction}"));
+        }
+        if conv.state != ConversationState::Closed {
+            label.push(state_text.clone());
+        }
         ChatRow {
             id: conv.id,
-            label: format!("{name}, {unread_words}last message {direction}{preview}, {time_text}, {state_text}"),
+            label: label.join(", "),
             name,
             preview,
             incoming,
