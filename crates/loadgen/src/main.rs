@@ -14,10 +14,14 @@
 //! `--dashboard` measures the dashboard's fan-out instead (see dashboard.rs):
 //! `lds-loadgen --dashboard --agents 1000 --queues 20 --rate 20 --requests 600`
 //!
+//! `--chats` measures chat messages both ways instead (see chats.rs):
+//! `lds-loadgen --chats --agents 1000 --rate 2 --requests 240`
+//!
 //! `--contacts N` measures the contact search over N contacts instead (see contacts.rs):
 //! `lds-loadgen --contacts 100000` (`--database-url postgres://…` for PostgreSQL)
 
 mod agents;
+mod chats;
 mod contacts;
 mod dashboard;
 mod floor;
@@ -66,6 +70,10 @@ pub(crate) struct Args {
     /// With `--dashboard`: how many queues the agents are spread over.
     #[arg(long, default_value_t = 20)]
     queues: usize,
+    /// Measure chat messages instead (see chats.rs): `--agents` agents each in a chat with a
+    /// customer, the customers writing `--requests` messages in all at `--rate` per second.
+    #[arg(long)]
+    chats: bool,
     /// Measure the contact search instead of offers: seed this many contacts (see contacts.rs).
     #[arg(long, default_value_t = 0)]
     contacts: usize,
@@ -108,6 +116,9 @@ fn main() -> Result<()> {
     );
     if args.dashboard {
         return rt.block_on(dashboard::run(&args));
+    }
+    if args.chats {
+        return rt.block_on(chats::run(&args));
     }
     if args.contacts > 0 {
         return rt.block_on(contacts::run(&args));

@@ -3,6 +3,7 @@
 
 mod bad_input;
 mod cancel;
+mod chat_cuts;
 mod chats;
 mod claim_race;
 mod cli_refusals;
