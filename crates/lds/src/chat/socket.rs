@@ -76,6 +76,22 @@ struct Told {
     agent: Option<String>,
 }
 
+impl Told {
+    /// Where ticks may still move: the oldest message told that is neither read nor failed (a
+    /// fresh socket knows none: from the start, as far as the page reaches).
+    fn unsettled_from(&self) -> MessageId {
+        if self.states.is_empty() {
+            return MessageId(0);
+        }
+        self.states
+            .iter()
+            .filter(|(_, s)| !matches!(s, MessageState::Read | MessageState::Failed))
+            .map(|(id, _)| *id)
+            .min()
+            .unwrap_or(MessageId(self.last.0 + 1))
+    }
+}
+
 async fn send(socket: &mut Socket, frame: &CustomerServerFrame) -> anyhow::Result<()> {
     socket
         .send(WsMessage::text(serde_json::to_string(frame)?))
@@ -131,6 +147,8 @@ async fn serve(state: AppState, mut socket: Socket) -> anyhow::Result<()> {
     let mut look = tokio::time::interval(LOOK_EVERY);
     loop {
         catch_up(&state, &mut socket, id, &mut told).await?;
+        // The timed look is for what no wake told of: a conversation just read needs none.
+        look.reset();
         tokio::select! {
             changed = woken.changed() => changed?,
             _ = look.tick() => {}
@@ -192,7 +210,7 @@ async fn catch_up(
     id: ConversationId,
     told: &mut Told,
 ) -> anyhow::Result<()> {
-    let news = customer::catch_up(&state.store, id, told.last).await?;
+    let news = customer::catch_up(&state.store, id, told.last, told.unsettled_from()).await?;
     let mut delivered = None;
     for message in &news.messages {
         if message.author == Author::Agent {

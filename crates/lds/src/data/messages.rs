@@ -271,20 +271,21 @@ pub(crate) async fn set_state(
     Ok(done.rows_affected() > 0)
 }
 
-/// States of `author`'s messages that moved past `sent`, at most the newest `limit`: what a
-/// widget coming back must learn.
-async fn states_of(
+/// The ticks of the customer's and the agent's messages from `from` on, `sent` included (notes
+/// have none the customer may see), newest first, at most `limit`: a socket asks only from its
+/// oldest message not yet read or failed, so a settled conversation costs an empty range.
+pub(crate) async fn states_since(
     conn: &mut AnyConnection,
     conversation: ConversationId,
-    author: Author,
+    from: MessageId,
     limit: u32,
 ) -> Result<Vec<(MessageId, MessageState)>> {
     let rows = sqlx::query(
-        "SELECT id, state FROM messages WHERE conversation_id = $1 AND author = $2 \
-         AND state <> 'sent' ORDER BY id DESC LIMIT $3",
+        "SELECT id, state FROM messages WHERE conversation_id = $1 AND id >= $2 \
+         AND author <> 'note' ORDER BY id DESC LIMIT $3",
     )
     .bind(conversation.0)
-    .bind(author_str(author))
+    .bind(from.0)
     .bind(i64::from(limit))
     .fetch_all(conn)
     .await?;
@@ -296,22 +297,6 @@ async fn states_of(
             ))
         })
         .collect()
-}
-
-pub(crate) async fn customer_states(
-    conn: &mut AnyConnection,
-    conversation: ConversationId,
-    limit: u32,
-) -> Result<Vec<(MessageId, MessageState)>> {
-    states_of(conn, conversation, Author::Customer, limit).await
-}
-
-pub(crate) async fn agent_states(
-    conn: &mut AnyConnection,
-    conversation: ConversationId,
-    limit: u32,
-) -> Result<Vec<(MessageId, MessageState)>> {
-    states_of(conn, conversation, Author::Agent, limit).await
 }
 
 /// A queue's canned answers, by code.

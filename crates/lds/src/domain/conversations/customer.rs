@@ -274,6 +274,7 @@ pub(crate) async fn catch_up(
     store: &Store,
     id: ConversationId,
     after: MessageId,
+    unsettled_from: MessageId,
 ) -> LdsResult<CatchUp> {
     let mut conn = store.db.pool.acquire().await?;
     let Some(conversation) = rows::load(&mut conn, id).await? else {
@@ -283,8 +284,7 @@ pub(crate) async fn catch_up(
         ));
     };
     let messages = messages::for_customer_after(&mut conn, id, after, CATCH_UP_PAGE).await?;
-    let mut states = messages::customer_states(&mut conn, id, CATCH_UP_PAGE).await?;
-    states.extend(messages::agent_states(&mut conn, id, CATCH_UP_PAGE).await?);
+    let states = messages::states_since(&mut conn, id, unsettled_from, CATCH_UP_PAGE).await?;
     Ok(CatchUp {
         conversation,
         messages,
