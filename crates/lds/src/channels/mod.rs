@@ -13,10 +13,11 @@ use std::sync::Arc;
 use headsup_protocol::chat::Message;
 use headsup_protocol::MessageId;
 
-use crate::app::AppState;
 use crate::data::channels::ChannelKind;
 use crate::domain::conversations::agent::Outbound;
 use crate::domain::conversations::provider;
+use crate::domain::Store;
+use crate::fanout::Fanout;
 pub use fake_whatsapp::{FakeWhatsApp, FakeWhatsAppSent};
 
 /// A messaging provider.
@@ -44,14 +45,19 @@ impl Channels {
 
 /// Hands what an agent wrote to its provider; a refusal fails the message (the agent sees the
 /// reason, never a silent missing tick) and returns it failed, for the command's reply.
-pub(crate) async fn deliver(state: &AppState, outbound: Outbound) -> Option<Message> {
-    let channel = state.channels.of(outbound.kind)?;
+pub(crate) async fn deliver(
+    channels: &Channels,
+    store: &Store,
+    fanout: &Fanout,
+    outbound: Outbound,
+) -> Option<Message> {
+    let channel = channels.of(outbound.kind)?;
     let Err(reason) = channel.send(&outbound.to, outbound.message, &outbound.body) else {
         return None;
     };
-    match provider::not_sent(&state.store, outbound.message, &reason).await {
+    match provider::not_sent(store, outbound.message, &reason).await {
         Ok((failed, published)) => {
-            state.fanout.publish(published).await;
+            fanout.publish(published).await;
             failed
         }
         Err(e) => {

@@ -263,7 +263,10 @@ async fn message_reply(state: &AppState, cid: u64, sent: LdsResult<chat::Sent>) 
             state.chats.poke(message.conversation);
             if let Some(outbound) = outbound {
                 // Refused by the provider: the reply says so as the event does.
-                if let Some(failed) = crate::channels::deliver(state, outbound).await {
+                if let Some(failed) =
+                    crate::channels::deliver(&state.channels, &state.store, &state.fanout, outbound)
+                        .await
+                {
                     message = failed;
                 }
             }
