@@ -162,6 +162,8 @@ async fn a_masked_customer_never_reaches_the_webview_whole() {
     app.text_until("#session-card", |t| t.contains("+34 6•• ••• •22"))
         .await;
     app.click("#session-card-edit").await;
+    // The form comes with the core's next view: wait for it before reading it.
+    app.find("#session-card-phones").await;
     assert_eq!(
         app.attr("#session-card-phones", "readonly")
             .await
@@ -181,6 +183,7 @@ async fn a_masked_customer_never_reaches_the_webview_whole() {
         .await;
     // Editing: the hidden parts are read-only.
     app.click("#contact-edit").await;
+    app.find("#contact-phones").await;
     assert_eq!(
         app.attr("#contact-phones", "readonly").await.as_deref(),
         Some("true")
