@@ -15,7 +15,6 @@ use headsup_protocol::{ConversationId, MessageId};
 use headsup_testkit::lds::customer::started;
 use headsup_testkit::lds::{AgentConn, CustomerConn, TestServer};
 use headsup_testkit::PATIENCE;
-use lds::admin::queues;
 use rand::rngs::StdRng;
 use rand::{Rng, SeedableRng};
 
@@ -37,17 +36,7 @@ async fn cut_chats_lose_nothing_and_double_nothing() {
     println!("chat_cuts seed {seed} (replay the moves with CHAT_CUTS_SEED={seed})");
 
     let s = TestServer::start().await;
-    let (_, key) = s.team("Desk", 3600).await;
-    let settings = queues::QueueSettings {
-        channels: Some(queues::Channels {
-            voice: true,
-            chat: true,
-        }),
-        ..Default::default()
-    };
-    queues::set_queue(s.server.db(), "Desk", "default", settings)
-        .await
-        .unwrap();
+    let key = crate::chats::chat_desk(&s).await;
     let (_, agent_token) = s.agent("Desk", "Ana Pérez").await;
     let mut ana = s.connect(&agent_token, None).await;
     let chat = started(&s.base, &key, "María", None).await;

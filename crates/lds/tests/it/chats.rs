@@ -14,9 +14,8 @@ use headsup_testkit::lds::customer::{start_chat, started};
 use headsup_testkit::lds::{AgentConn, CustomerConn, TestServer};
 use lds::admin::queues;
 
-/// A team whose default queue takes chats, with Ana signed in.
-async fn desk() -> (TestServer, String, AgentConn) {
-    let s = TestServer::start().await;
+/// The team "Desk" whose default queue takes chats (and calls); its intake key.
+pub(crate) async fn chat_desk(s: &TestServer) -> String {
     let (_, key) = s.team("Desk", 3600).await;
     let settings = queues::QueueSettings {
         channels: Some(queues::Channels {
@@ -28,6 +27,13 @@ async fn desk() -> (TestServer, String, AgentConn) {
     queues::set_queue(s.server.db(), "Desk", "default", settings)
         .await
         .unwrap();
+    key
+}
+
+/// A team whose default queue takes chats, with Ana signed in.
+async fn desk() -> (TestServer, String, AgentConn) {
+    let s = TestServer::start().await;
+    let key = chat_desk(&s).await;
     let (_, token) = s.agent("Desk", "Ana Pérez").await;
     let ana = s.connect(&token, None).await;
     (s, key, ana)

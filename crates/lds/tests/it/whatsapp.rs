@@ -18,17 +18,7 @@ use serde_json::{json, Value};
 /// A team whose default queue takes chats and has the "recontact" template, with Ana signed in.
 async fn desk() -> (TestServer, String, AgentConn) {
     let s = TestServer::start().await;
-    let (_, key) = s.team("Desk", 3600).await;
-    let settings = queues::QueueSettings {
-        channels: Some(queues::Channels {
-            voice: true,
-            chat: true,
-        }),
-        ..Default::default()
-    };
-    queues::set_queue(s.server.db(), "Desk", "default", settings)
-        .await
-        .unwrap();
+    let key = crate::chats::chat_desk(&s).await;
     queues::put_template(
         s.server.db(),
         "Desk",
