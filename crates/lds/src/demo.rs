@@ -1,6 +1,8 @@
 //! `lds demo`: a team, three agents and a steady stream of every kind of customer request, so the
 //! app has something to show. Legs are answered automatically, and some customers give up
-//! waiting (their requests are cancelled), so every state of a request appears.
+//! waiting (their requests are cancelled), so every state of a request appears. Chats alternate
+//! between the web widget and WhatsApp customers (`demo_whatsapp`), whose ticks the simulated
+//! provider plays back.
 
 use std::time::Duration;
 
@@ -12,6 +14,7 @@ use headsup_protocol::RequestId;
 
 use crate::config::ServerConfig;
 use crate::data::queues::{Channels, QueueSettings};
+use crate::demo_whatsapp;
 use crate::domain::accounts::{self, NewAgent, Team};
 use crate::domain::conversations;
 use crate::domain::queues::admin as queues_admin;
@@ -67,6 +70,12 @@ pub async fn run(mut config: ServerConfig, every: Duration) -> Result<()> {
         ..Default::default()
     };
     queues_admin::set_queue(&store.db, TEAM, "default", both).await?;
+    demo_whatsapp::add_template(&store.db, TEAM).await?;
+    tokio::spawn(demo_whatsapp::tick_receipts(
+        fanout.clone(),
+        team.clone(),
+        server.state().channels.fake_whatsapp.clone(),
+    ));
     for (email, password, name, tz) in AGENTS {
         if accounts::agent_by_email(&store.db, email).await?.is_none() {
             let hash = crate::auth::hash_password(password)?;
@@ -107,6 +116,11 @@ pub async fn run(mut config: ServerConfig, every: Duration) -> Result<()> {
             phone: Some(phone.to_string()),
         };
         let kind = kinds[n % kinds.len()];
+        if kind == RequestKind::ChatInbound && (n / kinds.len()) % 2 == 1 {
+            let inbound = demo_whatsapp::inbound(n, name, phone);
+            demo_whatsapp::deliver(&fanout, &team, inbound).await;
+            continue;
+        }
         if kind == RequestKind::ChatInbound {
             // A chat as the widget starts it: a conversation with the customer's first words.
             let start = StartChat {

@@ -38,6 +38,7 @@ pub mod contract;
 pub mod customer_input;
 mod data;
 pub mod demo;
+mod demo_whatsapp;
 mod domain;
 mod error;
 mod fanout;

@@ -12,6 +12,7 @@ mod contract;
 mod crash;
 mod customer_input;
 mod dashboard;
+mod demo;
 mod distribution;
 mod error_order;
 mod event_log;

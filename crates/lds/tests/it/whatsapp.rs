@@ -61,7 +61,7 @@ fn code(answer: &Value) -> &str {
 }
 
 /// The next chat offered to `agent`: its request.
-async fn offered(agent: &mut AgentConn) -> (RequestId, Customer) {
+pub(crate) async fn offered(agent: &mut AgentConn) -> (RequestId, Customer) {
     match agent
         .wait_event(
             |e| matches!(e, Event::Offered { request } if request.kind == RequestKind::ChatInbound),
@@ -75,7 +75,7 @@ async fn offered(agent: &mut AgentConn) -> (RequestId, Customer) {
 }
 
 /// Accepts `request`: the session and its conversation.
-async fn take(agent: &mut AgentConn, request: RequestId) -> (SessionId, ConversationId) {
+pub(crate) async fn take(agent: &mut AgentConn, request: RequestId) -> (SessionId, ConversationId) {
     let session = agent.accept_session(request).await;
     match agent
         .wait_event(|e| matches!(e, Event::Assigned { session: s, .. } if s.id == session))
@@ -87,7 +87,7 @@ async fn take(agent: &mut AgentConn, request: RequestId) -> (SessionId, Conversa
     }
 }
 
-async fn say(
+pub(crate) async fn say(
     agent: &mut AgentConn,
     conversation: ConversationId,
     id: &str,
@@ -105,7 +105,7 @@ async fn say(
         .unwrap()
 }
 
-fn stored(frame: ServerFrame) -> Message {
+pub(crate) fn stored(frame: ServerFrame) -> Message {
     match frame {
         ServerFrame::Reply(Reply {
             message: Some(m), ..
@@ -139,7 +139,11 @@ async fn history(agent: &mut AgentConn, conversation: ConversationId) -> Vec<Mes
     }
 }
 
-async fn ticked(agent: &mut AgentConn, id: MessageId, want: MessageState) -> Option<String> {
+pub(crate) async fn ticked(
+    agent: &mut AgentConn,
+    id: MessageId,
+    want: MessageState,
+) -> Option<String> {
     match agent
         .wait_event(|e| matches!(e, Event::MessageState { message, state, .. } if *message == id && *state == want))
         .await

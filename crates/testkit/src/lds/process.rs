@@ -65,8 +65,17 @@ impl LdsProcess {
 
     /// The same with more `lds serve` options.
     pub fn serve_with(db: &str, options: &[&str]) -> LdsProcess {
+        Self::run("serve", db, options)
+    }
+
+    /// `lds demo`, a demo request every `every_secs`.
+    pub fn demo(db: &str, every_secs: u64) -> LdsProcess {
+        Self::run("demo", db, &["--every-secs", &every_secs.to_string()])
+    }
+
+    fn run(command: &str, db: &str, options: &[&str]) -> LdsProcess {
         let mut child = Command::new(bin())
-            .args(["serve", "--listen", "127.0.0.1:0", "--database-url", db])
+            .args([command, "--listen", "127.0.0.1:0", "--database-url", db])
             .args(options)
             .stdout(Stdio::piped())
             .spawn()
