@@ -5,17 +5,10 @@
 set -euo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$here"
-pgbin=$(ls -d /usr/lib/postgresql/*/bin | sort -V | tail -1)
 # Below Linux's ephemeral range (32768–60999): a port inside it can be held by a TIME-WAIT left
 # by the other tests' thousands of loopback connections, and PostgreSQL then refuses to start.
-port="${LDS_PG_PORT:-25432}"
-dir=$(mktemp -d)
-chown postgres "$dir" 2>/dev/null || true
-as_pg() { if [ "$(id -u)" = 0 ]; then su postgres -s /bin/bash -c "$*"; else bash -c "$*"; fi; }
-as_pg "$pgbin/initdb -D $dir/data -U lds --auth=trust >/dev/null"
-as_pg "$pgbin/pg_ctl -D $dir/data -o '-p $port -k $dir -c listen_addresses=127.0.0.1' -l $dir/log -w start >/dev/null"
-trap 'as_pg "$pgbin/pg_ctl -D $dir/data -m immediate stop" >/dev/null 2>&1 || true; rm -rf "$dir"' EXIT
-export LDS_TEST_POSTGRES_URL="postgres://lds@127.0.0.1:$port/postgres"
+source scripts/pg-cluster.sh "${LDS_PG_PORT:-25432}"
+export LDS_TEST_POSTGRES_URL="$pg_admin_url"
 # The workspace's build, as every other test run (`-p lds` alone would unify features differently
 # and build the LDS's dependencies a second time), each test in its own process. `-q`: only
 # failures and the summary.
