@@ -2,7 +2,7 @@
 # THE test command (README, .ci/run): installs what is missing, checks format and lints, builds
 # the UI and the app, then runs every test — unit, cross-crate, and end-to-end in a real desktop
 # session (Xvfb, private D-Bus, dunst, gnome-keyring, WebKitGTK driven over WebDriver).
-# Its last lines are the test runner's summary, then the platform checks' result.
+# Its last lines are the test runner's summary, the slowest tests, then the platform checks' result.
 set -euo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$here"
@@ -59,6 +59,7 @@ bash scripts/schemathesis.sh
 
 phase "LDS suite against a real PostgreSQL (private cluster), two processes on one database"
 bash scripts/test-lds-postgres.sh -q
+cp target/nextest/default/junit.xml target/nextest/postgres-junit.xml
 
 phase "run every test inside a real desktop session"
 export HEADSUP_APP_BIN="$here/target/debug/headsup"
@@ -72,5 +73,7 @@ xvfb-run -a -s "-screen 0 1280x800x24" dbus-run-session -- \
   cargo nextest run --workspace --locked --run-ignored all --no-fail-fast \
     --failure-output final --success-output never \
     -E 'not test(/^two_processes::/)' || status=$? # needs PostgreSQL: ran in the phase above
+phase "the slowest tests (all: bash scripts/slowest-tests.sh; PostgreSQL's: target/nextest/postgres-junit.xml)"
+bash scripts/slowest-tests.sh 12 || true
 platforms_result || status=1
 exit "$status"
