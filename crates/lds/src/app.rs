@@ -36,7 +36,8 @@ pub(crate) struct AppState {
     pub(crate) limits: Limits,
     pub(crate) telephony: Arc<dyn Telephony>,
     pub(crate) config: Arc<ServerConfig>,
-    /// Wakes customers' chat sockets.
+    /// Wakes customers' chat sockets (the fan-out's own, which it pokes for every event about a
+    /// conversation).
     pub(crate) chats: crate::fanout::chat_hub::ChatHub,
     /// The messaging providers (`channels`).
     pub(crate) channels: crate::channels::Channels,

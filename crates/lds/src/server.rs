@@ -46,7 +46,7 @@ impl Server {
             limits: Limits::new(config.rates),
             telephony,
             config: Arc::new(config.clone()),
-            chats: crate::fanout::chat_hub::ChatHub::default(),
+            chats: fanout.chats.clone(),
             channels: crate::channels::Channels::default(),
         };
         let listener = TcpListener::bind(config.listen)

@@ -500,6 +500,19 @@ pub enum Event {
 }
 
 impl Event {
+    /// The conversation this event is about, if any.
+    pub fn conversation_id(&self) -> Option<ConversationId> {
+        match self {
+            Event::Conversation { conversation } => Some(conversation.id),
+            Event::Message { message } => Some(message.conversation),
+            Event::MessageState { conversation, .. } => Some(*conversation),
+            Event::Assigned { session, .. } | Event::SessionUpdated { session } => {
+                session.conversation
+            }
+            _ => None,
+        }
+    }
+
     /// The request this event is about, if any.
     pub fn request_id(&self) -> Option<RequestId> {
         match self {

@@ -13,7 +13,7 @@ use std::sync::Arc;
 use anyhow::{Context, Result};
 use chrono::{DateTime, Utc};
 use headsup_protocol::lds::Event;
-use headsup_protocol::AgentId;
+use headsup_protocol::{AgentId, ConversationId};
 use sqlx::{AnyConnection, Row};
 
 use crate::time::{from_millis, to_millis};
@@ -28,6 +28,8 @@ pub(crate) struct LoggedEvent {
     pub(crate) at: String,
     /// The `Event` as JSON.
     pub(crate) body: String,
+    /// The conversation it is about: its customer's sockets look when it is delivered.
+    pub(crate) conversation: Option<ConversationId>,
 }
 
 impl LoggedEvent {
@@ -83,6 +85,7 @@ pub(crate) async fn append(
             id,
             at: at_wire(at),
             body,
+            conversation: event.conversation_id(),
         }),
         audience,
     });
@@ -194,7 +197,12 @@ fn entry_from_row(row: &sqlx::any::AnyRow) -> Result<Entry> {
     let body: String = row.try_get(2)?;
     let audience: Option<String> = row.try_get(3)?;
     Ok(Entry {
-        event: Arc::new(LoggedEvent { id, at, body }),
+        event: Arc::new(LoggedEvent {
+            id,
+            at,
+            conversation: conversation_of(&body),
+            body,
+        }),
         audience: parse_audience(audience.as_deref().unwrap_or(""))?,
     })
 }
@@ -236,12 +244,38 @@ pub fn frame_text(seq: u64, at: &str, body: &str) -> String {
     format!(r#"{{"type":"event","seq":{seq},"at":"{at}",{inner}"#)
 }
 
+/// The conversation of a logged event read back (another process's, or after a restart). Only
+/// events with a `conversation` field name one, so only those are parsed.
+fn conversation_of(body: &str) -> Option<ConversationId> {
+    if !body.contains(r#""conversation":"#) {
+        return None;
+    }
+    serde_json::from_str::<Event>(body)
+        .ok()
+        .and_then(|e| e.conversation_id())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
     use headsup_protocol::lds::{EventFrame, ServerFrame};
     use headsup_protocol::model::AgentRef;
     use headsup_protocol::RequestId;
+
+    #[test]
+    fn a_chat_event_read_back_names_its_conversation_and_others_none() {
+        let tick = Event::MessageState {
+            conversation: ConversationId(42),
+            message: headsup_protocol::MessageId(7),
+            state: headsup_protocol::chat::MessageState::Read,
+            failed_reason: None,
+        };
+        let body = serde_json::to_string(&tick).unwrap();
+        assert_eq!(conversation_of(&body), Some(ConversationId(42)));
+        let status = r#"{"event":"status_changed","status":{"availability":"available"}}"#;
+        assert_eq!(conversation_of(status), None);
+        assert_eq!(conversation_of(r#"{"conversation":"#), None, "not an event");
+    }
 
     #[test]
     fn spliced_frame_equals_the_serialized_frame() {

@@ -1,7 +1,12 @@
 //! Wakes the customer sockets of a conversation when something in it changed (a message, a tick,
 //! the agent joining or closing). A socket woken reads what changed from the database, so a wake
-//! carries nothing and a missed one costs nothing but time: the socket also looks every
-//! [`LOOK_EVERY`] (what another LDS process changed reaches it that way).
+//! carries nothing and a missed one costs nothing but time.
+//!
+//! Wakes come from the fan-out (every delivered event about a conversation, this process's or
+//! another's read from the log) and from the customer edge (a customer's own message, which may
+//! have no agent yet to hear of it). What neither tells of — another process's customer tab
+//! writing while no agent has the conversation — a socket finds in its timed look every
+//! [`LOOK_EVERY`]; that look is rare, so a thousand idle customers cost the database little.
 
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
@@ -11,7 +16,7 @@ use headsup_protocol::ConversationId;
 use tokio::sync::watch;
 
 /// How often a customer socket looks for changes no wake told it of.
-pub(crate) const LOOK_EVERY: Duration = Duration::from_secs(2);
+pub(crate) const LOOK_EVERY: Duration = Duration::from_secs(30);
 
 #[derive(Clone, Default)]
 pub(crate) struct ChatHub {

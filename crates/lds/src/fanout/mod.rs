@@ -4,6 +4,8 @@
 //! domain's sequencer) and gives the deliveries to the [`hub::Hub`], which writes them into the
 //! sockets' [`outlet::Outlet`]s. [`pg_listen`] does the same for other processes' entries
 //! (PostgreSQL's LISTEN/NOTIFY), and [`index_writer`] writes the per-agent index behind the log.
+//! An event about a conversation also wakes its customers' sockets ([`chat_hub::ChatHub`]), so
+//! they hear of a change made by any process the moment this one delivers it.
 
 pub(crate) mod chat_hub;
 pub(crate) mod hub;
@@ -17,6 +19,7 @@ use crate::data::events::Entry;
 use crate::domain::log::{self, sequencer::Delivery};
 use crate::domain::{Published, Store};
 use crate::metrics::Metrics;
+use chat_hub::ChatHub;
 use hub::Hub;
 
 /// Numbers committed entries and delivers them to this process's connections.
@@ -25,6 +28,7 @@ pub(crate) struct Fanout {
     pub(crate) store: Store,
     pub(crate) hub: Arc<Hub>,
     pub(crate) metrics: Arc<Metrics>,
+    pub(crate) chats: ChatHub,
 }
 
 impl Fanout {
@@ -33,6 +37,7 @@ impl Fanout {
             store,
             hub,
             metrics,
+            chats: ChatHub::default(),
         }
     }
 
@@ -82,6 +87,7 @@ impl Fanout {
     /// Hands numbered events to the hub.
     pub(crate) fn deliver(&self, deliveries: Vec<Delivery>) {
         self.metrics.events_written.inc_by(deliveries.len() as u64);
+        wake_customers(&self.chats, &deliveries);
         self.hub.publish(deliveries);
     }
 
@@ -97,5 +103,58 @@ impl Fanout {
         let (newest, deliveries) = log::sync(&self.store).await?;
         self.deliver(deliveries);
         Ok(newest)
+    }
+}
+
+/// Wakes the customer sockets of every conversation the deliveries are about.
+fn wake_customers(chats: &ChatHub, deliveries: &[Delivery]) {
+    // The deliveries of one event sit together (one per agent of its audience): poke once.
+    let mut last = None;
+    for d in deliveries {
+        if last != Some(d.event.id) {
+            last = Some(d.event.id);
+            if let Some(conversation) = d.event.conversation {
+                chats.poke(conversation);
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use headsup_protocol::{AgentId, ConversationId};
+
+    use super::*;
+    use crate::data::events::LoggedEvent;
+
+    fn delivery(id: i64, agent: i64, conversation: Option<i64>) -> Delivery {
+        Delivery {
+            agent: AgentId(agent),
+            seq: 1,
+            event: Arc::new(LoggedEvent {
+                id,
+                at: String::new(),
+                body: String::new(),
+                conversation: conversation.map(ConversationId),
+            }),
+        }
+    }
+
+    #[test]
+    fn an_event_about_a_conversation_wakes_its_customers_and_no_other() {
+        let chats = ChatHub::default();
+        let mut about = chats.watch(ConversationId(7));
+        let mut other = chats.watch(ConversationId(8));
+        wake_customers(&chats, &[delivery(1, 1, None), delivery(2, 1, None)]);
+        assert!(!about.has_changed().unwrap(), "no chat event, no wake");
+        wake_customers(&chats, &[delivery(3, 1, Some(7)), delivery(3, 2, Some(7))]);
+        assert!(about.has_changed().unwrap());
+        assert!(!other.has_changed().unwrap());
+        assert_eq!(
+            *about.borrow_and_update(),
+            1,
+            "one wake for one event, whatever its audience"
+        );
+        other.mark_unchanged();
     }
 }

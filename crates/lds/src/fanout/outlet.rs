@@ -311,6 +311,7 @@ mod tests {
             id: 1,
             at: "2026-11-22T00:00:00.000Z".into(),
             body: r#"{"event":"x"}"#.into(),
+            conversation: None,
         }
     }
 

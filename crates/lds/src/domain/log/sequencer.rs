@@ -270,6 +270,7 @@ mod tests {
                 id,
                 at: "2026-11-22T00:00:00.000Z".into(),
                 body: format!(r#"{{"event":"x","n":{id}}}"#),
+                conversation: None,
             }),
             audience: audience.iter().map(|a| AgentId(*a)).collect(),
         }
