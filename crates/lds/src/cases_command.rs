@@ -90,7 +90,14 @@ pub async fn run(command: CasesCommand, database_url: &str) -> Result<()> {
                 (None, None) => Worker::Queue(""),
             };
             let changed = cases::grant(&db, &team, &list, to, true).await?;
-            println!("{}", if changed { "granted" } else { "already granted" });
+            println!(
+                "{}",
+                if changed {
+                    "granted"
+                } else {
+                    "already granted"
+                }
+            );
         }
         CasesCommand::Route { team, queue, list } => {
             cases::route(&db, &team, &queue, list.as_deref()).await?;
@@ -104,9 +111,13 @@ pub async fn run(command: CasesCommand, database_url: &str) -> Result<()> {
                 .with_context(|| format!("reading {}", file.display()))?
                 .len();
             if len > cases::MAX_IMPORT_BYTES as u64 {
-                anyhow::bail!("the file is larger than {} bytes; split it", cases::MAX_IMPORT_BYTES);
+                anyhow::bail!(
+                    "the file is larger than {} bytes; split it",
+                    cases::MAX_IMPORT_BYTES
+                );
             }
-            let bytes = std::fs::read(&file).with_context(|| format!("reading {}", file.display()))?;
+            let bytes =
+                std::fs::read(&file).with_context(|| format!("reading {}", file.display()))?;
             let text = String::from_utf8(bytes).context("the file is not UTF-8 text")?;
             let done = cases::import(&db, &team, &list, &text).await?;
             println!(

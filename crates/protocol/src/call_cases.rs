@@ -278,7 +278,9 @@ pub enum CaseUpdate {
         agent: Option<AgentId>,
     },
     /// A new due time (before each case's expiry).
-    Reschedule { due_at: DateTime<chrono::FixedOffset> },
+    Reschedule {
+        due_at: DateTime<chrono::FixedOffset>,
+    },
     /// Closes them (`closed_by_agent`), with no call.
     Close,
 }

@@ -9,7 +9,7 @@
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
-use crate::call_cases::{CallCase, CaseQuery, CasePage, CaseUpdate, NewCallCase};
+use crate::call_cases::{CallCase, CasePage, CaseQuery, CaseUpdate, NewCallCase};
 use crate::chat::{
     CannedAnswer, Conversation, ConversationPage, ConversationQuery, Message, MessagePage,
     MessageState, MessageTemplate,

@@ -42,15 +42,15 @@ pub(crate) async fn open_case(
     list: CallListId,
     phone: &str,
 ) -> Result<Option<CallCaseId>> {
-    Ok(
-        sqlx::query("SELECT id FROM call_cases WHERE list_id = $1 AND phone = $2 AND state = 'open'")
-            .bind(list.0)
-            .bind(phone)
-            .fetch_optional(conn)
-            .await?
-            .map(|r| r.try_get::<i64, _>(0).map(CallCaseId))
-            .transpose()?,
+    Ok(sqlx::query(
+        "SELECT id FROM call_cases WHERE list_id = $1 AND phone = $2 AND state = 'open'",
     )
+    .bind(list.0)
+    .bind(phone)
+    .fetch_optional(conn)
+    .await?
+    .map(|r| r.try_get::<i64, _>(0).map(CallCaseId))
+    .transpose()?)
 }
 
 /// Open cases of the team with this phone, in lists `agent` may work.

@@ -207,13 +207,19 @@ pub(crate) async fn load(conn: &mut AnyConnection, id: CallListId) -> Result<Cal
 }
 
 /// Whether `agent` may work `list`.
-pub(crate) async fn may(conn: &mut AnyConnection, list: CallListId, agent: AgentId) -> Result<bool> {
-    Ok(sqlx::query(&format!("SELECT 1 WHERE {}", may_work("$1", "$2")))
-        .bind(list.0)
-        .bind(agent.0)
-        .fetch_optional(conn)
-        .await?
-        .is_some())
+pub(crate) async fn may(
+    conn: &mut AnyConnection,
+    list: CallListId,
+    agent: AgentId,
+) -> Result<bool> {
+    Ok(
+        sqlx::query(&format!("SELECT 1 WHERE {}", may_work("$1", "$2")))
+            .bind(list.0)
+            .bind(agent.0)
+            .fetch_optional(conn)
+            .await?
+            .is_some(),
+    )
 }
 
 /// The team of a list.

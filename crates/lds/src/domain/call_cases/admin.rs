@@ -43,8 +43,16 @@ pub fn default_codes() -> Vec<HandlingCode> {
         effect,
     };
     vec![
-        code("success", "Closed successfully", CodeEffect::ClosedSuccessfully),
-        code("wrong_number", "Closed – wrong number", CodeEffect::ClosedWrongNumber),
+        code(
+            "success",
+            "Closed successfully",
+            CodeEffect::ClosedSuccessfully,
+        ),
+        code(
+            "wrong_number",
+            "Closed – wrong number",
+            CodeEffect::ClosedWrongNumber,
+        ),
         code("busy", "Busy", CodeEffect::Retry),
         code("no_answer", "No answer", CodeEffect::Retry),
         code("call_back", "Call back at…", CodeEffect::CallBackAt),
@@ -64,12 +72,7 @@ async fn list_id(db: &Db, team: &Team, name: &str) -> Result<CallListId> {
 }
 
 /// Adds a call list to a team, with [`default_codes`].
-pub async fn add_list(
-    db: &Db,
-    team_name: &str,
-    name: &str,
-    s: ListSettings,
-) -> Result<CallListId> {
+pub async fn add_list(db: &Db, team_name: &str, name: &str, s: ListSettings) -> Result<CallListId> {
     if name.trim().is_empty() || name.chars().count() > 64 || name.chars().any(char::is_control) {
         bail!("a list name is 1 to 64 characters without control characters");
     }
@@ -202,7 +205,10 @@ pub async fn import(db: &Db, team_name: &str, list: &str, text: &str) -> Result<
     let list = list_id(db, &team, list).await?;
     let now = Utc::now();
     let records = super::csv::records(text).map_err(|line| ImportRefused {
-        lines: vec![(line, "a quoted field is not closed, or text follows its quote".into())],
+        lines: vec![(
+            line,
+            "a quoted field is not closed, or text follows its quote".into(),
+        )],
     })?;
     let Some(((_, header), body)) = records.split_first() else {
         bail!("the file is empty; its first line names the columns (phone, …)");
@@ -210,11 +216,16 @@ pub async fn import(db: &Db, team_name: &str, list: &str, text: &str) -> Result<
     if body.len() > MAX_IMPORT_ROWS {
         bail!("more than {MAX_IMPORT_ROWS} rows; split the file");
     }
-    let column = |name: &str| header.iter().position(|h| h.trim().eq_ignore_ascii_case(name));
+    let column = |name: &str| {
+        header
+            .iter()
+            .position(|h| h.trim().eq_ignore_ascii_case(name))
+    };
     let Some(phone_col) = column("phone") else {
         bail!("the first line names the columns and must include phone");
     };
-    let (local_col, zone_col, at_col) = (column("due_local"), column("time_zone"), column("due_at"));
+    let (local_col, zone_col, at_col) =
+        (column("due_local"), column("time_zone"), column("due_at"));
     let mut conn = db.pool.acquire().await?;
     let mut rows = Vec::with_capacity(body.len());
     let mut wrong = Vec::new();

@@ -39,7 +39,16 @@ pub(crate) async fn note(
     let text = clean_note(text)?;
     let mut w = store.db.begin_write().await?;
     workable(&mut w.tx, agent, id).await?;
-    rows::add_history(&mut w.tx, id, now, "note", Some(agent.id), None, Some(&text)).await?;
+    rows::add_history(
+        &mut w.tx,
+        id,
+        now,
+        "note",
+        Some(agent.id),
+        None,
+        Some(&text),
+    )
+    .await?;
     let case = full(&mut w.tx, agent, id).await?;
     w.commit().await?;
     Ok(case)
@@ -105,8 +114,16 @@ pub(crate) async fn update(
                     ));
                 }
                 rows::reopen_at(&mut w.tx, id, due).await?;
-                rows::add_history(&mut w.tx, id, now, "rescheduled", Some(agent.id), None, None)
-                    .await?;
+                rows::add_history(
+                    &mut w.tx,
+                    id,
+                    now,
+                    "rescheduled",
+                    Some(agent.id),
+                    None,
+                    None,
+                )
+                .await?;
             }
             CaseUpdate::Close => {
                 let closure = CaseClosure::ClosedByAgent;

@@ -8,17 +8,13 @@ use headsup_protocol::model::AgentInfo;
 use headsup_protocol::{CallCaseId, ErrorCode};
 
 use super::{full, workable};
-use crate::data::call_cases as rows;
 use crate::data::accounts;
+use crate::data::call_cases as rows;
 use crate::domain::Store;
 use crate::error::{LdsError, LdsResult};
 
 /// Whether the claim was won, and the case as it is now.
-pub(crate) async fn call(
-    store: &Store,
-    agent: &AgentInfo,
-    id: CallCaseId,
-) -> LdsResult<CallCase> {
+pub(crate) async fn call(store: &Store, agent: &AgentInfo, id: CallCaseId) -> LdsResult<CallCase> {
     let now = store.clock.now();
     let mut w = store.db.begin_write().await?;
     if accounts::is_busy(&mut w.tx, agent.id).await? {

@@ -9,7 +9,11 @@ pub(crate) fn records(text: &str) -> Result<Vec<(usize, Vec<String>)>, usize> {
     let mut field = String::new();
     let mut line = 1;
     let mut start = 1;
-    let mut chars = text.strip_prefix('\u{feff}').unwrap_or(text).chars().peekable();
+    let mut chars = text
+        .strip_prefix('\u{feff}')
+        .unwrap_or(text)
+        .chars()
+        .peekable();
     let mut quoted = false;
     let mut after_quote = false;
     while let Some(c) = chars.next() {
@@ -68,7 +72,8 @@ mod tests {
 
     #[test]
     fn quoted_fields_keep_commas_quotes_and_breaks() {
-        let r = records("phone,note\r\n+34600111222,\"a, \"\"b\"\"\nc\"\n\n+34600111223,x").unwrap();
+        let r =
+            records("phone,note\r\n+34600111222,\"a, \"\"b\"\"\nc\"\n\n+34600111223,x").unwrap();
         assert_eq!(r.len(), 3);
         assert_eq!(r[1], (2, vec!["+34600111222".into(), "a, \"b\"\nc".into()]));
         assert_eq!(r[2].0, 5);

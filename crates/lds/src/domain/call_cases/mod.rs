@@ -148,7 +148,16 @@ pub(crate) async fn create(
     )
     .await?;
     if let Some(note) = &note {
-        rows::add_history(&mut w.tx, opened, now, "note", Some(agent.id), None, Some(note)).await?;
+        rows::add_history(
+            &mut w.tx,
+            opened,
+            now,
+            "note",
+            Some(agent.id),
+            None,
+            Some(note),
+        )
+        .await?;
     }
     let case = full(&mut w.tx, agent, opened).await?;
     w.commit().await?;

@@ -49,7 +49,16 @@ pub(crate) async fn open_or_link(
     now: DateTime<Utc>,
 ) -> LdsResult<CallCaseId> {
     if let Some(open) = rows::open_case(conn, o.list, o.phone).await? {
-        rows::add_history(conn, open, now, "linked", o.by, Some(o.source.as_str()), None).await?;
+        rows::add_history(
+            conn,
+            open,
+            now,
+            "linked",
+            o.by,
+            Some(o.source.as_str()),
+            None,
+        )
+        .await?;
         return Ok(open);
     }
     let list = call_lists::load(conn, o.list).await?;
@@ -70,6 +79,15 @@ pub(crate) async fn open_or_link(
         now,
     )
     .await?;
-    rows::add_history(conn, id, now, "created", o.by, Some(o.source.as_str()), None).await?;
+    rows::add_history(
+        conn,
+        id,
+        now,
+        "created",
+        o.by,
+        Some(o.source.as_str()),
+        None,
+    )
+    .await?;
     Ok(id)
 }

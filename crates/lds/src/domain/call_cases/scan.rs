@@ -36,8 +36,16 @@ pub(crate) async fn run(store: &Store, now: DateTime<Utc>, batch: i64) -> anyhow
     for id in rows::expired(&mut w.tx, now, batch).await? {
         let closure = CaseClosure::Expired;
         if rows::close(&mut w.tx, id, closure, now).await? {
-            rows::add_history(&mut w.tx, id, now, "closed", None, Some(closure.as_str()), None)
-                .await?;
+            rows::add_history(
+                &mut w.tx,
+                id,
+                now,
+                "closed",
+                None,
+                Some(closure.as_str()),
+                None,
+            )
+            .await?;
             done.expired.push(id);
         }
     }

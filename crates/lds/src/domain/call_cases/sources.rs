@@ -36,7 +36,15 @@ pub(crate) async fn request_timed_out(
         return Ok(());
     };
     let queue = requests::queue_of(conn, request.id).await?;
-    from_call(conn, request.team, queue, request.customer.phone.as_deref(), source, now).await
+    from_call(
+        conn,
+        request.team,
+        queue,
+        request.customer.phone.as_deref(),
+        source,
+        now,
+    )
+    .await
 }
 
 /// A session whose customer hung up before the agent ended it: a dropped call.
