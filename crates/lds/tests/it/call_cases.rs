@@ -768,3 +768,44 @@ async fn cases_of_lists_an_agent_may_not_work_are_not_found() {
         ErrorCode::InvalidPhone
     );
 }
+
+#[test]
+fn lds_cases_import_from_the_command_line_reports_wrong_lines_and_imports_nothing() {
+    use headsup_testkit::lds::process;
+    use std::process::Command;
+    let dir = tempfile::tempdir().unwrap();
+    let db = format!("sqlite://{}", dir.path().join("lds.db").display());
+    process::cli(&db, &["team", "add", "--name", "Desk"], None);
+    let added = process::cli(
+        &db,
+        &["cases", "add-list", "--team", "Desk", "--name", "Imported"],
+        None,
+    );
+    assert_eq!(added, "call list Imported added to Desk");
+    let run = |csv: &str| {
+        let file = dir.path().join("cases.csv");
+        std::fs::write(&file, csv).unwrap();
+        let out = Command::new(process::bin())
+            .args(["cases", "import", "--team", "Desk", "--list", "Imported"])
+            .arg(&file)
+            .args(["--database-url", &db])
+            .output()
+            .unwrap();
+        let text = String::from_utf8_lossy(&out.stdout).to_string()
+            + &String::from_utf8_lossy(&out.stderr);
+        (out.status.success(), text)
+    };
+    let (ok, text) = run("phone\n+34 600 123 456\n\u{1b}[31m+34 600\n\"unclosed\n");
+    assert!(
+        !ok && text.contains("line 4: a quoted field is not closed"),
+        "{text}"
+    );
+    let (ok, text) = run("phone\n+34 600 123 456\n\u{1b}[31m+34 600\n");
+    assert!(
+        !ok && text.contains("line 3:") && !text.contains("line 2:"),
+        "{text}"
+    );
+    let (ok, text) = run("phone,time_zone,due_local\n+34 600 123 456,,\n");
+    assert!(ok, "{text}");
+    assert!(text.contains("1 cases opened, 0 rows joined"), "{text}");
+}
