@@ -152,7 +152,7 @@ pub enum CaseStatus {
 pub struct CaseHistoryEntry {
     pub at: DateTime<Utc>,
     /// `created`, `linked` (another call from the number while the case was open), `called`,
-    /// `handled`, `note`, `assigned`, `to_pool`, `rescheduled`, `closed`, `due`.
+    /// `handled`, `note`, `assigned`, `to_pool`, `rescheduled`, `closed`, `due`, `voicemail`.
     pub kind: String,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub agent: Option<AgentRef>,

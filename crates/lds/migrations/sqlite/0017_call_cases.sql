@@ -63,7 +63,6 @@ CREATE TABLE call_cases (
     expires_at BIGINT NOT NULL,
     -- The due time the due scan last announced (so each due time is announced once).
     due_announced BIGINT,
-    voicemail_path TEXT,
     created_at BIGINT NOT NULL,
     closed_at BIGINT
 );
@@ -83,3 +82,12 @@ CREATE TABLE call_case_history (
     text TEXT
 );
 CREATE INDEX call_case_history_case ON call_case_history(case_id, id);
+
+-- The voicemail a customer left for a case (the latest one): the audio base64-encoded, so both
+-- databases store it as text. Fetched only by agents who may work the case.
+CREATE TABLE call_case_voicemails (
+    case_id BIGINT PRIMARY KEY REFERENCES call_cases(id),
+    content_type TEXT NOT NULL,
+    audio TEXT NOT NULL,
+    created_at BIGINT NOT NULL
+);

@@ -283,7 +283,8 @@ pub(crate) async fn expired(
 const CASE_COLUMNS: &str = "c.id, c.list_id, l.name AS list_name, c.phone, c.source, c.state, \
      c.closure, c.due_at, c.time_zone, c.assignee, a.name AS assignee_name, c.calling_agent, \
      k.name AS calling_name, c.attempts, l.max_attempts, c.expires_at, c.created_at, \
-     c.voicemail_path, c.contact_id, ct.first_name, ct.last_name, ct.company";
+     (SELECT COUNT(*) FROM call_case_voicemails v WHERE v.case_id = c.id) AS voicemails, \
+     c.contact_id, ct.first_name, ct.last_name, ct.company";
 
 /// The case `viewer` may see: the contact only when it is in a contact list they may see.
 const CASE_FROM: &str = "call_cases c JOIN call_lists l ON l.id = c.list_id \
@@ -336,7 +337,7 @@ fn case_from_row(r: &AnyRow) -> Result<CallCase> {
         max_attempts: r.try_get::<i64, _>("max_attempts")? as u32,
         expires_at: from_millis(r.try_get("expires_at")?),
         created_at: from_millis(r.try_get("created_at")?),
-        has_voicemail: r.try_get::<Option<String>, _>("voicemail_path")?.is_some(),
+        has_voicemail: r.try_get::<i64, _>("voicemails")? > 0,
         history: Vec::new(),
     })
 }
@@ -446,4 +447,50 @@ pub(crate) async fn contact_by_phone(
     .await?
     .map(|r| r.try_get::<i64, _>(0).map(ContactId))
     .transpose()?)
+}
+
+/// Stores the case's voicemail, replacing an earlier one.
+pub(crate) async fn put_voicemail(
+    conn: &mut AnyConnection,
+    id: CallCaseId,
+    content_type: &str,
+    audio_base64: &str,
+    now: DateTime<Utc>,
+) -> Result<()> {
+    sqlx::query(
+        "INSERT INTO call_case_voicemails (case_id, content_type, audio, created_at) \
+         VALUES ($1, $2, $3, $4) ON CONFLICT (case_id) DO UPDATE SET \
+         content_type = excluded.content_type, audio = excluded.audio, \
+         created_at = excluded.created_at",
+    )
+    .bind(id.0)
+    .bind(content_type)
+    .bind(audio_base64)
+    .bind(to_millis(now))
+    .execute(conn)
+    .await?;
+    Ok(())
+}
+
+/// The case's voicemail: its content type and base64 audio.
+pub(crate) async fn voicemail(
+    conn: &mut AnyConnection,
+    id: CallCaseId,
+) -> Result<Option<(String, String)>> {
+    let row =
+        sqlx::query("SELECT content_type, audio FROM call_case_voicemails WHERE case_id = $1")
+            .bind(id.0)
+            .fetch_optional(conn)
+            .await?;
+    row.map(|r| Ok((r.try_get(0)?, r.try_get(1)?))).transpose()
+}
+
+/// The team a case belongs to.
+pub(crate) async fn team_of(conn: &mut AnyConnection, id: CallCaseId) -> Result<Option<TeamId>> {
+    Ok(sqlx::query("SELECT team_id FROM call_cases WHERE id = $1")
+        .bind(id.0)
+        .fetch_optional(conn)
+        .await?
+        .map(|r| r.try_get::<i64, _>(0).map(TeamId))
+        .transpose()?)
 }

@@ -809,3 +809,67 @@ fn lds_cases_import_from_the_command_line_reports_wrong_lines_and_imports_nothin
     assert!(ok, "{text}");
     assert!(text.contains("1 cases opened, 0 rows joined"), "{text}");
 }
+
+#[tokio::test]
+async fn a_voicemail_is_stored_and_fetched_only_by_agents_who_may_work_the_case() {
+    let s = TestServer::start().await;
+    let (_, key) = s.team("Desk", 3600).await;
+    let (_, ana_token) = s.agent("Desk", "Ana").await;
+    let (_, cy_token) = s.agent("Desk", "Cy").await;
+    let db = s.server.db();
+    admin::add_list(db, "Desk", "Private", ListSettings::default())
+        .await
+        .unwrap();
+    admin::grant(
+        db,
+        "Desk",
+        "Private",
+        Worker::Agent("ana@test.example"),
+        true,
+    )
+    .await
+    .unwrap();
+    let mut ana = s.connect(&ana_token, None).await;
+    let list = open_cases(&mut ana, CaseQuery::default()).await;
+    assert!(list.is_empty());
+    let lists = reply(&mut ana, |cid| ClientFrame::CallCases {
+        cid,
+        query: CaseQuery::default(),
+    })
+    .await
+    .call_cases
+    .unwrap()
+    .lists;
+    let case = create(&mut ana, new_case(lists[0].id, "+34 600 121 212")).await;
+    assert!(!case.has_voicemail);
+
+    let http = headsup_testkit::lds::http();
+    let leave = |key: &str| {
+        http.post(format!(
+            "{}/api/v1/sim/call-cases/{}/voicemail",
+            s.base, case.id
+        ))
+        .bearer_auth(key)
+        .send()
+    };
+    assert_eq!(leave("not-the-key").await.unwrap().status(), 401);
+    assert_eq!(leave(&key).await.unwrap().status(), 204);
+    assert!(get(&mut ana, case.id).await.has_voicemail);
+
+    let url = format!("{}/api/v1/call-cases/{}/voicemail", s.base, case.id);
+    let fetch = |token: &str| http.get(&url).bearer_auth(token).send();
+    let got = fetch(&ana_token).await.unwrap();
+    assert_eq!(got.status(), 200);
+    assert_eq!(got.headers()["content-type"], "audio/wav");
+    let audio = got.bytes().await.unwrap();
+    assert!(
+        audio.starts_with(b"RIFF") && audio.len() > 1000,
+        "a WAV file"
+    );
+    // Cy is in the team but may not work the list; no token at all is unauthorized.
+    assert_eq!(fetch(&cy_token).await.unwrap().status(), 404);
+    assert_eq!(http.get(&url).send().await.unwrap().status(), 401);
+    // Another team's key cannot leave one.
+    let (_, other) = s.team("Other", 3600).await;
+    assert_eq!(leave(&other).await.unwrap().status(), 404);
+}

@@ -18,6 +18,7 @@ pub(crate) mod open;
 pub(crate) mod retry;
 pub(crate) mod scan;
 pub(crate) mod sources;
+pub(crate) mod voicemail;
 
 use chrono::Duration;
 use headsup_protocol::call_cases::{CallCase, CasePage, CaseQuery, NewCallCase, MAX_CASE_PAGE};
