@@ -51,8 +51,7 @@ impl Probe {
     /// Runs the call cases' scan now, on the store's clock, as the server's timer does every
     /// tick (so a test that moved the clock knows a scan ran after the move).
     pub async fn scan_call_cases(&self) -> anyhow::Result<()> {
-        let store = &self.fanout.store;
-        crate::domain::call_cases::scan::run(store, store.clock.now(), 10_000).await?;
+        crate::timers::scan_call_cases(&self.fanout).await;
         Ok(())
     }
 

@@ -284,3 +284,42 @@ pub enum CaseUpdate {
     /// Closes them (`closed_by_agent`), with no call.
     Close,
 }
+
+/// What a [`CaseNotice`] says happened.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[serde(rename_all = "snake_case")]
+pub enum CaseChange {
+    /// A case was opened in a list the agent may work.
+    New,
+    /// A case changed (called, handled, reassigned, rescheduled, closed, a note, a voicemail).
+    Changed,
+    /// A case came due: sent to its assignee, else to the pool, only while available and free.
+    Due,
+    /// The agent's case was overdue past the list's grace period and went to the pool.
+    ToPool,
+}
+
+/// The `call_case` frame: `{"type":"call_case","change":"new","case":{…}}`. Not an event: no
+/// `seq`, not logged, never replayed (read `call_cases` after each `welcome` to catch up), and
+/// sent only by the process the agent is connected to. Kept out of `ServerFrame` so clients that
+/// do not know it skip one unreadable frame, with no gap in their events.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+pub struct CaseNotice {
+    /// Always `call_case`.
+    #[serde(rename = "type")]
+    pub kind: String,
+    pub change: CaseChange,
+    pub case: CallCase,
+}
+
+impl CaseNotice {
+    pub fn new(change: CaseChange, case: CallCase) -> CaseNotice {
+        CaseNotice {
+            kind: "call_case".into(),
+            change,
+            case,
+        }
+    }
+}

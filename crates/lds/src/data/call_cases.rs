@@ -494,3 +494,12 @@ pub(crate) async fn team_of(conn: &mut AnyConnection, id: CallCaseId) -> Result<
         .map(|r| r.try_get::<i64, _>(0).map(TeamId))
         .transpose()?)
 }
+
+pub(crate) async fn assignee(conn: &mut AnyConnection, id: CallCaseId) -> Result<Option<AgentId>> {
+    Ok(sqlx::query("SELECT assignee FROM call_cases WHERE id = $1")
+        .bind(id.0)
+        .fetch_optional(conn)
+        .await?
+        .and_then(|r| r.try_get::<Option<i64>, _>(0).ok().flatten())
+        .map(AgentId))
+}

@@ -231,3 +231,41 @@ pub(crate) async fn team_of(conn: &mut AnyConnection, list: CallListId) -> Resul
         .map(|r| r.try_get::<i64, _>(0).map(TeamId))
         .transpose()?)
 }
+
+/// The agents of the list's team who may work it; with `free_only`, only those available and
+/// not in a session (a due case waits while they are busy or not ready).
+pub(crate) async fn workers(
+    conn: &mut AnyConnection,
+    list: CallListId,
+    free_only: bool,
+) -> Result<Vec<AgentId>> {
+    let mut sql = format!(
+        "SELECT a.id FROM agents a JOIN call_lists l ON l.team_id = a.team_id \
+         WHERE l.id = $1 AND {}",
+        may_work("l.id", "a.id")
+    );
+    if free_only {
+        sql.push_str(&format!(" AND {FREE}"));
+    }
+    sqlx::query(&sql)
+        .bind(list.0)
+        .fetch_all(conn)
+        .await?
+        .into_iter()
+        .map(|r| Ok(AgentId(r.try_get(0)?)))
+        .collect()
+}
+
+/// Whether `agent` is available and not in a session.
+pub(crate) async fn is_free(conn: &mut AnyConnection, agent: AgentId) -> Result<bool> {
+    Ok(sqlx::query(&format!(
+        "SELECT 1 FROM agents a WHERE a.id = $1 AND {FREE}"
+    ))
+    .bind(agent.0)
+    .fetch_optional(conn)
+    .await?
+    .is_some())
+}
+
+const FREE: &str = "a.status = 'available' AND NOT EXISTS (SELECT 1 FROM sessions s \
+     WHERE s.agent_id = a.id AND s.state <> 'ended')";

@@ -5,6 +5,7 @@
 //! sockets' [`outlet::Outlet`]s. [`pg_listen`] does the same for other processes' entries
 //! (PostgreSQL's LISTEN/NOTIFY), and [`index_writer`] writes the per-agent index behind the log.
 
+pub(crate) mod case_notices;
 pub(crate) mod chat_hub;
 pub(crate) mod hub;
 pub(crate) mod index_writer;

@@ -6,6 +6,7 @@
 use axum::extract::rejection::PathRejection;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
+use headsup_protocol::call_cases::CaseChange;
 use headsup_protocol::{CallCaseId, ErrorCode};
 
 use super::extract::IntakeTeam;
@@ -23,7 +24,9 @@ pub(crate) async fn leave(
     let audio = tokio::task::spawn_blocking(recording)
         .await
         .map_err(|e| anyhow::anyhow!("recording task: {e}"))?;
-    voicemail::leave(&state.store, team.id, CallCaseId(id), "audio/wav", &audio).await?;
+    let case = CallCaseId(id);
+    voicemail::leave(&state.store, team.id, case, "audio/wav", &audio).await?;
+    crate::fanout::case_notices::send(&state.fanout, case, CaseChange::Changed, None).await;
     Ok(StatusCode::NO_CONTENT)
 }
 

@@ -27,6 +27,11 @@ const BATCH: i64 = 200;
 /// How often old events, keys and tokens are pruned.
 const PRUNE_EVERY: Duration = Duration::seconds(60);
 
+/// The call cases' scan and its notices, as each tick runs it (also `testing::Probe`'s).
+pub(crate) async fn scan_call_cases(fanout: &Fanout) {
+    call_cases::run_once(fanout).await;
+}
+
 /// Runs until the process ends.
 pub(crate) async fn run(fanout: Fanout, event_retention: Duration) {
     let mut tick = tokio::time::interval(TICK);
@@ -39,7 +44,7 @@ pub(crate) async fn run(fanout: Fanout, event_retention: Duration) {
         ring_passes::run_once(&fanout, now).await;
         wrap_ups::run_once(&fanout, now).await;
         due_calls::run_once(&fanout, now).await;
-        call_cases::run_once(&fanout).await;
+        scan_call_cases(&fanout).await;
         if now - last_prune > PRUNE_EVERY {
             last_prune = now;
             pruning::run_once(&fanout, now, event_retention).await;

@@ -2,7 +2,7 @@
 //! `call_case` or `call_cases`, or an `error`. A won `call_call_case` is dialled through
 //! telephony (the agent's leg, then the customer's).
 
-use headsup_protocol::call_cases::{CallCase, CasePage};
+use headsup_protocol::call_cases::{CallCase, CaseChange, CasePage};
 use headsup_protocol::lds::{ClientFrame, Reply, ServerFrame};
 use headsup_protocol::model::AgentInfo;
 use headsup_protocol::ErrorCode;
@@ -14,6 +14,43 @@ use crate::error::{LdsError, LdsResult};
 use crate::telephony::CaseCall;
 
 pub(crate) async fn handle(state: &AppState, agent: &AgentInfo, frame: ClientFrame) -> ServerFrame {
+    let creates = matches!(frame, ClientFrame::CreateCallCase { .. });
+    let writes = matches!(
+        frame,
+        ClientFrame::CreateCallCase { .. }
+            | ClientFrame::CallCallCase { .. }
+            | ClientFrame::HandleCallCase { .. }
+            | ClientFrame::NoteCallCase { .. }
+            | ClientFrame::UpdateCallCases { .. }
+    );
+    let answer = answer(state, agent, frame).await;
+    let ServerFrame::Reply(reply) = &answer else {
+        return answer;
+    };
+    if !writes {
+        return answer;
+    }
+    // Colleagues who may work the list hear of what changed (after the commit).
+    if let Some(case) = &reply.call_case {
+        let linked = case.history.iter().any(|h| h.kind == "linked");
+        let change = if creates && !linked {
+            CaseChange::New
+        } else {
+            CaseChange::Changed
+        };
+        send(state, case.id, change).await;
+    }
+    for case in reply.call_cases.iter().flat_map(|p| &p.cases) {
+        send(state, case.id, CaseChange::Changed).await;
+    }
+    answer
+}
+
+async fn send(state: &AppState, case: headsup_protocol::CallCaseId, change: CaseChange) {
+    crate::fanout::case_notices::send(&state.fanout, case, change, None).await;
+}
+
+async fn answer(state: &AppState, agent: &AgentInfo, frame: ClientFrame) -> ServerFrame {
     let store = &state.store;
     match frame {
         ClientFrame::CallCases { cid, query } => page(cid, cases::list(store, agent, query).await),

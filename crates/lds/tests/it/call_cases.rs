@@ -873,3 +873,72 @@ async fn a_voicemail_is_stored_and_fetched_only_by_agents_who_may_work_the_case(
     let (_, other) = s.team("Other", 3600).await;
     assert_eq!(leave(&other).await.unwrap().status(), 404);
 }
+
+#[tokio::test]
+async fn colleagues_hear_of_new_changed_due_and_pooled_cases_and_busy_ones_are_not_told_due() {
+    use headsup_protocol::call_cases::CaseChange;
+    use headsup_protocol::model::Availability;
+    let s = TestServer::start().await;
+    let settings = ListSettings {
+        grace_secs: 60,
+        ..ListSettings::default()
+    };
+    let (list, mut ana, mut bo) = desk(&s, settings).await;
+    let probe = s.store();
+    let is = |change: CaseChange, id: CallCaseId| {
+        move |n: &headsup_protocol::call_cases::CaseNotice| n.change == change && n.case.id == id
+    };
+
+    // A new case reaches every colleague who may work the list; a call on it too.
+    let case = create(&mut ana, new_case(list, "+34 600 131 313")).await;
+    bo.wait_case_notice(is(CaseChange::New, case.id))
+        .await
+        .unwrap();
+    call(&mut ana, case.id).await;
+    let called = bo
+        .wait_case_notice(is(CaseChange::Changed, case.id))
+        .await
+        .unwrap();
+    assert_eq!(called.case.calling.map(|a| a.name), Some("Ana".into()));
+    handle(&mut ana, case.id, "success").await;
+
+    // Due for the pool: only agents available and free are told.
+    let set = bo.set_status(Availability::NotReady, Some("break")).await;
+    assert!(matches!(set, ServerFrame::Reply(_)), "{set:?}");
+    let due = create(&mut ana, new_case(list, "+34 600 131 314")).await;
+    probe.scan_call_cases().await.unwrap();
+    ana.wait_case_notice(is(CaseChange::Due, due.id))
+        .await
+        .unwrap();
+    // A later notice Bo does get: everything before it on his socket has arrived.
+    let later = create(&mut ana, new_case(list, "+34 600 131 315")).await;
+    bo.wait_case_notice(is(CaseChange::New, later.id))
+        .await
+        .unwrap();
+    let told_bo = bo.case_notices.iter();
+    assert!(
+        !told_bo.clone().any(is(CaseChange::Due, due.id)),
+        "not while not ready"
+    );
+    assert!(
+        told_bo.clone().any(is(CaseChange::New, due.id)),
+        "but told it is new"
+    );
+
+    // Ana's own case, overdue past grace: she is told it went to the pool.
+    let mine = create(
+        &mut ana,
+        NewCallCase {
+            assign_to_me: true,
+            ..new_case(list, "+34 600 131 316")
+        },
+    )
+    .await;
+    probe.advance_clock(Duration::minutes(2));
+    probe.scan_call_cases().await.unwrap();
+    let pooled = ana
+        .wait_case_notice(is(CaseChange::ToPool, mine.id))
+        .await
+        .unwrap();
+    assert!(pooled.case.assignee.is_none());
+}

@@ -14,6 +14,7 @@ pub(crate) mod claim;
 mod csv;
 pub(crate) mod due_time;
 pub(crate) mod handling;
+pub(crate) mod notices;
 pub(crate) mod open;
 pub(crate) mod retry;
 pub(crate) mod scan;
