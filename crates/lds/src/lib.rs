@@ -59,6 +59,12 @@ pub use config::ServerConfig;
 pub use data::db;
 pub use server::Server;
 
+/// The call cases' handling rule, pure (what a handling code does after a call), for the tests'
+/// table of cases.
+pub mod call_case_rules {
+    pub use crate::domain::call_cases::retry::{after_call, Limits, Next};
+}
+
 /// Teams, agents and session tokens, written straight to a database: what `lds team add` and
 /// `lds agent add` do, and how tests, the load generator and the client's tests seed one.
 pub mod admin {
@@ -67,6 +73,8 @@ pub mod admin {
         revoke_token, team_by_name, NewAgent, Team, DEFAULT_CALLBACK_DELAY_SECS,
         DEFAULT_OFFER_TIMEOUT_SECS,
     };
+    /// Call lists, who may work them, where missed calls land, CSV import (`lds cases …`).
+    pub use crate::domain::call_cases::admin as call_cases;
     /// Contact lists, who may see them, the team's phone country (`lds list …`).
     pub use crate::domain::contacts::admin as contacts;
     /// Queues, memberships and not-ready reasons (`lds queue …`, `lds reason …`).

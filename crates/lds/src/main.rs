@@ -1,6 +1,7 @@
 //! `lds`: the Lead Distribution System's command line. See `docs/protocol.md` for the protocol
 //! and `lds --help` for the commands.
 
+mod cases_command;
 mod list_command;
 mod logging;
 mod mask_command;
@@ -54,6 +55,10 @@ enum Command {
     /// Manage a team's contact lists and who may see them.
     #[command(subcommand)]
     List(list_command::ListCommand),
+    /// Manage a team's call lists (callbacks to make), who may work them, where missed calls
+    /// land; import cases from a CSV file.
+    #[command(subcommand)]
+    Cases(cases_command::CasesCommand),
     /// Hide customers' names, phones or e-mails from a team's or a queue's agents.
     #[command(subcommand)]
     Mask(mask_command::MaskCommand),
@@ -300,6 +305,7 @@ async fn run(command: Command, database_url: String) -> Result<()> {
         Command::Reason(command) => queue_command::run_reason(command, &database_url).await,
         Command::List(command) => list_command::run(command, &database_url).await,
         Command::Mask(command) => mask_command::run(command, &database_url).await,
+        Command::Cases(command) => cases_command::run(command, &database_url).await,
         Command::Schema { out } => lds::contract::write(&out),
         Command::Agent(AgentCommand::List) => {
             let db = lds::db::Db::connect(&database_url).await?;

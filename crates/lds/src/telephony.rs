@@ -9,7 +9,7 @@
 use std::time::Duration;
 
 use headsup_protocol::model::{LegState, Session};
-use headsup_protocol::SessionId;
+use headsup_protocol::{AgentId, CallCaseId, SessionId};
 use tokio::sync::mpsc;
 
 use crate::domain::sessions::{self, Leg};
@@ -26,6 +26,19 @@ pub(crate) trait Telephony: Send + Sync + 'static {
     /// Starts calling the legs of a new session that ring (both, except for a transferred
     /// customer, who is on the line already). Must not block; progress is reported later.
     fn dial(&self, session: &Session);
+
+    /// Starts a call case's call: the agent's phone, then the customer's. Must not block. The
+    /// call's outcome is the agent's handling code, not a leg report.
+    fn dial_case(&self, call: &CaseCall);
+}
+
+/// A call case's call, as telephony dials it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct CaseCall {
+    pub(crate) case: CallCaseId,
+    pub(crate) agent: AgentId,
+    /// E.164.
+    pub(crate) phone: String,
 }
 
 pub(crate) struct SimulatedTelephony {
@@ -46,6 +59,11 @@ impl SimulatedTelephony {
 }
 
 impl Telephony for SimulatedTelephony {
+    fn dial_case(&self, call: &CaseCall) {
+        // The simulated network has no phones to ring: the call is only recorded.
+        tracing::debug!(case = %call.case, agent = %call.agent, "call case dialled");
+    }
+
     fn dial(&self, session: &Session) {
         let Some(delay) = self.auto_answer else {
             return; // legs ring until answered through the simulator API

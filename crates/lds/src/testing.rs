@@ -48,6 +48,13 @@ impl Probe {
         self.fanout.store.clock.advance(by);
     }
 
+    /// Runs the call cases' scan now, on the store's clock, as the server's timer does every
+    /// tick (so a test that moved the clock knows a scan ran after the move).
+    pub async fn scan_call_cases(&self) -> anyhow::Result<()> {
+        crate::timers::scan_call_cases(&self.fanout).await;
+        Ok(())
+    }
+
     /// A store on `db` with no server, no index writer and no timers: what it logs stays
     /// unindexed.
     pub async fn open(db: Db) -> anyhow::Result<Probe> {

@@ -56,3 +56,11 @@ id_type!(
     /// A message or note of a conversation.
     MessageId
 );
+id_type!(
+    /// A call list: where a team's call cases wait.
+    CallListId
+);
+id_type!(
+    /// A call case: one callback to make.
+    CallCaseId
+);

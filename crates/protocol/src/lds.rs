@@ -9,6 +9,7 @@
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
+use crate::call_cases::{CallCase, CasePage, CaseQuery, CaseUpdate, NewCallCase};
 use crate::chat::{
     CannedAnswer, Conversation, ConversationPage, ConversationQuery, Message, MessagePage,
     MessageState, MessageTemplate,
@@ -18,7 +19,7 @@ use crate::contacts::{
 };
 use crate::error::ErrorCode;
 use crate::ids::{
-    ContactId, ContactListId, ConversationId, MessageId, QueueId, RequestId, SessionId,
+    CallCaseId, ContactId, ContactListId, ConversationId, MessageId, QueueId, RequestId, SessionId,
 };
 use crate::model::{
     AgentInfo, AgentRef, AgentStatus, Availability, Customer, Request, RequestKind, Session,
@@ -269,6 +270,48 @@ pub enum ClientFrame {
         client_id: String,
         template: String,
     },
+    /// A page of the call cases of the lists this agent may work (reply: `call_cases`).
+    CallCases {
+        cid: u64,
+        #[serde(default)]
+        query: CaseQuery,
+    },
+    /// One case with its history (reply: `call_case`).
+    GetCallCase { cid: u64, case: CallCaseId },
+    /// "New call case": a case in a list this agent may work (reply: `call_case`). A number
+    /// with an open case in the list gets no second one: the reply is the open case, with a
+    /// `linked` entry in its history.
+    CreateCallCase { cid: u64, case: NewCallCase },
+    /// Call the case now: one agent at a time (the first wins, others get `already_taken`);
+    /// counts one attempt and dials the agent's leg, then the customer's (reply: `call_case`).
+    CallCallCase { cid: u64, case: CallCaseId },
+    /// After the call: the handling code (one of the list's) decides what happens next
+    /// (reply: `call_case`). `call_back_at` is required by a `call_back_at` code.
+    HandleCallCase {
+        cid: u64,
+        case: CallCaseId,
+        code: String,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        call_back_at: Option<DateTime<chrono::FixedOffset>>,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        note: Option<String>,
+    },
+    /// Add a note to a case's history (reply: `call_case`).
+    NoteCallCase {
+        cid: u64,
+        case: CallCaseId,
+        text: String,
+    },
+    /// Reassign, reschedule or close several open cases at once, all or none (reply:
+    /// `call_cases`, the changed cases).
+    UpdateCallCases {
+        cid: u64,
+        cases: Vec<CallCaseId>,
+        update: CaseUpdate,
+    },
+    /// Assisted callback: the open cases of the number of the agent's session, in lists the
+    /// agent may work (reply: `call_cases`, no `next`).
+    SessionCallCases { cid: u64, session: SessionId },
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -404,6 +447,13 @@ pub struct Reply {
     /// For `templates`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub templates: Option<Vec<MessageTemplate>>,
+    /// For `get_call_case`, `create_call_case`, `call_call_case`, `handle_call_case`,
+    /// `note_call_case`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub call_case: Option<Box<CallCase>>,
+    /// For `call_cases` and `update_call_cases`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub call_cases: Option<CasePage>,
 }
 
 impl Reply {
@@ -424,6 +474,8 @@ impl Reply {
             conversations: None,
             canned: None,
             templates: None,
+            call_case: None,
+            call_cases: None,
         }
     }
 }

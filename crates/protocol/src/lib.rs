@@ -10,6 +10,7 @@
 //! This crate has no logic beyond small, pure helpers, so that the server, the core and the
 //! wasm UI can all depend on it.
 
+pub mod call_cases;
 pub mod chat;
 pub mod commands;
 pub mod contacts;
@@ -21,6 +22,6 @@ pub mod view;
 
 pub use error::ErrorCode;
 pub use ids::{
-    AgentId, ContactId, ContactListId, ConversationId, MessageId, QueueId, RequestId, SessionId,
-    TeamId,
+    AgentId, CallCaseId, CallListId, ContactId, ContactListId, ConversationId, MessageId, QueueId,
+    RequestId, SessionId, TeamId,
 };

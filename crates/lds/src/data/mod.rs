@@ -7,6 +7,8 @@
 //! edges' work. This layer imports nothing above it.
 
 pub(crate) mod accounts;
+pub(crate) mod call_cases;
+pub(crate) mod call_lists;
 pub(crate) mod channels;
 pub(crate) mod contact_lists;
 pub(crate) mod contact_search;

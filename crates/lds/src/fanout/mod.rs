@@ -7,6 +7,7 @@
 //! An event about a conversation also wakes its customers' sockets ([`chat_hub::ChatHub`]), so
 //! they hear of a change made by any process the moment this one delivers it.
 
+pub(crate) mod case_notices;
 pub(crate) mod chat_hub;
 pub(crate) mod hub;
 pub(crate) mod index_writer;

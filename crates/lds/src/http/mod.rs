@@ -8,7 +8,9 @@ mod login;
 pub(crate) mod openapi;
 mod reply;
 mod sim;
+mod sim_voicemail;
 mod sim_whatsapp;
+mod voicemail;
 
 use axum::extract::{DefaultBodyLimit, State};
 use axum::http::StatusCode;
@@ -32,6 +34,11 @@ pub(crate) fn router(state: AppState) -> Router {
         .route("/api/v1/sim/sessions/{session}/legs/{leg}", post(sim::leg))
         .route("/api/v1/sim/whatsapp/messages", post(sim_whatsapp::message))
         .route("/api/v1/sim/whatsapp/receipts", post(sim_whatsapp::receipt))
+        .route(
+            "/api/v1/sim/call-cases/{case}/voicemail",
+            post(sim_voicemail::leave),
+        )
+        .route("/api/v1/call-cases/{case}/voicemail", get(voicemail::fetch))
         .route("/api/v1/agent/ws", get(crate::ws::upgrade))
         .route(openapi::PATH, get(openapi::serve))
         .fallback(not_found)

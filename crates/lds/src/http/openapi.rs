@@ -70,6 +70,11 @@ pub(crate) fn document() -> Value {
             "/api/v1/sim/whatsapp/receipts",
             post(sim_whatsapp_receipt()),
         )
+        .path(
+            "/api/v1/sim/call-cases/{case}/voicemail",
+            post(sim_voicemail()),
+        )
+        .path("/api/v1/call-cases/{case}/voicemail", get(voicemail()))
         .path("/api/v1/agent/ws", get(websocket()))
         .build();
     let components = ComponentsBuilder::new()
@@ -440,6 +445,60 @@ fn sim_whatsapp_receipt() -> OperationBuilder {
     .response("413", error(&[ErrorCode::TooLarge]))
     .response("500", error(&[ErrorCode::Internal]))
     .response("503", unavailable(&[ErrorCode::StorageUnavailable]))
+}
+
+fn sim_voicemail() -> OperationBuilder {
+    operation(
+        "simulateVoicemail",
+        "telephony",
+        "Simulated telephony: the customer of a call case leaves a voicemail. The recording is a \
+         WAV file spoken by espeak-ng when the server's machine has it, else a generated tone. \
+         It replaces an earlier one of the case.",
+    )
+    .security(SecurityRequirement::new::<_, [&str; 0], &str>(
+        INTAKE_KEY,
+        [],
+    ))
+    .parameter(path_integer("case", "The call case's id."))
+    .response(
+        "204",
+        ResponseBuilder::new().description("Stored; no body."),
+    )
+    .response("400", error(&[ErrorCode::BadRequest]))
+    .response("401", error(&[ErrorCode::InvalidIntakeKey]))
+    .response("404", error(&[ErrorCode::NotFound]))
+    .response("500", error(&[ErrorCode::Internal]))
+    .response("503", unavailable(&[ErrorCode::StorageUnavailable]))
+}
+
+fn voicemail() -> OperationBuilder {
+    operation(
+        "callCaseVoicemail",
+        "agents",
+        "A call case's voicemail, for an agent who may work the case; a case of a list they may \
+         not work is `not_found`, as one without a voicemail.",
+    )
+    .security(SecurityRequirement::new::<_, [&str; 0], &str>(
+        AGENT_TOKEN,
+        [],
+    ))
+    .parameter(path_integer("case", "The call case's id."))
+    .response(
+        "200",
+        ResponseBuilder::new()
+            .description("The recording; its `Content-Type` says its format (`audio/wav`)."),
+    )
+    .response("400", error(&[ErrorCode::BadRequest]))
+    .response(
+        "401",
+        error(&[
+            ErrorCode::Unauthorized,
+            ErrorCode::TokenExpired,
+            ErrorCode::TokenRevoked,
+        ]),
+    )
+    .response("404", error(&[ErrorCode::NotFound]))
+    .response("500", error(&[ErrorCode::Internal]))
 }
 
 fn websocket() -> OperationBuilder {

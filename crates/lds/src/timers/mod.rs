@@ -1,11 +1,12 @@
 //! The timers edge: what happens because time passes. Every [`TICK`], [`offer_timeouts`],
-//! [`ring_passes`], [`wrap_ups`] and [`due_calls`]; every minute, [`pruning`]. Each calls its domain transaction and publishes
+//! [`ring_passes`], [`wrap_ups`], [`due_calls`] and [`call_cases`]; every minute, [`pruning`]. Each calls its domain transaction and publishes
 //! what it returns. [`dashboard`] runs on its own, faster tick: it pushes the queues' live
 //! numbers.
 //!
 //! Every change is a conditional update (`WHERE state = …`), so several processes may run these
 //! timers on one database and every transition still happens exactly once.
 
+mod call_cases;
 pub(crate) mod dashboard;
 mod due_calls;
 mod offer_timeouts;
@@ -26,6 +27,11 @@ const BATCH: i64 = 200;
 /// How often old events, keys and tokens are pruned.
 const PRUNE_EVERY: Duration = Duration::seconds(60);
 
+/// The call cases' scan and its notices, as each tick runs it (also `testing::Probe`'s).
+pub(crate) async fn scan_call_cases(fanout: &Fanout) {
+    call_cases::run_once(fanout).await;
+}
+
 /// Runs until the process ends.
 pub(crate) async fn run(fanout: Fanout, event_retention: Duration) {
     let mut tick = tokio::time::interval(TICK);
@@ -38,6 +44,7 @@ pub(crate) async fn run(fanout: Fanout, event_retention: Duration) {
         ring_passes::run_once(&fanout, now).await;
         wrap_ups::run_once(&fanout, now).await;
         due_calls::run_once(&fanout, now).await;
+        scan_call_cases(&fanout).await;
         if now - last_prune > PRUNE_EVERY {
             last_prune = now;
             pruning::run_once(&fanout, now, event_retention).await;

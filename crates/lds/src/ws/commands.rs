@@ -219,6 +219,16 @@ pub(crate) async fn handle(state: &AppState, agent: &AgentInfo, frame: ClientFra
                 ..Reply::new(cid)
             });
         }
+        frame @ (ClientFrame::CallCases { .. }
+        | ClientFrame::GetCallCase { .. }
+        | ClientFrame::CreateCallCase { .. }
+        | ClientFrame::CallCallCase { .. }
+        | ClientFrame::HandleCallCase { .. }
+        | ClientFrame::NoteCallCase { .. }
+        | ClientFrame::UpdateCallCases { .. }
+        | ClientFrame::SessionCallCases { .. }) => {
+            return super::case_commands::handle(state, agent, frame).await;
+        }
         ClientFrame::EndSession { cid, session } => {
             let result = sessions::end(store, agent, session).await;
             if let Ok((s, _)) = &result {

@@ -13,7 +13,7 @@ pub(crate) struct FrameError {
     pub(crate) message: String,
 }
 
-const KNOWN_TYPES: [&str; 27] = [
+const KNOWN_TYPES: [&str; 35] = [
     "hello",
     "accept",
     "reject",
@@ -41,6 +41,14 @@ const KNOWN_TYPES: [&str; 27] = [
     "canned_answers",
     "templates",
     "send_template",
+    "call_cases",
+    "get_call_case",
+    "create_call_case",
+    "call_call_case",
+    "handle_call_case",
+    "note_call_case",
+    "update_call_cases",
+    "session_call_cases",
 ];
 
 pub(crate) fn parse(text: &str) -> Result<ClientFrame, FrameError> {

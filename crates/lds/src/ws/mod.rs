@@ -5,6 +5,7 @@
 //! TCP socket as well as the upgraded stream: the hub's fan-out writes event frames straight
 //! into it (see `fanout/outlet.rs`).
 
+mod case_commands;
 mod commands;
 mod connection;
 mod duplex;

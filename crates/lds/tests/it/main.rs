@@ -2,6 +2,7 @@
 //! links one binary instead of one per file. nextest still runs each test in its own process.
 
 mod bad_input;
+mod call_cases;
 mod cancel;
 mod chat_cuts;
 mod chats;

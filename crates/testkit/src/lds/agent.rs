@@ -4,6 +4,7 @@ use std::collections::VecDeque;
 
 use anyhow::{anyhow, bail, Result};
 use futures_util::{SinkExt, StreamExt};
+use headsup_protocol::call_cases::CaseNotice;
 use headsup_protocol::lds::{
     ClientFrame, Dashboard, ErrorFrame, Event, EventFrame, Reply, ServerFrame, Snapshot, Welcome,
     PROTOCOL_VERSION,
@@ -28,6 +29,9 @@ pub struct AgentConn {
     /// Every `dashboard` frame received, in order. They are kept out of the frames the other
     /// readers return: they arrive whenever the numbers change, between any two frames.
     pub dashboards: Vec<Dashboard>,
+    /// Every `call_case` frame received, in order (kept out of the other readers' frames, like
+    /// dashboards: they are not events and come between any two frames).
+    pub case_notices: Vec<CaseNotice>,
     /// The text of every frame received, in order, as it arrived (for tests that look at the
     /// bytes an agent is sent, such as masking's).
     pub received: Vec<String>,
@@ -75,6 +79,7 @@ impl AgentConn {
             snapshot: None,
             next_cid: 1,
             dashboards: Vec::new(),
+            case_notices: Vec::new(),
             received: Vec::new(),
         };
         let welcome = conn.read_frame().await?;
@@ -110,6 +115,15 @@ impl AgentConn {
     /// Reads the next frame from the socket, checking event order and recording dashboards.
     async fn read_any(&mut self) -> Result<ServerFrame> {
         loop {
+            if let Some(frame) = self.read_message().await? {
+                return Ok(frame);
+            }
+        }
+    }
+
+    /// Reads the next text frame: `None` for a `call_case` frame (recorded in `case_notices`).
+    async fn read_message(&mut self) -> Result<Option<ServerFrame>> {
+        loop {
             let msg = tokio::time::timeout(PATIENCE, self.ws.next())
                 .await
                 .map_err(|_| anyhow!("no frame within {PATIENCE:?}"))?
@@ -117,6 +131,10 @@ impl AgentConn {
             match msg {
                 Message::Text(t) => {
                     self.received.push(t.as_str().to_string());
+                    if t.as_str().starts_with(r#"{"type":"call_case""#) {
+                        self.case_notices.push(serde_json::from_str(t.as_str())?);
+                        return Ok(None);
+                    }
                     let frame: ServerFrame = serde_json::from_str(t.as_str())?;
                     if let ServerFrame::Dashboard(d) = &frame {
                         self.dashboards.push(d.clone());
@@ -127,7 +145,7 @@ impl AgentConn {
                         }
                         self.last_seq = *seq;
                     }
-                    return Ok(frame);
+                    return Ok(Some(frame));
                 }
                 Message::Close(_) => bail!("connection closed"),
                 _ => continue,
@@ -223,6 +241,27 @@ impl AgentConn {
                 f => self.pending.push_back(f),
             }
         }
+    }
+
+    /// Waits until a `call_case` frame matching `want` has arrived (it may have already),
+    /// keeping other frames for later.
+    pub async fn wait_case_notice(
+        &mut self,
+        want: impl Fn(&CaseNotice) -> bool,
+    ) -> Result<CaseNotice> {
+        tokio::time::timeout(PATIENCE, async {
+            loop {
+                if let Some(found) = self.case_notices.iter().find(|n| want(n)) {
+                    return Ok(found.clone());
+                }
+                match self.read_message().await? {
+                    None | Some(ServerFrame::Dashboard(_)) => {}
+                    Some(f) => self.pending.push_back(f),
+                }
+            }
+        })
+        .await
+        .map_err(|_| anyhow!("no such call_case frame within {PATIENCE:?}"))?
     }
 
     /// Reads what the socket holds within `quiet` of silence, keeping frames for later (so

@@ -13,7 +13,7 @@ use super::{call_me_back, missed};
 use crate::data::events::Outbox;
 use crate::data::requests::{self as rows, Offer};
 use crate::data::{sessions, transfers};
-use crate::domain::masking;
+use crate::domain::{call_cases, masking};
 use crate::domain::{Published, Store, Tally};
 
 /// Times out up to `batch` expired requests in one transaction; returns how many it did.
@@ -41,6 +41,8 @@ pub(crate) async fn time_out_expired(
         masking::append(&mut w.tx, &mut outbox, &to, now, &event).await?;
         missed::count(&mut w.tx, &mut outbox, request.team, &offered, now).await?;
         call_me_back::book_if_missed(&mut w.tx, &mut outbox, &request, now).await?;
+        // A missed inbound call or a call-me-back nobody took: a call case.
+        call_cases::sources::request_timed_out(&mut w.tx, &request, now).await?;
         if request.kind == RequestKind::Transfer {
             give_back(&mut w.tx, &mut outbox, &request, now).await?;
         }

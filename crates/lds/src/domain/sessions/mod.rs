@@ -17,7 +17,7 @@ use close::{close, CustomerCall};
 use super::{Published, Store};
 use crate::data::events::Outbox;
 use crate::data::{accounts, sessions as rows};
-use crate::domain::masking;
+use crate::domain::{call_cases, masking};
 use crate::error::{LdsError, LdsResult};
 
 /// Which of the session's two calls.
@@ -94,6 +94,12 @@ pub(crate) async fn leg_changed(
     }
     let mut outbox = Outbox::default();
     let session = if matches!(state, LegState::Failed | LegState::HungUp) {
+        if leg == Leg::Customer && state == LegState::HungUp {
+            // The customer hung up before the agent ended the session: a dropped call.
+            let team = accounts::team_of_agent(&mut w.tx, session.agent).await?;
+            let now = Utc::now();
+            call_cases::sources::customer_dropped(&mut w.tx, &session, team, now).await?;
+        }
         close(
             &mut w.tx,
             &mut outbox,
