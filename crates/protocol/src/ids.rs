@@ -56,3 +56,7 @@ id_type!(
     /// A message or note of a conversation.
     MessageId
 );
+id_type!(
+    /// A file attached to a chat message (at most one per message).
+    AttachmentId
+);

@@ -113,6 +113,7 @@ async fn a_customer_in_chromium_chats_with_an_agent() {
             client_id: "a-1".into(),
             body: hostile.into(),
             note: false,
+            attachment: None,
         })
         .await
         .unwrap();
@@ -140,6 +141,7 @@ async fn a_customer_in_chromium_chats_with_an_agent() {
         client_id: "n-1".into(),
         body: "note: VIP customer".into(),
         note: true,
+        attachment: None,
     })
     .await
     .unwrap();

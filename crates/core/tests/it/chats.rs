@@ -56,6 +56,7 @@ fn msg(id: i64, conversation: i64, author: Author, body: &str) -> Message {
         state: MessageState::Sent,
         failed_reason: None,
         at: t0() + Duration::minutes(id),
+        attachment: None,
     }
 }
 
@@ -135,6 +136,7 @@ fn send(h: &mut Harness, id: i64, body: &str, note: bool) -> (u64, String) {
                 cid,
                 client_id,
                 note: n,
+                attachment: None,
                 ..
             } => {
                 assert_eq!(n, note);

@@ -268,6 +268,7 @@ impl ChatsDesk {
                 client_id: o.client_id.clone(),
                 body: o.body.clone(),
                 note: o.note,
+                attachment: None,
             },
         };
         self.asked
