@@ -91,12 +91,15 @@ pub(crate) fn name(raw: &str) -> String {
             if !clean.is_empty() && !clean.ends_with(' ') {
                 clean.push(' ');
             }
-        } else if !matches!(
-            c.general_category(),
-            GeneralCategory::Control | GeneralCategory::Format
-        ) && !(clean.is_empty() && c == '.')
-        {
-            clean.push(c);
+        } else {
+            let invisible = matches!(
+                c.general_category(),
+                GeneralCategory::Control | GeneralCategory::Format
+            );
+            let leading_dot = clean.is_empty() && c == '.';
+            if !invisible && !leading_dot {
+                clean.push(c);
+            }
         }
     }
     let clean = clean.trim_end().to_string();
