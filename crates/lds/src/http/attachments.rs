@@ -29,6 +29,19 @@ use crate::http::extract::BearerToken;
 /// The header that names the file: its name as percent-encoded UTF-8 (`encodeURIComponent`).
 pub(crate) const NAME_HEADER: &str = "attachment-name";
 
+/// How long an upload's body may take to arrive: 15 MiB at about 1 Mbit/s (other bodies get the
+/// server's header timeout, 10 s by default).
+pub(crate) const UPLOAD_WITHIN: std::time::Duration = std::time::Duration::from_secs(120);
+
+/// Whether `path` is one of the upload endpoints (their bodies get [`UPLOAD_WITHIN`]).
+pub(crate) fn is_upload(path: &str) -> bool {
+    path == "/api/v1/chat/attachments"
+        || path
+            .strip_prefix("/api/v1/conversations/")
+            .and_then(|rest| rest.strip_suffix("/attachments"))
+            .is_some_and(|id| !id.is_empty() && id.bytes().all(|b| b.is_ascii_digit()))
+}
+
 /// Nothing in a download may load, run or be framed, even if a browser renders it.
 const POLICY: &str = "default-src 'none'; sandbox; frame-ancestors 'none'";
 
@@ -204,6 +217,15 @@ fn disposition(name: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn only_upload_paths_get_the_longer_body_deadline() {
+        assert!(is_upload("/api/v1/chat/attachments"));
+        assert!(is_upload("/api/v1/conversations/12/attachments"));
+        assert!(!is_upload("/api/v1/conversations//attachments"));
+        assert!(!is_upload("/api/v1/conversations/1/2/attachments"));
+        assert!(!is_upload("/api/v1/requests"));
+    }
 
     #[test]
     fn a_name_cannot_break_out_of_the_disposition() {
