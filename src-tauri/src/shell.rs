@@ -54,6 +54,12 @@ impl<R: Runtime> Shell for TauriShell<R> {
     fn ask_notification_permission(&self) {
         permission::ask_if_due(&self.app);
     }
+
+    /// The OS's downloads folder (the agent's "Save" on a chat file).
+    fn downloads_dir(&self) -> Option<std::path::PathBuf> {
+        use tauri::Manager;
+        self.app.path().download_dir().ok()
+    }
 }
 
 #[cfg(test)]

@@ -13,6 +13,7 @@ use headsup_protocol::view::{Intent, ViewReplica, ViewState, ViewUpdate};
 use headsup_protocol::{ConversationId, RequestId};
 use tokio::sync::mpsc;
 
+mod attachments;
 mod lds_api;
 mod run_loop;
 mod saved_file;
@@ -61,6 +62,10 @@ pub trait Shell: Send + Sync + 'static {
     }
     /// Ask the OS for permission to notify, if this app version has not asked yet.
     fn ask_notification_permission(&self) {}
+    /// Where the agent's saved chat files go; `None`: this shell cannot save files.
+    fn downloads_dir(&self) -> Option<std::path::PathBuf> {
+        None
+    }
 }
 
 pub(crate) enum Command {

@@ -175,6 +175,9 @@ impl Driver {
             Output::SaveState => agent.writer.save_requested(),
             Output::KeepAlive(wanted) => self.shell.keep_alive(wanted),
             Output::AskNotificationPermission => self.shell.ask_notification_permission(),
+            Output::SaveAttachment { attachment, name } => {
+                self.start_save(agent, attachment, name).await
+            }
         }
     }
 
@@ -190,6 +193,38 @@ impl Driver {
                 Err(e) => Err(LoginFailure::Unreachable(e)),
             };
             let _ = tx.send(Background::Login(result));
+        });
+    }
+
+    /// Downloads a chat file in the background into the shell's downloads folder.
+    async fn start_save(
+        &self,
+        agent: &Running,
+        attachment: headsup_protocol::AttachmentId,
+        name: String,
+    ) {
+        let Some(dir) = self.shell.downloads_dir() else {
+            tracing::warn!("this shell has no downloads folder; the file is not saved");
+            return;
+        };
+        let (Ok((http, _)), Some(token)) = (agent.network.clone(), self.load_token().await) else {
+            return;
+        };
+        let url = self.config.lds_url.clone();
+        tokio::spawn(async move {
+            let saved = match crate::attachments::download(&http, &url, &token, attachment).await {
+                Ok(bytes) => tokio::task::spawn_blocking(move || {
+                    crate::attachments::save(&dir, &name, &bytes).map_err(|e| e.to_string())
+                })
+                .await
+                .map_err(|e| e.to_string())
+                .and_then(|r| r),
+                Err(e) => Err(e),
+            };
+            match saved {
+                Ok(path) => tracing::info!(path = %path.display(), "chat file saved"),
+                Err(error) => tracing::warn!(%error, "the chat file could not be saved"),
+            }
         });
     }
 

@@ -37,6 +37,12 @@ pub enum Output {
     /// The agent signed in for the first time this run: ask the OS for permission to notify,
     /// if this app version has not asked yet (the shell keeps that record).
     AskNotificationPermission,
+    /// Download a chat file (`GET /api/v1/attachments/{id}` with the session token) into the
+    /// downloads folder under `name` (already plain text; the driver makes it a safe file name).
+    SaveAttachment {
+        attachment: headsup_protocol::AttachmentId,
+        name: String,
+    },
 }
 
 /// What the platform's keep-alive should be doing.
@@ -69,6 +75,9 @@ impl fmt::Debug for Output {
             Output::SaveState => f.write_str("SaveState"),
             Output::KeepAlive(k) => write!(f, "KeepAlive({k:?})"),
             Output::AskNotificationPermission => f.write_str("AskNotificationPermission"),
+            Output::SaveAttachment { attachment, name } => {
+                write!(f, "SaveAttachment({attachment}, {name:?})")
+            }
         }
     }
 }

@@ -42,6 +42,19 @@ pub(crate) fn body(raw: &str) -> LdsResult<String> {
     Ok(body.to_string())
 }
 
+/// The body of a message that carries a file: as [`body`], but it may be empty.
+pub(crate) fn caption(raw: &str) -> LdsResult<String> {
+    match body(raw) {
+        Err(_) if body_is_blank(raw) => Ok(String::new()),
+        other => other,
+    }
+}
+
+fn body_is_blank(raw: &str) -> bool {
+    raw.chars()
+        .all(|c| c.is_whitespace() || c.is_control() || is_bidi_control(c))
+}
+
 /// A sender-chosen id: 1 to [`MAX_CLIENT_ID_BYTES`] visible ASCII characters.
 pub(crate) fn client_id(raw: &str) -> LdsResult<&str> {
     if raw.is_empty()

@@ -28,6 +28,7 @@
 #![warn(unreachable_pub)]
 
 mod app;
+mod attachment_input;
 pub mod auth;
 pub mod channels;
 mod chat;

@@ -66,7 +66,9 @@ impl Server {
                 config.database_url.clone(),
             ));
         }
-        let app = crate::http::router(state.clone()).merge(crate::chat::router(state.clone()));
+        let app = crate::http::router(state.clone())
+            .merge(crate::chat::router(state.clone()))
+            .merge(crate::http::attachments::router(state.clone()));
         tracing::info!(
             max_connections = limits.max_connections,
             "accepting connections"

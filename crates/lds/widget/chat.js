@@ -11,7 +11,7 @@
   };
   const save = (s) => localStorage.setItem(STORE, JSON.stringify(s));
 
-  let state = saved(); // { token, pending: [{client_id, body}] }
+  let state = saved(); // { token, pending: [{client_id, body, attachment?, file?}] }
   state.pending = state.pending || [];
   let socket = null;
   let last = 0; // the newest message id shown on this page
@@ -28,8 +28,55 @@
   function status(text) { $("status").textContent = text; }
 
   const TICKS = { sent: "Sent", delivered: "Delivered", read: "Read", failed: "Not sent" };
+  const MAX_FILE = 15 * 1024 * 1024;
+  const FILE_ERRORS = {
+    attachment_too_large: "That file is larger than 15 MB.",
+    attachment_type_refused: "That kind of file cannot be sent. Send an image (PNG, JPEG, GIF, WebP), a PDF, a text, audio (Ogg, MP3), Word or Excel file.",
+  };
 
-  function bubble(mine, body, meta) {
+  function size(bytes) {
+    if (bytes < 1024) return bytes + " bytes";
+    if (bytes < 1024 * 1024) return Math.round(bytes / 1024) + " KB";
+    return (bytes / (1024 * 1024)).toFixed(1) + " MB";
+  }
+
+  // The file's bytes are fetched with the token in a header (never in a URL), then saved.
+  async function download(file) {
+    $("compose-error").textContent = "";
+    let res;
+    try {
+      res = await fetch("/api/v1/chat/attachments/" + encodeURIComponent(file.id), {
+        headers: { authorization: "Bearer " + state.token },
+      });
+    } catch (_) {
+      res = null;
+    }
+    if (!res || !res.ok) {
+      $("compose-error").textContent = "The file could not be downloaded. Try again.";
+      return;
+    }
+    const url = URL.createObjectURL(await res.blob());
+    const a = document.createElement("a");
+    a.href = url;
+    a.download = file.name;
+    document.body.append(a);
+    a.click();
+    a.remove();
+    setTimeout(() => URL.revokeObjectURL(url), 60000);
+  }
+
+  function fileButton(file) {
+    const button = document.createElement("button");
+    button.type = "button";
+    button.className = "file";
+    // Text only: a file name is never markup.
+    button.textContent = "Download " + file.name + " (" + size(file.size) + ")";
+    if (file.id) button.addEventListener("click", () => download(file));
+    else button.disabled = true;
+    return button;
+  }
+
+  function bubble(mine, body, meta, file) {
     const li = document.createElement("div");
     li.className = "msg " + (mine ? "mine" : "theirs");
     const text = document.createElement("span");
@@ -38,7 +85,9 @@
     const small = document.createElement("span");
     small.className = "meta";
     small.textContent = meta;
-    li.append(text, small);
+    li.append(text);
+    if (file) li.append(fileButton(file));
+    li.append(small);
     $("messages").append(li);
     li.scrollIntoView({ block: "end" });
     return li;
@@ -61,7 +110,7 @@
         waiting.delete(m.client_id);
         pending.remove();
       }
-      li = bubble(mine, m.body, meta);
+      li = bubble(mine, m.body, meta, m.attachment);
       li.dataset.id = String(m.id);
       li.dataset.author = m.author;
       shown.set(m.id, li);
@@ -90,7 +139,9 @@
 
   function sendPending(p) {
     if (socket && socket.readyState === 1) {
-      socket.send(JSON.stringify({ type: "send", client_id: p.client_id, body: p.body }));
+      socket.send(JSON.stringify({
+        type: "send", client_id: p.client_id, body: p.body, attachment: p.attachment,
+      }));
     }
   }
 
@@ -129,7 +180,7 @@
             state = { pending: [] };
             save(state);
             showStart();
-          } else if (f.client_id && f.code === "invalid_message") {
+          } else if (f.client_id && (f.code === "invalid_message" || f.code === "not_found")) {
             state.pending = state.pending.filter((p) => p.client_id !== f.client_id);
             save(state);
             const li = waiting.get(f.client_id);
@@ -183,15 +234,66 @@
     connect();
   });
 
-  $("compose").addEventListener("submit", (e) => {
+  // Uploads the chosen file: its id, or null with the reason shown.
+  async function upload(file) {
+    if (file.size > MAX_FILE) {
+      $("compose-error").textContent = FILE_ERRORS.attachment_too_large;
+      return null;
+    }
+    let res;
+    try {
+      res = await fetch("/api/v1/chat/attachments", {
+        method: "POST",
+        headers: {
+          authorization: "Bearer " + state.token,
+          "content-type": file.type || "application/octet-stream",
+          "attachment-name": encodeURIComponent(file.name),
+        },
+        body: file,
+      });
+    } catch (_) {
+      $("compose-error").textContent = "The file could not be sent. Check your connection and try again.";
+      return null;
+    }
+    const body = await res.json().catch(() => ({}));
+    if (!res.ok) {
+      const code = body.error && body.error.code;
+      $("compose-error").textContent = FILE_ERRORS[code]
+        || (body.error && body.error.message) || "The file could not be sent.";
+      return null;
+    }
+    return body;
+  }
+
+  let sending = false;
+  $("compose").addEventListener("submit", async (e) => {
     e.preventDefault();
+    if (sending) return;
     $("compose-error").textContent = "";
     const body = $("compose-text").value.trim();
-    if (!body) return;
+    const chosen = $("compose-file").files[0];
+    if (!body && !chosen) {
+      $("compose-error").textContent = "Write a message or attach a file.";
+      return;
+    }
     const p = { client_id: newId(), body };
+    if (chosen) {
+      const button = $("compose").querySelector("button[type=submit]");
+      sending = true;
+      button.disabled = true;
+      button.textContent = "Sending file…";
+      const file = await upload(chosen);
+      sending = false;
+      button.disabled = false;
+      button.textContent = "Send";
+      if (!file) return;
+      p.attachment = file.id;
+      p.file = file;
+      $("compose-file").value = "";
+    }
     state.pending.push(p);
     save(state);
-    waiting.set(p.client_id, bubble(true, body, "Sending…"));
+    waiting.set(p.client_id, bubble(true, body, "Sending…", p.file));
     $("compose-text").value = "";
     sendPending(p);
   });
@@ -207,7 +309,7 @@
 
   if (state.token) {
     // Messages written before a reload that were not stored yet show as sending.
-    state.pending.forEach((p) => waiting.set(p.client_id, bubble(true, p.body, "Sending…")));
+    state.pending.forEach((p) => waiting.set(p.client_id, bubble(true, p.body, "Sending…", p.file)));
     connect();
   } else {
     showStart();

@@ -303,6 +303,7 @@ async fn agent(mut ws: agents::Ws, shared: Arc<Shared>, mut stop: watch::Receive
                         client_id: format!("r{m}"),
                         body: format!("answer {m}"),
                         note: false,
+                        attachment: None,
                     })
                 }
                 _ => None,

@@ -1,6 +1,6 @@
 //! Call cases (seed 004): callbacks to make, in call lists. Wire types of the agent commands
 //! `call_cases`, `get_call_case`, `create_call_case`, `call_call_case`, `handle_call_case`,
-//! `note_call_case` and `update_call_cases` (docs/protocol.md §2.12).
+//! `note_call_case` and `update_call_cases` (docs/protocol.md §2.14).
 
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};

@@ -9,7 +9,7 @@
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
-use crate::ids::{AgentId, ConversationId, MessageId, QueueId, RequestId, SessionId};
+use crate::ids::{AgentId, AttachmentId, ConversationId, MessageId, QueueId, RequestId, SessionId};
 use crate::model::{AgentRef, ContactRef, Customer};
 
 /// Longest message body, in characters (after trimming). Longer ones are refused with
@@ -26,6 +26,26 @@ pub const MAX_CONVERSATION_PAGE: u32 = 100;
 /// A customer writing again within this long after a close reopens the conversation (with the
 /// agent who closed it, as a new chat request); later, it starts a new one.
 pub const REOPEN_WITHIN_SECS: i64 = 24 * 3600;
+
+/// Largest chat attachment, in bytes (15 MiB): larger ones are refused `attachment_too_large`
+/// before more than this is read.
+pub const MAX_ATTACHMENT_BYTES: usize = 15 * 1024 * 1024;
+/// Longest attachment file name kept, in characters (a longer one is cut, its extension kept).
+pub const MAX_ATTACHMENT_NAME_CHARS: usize = 120;
+
+/// A file attached to a message: what a message carries of it (the bytes are downloaded
+/// separately, docs/protocol.md §2.13).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+pub struct Attachment {
+    pub id: AttachmentId,
+    /// The file name as cleaned by the LDS (no path, no control or bidi characters); plain text.
+    pub name: String,
+    /// The type the LDS found in the bytes (one of the allowed types).
+    pub content_type: String,
+    /// In bytes.
+    pub size: u64,
+}
 
 /// Where the customer writes from.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
@@ -93,6 +113,9 @@ pub struct Message {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub failed_reason: Option<String>,
     pub at: DateTime<Utc>,
+    /// The one file sent with it, if any.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub attachment: Option<Attachment>,
 }
 
 /// A conversation as an agent sees it.
@@ -286,6 +309,9 @@ pub struct CustomerMessage {
     pub body: String,
     pub state: MessageState,
     pub at: DateTime<Utc>,
+    /// The one file sent with it, if any (download it with the chat token).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub attachment: Option<Attachment>,
 }
 
 /// Customer → LDS, on `/api/v1/chat/ws`.
@@ -300,8 +326,15 @@ pub enum CustomerFrame {
         #[serde(default, skip_serializing_if = "Option::is_none")]
         after: Option<MessageId>,
     },
-    /// Send a message; `client_id` makes a resend after a drop harmless.
-    Send { client_id: String, body: String },
+    /// Send a message; `client_id` makes a resend after a drop harmless. `attachment`: a file
+    /// the customer uploaded and has not sent yet (then `body` may be empty).
+    Send {
+        client_id: String,
+        #[serde(default)]
+        body: String,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        attachment: Option<AttachmentId>,
+    },
     /// The customer has seen the agent's messages up to this one.
     Read { up_to: MessageId },
 }

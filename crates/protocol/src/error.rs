@@ -104,6 +104,10 @@ pub enum ErrorCode {
     /// Free text outside the channel's window (24 hours after the customer's last message on a
     /// WhatsApp-like channel): only a template may be sent.
     OutsideWindow,
+    /// A chat attachment larger than [`crate::chat::MAX_ATTACHMENT_BYTES`] (15 MB).
+    AttachmentTooLarge,
+    /// A chat attachment whose bytes are not of an allowed type, or not of the type declared.
+    AttachmentTypeRefused,
 }
 
 impl ErrorCode {
@@ -151,6 +155,8 @@ impl ErrorCode {
             ErrorCode::ConversationClosed => "conversation_closed",
             ErrorCode::InvalidChatToken => "invalid_chat_token",
             ErrorCode::OutsideWindow => "outside_window",
+            ErrorCode::AttachmentTooLarge => "attachment_too_large",
+            ErrorCode::AttachmentTypeRefused => "attachment_type_refused",
         }
     }
 
@@ -242,6 +248,8 @@ mod tests {
             ErrorCode::ConversationClosed,
             ErrorCode::InvalidChatToken,
             ErrorCode::OutsideWindow,
+            ErrorCode::AttachmentTooLarge,
+            ErrorCode::AttachmentTypeRefused,
         ] {
             let json = serde_json::to_string(&code).unwrap();
             assert_eq!(json, format!("\"{}\"", code.as_str()));

@@ -64,3 +64,7 @@ id_type!(
     /// A call case: one callback to make.
     CallCaseId
 );
+id_type!(
+    /// A file attached to a chat message (at most one per message).
+    AttachmentId
+);

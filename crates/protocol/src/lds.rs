@@ -221,9 +221,14 @@ pub enum ClientFrame {
         cid: u64,
         conversation: ConversationId,
         client_id: String,
+        #[serde(default)]
         body: String,
         #[serde(default, skip_serializing_if = "std::ops::Not::not")]
         note: bool,
+        /// A file this agent uploaded to this conversation and has not sent yet (then `body`
+        /// may be empty). A note's attachment never reaches the customer.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        attachment: Option<crate::AttachmentId>,
     },
     /// Send a failed message's text again, as a new message with this `client_id`.
     RetryMessage {

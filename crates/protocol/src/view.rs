@@ -17,7 +17,8 @@ pub mod chats;
 pub mod patch;
 
 pub use chats::{
-    ChatFilter, ChatMessageView, ChatPaneView, ChatRow, ChatSide, ChatTick, ChatsView, ComposerView,
+    ChatAttachmentView, ChatFilter, ChatMessageView, ChatPaneView, ChatRow, ChatSide, ChatTick,
+    ChatsView, ComposerView,
 };
 
 pub use patch::{
@@ -785,6 +786,10 @@ pub enum Intent {
     },
     /// The page of messages before the oldest shown.
     OlderChatMessages,
+    /// Save a message's file (one the open conversation shows) into the downloads folder.
+    SaveChatAttachment {
+        attachment: crate::AttachmentId,
+    },
     /// The composer writes internal notes (`true`) or messages to the customer.
     ChatNoteMode {
         note: bool,

@@ -15,6 +15,27 @@ use serde_json::json;
 const TEXTS: &str =
     "return Array.from(document.querySelectorAll('#messages .msg')).map(li => li.textContent)";
 
+/// A 1×1 PNG.
+const PNG: &[u8] =
+    b"\x89PNG\r\n\x1a\n\0\0\0\rIHDR\0\0\0\x01\0\0\0\x01\x08\x06\0\0\0\x1f\x15\xc4\x89\
+\0\0\0\rIDATx\x9cc\xf8\x0f\x04\0\x09\xfb\x03\xfd\xe3U\xf2\x9c\0\0\0\0IEND\xaeB`\x82";
+
+/// Chooses `path` in the widget's file input and sends it.
+async fn attach(c: &fantoccini::Client, path: &std::path::Path) {
+    c.find(Locator::Css("#compose-file"))
+        .await
+        .unwrap()
+        .send_keys(path.to_str().unwrap())
+        .await
+        .unwrap();
+    c.find(Locator::Css("#compose button[type=submit]"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+}
+
 fn count(v: &serde_json::Value, needle: &str) -> usize {
     v.as_array()
         .unwrap()
@@ -113,6 +134,7 @@ async fn a_customer_in_chromium_chats_with_an_agent() {
             client_id: "a-1".into(),
             body: hostile.into(),
             note: false,
+            attachment: None,
         })
         .await
         .unwrap();
@@ -140,6 +162,7 @@ async fn a_customer_in_chromium_chats_with_an_agent() {
         client_id: "n-1".into(),
         body: "note: VIP customer".into(),
         note: true,
+        attachment: None,
     })
     .await
     .unwrap();
@@ -166,6 +189,89 @@ async fn a_customer_in_chromium_chats_with_an_agent() {
     .await
     .unwrap();
     until(&c, TEXTS, |v| count(v, "Gracias 👋Read") == 1).await;
+
+    // Files both ways, through the labelled file input.
+    let files = tempfile::tempdir().unwrap();
+    let dot = files.path().join("dot.png");
+    std::fs::write(&dot, PNG).unwrap();
+    attach(&c, &dot).await;
+    let Event::Message { message: photo } = ana
+        .wait_event(|e| matches!(e, Event::Message { message } if message.attachment.is_some()))
+        .await
+        .unwrap()
+    else {
+        unreachable!()
+    };
+    let photo = photo.attachment.clone().unwrap();
+    assert_eq!(
+        (photo.name.as_str(), photo.content_type.as_str()),
+        ("dot.png", "image/png")
+    );
+    let got = reqwest::Client::new()
+        .get(format!("{}/api/v1/attachments/{}", lds.base_url, photo.id))
+        .bearer_auth(&login.token)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(
+        &got.bytes().await.unwrap()[..],
+        PNG,
+        "the agent gets the bytes sent"
+    );
+    // A page disguised as text is refused, and the page says why.
+    let page = files.path().join("notes.txt");
+    std::fs::write(&page, "<!DOCTYPE html><script>alert(1)</script>").unwrap();
+    attach(&c, &page).await;
+    until(
+        &c,
+        "return document.querySelector('#compose-error').textContent",
+        |v| {
+            v.as_str()
+                .unwrap_or("")
+                .contains("kind of file cannot be sent")
+        },
+    )
+    .await;
+    c.execute("document.querySelector('#compose-file').value = ''", vec![])
+        .await
+        .unwrap();
+    // Ana's file shows as a download button whose name is text, never markup.
+    let hostile_name = "<img src=x id=pwned2>.png";
+    let uploaded: headsup_protocol::chat::Attachment = reqwest::Client::new()
+        .post(format!(
+            "{}/api/v1/conversations/{conversation}/attachments",
+            lds.base_url
+        ))
+        .bearer_auth(&login.token)
+        .header("content-type", "image/png")
+        .header("attachment-name", "%3Cimg%20src%3Dx%20id%3Dpwned2%3E.png")
+        .body(PNG.to_vec())
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    ana.command(|cid| ClientFrame::SendMessage {
+        cid,
+        conversation,
+        client_id: "a-file".into(),
+        body: "Your map".into(),
+        note: false,
+        attachment: Some(uploaded.id),
+    })
+    .await
+    .unwrap();
+    let buttons = "return Array.from(document.querySelectorAll('#messages button.file')).map(b => b.textContent)";
+    until(&c, buttons, |v| {
+        count(v, &format!("Download {hostile_name}")) == 1 && count(v, "Download dot.png") == 1
+    })
+    .await;
+    let planted = c
+        .execute("return document.querySelector('#pwned2') === null", vec![])
+        .await
+        .unwrap();
+    assert_eq!(planted, json!(true), "a file name became markup");
 
     // A reload shows the conversation again, every message once, and never the note.
     c.refresh().await.unwrap();

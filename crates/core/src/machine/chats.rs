@@ -135,6 +135,15 @@ impl Core {
                 self.chats.set_note(note);
                 return;
             }
+            Intent::SaveChatAttachment { attachment } => {
+                if let Some(file) = self.chats.shown_attachment(attachment) {
+                    self.push(Output::SaveAttachment {
+                        attachment,
+                        name: crate::plain_text::one_line(&file.name),
+                    });
+                }
+                return;
+            }
             Intent::OlderChatMessages => {
                 if connected {
                     let frame = self.chats.older(&mut self.next_cid);

@@ -185,6 +185,7 @@ impl Core {
             | Intent::SendChatMessage { .. }
             | Intent::RetryChatMessage { .. }
             | Intent::OlderChatMessages
+            | Intent::SaveChatAttachment { .. }
             | Intent::ChatNoteMode { .. }) => self.on_chat_intent(intent),
             Intent::OpenDesk { desk } => {
                 self.open_desk = desk;

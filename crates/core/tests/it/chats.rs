@@ -56,6 +56,7 @@ fn msg(id: i64, conversation: i64, author: Author, body: &str) -> Message {
         state: MessageState::Sent,
         failed_reason: None,
         at: t0() + Duration::minutes(id),
+        attachment: None,
     }
 }
 
@@ -135,6 +136,7 @@ fn send(h: &mut Harness, id: i64, body: &str, note: bool) -> (u64, String) {
                 cid,
                 client_id,
                 note: n,
+                attachment: None,
                 ..
             } => {
                 assert_eq!(n, note);
@@ -679,4 +681,57 @@ fn canned_answers_are_read_once_and_a_closed_chat_takes_no_text() {
         note: false,
     });
     assert!(sends(&out).is_empty());
+}
+
+#[test]
+fn a_file_shows_as_a_chip_and_save_asks_the_driver_to_download_it() {
+    use headsup_protocol::chat::Attachment;
+    use headsup_protocol::AttachmentId;
+    let mut h = Harness::new();
+    signed_in(&mut h);
+    converse(&mut h, conv(1, "Bea", 0));
+    open(&mut h, 1);
+    let file = Attachment {
+        id: AttachmentId(5),
+        name: "in\u{202E}voice.pdf".into(),
+        content_type: "application/pdf".into(),
+        size: 12_300,
+    };
+    message(
+        &mut h,
+        Message {
+            attachment: Some(file),
+            ..msg(40, 1, Author::Customer, "Here")
+        },
+    );
+    let pane = chats(&h).open.unwrap();
+    let chip = pane.messages[0].attachment.clone().expect("a chip");
+    assert_eq!(
+        chip.name, "invoice.pdf",
+        "the name is one line of plain text"
+    );
+    assert_eq!(chip.size_text, "13 KB");
+    assert_eq!(chip.save_label, "Save invoice.pdf (13 KB)");
+    assert!(pane.messages[0]
+        .label
+        .ends_with("File: invoice.pdf, 13 KB."));
+
+    let out = h.intent(Intent::SaveChatAttachment {
+        attachment: AttachmentId(5),
+    });
+    let saves: Vec<_> = out
+        .iter()
+        .filter_map(|o| match o {
+            Output::SaveAttachment { attachment, name } => Some((*attachment, name.clone())),
+            _ => None,
+        })
+        .collect();
+    assert_eq!(saves, vec![(AttachmentId(5), "invoice.pdf".to_string())]);
+    // A file the open conversation does not show is not fetched.
+    let out = h.intent(Intent::SaveChatAttachment {
+        attachment: AttachmentId(6),
+    });
+    assert!(!out
+        .iter()
+        .any(|o| matches!(o, Output::SaveAttachment { .. })));
 }

@@ -182,8 +182,12 @@ async fn on_frame(
     };
     match frame {
         CustomerFrame::Hello { .. } => Ok(()),
-        CustomerFrame::Send { client_id, body } => {
-            match customer::send(&state.store, id, &client_id, &body).await {
+        CustomerFrame::Send {
+            client_id,
+            body,
+            attachment,
+        } => {
+            match customer::send(&state.store, id, &client_id, &body, attachment).await {
                 Ok((_, published)) => {
                     state.fanout.publish(published).await;
                     // Every socket of this conversation (other tabs) shows it; this one too,
@@ -272,6 +276,7 @@ fn for_customer(m: &Message) -> CustomerMessage {
         body: m.body.clone(),
         state: m.state,
         at: m.at,
+        attachment: m.attachment.clone(),
     }
 }
 

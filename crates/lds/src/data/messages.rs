@@ -2,9 +2,9 @@
 
 use anyhow::{anyhow, Result};
 use chrono::{DateTime, Utc};
-use headsup_protocol::chat::{Author, Message, MessageState};
+use headsup_protocol::chat::{Attachment, Author, Message, MessageState};
 use headsup_protocol::model::AgentRef;
-use headsup_protocol::{AgentId, ConversationId, MessageId};
+use headsup_protocol::{AgentId, AttachmentId, ConversationId, MessageId};
 use sqlx::any::AnyRow;
 use sqlx::{AnyConnection, Row};
 
@@ -56,8 +56,10 @@ fn side(author: Author) -> &'static str {
 }
 
 const COLUMNS: &str = "m.id, m.conversation_id, m.client_id, m.author, m.agent_id, \
-     ma.name AS agent_name, m.body, m.state, m.failed_reason, m.at";
-const FROM: &str = "messages m LEFT JOIN agents ma ON ma.id = m.agent_id";
+     ma.name AS agent_name, m.body, m.state, m.failed_reason, m.at, m.attachment_id, \
+     att.name AS attachment_name, att.content_type AS attachment_type, att.size AS attachment_size";
+const FROM: &str = "messages m LEFT JOIN agents ma ON ma.id = m.agent_id \
+     LEFT JOIN attachments att ON att.id = m.attachment_id";
 
 fn from_row(row: &AnyRow) -> Result<Message> {
     Ok(Message {
@@ -78,6 +80,15 @@ fn from_row(row: &AnyRow) -> Result<Message> {
         state: state_parse(&row.try_get::<String, _>("state")?)?,
         failed_reason: row.try_get("failed_reason")?,
         at: from_millis(row.try_get("at")?),
+        attachment: match row.try_get::<Option<i64>, _>("attachment_id")? {
+            Some(id) => Some(Attachment {
+                id: AttachmentId(id),
+                name: row.try_get("attachment_name")?,
+                content_type: row.try_get("attachment_type")?,
+                size: row.try_get::<i64, _>("attachment_size")? as u64,
+            }),
+            None => None,
+        },
     })
 }
 
@@ -89,6 +100,9 @@ pub(crate) struct NewMessage<'a> {
     pub(crate) agent: Option<AgentId>,
     pub(crate) body: &'a str,
     pub(crate) state: MessageState,
+    /// The one file it carries (checked by the caller: this sender's, in this conversation,
+    /// not sent before).
+    pub(crate) attachment: Option<AttachmentId>,
 }
 
 /// Stores the message, or finds the one stored before under the same sender's `client_id`:
@@ -99,8 +113,8 @@ pub(crate) async fn insert(
     now: DateTime<Utc>,
 ) -> Result<(Message, bool)> {
     let inserted = sqlx::query(
-        "INSERT INTO messages (conversation_id, side, client_id, author, agent_id, body, state, at) \
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8) \
+        "INSERT INTO messages (conversation_id, side, client_id, author, agent_id, body, state, at, \
+         attachment_id) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) \
          ON CONFLICT (conversation_id, side, client_id) DO NOTHING RETURNING id",
     )
     .bind(new.conversation.0)
@@ -111,6 +125,7 @@ pub(crate) async fn insert(
     .bind(new.body.to_string())
     .bind(state_str(new.state))
     .bind(to_millis(now))
+    .bind(new.attachment.map(|a| a.0))
     .fetch_optional(&mut *conn)
     .await?;
     let fresh = inserted.is_some();

@@ -7,6 +7,7 @@
 //! edges' work. This layer imports nothing above it.
 
 pub(crate) mod accounts;
+pub(crate) mod attachments;
 pub(crate) mod call_cases;
 pub(crate) mod call_lists;
 pub(crate) mod channels;

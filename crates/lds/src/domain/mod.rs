@@ -16,6 +16,7 @@
 //! transactions here and its rows in `data/`.
 
 pub(crate) mod accounts;
+pub(crate) mod attachments;
 pub(crate) mod call_cases;
 pub(crate) mod contacts;
 pub(crate) mod conversations;

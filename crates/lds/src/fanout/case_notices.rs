@@ -1,4 +1,4 @@
-//! Sends `call_case` frames (docs/protocol.md §2.13) to the connections on this process of the
+//! Sends `call_case` frames (docs/protocol.md §2.14) to the connections on this process of the
 //! agents `domain::call_cases::notices` names. Outside the event log, like the dashboard: written
 //! with `Outlet::write_unlogged`, so events keep their order and numbering.
 

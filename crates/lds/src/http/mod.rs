@@ -1,6 +1,7 @@
 //! The HTTP surface: health, metrics, sign-in, customer intake, the telephony simulator and the
 //! WebSocket upgrade. Every error body is `{"error": {"code", "message"}}` (`docs/protocol.md`).
 
+pub(crate) mod attachments;
 mod cancel;
 pub(crate) mod extract;
 mod intake;

@@ -36,6 +36,8 @@ pub(crate) fn status_of(code: ErrorCode) -> StatusCode {
         InvalidMessage => StatusCode::BAD_REQUEST,
         InvalidChatToken => StatusCode::UNAUTHORIZED,
         ConversationClosed | OutsideWindow => StatusCode::CONFLICT,
+        AttachmentTooLarge => StatusCode::PAYLOAD_TOO_LARGE,
+        AttachmentTypeRefused => StatusCode::UNSUPPORTED_MEDIA_TYPE,
     }
 }
 

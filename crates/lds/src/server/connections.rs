@@ -93,11 +93,17 @@ async fn serve_connection(
     let body_within = limits.header_read_timeout;
     let service = hyper::service::service_fn(move |mut request: hyper::Request<Incoming>| {
         request.extensions_mut().insert(ConnectInfo(peer));
+        // A chat file may take longer than a JSON body to arrive over a slow link.
+        let within = if crate::http::attachments::is_upload(request.uri().path()) {
+            body_within.max(crate::http::attachments::UPLOAD_WITHIN)
+        } else {
+            body_within
+        };
         let request = request.map(|body| {
             if body.is_end_stream() {
                 axum::body::Body::new(body)
             } else {
-                axum::body::Body::new(BodyWithin::new(body, body_within))
+                axum::body::Body::new(BodyWithin::new(body, within))
             }
         });
         hyper::service::Service::call(&tower, request)

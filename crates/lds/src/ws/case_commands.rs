@@ -1,4 +1,4 @@
-//! The call cases' agent commands (docs/protocol.md §2.12): each answered with `reply` carrying
+//! The call cases' agent commands (docs/protocol.md §2.14): each answered with `reply` carrying
 //! `call_case` or `call_cases`, or an `error`. A won `call_call_case` is dialled through
 //! telephony (the agent's leg, then the customer's).
 

@@ -155,8 +155,18 @@ pub(crate) async fn handle(state: &AppState, agent: &AgentInfo, frame: ClientFra
             client_id,
             body,
             note,
+            attachment,
         } => {
-            let sent = chat::send(store, agent, conversation, &client_id, &body, note).await;
+            let sent = chat::send(
+                store,
+                agent,
+                conversation,
+                &client_id,
+                &body,
+                note,
+                attachment,
+            )
+            .await;
             return message_reply(state, cid, sent).await;
         }
         ClientFrame::RetryMessage {

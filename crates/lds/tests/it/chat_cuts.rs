@@ -318,6 +318,7 @@ impl AgentSide {
             client_id,
             body,
             note: false,
+            attachment: None,
         })
         .await
         .expect("the LDS reads the agent's socket");
@@ -425,9 +426,13 @@ impl CustomerSide {
 
     async fn send(&mut self, conn: &mut CustomerConn, client_id: String) {
         let body = Mine::body(&client_id);
-        conn.send(&CustomerFrame::Send { client_id, body })
-            .await
-            .expect("the LDS reads the widget's socket");
+        conn.send(&CustomerFrame::Send {
+            client_id,
+            body,
+            attachment: None,
+        })
+        .await
+        .expect("the LDS reads the widget's socket");
     }
 
     async fn read_for(&mut self, conn: &mut CustomerConn, window: Duration) {

@@ -40,7 +40,7 @@ async fn desk() -> (TestServer, String, AgentConn) {
 }
 
 /// Ana accepts the chat the customer just started: the session and its conversation.
-async fn accepted(ana: &mut AgentConn) -> (SessionId, ConversationId) {
+pub(crate) async fn accepted(ana: &mut AgentConn) -> (SessionId, ConversationId) {
     let offered = ana
         .wait_event(
             |e| matches!(e, Event::Offered { request } if request.kind == RequestKind::ChatInbound),
@@ -81,6 +81,7 @@ async fn say(
         client_id: client_id.into(),
         body: body.into(),
         note,
+        attachment: None,
     })
     .await
     .unwrap()

@@ -1,6 +1,7 @@
 //! The LDS's integration tests: one module per concern, all in one test binary, so a change
 //! links one binary instead of one per file. nextest still runs each test in its own process.
 
+mod attachments;
 mod bad_input;
 mod call_cases;
 mod cancel;

@@ -100,6 +100,7 @@ pub(crate) async fn say(
             client_id: id.into(),
             body: body.into(),
             note: false,
+            attachment: None,
         })
         .await
         .unwrap()
@@ -229,6 +230,7 @@ async fn a_phone_starts_a_chat_one_agent_wins_and_replies_go_through_the_fake() 
         client_id: "n-1".into(),
         body: "VIP customer".into(),
         note: true,
+        attachment: None,
     })
     .await
     .unwrap();

@@ -148,6 +148,22 @@ pub struct ChatMessageView {
     pub can_retry: bool,
     /// The message's accessible name: "You at 10:42: Hello. Delivered".
     pub label: String,
+    /// The file it carries: a chip with its name and size, and "Save".
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub attachment: Option<ChatAttachmentView>,
+}
+
+/// A message's file as the agent sees it (plain text only).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ChatAttachmentView {
+    /// Pass to [`crate::view::Intent::SaveChatAttachment`].
+    pub id: crate::AttachmentId,
+    /// The cleaned file name.
+    pub name: String,
+    /// "12 KB", "1.2 MB".
+    pub size_text: String,
+    /// The save button's accessible name: "Save invoice.pdf (12 KB)".
+    pub save_label: String,
 }
 
 /// The composer under the conversation.

@@ -78,6 +78,7 @@ impl CustomerConn {
         self.send(&CustomerFrame::Send {
             client_id: client_id.into(),
             body: body.into(),
+            attachment: None,
         })
         .await
     }

@@ -39,10 +39,30 @@ pub fn MessageItem(props: &MessageProps) -> Html {
             </button>
         }
     });
+    let file = m.attachment.as_ref().map(|a| {
+        let id = a.id;
+        let onclick = props
+            .on_intent
+            .reform(move |_: MouseEvent| Intent::SaveChatAttachment { attachment: id });
+        html! {
+            <p class="chat-file">
+                <span class="chat-file-name">{ &a.name }</span>
+                { " " }
+                <span class="chat-file-size">{ &a.size_text }</span>
+                { " " }
+                <button type="button" class="chat-file-save" {onclick} aria-label={a.save_label.clone()}>
+                    { "Save" }
+                </button>
+            </p>
+        }
+    });
     html! {
         <li class={classes!("chat-message", side)}>
             <p class="chat-author">{ &m.author }</p>
-            <p class="chat-body">{ &m.body }</p>
+            if !m.body.is_empty() {
+                <p class="chat-body">{ &m.body }</p>
+            }
+            { file }
             <p class={classes!("chat-meta", tick_class)}>
                 <span class="chat-msg-time">{ &m.time_text }</span>
                 if !ticks.is_empty() {

@@ -8,16 +8,17 @@ use headsup_protocol::chat::{
 };
 use headsup_protocol::lds::Event;
 use headsup_protocol::model::AgentInfo;
-use headsup_protocol::{ConversationId, ErrorCode, MessageId};
+use headsup_protocol::{AttachmentId, ConversationId, ErrorCode, MessageId};
 use sqlx::AnyConnection;
 
 use super::{not_found, tell, view_for, FREE_TEXT_WINDOW};
 use crate::chat_input;
+use crate::data::attachments::Uploader;
 use crate::data::channels::{self, ChannelKind};
 use crate::data::conversations::{self as rows, Stage, Stored};
 use crate::data::events::Outbox;
 use crate::data::messages::{self, NewMessage};
-use crate::domain::{masking, Published, Store};
+use crate::domain::{attachments, masking, Published, Store};
 use crate::error::{LdsError, LdsResult};
 
 /// A conversation this agent has had (else `not_found`, whether it exists or not).
@@ -62,7 +63,9 @@ pub(crate) type Sent = (Message, Published, Option<Outbound>);
 /// The agent writes a message (or, `note`, an internal note). The same `client_id` again is the
 /// message stored the first time, answered again and published once. Refused: `invalid_message`,
 /// `not_found`, `conversation_closed`, `outside_window` (free text on a WhatsApp-like channel 24
-/// hours after the customer's last message).
+/// hours after the customer's last message). With `attachment` (a file this agent uploaded to
+/// this conversation and has not sent) the body may be empty; an unknown or already sent one is
+/// `not_found`. Files go through the web widget only: a provider's channel refuses them.
 pub(crate) async fn send(
     store: &Store,
     agent: &AgentInfo,
@@ -70,11 +73,23 @@ pub(crate) async fn send(
     client_id: &str,
     body: &str,
     note: bool,
+    attachment: Option<AttachmentId>,
 ) -> LdsResult<Sent> {
     let client_id = chat_input::client_id(client_id)?;
-    let body = chat_input::body(body)?;
+    let body = match attachment {
+        Some(_) => chat_input::caption(body)?,
+        None => chat_input::body(body)?,
+    };
     let kind = if note { Kind::Note } else { Kind::FreeText };
-    write(store, agent, id, client_id, Text::Given(body), kind).await
+    write(
+        store,
+        agent,
+        id,
+        client_id,
+        Text::Given(body, attachment),
+        kind,
+    )
+    .await
 }
 
 /// The agent sends one of the team's templates (`{name}` filled with the customer's name): on a
@@ -107,7 +122,7 @@ enum Kind {
 }
 
 enum Text<'a> {
-    Given(String),
+    Given(String, Option<AttachmentId>),
     Template(&'a str),
 }
 
@@ -138,16 +153,25 @@ async fn write(
             "the customer last wrote more than 24 hours ago: only a template may be sent",
         ));
     }
-    let body = match text {
-        Text::Given(body) => body,
+    let (body, attachment) = match text {
+        Text::Given(body, attachment) => (body, attachment),
         Text::Template(code) => {
             let Some(body) = channels::template(&mut w.tx, agent.team, code).await? else {
                 return Err(LdsError::new(ErrorCode::NotFound, "no such template"));
             };
             let name = stored.customer.name.as_deref().unwrap_or_default();
-            chat_input::body(&body.replace("{name}", name))?
+            (chat_input::body(&body.replace("{name}", name))?, None)
         }
     };
+    if let Some(file) = attachment {
+        if stored.channel != Channel::Web {
+            return Err(LdsError::new(
+                ErrorCode::BadRequest,
+                "files are sent on the web chat only",
+            ));
+        }
+        attachments::claim(&mut w.tx, id, Uploader::Agent(agent.id), file).await?;
+    }
     let new = NewMessage {
         conversation: id,
         client_id,
@@ -160,6 +184,7 @@ async fn write(
         } else {
             MessageState::Sent
         },
+        attachment,
     };
     let (message, fresh) = messages::insert(&mut w.tx, &new, now).await?;
     if !fresh {
@@ -225,6 +250,7 @@ pub(crate) async fn retry(
             "only a failed message of an agent is retried",
         ));
     }
+    // The text only: a file is sent on the web chat, where nothing fails after it is stored.
     send(
         store,
         agent,
@@ -232,6 +258,7 @@ pub(crate) async fn retry(
         client_id,
         &message.body,
         false,
+        None,
     )
     .await
 }

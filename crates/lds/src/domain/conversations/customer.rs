@@ -9,18 +9,19 @@ use chrono::{DateTime, Utc};
 use headsup_protocol::chat::{Author, Channel, ChatStarted, Message, MessageState, StartChat};
 use headsup_protocol::lds::Event;
 use headsup_protocol::model::{Customer, RequestKind};
-use headsup_protocol::{ConversationId, ErrorCode, MessageId};
+use headsup_protocol::{AttachmentId, ConversationId, ErrorCode, MessageId};
 use sqlx::AnyConnection;
 
 use super::tell;
 use crate::data::accounts::Team;
+use crate::data::attachments::Uploader;
 use crate::data::channels::{self, ChannelKind};
 use crate::data::conversations::{self as rows, NewConversation, Stage, Stored};
 use crate::data::events::Outbox;
 use crate::data::messages::{self, NewMessage};
 use crate::data::queues::{self, Queue};
 use crate::domain::requests::offers;
-use crate::domain::{masking, Published, Store, Tally};
+use crate::domain::{attachments, masking, Published, Store, Tally};
 use crate::error::{LdsError, LdsResult};
 use crate::{auth, chat_input, customer_input};
 
@@ -96,6 +97,7 @@ pub(crate) async fn start(
             agent: None,
             body,
             state: MessageState::Sent,
+            attachment: None,
         };
         messages::insert(&mut w.tx, &message, now).await?;
         rows::customer_wrote(&mut w.tx, id, now).await?;
@@ -127,15 +129,20 @@ pub(crate) async fn by_token(store: &Store, token: &str) -> LdsResult<Stored> {
 }
 
 /// The customer writes. The same `client_id` again is the message stored the first time. A
-/// closed conversation reopens (the module's rule); an open one's agent hears it at once.
+/// closed conversation reopens (the module's rule); an open one's agent hears it at once. With
+/// `attachment` (a file the customer uploaded here and has not sent) the body may be empty.
 pub(crate) async fn send(
     store: &Store,
     id: ConversationId,
     client_id: &str,
     body: &str,
+    attachment: Option<AttachmentId>,
 ) -> LdsResult<(Message, Published)> {
     let client_id = chat_input::client_id(client_id)?;
-    let body = chat_input::body(body)?;
+    let body = match attachment {
+        Some(_) => chat_input::caption(body)?,
+        None => chat_input::body(body)?,
+    };
     let now = store.clock.now();
     let mut w = store.db.begin_write().await?;
     let Some(stored) = rows::load(&mut w.tx, id).await? else {
@@ -145,13 +152,32 @@ pub(crate) async fn send(
         ));
     };
     let mut outbox = Outbox::default();
-    let Some((message, tally)) =
-        write(&mut w.tx, &mut outbox, &stored, client_id, &body, now).await?
+    // A resend is answered as stored, before its file is looked at (it is claimed by then).
+    if let Some(done) = messages::find(&mut w.tx, id, Author::Customer, client_id).await? {
+        return Ok((done, Published::nothing()));
+    }
+    if let Some(file) = attachment {
+        attachments::claim(&mut w.tx, id, Uploader::Customer, file).await?;
+    }
+    let written = Written {
+        client_id,
+        body: &body,
+        attachment,
+    };
+    let Some((message, tally)) = write(&mut w.tx, &mut outbox, &stored, &written, now).await?
     else {
         let done = messages::find(&mut w.tx, id, Author::Customer, client_id).await?;
         return Ok((done.expect("found before"), Published::nothing()));
     };
     Ok((message, store.commit(w, outbox).await?.counting(tally)))
+}
+
+/// What a customer wrote, checked.
+pub(crate) struct Written<'a> {
+    pub(crate) client_id: &'a str,
+    pub(crate) body: &'a str,
+    /// Claimed already by the caller.
+    pub(crate) attachment: Option<AttachmentId>,
 }
 
 /// Stores a customer's message in `stored` (checked already): reopens a closed conversation,
@@ -160,10 +186,14 @@ pub(crate) async fn write(
     conn: &mut AnyConnection,
     outbox: &mut Outbox,
     stored: &Stored,
-    client_id: &str,
-    body: &str,
+    written: &Written<'_>,
     now: DateTime<Utc>,
 ) -> anyhow::Result<Option<(Message, Tally)>> {
+    let Written {
+        client_id,
+        body,
+        attachment,
+    } = *written;
     let id = stored.id;
     if messages::find(conn, id, Author::Customer, client_id)
         .await?
@@ -189,6 +219,7 @@ pub(crate) async fn write(
         } else {
             MessageState::Sent
         },
+        attachment,
     };
     let (message, _) = messages::insert(conn, &new, now).await?;
     rows::customer_wrote(conn, id, now).await?;

@@ -15,7 +15,7 @@ use headsup_protocol::model::{Customer, RequestKind};
 use headsup_protocol::{ErrorCode, MessageId, QueueId};
 use sqlx::AnyConnection;
 
-use super::customer::write;
+use super::customer::{write, Written};
 use crate::chat_input;
 use crate::customer_input;
 use crate::data::accounts::Team;
@@ -68,7 +68,12 @@ pub(crate) async fn inbound(
     };
     let (message, repeated, tally) = match existing {
         Some(stored) => {
-            match write(&mut w.tx, &mut outbox, &stored, provider_id, &body, now).await? {
+            let written = Written {
+                client_id: provider_id,
+                body: &body,
+                attachment: None,
+            };
+            match write(&mut w.tx, &mut outbox, &stored, &written, now).await? {
                 Some((message, tally)) => (message.id, false, tally),
                 None => {
                     let done = messages::find(&mut w.tx, stored.id, Author::Customer, provider_id)
@@ -100,6 +105,7 @@ pub(crate) async fn inbound(
                 agent: None,
                 body: &body,
                 state: MessageState::Sent,
+                attachment: None,
             };
             let (message, _) = messages::insert(&mut w.tx, &new, now).await?;
             rows::customer_wrote(&mut w.tx, first, now).await?;

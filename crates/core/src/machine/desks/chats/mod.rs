@@ -133,6 +133,20 @@ pub(in crate::machine) struct Follow {
 }
 
 impl ChatsDesk {
+    /// The file of a message of the open conversation, if one carries `id`.
+    pub(in crate::machine) fn shown_attachment(
+        &self,
+        id: headsup_protocol::AttachmentId,
+    ) -> Option<headsup_protocol::chat::Attachment> {
+        let convo = self.convos.get(&self.open?)?;
+        convo
+            .messages
+            .values()
+            .filter_map(|m| m.attachment.as_ref())
+            .find(|a| a.id == id)
+            .cloned()
+    }
+
     /// `seed`: the driver's per-process random number, so ids differ across devices and runs.
     pub(in crate::machine) fn new(seed: u64) -> Self {
         ChatsDesk {
@@ -268,6 +282,7 @@ impl ChatsDesk {
                 client_id: o.client_id.clone(),
                 body: o.body.clone(),
                 note: o.note,
+                attachment: None,
             },
         };
         self.asked

@@ -5,10 +5,11 @@
 use chrono::{DateTime, Utc};
 use chrono_tz::Tz;
 use headsup_protocol::chat::{
-    Author, Channel, Conversation, ConversationState, Message, MessageState,
+    Attachment, Author, Channel, Conversation, ConversationState, Message, MessageState,
 };
 use headsup_protocol::view::{
-    ChatFilter, ChatMessageView, ChatPaneView, ChatRow, ChatSide, ChatTick, ChatsView, ComposerView,
+    ChatAttachmentView, ChatFilter, ChatMessageView, ChatPaneView, ChatRow, ChatSide, ChatTick,
+    ChatsView, ComposerView,
 };
 use headsup_protocol::{AgentId, ConversationId, ErrorCode};
 
@@ -233,14 +234,19 @@ impl ChatsDesk {
         } else {
             tick_text
         };
-        view_of(
+        let mut view = view_of(
             m.client_id.clone(),
             side,
             author,
             multi_line(&m.body),
             copy::clock(m.at, cx.tz, false),
             (tick, tick_text, can_retry),
-        )
+        );
+        view.attachment = m.attachment.as_ref().map(attachment_view);
+        if let Some(file) = &view.attachment {
+            view.label = format!("{} File: {}, {}.", view.label, file.name, file.size_text);
+        }
+        view
     }
 }
 
@@ -287,6 +293,26 @@ fn view_of(
         tick,
         tick_text,
         can_retry,
+        attachment: None,
+    }
+}
+
+fn attachment_view(a: &Attachment) -> ChatAttachmentView {
+    let name = one_line(&a.name);
+    let size_text = size_text(a.size);
+    ChatAttachmentView {
+        id: a.id,
+        save_label: format!("Save {name} ({size_text})"),
+        name,
+        size_text,
+    }
+}
+
+fn size_text(bytes: u64) -> String {
+    match bytes {
+        0..1024 => format!("{bytes} bytes"),
+        1024..1_048_576 => format!("{} KB", bytes.div_ceil(1024)),
+        _ => format!("{:.1} MB", bytes as f64 / 1_048_576.0),
     }
 }
 
