@@ -104,6 +104,10 @@ pub enum ErrorCode {
     /// Free text outside the channel's window (24 hours after the customer's last message on a
     /// WhatsApp-like channel): only a template may be sent.
     OutsideWindow,
+    /// A conversation tag that is empty, longer than `MAX_TAG_CHARS`, or has characters other
+    /// than letters, digits, spaces, `-` and `_`; or more than `MAX_CONVERSATION_TAGS` tags.
+    /// Nothing was changed.
+    InvalidTag,
 }
 
 impl ErrorCode {
@@ -151,6 +155,7 @@ impl ErrorCode {
             ErrorCode::ConversationClosed => "conversation_closed",
             ErrorCode::InvalidChatToken => "invalid_chat_token",
             ErrorCode::OutsideWindow => "outside_window",
+            ErrorCode::InvalidTag => "invalid_tag",
         }
     }
 
@@ -242,6 +247,7 @@ mod tests {
             ErrorCode::ConversationClosed,
             ErrorCode::InvalidChatToken,
             ErrorCode::OutsideWindow,
+            ErrorCode::InvalidTag,
         ] {
             let json = serde_json::to_string(&code).unwrap();
             assert_eq!(json, format!("\"{}\"", code.as_str()));

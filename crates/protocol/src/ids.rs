@@ -56,3 +56,7 @@ id_type!(
     /// A message or note of a conversation.
     MessageId
 );
+id_type!(
+    /// A channel account: how one queue's customers reach the team on one kind of channel.
+    ChannelAccountId
+);

@@ -10,8 +10,8 @@ use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
 use crate::chat::{
-    CannedAnswer, Conversation, ConversationPage, ConversationQuery, Message, MessagePage,
-    MessageState, MessageTemplate,
+    CannedAnswer, Conversation, ConversationFilters, ConversationPage, ConversationQuery, Message,
+    MessagePage, MessageState, MessageTemplate,
 };
 use crate::contacts::{
     Contact, ContactDraft, ContactList, ContactPage, ContactQuery, JourneyEntry,
@@ -261,6 +261,16 @@ pub enum ClientFrame {
         cid: u64,
         conversation: ConversationId,
     },
+    /// What the interactions list's filters offer: the channel accounts and tags of this agent's
+    /// conversations (reply: `filters`).
+    ConversationFilters { cid: u64 },
+    /// Replace a conversation's tags (one this agent has had; at most `MAX_CONVERSATION_TAGS`,
+    /// each trimmed and lower-cased). Every agent who has it receives a `conversation` event.
+    SetConversationTags {
+        cid: u64,
+        conversation: ConversationId,
+        tags: Vec<String>,
+    },
     /// Send one of the team's templates (the only thing a provider's channel takes once its
     /// free-text window closed). The same `client_id` again is the same message.
     SendTemplate {
@@ -404,6 +414,9 @@ pub struct Reply {
     /// For `templates`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub templates: Option<Vec<MessageTemplate>>,
+    /// For `conversation_filters`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub filters: Option<ConversationFilters>,
 }
 
 impl Reply {
@@ -424,6 +437,7 @@ impl Reply {
             conversations: None,
             canned: None,
             templates: None,
+            filters: None,
         }
     }
 }

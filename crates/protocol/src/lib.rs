@@ -21,6 +21,6 @@ pub mod view;
 
 pub use error::ErrorCode;
 pub use ids::{
-    AgentId, ContactId, ContactListId, ConversationId, MessageId, QueueId, RequestId, SessionId,
-    TeamId,
+    AgentId, ChannelAccountId, ContactId, ContactListId, ConversationId, MessageId, QueueId,
+    RequestId, SessionId, TeamId,
 };

@@ -36,6 +36,7 @@ pub(crate) fn status_of(code: ErrorCode) -> StatusCode {
         InvalidMessage => StatusCode::BAD_REQUEST,
         InvalidChatToken => StatusCode::UNAUTHORIZED,
         ConversationClosed | OutsideWindow => StatusCode::CONFLICT,
+        InvalidTag => StatusCode::BAD_REQUEST,
     }
 }
 

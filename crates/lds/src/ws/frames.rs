@@ -13,7 +13,7 @@ pub(crate) struct FrameError {
     pub(crate) message: String,
 }
 
-const KNOWN_TYPES: [&str; 27] = [
+const KNOWN_TYPES: [&str; 29] = [
     "hello",
     "accept",
     "reject",
@@ -41,6 +41,8 @@ const KNOWN_TYPES: [&str; 27] = [
     "canned_answers",
     "templates",
     "send_template",
+    "conversation_filters",
+    "set_conversation_tags",
 ];
 
 pub(crate) fn parse(text: &str) -> Result<ClientFrame, FrameError> {

@@ -4,6 +4,7 @@
 mod bad_input;
 mod cancel;
 mod chat_cuts;
+mod chat_filters;
 mod chats;
 mod claim_race;
 mod cli_refusals;
