@@ -154,6 +154,28 @@ impl Core {
                 connected,
                 &mut self.next_cid,
             ),
+            Intent::SendChatTemplate {
+                conversation,
+                template,
+            } => self.chats.send_template(
+                conversation,
+                &template,
+                now,
+                connected,
+                &mut self.next_cid,
+            ),
+            Intent::SetChatTags { conversation, tags } => {
+                if !connected {
+                    self.notify_agent(
+                        NoticeLevel::Warning,
+                        "Tags can be changed when you are back online.",
+                    );
+                    return;
+                }
+                self.chats
+                    .set_tags(conversation, tags, &mut self.next_cid)
+                    .map(Some)
+            }
             Intent::RetryChatMessage { key } => {
                 self.chats.retry(&key, now, connected, &mut self.next_cid)
             }

@@ -134,7 +134,9 @@ impl Core {
                     self.changed();
                 } else if let Some(cid) = cid.filter(|cid| self.chats.awaits(*cid)) {
                     // A chat command: a refused message fails with the reason, on its row.
-                    self.chats.on_refused(cid, code, &message);
+                    if let Some(why) = self.chats.on_refused(cid, code, &message) {
+                        self.notify_agent(NoticeLevel::Warning, &why);
+                    }
                     self.changed();
                 } else if let Some((follow, frame)) =
                     cid.and_then(|cid| self.contacts.on_refused(cid, code, &mut self.next_cid))

@@ -27,6 +27,8 @@ fn conv(id: i64, name: &str, state: ConversationState, unread: u32) -> Conversat
         last_message: None,
         unread,
         free_text_until: None,
+        tags: Vec::new(),
+        account: None,
     }
 }
 

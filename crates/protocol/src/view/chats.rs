@@ -93,6 +93,9 @@ pub struct ChatPaneView {
     /// What closing does, under the buttons ("Closing ends the chat; …").
     #[serde(default)]
     pub close_hint: String,
+    /// The conversation's tags, sorted (edited with [`crate::view::Intent::SetChatTags`]).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub tags: Vec<String>,
 }
 
 /// Who a message is from, for its look.
@@ -168,4 +171,19 @@ pub struct ComposerView {
     /// Why free text cannot be sent now (closed, outside the channel's window, offline).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub blocked_text: Option<String>,
+    /// The channel's free-text window is over: a template is what may be sent instead (with
+    /// [`crate::view::Intent::SendChatTemplate`]); `blocked_text` says why.
+    #[serde(default)]
+    pub template_only: bool,
+    /// The team's templates to choose from while `template_only` (empty while they load).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub templates: Vec<TemplateChoice>,
+}
+
+/// A template the composer offers.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct TemplateChoice {
+    pub code: String,
+    /// The text the customer would receive (the customer's name filled in).
+    pub text: String,
 }

@@ -20,7 +20,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use chrono::{DateTime, Utc};
 use headsup_protocol::chat::{
     Author, CannedAnswer, Conversation, ConversationQuery, ConversationState, Message, MessagePage,
-    MessageState, DEFAULT_MESSAGE_PAGE, MAX_CONVERSATION_PAGE, MAX_MESSAGE_CHARS,
+    MessageState, MessageTemplate, DEFAULT_MESSAGE_PAGE, MAX_CONVERSATION_PAGE, MAX_MESSAGE_CHARS,
 };
 use headsup_protocol::lds::{ClientFrame, Reply};
 use headsup_protocol::view::ChatFilter;
@@ -41,6 +41,8 @@ enum Asked {
     /// A `send_message` or `retry_message` for the outbox entry with this `client_id`.
     Send(String),
     MarkRead,
+    Templates,
+    SetTags,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -100,6 +102,8 @@ struct Outgoing {
     note: bool,
     /// A retry of this failed message (`retry_message`), else a `send_message`.
     retry_of: Option<MessageId>,
+    /// A `send_template` of this template code (`body` is its text as the customer gets it).
+    template: Option<String>,
     /// Refused by the LDS for this reason (nothing was stored): "Retry" sends it again.
     failed: Option<String>,
     /// When the agent wrote it, to show.
@@ -121,6 +125,9 @@ pub(in crate::machine) struct ChatsDesk {
     asked: BTreeMap<u64, Asked>,
     /// The window whose closing was last redrawn.
     window_shut: Option<DateTime<Utc>>,
+    /// The team's message templates, read the first time a conversation with a free-text
+    /// window shows (they are the team's, the same for every conversation).
+    templates: Option<Vec<MessageTemplate>>,
 }
 
 /// What the core must do after a message or conversation event.
@@ -146,6 +153,7 @@ impl ChatsDesk {
             retried: BTreeSet::new(),
             asked: BTreeMap::new(),
             window_shut: None,
+            templates: None,
         }
     }
 
@@ -191,6 +199,7 @@ impl ChatsDesk {
             if self.convos.get(&id).is_some_and(|c| c.canned.is_none()) {
                 frames.push(self.canned_frame(take(cids), id));
             }
+            frames.extend(self.templates_frame(cids, id));
         }
         let pending: Vec<String> = self
             .outbox
@@ -248,6 +257,26 @@ impl ChatsDesk {
         })
     }
 
+    /// `templates`, once, for a conversation on a channel with a free-text window.
+    fn templates_frame(&mut self, cids: &mut u64, id: ConversationId) -> Option<ClientFrame> {
+        let windowed = self
+            .convos
+            .get(&id)
+            .is_some_and(|c| c.conversation.free_text_until.is_some());
+        if !windowed
+            || self.templates.is_some()
+            || self.asked.values().any(|a| *a == Asked::Templates)
+        {
+            return None;
+        }
+        let cid = take(cids);
+        self.asked.insert(cid, Asked::Templates);
+        Some(ClientFrame::Templates {
+            cid,
+            conversation: id,
+        })
+    }
+
     fn canned_frame(&mut self, cid: u64, conversation: ConversationId) -> ClientFrame {
         self.asked.insert(cid, Asked::Canned(conversation));
         ClientFrame::CannedAnswers { cid, conversation }
@@ -256,13 +285,19 @@ impl ChatsDesk {
     /// The frame that sends an outbox entry (again), with its own `client_id`.
     fn send_frame(&mut self, cid: u64, client_id: &str) -> Option<ClientFrame> {
         let o = self.outbox.iter().find(|o| o.client_id == client_id)?;
-        let frame = match o.retry_of {
-            Some(message) => ClientFrame::RetryMessage {
+        let frame = match (&o.template, o.retry_of) {
+            (Some(template), _) => ClientFrame::SendTemplate {
+                cid,
+                conversation: o.conversation,
+                client_id: o.client_id.clone(),
+                template: template.clone(),
+            },
+            (None, Some(message)) => ClientFrame::RetryMessage {
                 cid,
                 message,
                 client_id: o.client_id.clone(),
             },
-            None => ClientFrame::SendMessage {
+            (None, None) => ClientFrame::SendMessage {
                 cid,
                 conversation: o.conversation,
                 client_id: o.client_id.clone(),
@@ -301,6 +336,7 @@ impl ChatsDesk {
         if canned {
             frames.push(self.canned_frame(take(cids), id));
         }
+        frames.extend(self.templates_frame(cids, id));
         frames.extend(self.mark_read(id, false, cids));
         frames
     }
@@ -386,12 +422,69 @@ impl ChatsDesk {
             body: body.to_string(),
             note,
             retry_of: None,
+            template: None,
             failed: None,
             at: now,
         });
         Ok(connected
             .then(|| self.send_frame(take(cids), &client_id))
             .flatten())
+    }
+
+    /// The agent picked one of the team's templates for a conversation: shown at once as
+    /// "Sending…" with the text the customer gets, sent as `send_template` when `connected`.
+    pub(in crate::machine) fn send_template(
+        &mut self,
+        conversation: ConversationId,
+        code: &str,
+        now: DateTime<Utc>,
+        connected: bool,
+        cids: &mut u64,
+    ) -> Result<Option<ClientFrame>, &'static str> {
+        let Some(convo) = self.convos.get(&conversation) else {
+            return Err("That conversation is not yours any more.");
+        };
+        if convo.conversation.state == ConversationState::Closed {
+            return Err("This chat is closed: the customer can write again to reopen it.");
+        }
+        let Some(template) = self.templates.iter().flatten().find(|t| t.code == code) else {
+            return Err("That template is not available.");
+        };
+        let body = view::fill_template(&template.body, &convo.conversation);
+        let client_id = self.client_id();
+        self.outbox.push(Outgoing {
+            client_id: client_id.clone(),
+            conversation,
+            body,
+            note: false,
+            retry_of: None,
+            template: Some(code.to_string()),
+            failed: None,
+            at: now,
+        });
+        Ok(connected
+            .then(|| self.send_frame(take(cids), &client_id))
+            .flatten())
+    }
+
+    /// The agent's new tags for a conversation: sent as typed (the LDS checks and normalises
+    /// them); the `conversation` event that follows shows them.
+    pub(in crate::machine) fn set_tags(
+        &mut self,
+        conversation: ConversationId,
+        tags: Vec<String>,
+        cids: &mut u64,
+    ) -> Result<ClientFrame, &'static str> {
+        if !self.convos.contains_key(&conversation) {
+            return Err("That conversation is not yours any more.");
+        }
+        let cid = take(cids);
+        self.asked.insert(cid, Asked::SetTags);
+        Ok(ClientFrame::SetConversationTags {
+            cid,
+            conversation,
+            tags,
+        })
     }
 
     /// "Retry" on the message keyed `key`: a stored failed message goes again as a new one
@@ -432,6 +525,7 @@ impl ChatsDesk {
             body: failed.body.clone(),
             note: failed.author == Author::Note,
             retry_of: Some(failed.id),
+            template: None,
             failed: None,
             at: now,
         });
@@ -630,16 +724,24 @@ impl ChatsDesk {
                 }
                 None
             }
-            Asked::MarkRead => None,
+            Asked::Templates => {
+                self.templates = Some(reply.templates.unwrap_or_default());
+                None
+            }
+            Asked::MarkRead | Asked::SetTags => None,
         }
     }
 
     /// A refusal of one of the desk's commands: a message refused outright fails with the
     /// reason; a history page stops loading; the rest changes nothing.
-    pub(in crate::machine) fn on_refused(&mut self, cid: u64, code: ErrorCode, message: &str) {
-        let Some(asked) = self.asked.remove(&cid) else {
-            return;
-        };
+    /// Returns what to tell the agent, for a refusal they must hear of (their tags).
+    pub(in crate::machine) fn on_refused(
+        &mut self,
+        cid: u64,
+        code: ErrorCode,
+        message: &str,
+    ) -> Option<String> {
+        let asked = self.asked.remove(&cid)?;
         match asked {
             Asked::Send(client_id) => {
                 if let Some(o) = self.outbox.iter_mut().find(|o| o.client_id == client_id) {
@@ -657,8 +759,11 @@ impl ChatsDesk {
                     convo.canned = Some(Vec::new());
                 }
             }
+            Asked::Templates => self.templates = Some(Vec::new()),
+            Asked::SetTags => return Some(view::tags_refusal(code, message)),
             Asked::List | Asked::MarkRead => {}
         }
+        None
     }
 
     /// When the open conversation's free-text window closes (the composer changes by itself).

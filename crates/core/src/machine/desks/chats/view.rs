@@ -8,7 +8,8 @@ use headsup_protocol::chat::{
     Author, Channel, Conversation, ConversationState, Message, MessageState,
 };
 use headsup_protocol::view::{
-    ChatFilter, ChatMessageView, ChatPaneView, ChatRow, ChatSide, ChatTick, ChatsView, ComposerView,
+    ChatFilter, ChatMessageView, ChatPaneView, ChatRow, ChatSide, ChatTick, ChatsView,
+    ComposerView, TemplateChoice,
 };
 use headsup_protocol::{AgentId, ConversationId, ErrorCode};
 
@@ -180,6 +181,7 @@ impl ChatsDesk {
                 String::new()
             },
             title,
+            tags: conv.tags.iter().map(|t| one_line(t)).collect(),
         }
     }
 
@@ -191,12 +193,26 @@ impl ChatsDesk {
             ))
         } else if !note && outside_window(conv, cx.now) {
             Some(format!(
-                "{name} last wrote more than 24 hours ago: {} only takes templates now, and \
-                 templates are not available yet. You can still add an internal note.",
+                "The customer last wrote more than 24 hours ago: {} only lets you send a \
+                 template. You can still add an internal note.",
                 channel_words(conv.channel)
             ))
         } else {
             None
+        };
+        let template_only =
+            conv.state == ConversationState::Open && !note && outside_window(conv, cx.now);
+        let templates = if template_only {
+            self.templates
+                .iter()
+                .flatten()
+                .map(|t| TemplateChoice {
+                    code: one_line(&t.code),
+                    text: fill_template(&t.body, conv),
+                })
+                .collect()
+        } else {
+            Vec::new()
         };
         ComposerView {
             note,
@@ -209,6 +225,8 @@ impl ChatsDesk {
             send_label: if note { "Add note" } else { "Send" }.to_string(),
             note_label: "Internal note".to_string(),
             blocked_text,
+            template_only,
+            templates,
         }
     }
 
@@ -342,6 +360,21 @@ pub(super) fn preview_text(body: &str) -> String {
     }
     let cut: String = line.chars().take(PREVIEW_CHARS - 1).collect();
     format!("{}…", cut.trim_end())
+}
+
+/// A template's text as the customer gets it: `{name}` is their name (as the LDS fills it).
+pub(super) fn fill_template(body: &str, conv: &Conversation) -> String {
+    let name = conv.customer.name.as_deref().unwrap_or_default();
+    multi_line(&body.replace("{name}", name))
+}
+
+/// Why the LDS refused the agent's tags.
+pub(super) fn tags_refusal(code: ErrorCode, message: &str) -> String {
+    match code {
+        ErrorCode::InvalidTag => format!("Tags not saved: {}.", one_line(message)),
+        ErrorCode::NotFound => "Tags not saved: that conversation is not yours.".into(),
+        _ => "Tags not saved: the server refused them.".into(),
+    }
 }
 
 /// Free text is refused: the channel's window (`free_text_until`) is over.
