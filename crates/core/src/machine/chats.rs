@@ -125,7 +125,8 @@ impl Core {
                 return;
             }
             Intent::FilterChats { filter } => {
-                let frame = self.chats.set_filter(filter, &mut self.next_cid);
+                let tz = self.time_zone();
+                let frame = self.chats.set_filter(filter, tz, &mut self.next_cid);
                 if connected {
                     self.send_all(frame);
                 }

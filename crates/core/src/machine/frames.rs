@@ -27,7 +27,8 @@ impl Core {
                 let frames = self.contacts.reload(&mut self.next_cid, open);
                 self.send_all(frames);
                 // The conversations, the open one's messages, and what was sent unanswered.
-                let frames = self.chats.reconnected(&mut self.next_cid);
+                let me = self.agent.as_ref().map(|a| a.id);
+                let frames = self.chats.reconnected(me, &mut self.next_cid);
                 self.send_all(frames);
                 self.session_contact.reconnected();
                 self.follow_session_contact();

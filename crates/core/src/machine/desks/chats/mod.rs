@@ -17,14 +17,16 @@ mod view;
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use chrono::{DateTime, Utc};
+use chrono::{DateTime, NaiveTime, TimeZone, Utc};
+use chrono_tz::Tz;
 use headsup_protocol::chat::{
-    Author, CannedAnswer, Conversation, ConversationQuery, ConversationState, Message, MessagePage,
-    MessageState, MessageTemplate, DEFAULT_MESSAGE_PAGE, MAX_CONVERSATION_PAGE, MAX_MESSAGE_CHARS,
+    Author, CannedAnswer, Conversation, ConversationFilters, ConversationQuery, ConversationState,
+    Message, MessagePage, MessageState, MessageTemplate, DEFAULT_MESSAGE_PAGE,
+    MAX_CONVERSATION_PAGE, MAX_MESSAGE_CHARS,
 };
 use headsup_protocol::lds::{ClientFrame, Reply};
 use headsup_protocol::view::ChatFilter;
-use headsup_protocol::{ConversationId, ErrorCode, MessageId};
+use headsup_protocol::{AgentId, ConversationId, ErrorCode, MessageId};
 
 pub(in crate::machine) use view::ViewContext;
 
@@ -43,6 +45,7 @@ enum Asked {
     MarkRead,
     Templates,
     SetTags,
+    Filters,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -128,6 +131,12 @@ pub(in crate::machine) struct ChatsDesk {
     /// The team's message templates, read the first time a conversation with a free-text
     /// window shows (they are the team's, the same for every conversation).
     templates: Option<Vec<MessageTemplate>>,
+    /// The agent, for "first handled by me".
+    me: Option<AgentId>,
+    /// The start of `filter.since`'s day on the agent's clock.
+    since_at: Option<DateTime<Utc>>,
+    /// What the LDS said the filters may offer (`conversation_filters`).
+    offered: ConversationFilters,
 }
 
 /// What the core must do after a message or conversation event.
@@ -154,6 +163,9 @@ impl ChatsDesk {
             asked: BTreeMap::new(),
             window_shut: None,
             templates: None,
+            me: None,
+            since_at: None,
+            offered: ConversationFilters::default(),
         }
     }
 
@@ -191,9 +203,17 @@ impl ChatsDesk {
     /// A new connection (after `welcome`): what was asked went with the old socket. Lists the
     /// conversations, reads the open one again, and sends every unconfirmed message again with
     /// its own `client_id`.
-    pub(in crate::machine) fn reconnected(&mut self, cids: &mut u64) -> Vec<ClientFrame> {
+    pub(in crate::machine) fn reconnected(
+        &mut self,
+        me: Option<AgentId>,
+        cids: &mut u64,
+    ) -> Vec<ClientFrame> {
         self.asked.clear();
+        self.me = me;
         let mut frames = vec![self.list_frame(take(cids))];
+        let cid = take(cids);
+        self.asked.insert(cid, Asked::Filters);
+        frames.push(ClientFrame::ConversationFilters { cid });
         if let Some(id) = self.open {
             frames.extend(self.history_frame(take(cids), id, false));
             if self.convos.get(&id).is_some_and(|c| c.canned.is_none()) {
@@ -221,6 +241,11 @@ impl ChatsDesk {
             query: ConversationQuery {
                 state: self.filter.state,
                 unread: self.filter.unread,
+                since: self.since_at,
+                account: self.filter.account,
+                first_agent: if self.filter.mine { self.me } else { None },
+                tags: self.filter.tags.clone(),
+                text: self.filter.text.trim().to_string(),
                 limit: Some(MAX_CONVERSATION_PAGE),
                 ..ConversationQuery::default()
             },
@@ -347,11 +372,17 @@ impl ChatsDesk {
     pub(in crate::machine) fn set_filter(
         &mut self,
         filter: ChatFilter,
+        tz: Tz,
         cids: &mut u64,
     ) -> Option<ClientFrame> {
         if filter == self.filter {
             return None;
         }
+        self.since_at = filter.since.and_then(|day| {
+            tz.from_local_datetime(&day.and_time(NaiveTime::MIN))
+                .earliest()
+                .map(|t| t.with_timezone(&Utc))
+        });
         self.filter = filter;
         Some(self.list_frame(take(cids)))
     }
@@ -728,6 +759,10 @@ impl ChatsDesk {
                 self.templates = Some(reply.templates.unwrap_or_default());
                 None
             }
+            Asked::Filters => {
+                self.offered = reply.filters.unwrap_or_default();
+                None
+            }
             Asked::MarkRead | Asked::SetTags => None,
         }
     }
@@ -761,7 +796,7 @@ impl ChatsDesk {
             }
             Asked::Templates => self.templates = Some(Vec::new()),
             Asked::SetTags => return Some(view::tags_refusal(code, message)),
-            Asked::List | Asked::MarkRead => {}
+            Asked::List | Asked::MarkRead | Asked::Filters => {}
         }
         None
     }

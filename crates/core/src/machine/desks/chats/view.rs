@@ -8,8 +8,8 @@ use headsup_protocol::chat::{
     Author, Channel, Conversation, ConversationState, Message, MessageState,
 };
 use headsup_protocol::view::{
-    ChatFilter, ChatMessageView, ChatPaneView, ChatRow, ChatSide, ChatTick, ChatsView,
-    ComposerView, TemplateChoice,
+    AccountChoice, ChatFilter, ChatFilterOptions, ChatMessageView, ChatPaneView, ChatRow, ChatSide,
+    ChatTick, ChatsView, ComposerView, TemplateChoice,
 };
 use headsup_protocol::{AgentId, ConversationId, ErrorCode};
 
@@ -65,14 +65,58 @@ impl ChatsDesk {
                 .open
                 .and_then(|id| self.convos.get(&id))
                 .map(|c| Box::new(self.pane(c, cx))),
-            filter: self.filter,
+            filter: self.filter.clone(),
+            filter_options: self.filter_options(),
         }
     }
 
+    /// The LDS's accounts, and its tags with those seen since (each once, sorted).
+    fn filter_options(&self) -> ChatFilterOptions {
+        let mut tags: Vec<String> = self
+            .offered
+            .tags
+            .iter()
+            .chain(self.convos.values().flat_map(|c| &c.conversation.tags))
+            .chain(&self.filter.tags)
+            .map(|t| one_line(t))
+            .collect();
+        tags.sort();
+        tags.dedup();
+        let accounts = self
+            .offered
+            .accounts
+            .iter()
+            .map(|a| AccountChoice {
+                id: a.id,
+                label: format!("{} · {}", channel_words(a.channel), one_line(&a.queue)),
+            })
+            .collect();
+        ChatFilterOptions { accounts, tags }
+    }
+
+    /// What the LDS's query would pass, for conversations events add between reads.
     fn passes(&self, c: &Convo) -> bool {
         let conv = &c.conversation;
-        self.filter.state.is_none_or(|s| conv.state == s)
-            && self.filter.unread.is_none_or(|u| (conv.unread > 0) == u)
+        let f = &self.filter;
+        let text = f.text.trim().to_lowercase();
+        f.state.is_none_or(|s| conv.state == s)
+            && f.unread.is_none_or(|u| (conv.unread > 0) == u)
+            && self.since_at.is_none_or(|t| conv.started_at >= t)
+            && f.account.is_none_or(|a| conv.account == Some(a))
+            && (!f.mine || conv.first_agent.as_ref().map(|a| a.id) == self.me)
+            && f.tags
+                .iter()
+                .all(|t| conv.tags.contains(&t.trim().to_lowercase()))
+            && (text.is_empty()
+                || conv
+                    .customer
+                    .name
+                    .as_deref()
+                    .is_some_and(|n| n.to_lowercase().contains(&text))
+                || conv
+                    .last_message
+                    .as_ref()
+                    .is_some_and(|m| m.body.to_lowercase().contains(&text)))
     }
 
     fn row(&self, c: &Convo, cx: &ViewContext) -> ChatRow {
