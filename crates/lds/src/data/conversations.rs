@@ -49,7 +49,7 @@ pub(crate) fn channel_str(c: Channel) -> &'static str {
     }
 }
 
-fn channel_parse(s: &str) -> Result<Channel> {
+pub(crate) fn channel_parse(s: &str) -> Result<Channel> {
     Ok(match s {
         "web" => Channel::Web,
         "whatsapp" => Channel::Whatsapp,

@@ -7,6 +7,7 @@ use chrono::Duration;
 use headsup_protocol::chat::{
     Channel, Conversation, ConversationFilters, ConversationQuery, ConversationState,
 };
+use headsup_protocol::contacts::JourneyItem;
 use headsup_protocol::lds::{ClientFrame, ErrorFrame, Event, Reply, ServerFrame};
 use headsup_protocol::model::{Availability, RequestKind};
 use headsup_protocol::{ConversationId, ErrorCode, SessionId};
@@ -340,6 +341,45 @@ async fn tags_are_checked_shared_and_followed_on_every_device() {
     );
     let (found, _) = list(&mut ana, ConversationQuery::default()).await;
     assert_eq!(found[0].tags, want, "nothing refused was stored");
+
+    // The customer's journey shows the conversation: channel, start, agent, state, tags.
+    let contact = found[0]
+        .contact
+        .clone()
+        .expect("a chat's customer is a contact");
+    let journey = match ana
+        .command(|cid| ClientFrame::ContactJourney {
+            cid,
+            contact: contact.id,
+        })
+        .await
+        .unwrap()
+    {
+        ServerFrame::Reply(Reply {
+            journey: Some(j), ..
+        }) => j,
+        other => panic!("{other:?}"),
+    };
+    let chat = journey
+        .iter()
+        .find(|e| matches!(e.what, JourneyItem::Conversation { .. }))
+        .expect("the conversation is in the journey");
+    assert_eq!(chat.at, found[0].started_at);
+    assert_eq!(
+        chat.agent.as_ref().map(|a| a.name.as_str()),
+        Some("Ana Pérez")
+    );
+    assert_eq!(chat.queue.as_deref(), Some("default"));
+    assert_eq!(
+        chat.what,
+        JourneyItem::Conversation {
+            conversation: id,
+            request: found[0].request,
+            channel: Channel::Web,
+            state: ConversationState::Open,
+            tags: want.clone(),
+        }
+    );
 
     assert!(matches!(
         set_tags(&mut ana, id, &[]).await,
