@@ -3,6 +3,7 @@
 
 use chrono::{DateTime, Utc};
 use chrono_tz::Tz;
+use headsup_protocol::chat::{Channel, ConversationState};
 use headsup_protocol::contacts::{Contact, ContactRef, JourneyEntry, JourneyItem};
 use headsup_protocol::model::{
     Customer, LegState, Request, RequestKind, SessionState, TransferOutcome,
@@ -471,6 +472,27 @@ pub fn journey_row(entry: &JourneyEntry, tz: Tz) -> JourneyRow {
         }
         JourneyItem::Transfer { to, outcome: o, .. } => {
             format!("Transferred to {}: {}", person_name(to), outcome(o))
+        }
+        JourneyItem::Conversation {
+            channel,
+            state,
+            tags,
+            ..
+        } => {
+            let channel = match channel {
+                Channel::Web => "Web chat",
+                Channel::Whatsapp => "WhatsApp chat",
+            };
+            let state = match state {
+                ConversationState::Open => "open",
+                ConversationState::Closed => "closed",
+            };
+            let tags: Vec<String> = tags.iter().map(|t| one_line(t)).collect();
+            if tags.is_empty() {
+                format!("{channel}: {state}")
+            } else {
+                format!("{channel}: {state} · tags: {}", tags.join(", "))
+            }
         }
     };
     JourneyRow {

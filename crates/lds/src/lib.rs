@@ -50,6 +50,7 @@ mod metrics;
 pub mod rate_limit;
 mod server;
 pub mod sim_client;
+mod tag_input;
 mod telephony;
 pub mod testing;
 pub mod time;

@@ -9,7 +9,10 @@
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
-use crate::ids::{AgentId, AttachmentId, ConversationId, MessageId, QueueId, RequestId, SessionId};
+use crate::ids::{
+    AgentId, AttachmentId, ChannelAccountId, ConversationId, MessageId, QueueId, RequestId,
+    SessionId,
+};
 use crate::model::{AgentRef, ContactRef, Customer};
 
 /// Longest message body, in characters (after trimming). Longer ones are refused with
@@ -23,6 +26,12 @@ pub const MAX_MESSAGE_PAGE: u32 = 200;
 pub const DEFAULT_MESSAGE_PAGE: u32 = 50;
 /// Most conversations in one page of the interactions list.
 pub const MAX_CONVERSATION_PAGE: u32 = 100;
+/// Most tags on one conversation.
+pub const MAX_CONVERSATION_TAGS: usize = 10;
+/// Longest tag, in characters.
+pub const MAX_TAG_CHARS: usize = 32;
+/// Most tags one interactions-list query may name.
+pub const MAX_QUERY_TAGS: usize = 10;
 /// A customer writing again within this long after a close reopens the conversation (with the
 /// agent who closed it, as a new chat request); later, it starts a new one.
 pub const REOPEN_WITHIN_SECS: i64 = 24 * 3600;
@@ -156,6 +165,13 @@ pub struct Conversation {
     /// last message). Absent: no limit.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub free_text_until: Option<DateTime<Utc>>,
+    /// The team's free tags on it, sorted (the same for every agent who has it). Agents only:
+    /// a customer never sees them.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub tags: Vec<String>,
+    /// The channel account it came through (absent for chats older than accounts).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub account: Option<ChannelAccountId>,
 }
 
 /// A page of a conversation's history, oldest first.
@@ -189,6 +205,13 @@ pub struct ConversationQuery {
     /// Words in the customer's name or in a message.
     #[serde(default, skip_serializing_if = "String::is_empty")]
     pub text: String,
+    /// Came through this channel account.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub account: Option<ChannelAccountId>,
+    /// Carries every one of these tags (matched as stored: trimmed, lower case; at most
+    /// [`MAX_QUERY_TAGS`]).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub tags: Vec<String>,
     /// The `next` of the previous page.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub after: Option<ConversationId>,
@@ -203,6 +226,27 @@ pub struct ConversationPage {
     pub conversations: Vec<Conversation>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub next: Option<ConversationId>,
+}
+
+/// A channel account an agent may filter the interactions list by: one queue's customers on
+/// one kind of channel.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+pub struct ChannelAccount {
+    pub id: ChannelAccountId,
+    pub channel: Channel,
+    /// The name of the queue its customers wait in.
+    pub queue: String,
+}
+
+/// What the interactions list's filters offer (reply to `conversation_filters`): the channel
+/// accounts of the agent's conversations and the tags in use on them.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+pub struct ConversationFilters {
+    pub accounts: Vec<ChannelAccount>,
+    /// Sorted, each once.
+    pub tags: Vec<String>,
 }
 
 /// A ready answer of a queue (seed 003's canned answers).

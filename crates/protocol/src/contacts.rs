@@ -8,7 +8,8 @@ use std::collections::BTreeMap;
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
-use crate::ids::{ContactId, ContactListId, RequestId, SessionId};
+use crate::chat::{Channel, ConversationState};
+use crate::ids::{ContactId, ContactListId, ConversationId, RequestId, SessionId};
 pub use crate::model::ContactRef;
 use crate::model::{AgentRef, RequestKind};
 
@@ -216,6 +217,17 @@ pub enum JourneyItem {
         /// `waiting`, `taken` or `came_back`.
         outcome: String,
     },
+    /// A chat with the customer (`at`: when it started; `agent`: who has it now or had it
+    /// last), on `channel`, `open` or `closed`, with its tags.
+    Conversation {
+        conversation: ConversationId,
+        /// The chat request that opened (or last reopened) it.
+        request: RequestId,
+        channel: Channel,
+        state: ConversationState,
+        #[serde(default, skip_serializing_if = "Vec::is_empty")]
+        tags: Vec<String>,
+    },
 }
 
 impl JourneyItem {
@@ -224,7 +236,8 @@ impl JourneyItem {
         match self {
             JourneyItem::Request { request, .. }
             | JourneyItem::Session { request, .. }
-            | JourneyItem::Transfer { request, .. } => *request,
+            | JourneyItem::Transfer { request, .. }
+            | JourneyItem::Conversation { request, .. } => *request,
         }
     }
 }

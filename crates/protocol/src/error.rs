@@ -108,6 +108,10 @@ pub enum ErrorCode {
     AttachmentTooLarge,
     /// A chat attachment whose bytes are not of an allowed type, or not of the type declared.
     AttachmentTypeRefused,
+    /// A conversation tag that is empty, longer than `MAX_TAG_CHARS`, or has characters other
+    /// than letters, digits, spaces, `-` and `_`; or more than `MAX_CONVERSATION_TAGS` tags.
+    /// Nothing was changed.
+    InvalidTag,
 }
 
 impl ErrorCode {
@@ -157,6 +161,7 @@ impl ErrorCode {
             ErrorCode::OutsideWindow => "outside_window",
             ErrorCode::AttachmentTooLarge => "attachment_too_large",
             ErrorCode::AttachmentTypeRefused => "attachment_type_refused",
+            ErrorCode::InvalidTag => "invalid_tag",
         }
     }
 
@@ -250,6 +255,7 @@ mod tests {
             ErrorCode::OutsideWindow,
             ErrorCode::AttachmentTooLarge,
             ErrorCode::AttachmentTypeRefused,
+            ErrorCode::InvalidTag,
         ] {
             let json = serde_json::to_string(&code).unwrap();
             assert_eq!(json, format!("\"{}\"", code.as_str()));

@@ -68,3 +68,7 @@ id_type!(
     /// A file attached to a chat message (at most one per message).
     AttachmentId
 );
+id_type!(
+    /// A channel account: how one queue's customers reach the team on one kind of channel.
+    ChannelAccountId
+);

@@ -11,8 +11,8 @@ use serde::{Deserialize, Serialize};
 
 use crate::call_cases::{CallCase, CasePage, CaseQuery, CaseUpdate, NewCallCase};
 use crate::chat::{
-    CannedAnswer, Conversation, ConversationPage, ConversationQuery, Message, MessagePage,
-    MessageState, MessageTemplate,
+    CannedAnswer, Conversation, ConversationFilters, ConversationPage, ConversationQuery, Message,
+    MessagePage, MessageState, MessageTemplate,
 };
 use crate::contacts::{
     Contact, ContactDraft, ContactList, ContactPage, ContactQuery, JourneyEntry,
@@ -267,6 +267,16 @@ pub enum ClientFrame {
         cid: u64,
         conversation: ConversationId,
     },
+    /// What the interactions list's filters offer: the channel accounts and tags of this agent's
+    /// conversations (reply: `filters`).
+    ConversationFilters { cid: u64 },
+    /// Replace a conversation's tags (one this agent has had; at most `MAX_CONVERSATION_TAGS`,
+    /// each trimmed and lower-cased). Every agent who has it receives a `conversation` event.
+    SetConversationTags {
+        cid: u64,
+        conversation: ConversationId,
+        tags: Vec<String>,
+    },
     /// Send one of the team's templates (the only thing a provider's channel takes once its
     /// free-text window closed). The same `client_id` again is the same message.
     SendTemplate {
@@ -459,6 +469,9 @@ pub struct Reply {
     /// For `call_cases` and `update_call_cases`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub call_cases: Option<CasePage>,
+    /// For `conversation_filters`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub filters: Option<ConversationFilters>,
 }
 
 impl Reply {
@@ -481,6 +494,7 @@ impl Reply {
             templates: None,
             call_case: None,
             call_cases: None,
+            filters: None,
         }
     }
 }

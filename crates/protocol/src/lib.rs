@@ -22,6 +22,6 @@ pub mod view;
 
 pub use error::ErrorCode;
 pub use ids::{
-    AgentId, AttachmentId, CallCaseId, CallListId, ContactId, ContactListId, ConversationId,
-    MessageId, QueueId, RequestId, SessionId, TeamId,
+    AgentId, AttachmentId, CallCaseId, CallListId, ChannelAccountId, ContactId, ContactListId,
+    ConversationId, MessageId, QueueId, RequestId, SessionId, TeamId,
 };

@@ -17,8 +17,8 @@ pub mod chats;
 pub mod patch;
 
 pub use chats::{
-    ChatAttachmentView, ChatFilter, ChatMessageView, ChatPaneView, ChatRow, ChatSide, ChatTick,
-    ChatsView, ComposerView,
+    AccountChoice, ChatAttachmentView, ChatFilter, ChatFilterOptions, ChatMessageView, ChatPaneView,
+    ChatRow, ChatSide, ChatTick, ChatsView, ComposerView, TemplateChoice,
 };
 
 pub use patch::{
@@ -783,6 +783,17 @@ pub enum Intent {
     /// Send again the message the view keys `key` (a failed one).
     RetryChatMessage {
         key: String,
+    },
+    /// Send one of the team's templates (`code`) to the open conversation: what the composer
+    /// offers once the channel's free-text window is over.
+    SendChatTemplate {
+        conversation: ConversationId,
+        template: String,
+    },
+    /// Replace the conversation's tags (the core checks and sends them).
+    SetChatTags {
+        conversation: ConversationId,
+        tags: Vec<String>,
     },
     /// The page of messages before the oldest shown.
     OlderChatMessages,

@@ -125,7 +125,8 @@ impl Core {
                 return;
             }
             Intent::FilterChats { filter } => {
-                let frame = self.chats.set_filter(filter, &mut self.next_cid);
+                let tz = self.time_zone();
+                let frame = self.chats.set_filter(filter, tz, &mut self.next_cid);
                 if connected {
                     self.send_all(frame);
                 }
@@ -163,6 +164,28 @@ impl Core {
                 connected,
                 &mut self.next_cid,
             ),
+            Intent::SendChatTemplate {
+                conversation,
+                template,
+            } => self.chats.send_template(
+                conversation,
+                &template,
+                now,
+                connected,
+                &mut self.next_cid,
+            ),
+            Intent::SetChatTags { conversation, tags } => {
+                if !connected {
+                    self.notify_agent(
+                        NoticeLevel::Warning,
+                        "Tags can be changed when you are back online.",
+                    );
+                    return;
+                }
+                self.chats
+                    .set_tags(conversation, tags, &mut self.next_cid)
+                    .map(Some)
+            }
             Intent::RetryChatMessage { key } => {
                 self.chats.retry(&key, now, connected, &mut self.next_cid)
             }

@@ -27,7 +27,8 @@ impl Core {
                 let frames = self.contacts.reload(&mut self.next_cid, open);
                 self.send_all(frames);
                 // The conversations, the open one's messages, and what was sent unanswered.
-                let frames = self.chats.reconnected(&mut self.next_cid);
+                let me = self.agent.as_ref().map(|a| a.id);
+                let frames = self.chats.reconnected(me, &mut self.next_cid);
                 self.send_all(frames);
                 self.session_contact.reconnected();
                 self.follow_session_contact();
@@ -134,7 +135,9 @@ impl Core {
                     self.changed();
                 } else if let Some(cid) = cid.filter(|cid| self.chats.awaits(*cid)) {
                     // A chat command: a refused message fails with the reason, on its row.
-                    self.chats.on_refused(cid, code, &message);
+                    if let Some(why) = self.chats.on_refused(cid, code, &message) {
+                        self.notify_agent(NoticeLevel::Warning, &why);
+                    }
                     self.changed();
                 } else if let Some((follow, frame)) =
                     cid.and_then(|cid| self.contacts.on_refused(cid, code, &mut self.next_cid))

@@ -184,6 +184,8 @@ impl Core {
             | Intent::FilterChats { .. }
             | Intent::SendChatMessage { .. }
             | Intent::RetryChatMessage { .. }
+            | Intent::SendChatTemplate { .. }
+            | Intent::SetChatTags { .. }
             | Intent::OlderChatMessages
             | Intent::SaveChatAttachment { .. }
             | Intent::ChatNoteMode { .. }) => self.on_chat_intent(intent),

@@ -29,6 +29,8 @@ fn conversation(id: i64, request: i64) -> Conversation {
         last_message: None,
         unread: 1,
         free_text_until: None,
+        tags: Vec::new(),
+        account: None,
     }
 }
 

@@ -27,6 +27,8 @@ fn conv(id: i64, name: &str, state: ConversationState, unread: u32) -> Conversat
         last_message: None,
         unread,
         free_text_until: None,
+        tags: Vec::new(),
+        account: None,
     }
 }
 
@@ -56,7 +58,11 @@ fn filter(
     unread: Option<bool>,
 ) -> Vec<headsup_core::Output> {
     h.intent(Intent::FilterChats {
-        filter: ChatFilter { state, unread },
+        filter: ChatFilter {
+            state,
+            unread,
+            ..ChatFilter::default()
+        },
     })
 }
 
@@ -162,4 +168,89 @@ fn a_reconnect_asks_with_the_filters_in_force() {
         (query.state, query.unread),
         (Some(ConversationState::Open), Some(false))
     );
+}
+
+#[test]
+fn every_filter_goes_into_the_query_and_the_choices_come_from_the_lds() {
+    use chrono::{NaiveDate, TimeZone, Utc};
+    use headsup_protocol::chat::{ChannelAccount, ConversationFilters};
+    use headsup_protocol::view::AccountChoice;
+    use headsup_protocol::ChannelAccountId;
+
+    let mut h = Harness::new();
+    let out = h.sign_in(vec![]);
+    let cid = sent(&out)
+        .iter()
+        .find_map(|f| match f {
+            ClientFrame::ConversationFilters { cid } => Some(*cid),
+            _ => None,
+        })
+        .expect("the filters' choices are read on connect");
+    h.frame(ServerFrame::Reply(Reply {
+        filters: Some(ConversationFilters {
+            accounts: vec![ChannelAccount {
+                id: ChannelAccountId(5),
+                channel: Channel::Whatsapp,
+                queue: "Sales".into(),
+            }],
+            tags: vec!["vip".into()],
+        }),
+        ..Reply::new(cid)
+    }));
+    let options = h.core.view(h.now).chats.filter_options;
+    assert_eq!(
+        options.accounts,
+        vec![AccountChoice {
+            id: ChannelAccountId(5),
+            label: "WhatsApp · Sales".into()
+        }]
+    );
+    assert_eq!(options.tags, ["vip"]);
+
+    let out = h.intent(Intent::FilterChats {
+        filter: ChatFilter {
+            since: NaiveDate::from_ymd_opt(2026, 12, 1),
+            account: Some(ChannelAccountId(5)),
+            mine: true,
+            tags: vec!["vip".into()],
+            text: "  invoice ".into(),
+            ..ChatFilter::default()
+        },
+    });
+    let (_, query) = queries(&out).pop().expect("the list is read again");
+    // The day starts at midnight on the agent's clock (Madrid, UTC+1 in December).
+    assert_eq!(
+        query.since,
+        Some(Utc.with_ymd_and_hms(2026, 11, 30, 23, 0, 0).unwrap())
+    );
+    assert_eq!(query.account, Some(ChannelAccountId(5)));
+    assert_eq!(
+        query.first_agent,
+        Some(agent().id),
+        "mine: the signed-in agent"
+    );
+    assert_eq!(query.tags, ["vip"]);
+    assert_eq!(query.text, "invoice");
+
+    // What events add later passes the same filters here.
+    let mut tagged = conv(8, "Invoice Ivy", ConversationState::Open, 0);
+    tagged.account = Some(ChannelAccountId(5));
+    tagged.tags = vec!["vip".into()];
+    tagged.started_at = Utc.with_ymd_and_hms(2026, 12, 2, 9, 0, 0).unwrap();
+    tagged.first_agent = Some(headsup_protocol::model::AgentRef {
+        id: agent().id,
+        name: "Ana".into(),
+    });
+    let mut untagged = tagged.clone();
+    untagged.id = ConversationId(9);
+    untagged.tags = Vec::new();
+    let mut colleague_s = tagged.clone();
+    colleague_s.id = ConversationId(10);
+    colleague_s.first_agent = Some(bo());
+    for c in [tagged, untagged, colleague_s] {
+        h.event(Event::Conversation {
+            conversation: Box::new(c),
+        });
+    }
+    assert_eq!(names(&h), ["Invoice Ivy"]);
 }

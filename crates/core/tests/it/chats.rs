@@ -15,14 +15,14 @@ use headsup_protocol::model::{AgentRef, AgentStatus, Availability, Customer};
 use headsup_protocol::view::{ChatSide, ChatTick, ChatsView, DeskId, Intent};
 use headsup_protocol::{AgentId, ConversationId, ErrorCode, MessageId, RequestId};
 
-fn me() -> AgentRef {
+pub(crate) fn me() -> AgentRef {
     AgentRef {
         id: AgentId(7),
         name: "Ana".into(),
     }
 }
 
-fn conv(id: i64, name: &str, unread: u32) -> Conversation {
+pub(crate) fn conv(id: i64, name: &str, unread: u32) -> Conversation {
     Conversation {
         id: ConversationId(id),
         channel: Channel::Web,
@@ -42,6 +42,8 @@ fn conv(id: i64, name: &str, unread: u32) -> Conversation {
         last_message: None,
         unread,
         free_text_until: None,
+        tags: Vec::new(),
+        account: None,
     }
 }
 
@@ -60,12 +62,12 @@ fn msg(id: i64, conversation: i64, author: Author, body: &str) -> Message {
     }
 }
 
-fn chats(h: &Harness) -> ChatsView {
+pub(crate) fn chats(h: &Harness) -> ChatsView {
     h.core.view(h.now).chats
 }
 
 /// Signed in; returns the cid of the `conversations` read sent on connect.
-fn signed_in(h: &mut Harness) -> u64 {
+pub(crate) fn signed_in(h: &mut Harness) -> u64 {
     let out = h.sign_in(vec![]);
     let frames = sent(&out);
     let cid = frames
@@ -78,7 +80,7 @@ fn signed_in(h: &mut Harness) -> u64 {
     cid
 }
 
-fn converse(h: &mut Harness, c: Conversation) -> Vec<Output> {
+pub(crate) fn converse(h: &mut Harness, c: Conversation) -> Vec<Output> {
     h.event(Event::Conversation {
         conversation: Box::new(c),
     })
@@ -91,7 +93,7 @@ fn message(h: &mut Harness, m: Message) -> Vec<Output> {
 }
 
 /// Opens conversation `id` on the Chats desk; returns the history read's cid.
-fn open(h: &mut Harness, id: i64) -> u64 {
+pub(crate) fn open(h: &mut Harness, id: i64) -> u64 {
     let out = h.intent(Intent::OpenChat {
         conversation: ConversationId(id),
     });

@@ -545,11 +545,23 @@ fn the_journey_is_newest_first_worded_on_the_agents_clock() {
             outcome: "came_back".into(),
         },
     };
+    let chat = JourneyEntry {
+        at: at(7),
+        queue: Some("Sales".into()),
+        agent: Some(bo()),
+        what: JourneyItem::Conversation {
+            conversation: headsup_protocol::ConversationId(2),
+            request: RequestId(2),
+            channel: headsup_protocol::chat::Channel::Whatsapp,
+            state: headsup_protocol::chat::ConversationState::Closed,
+            tags: vec!["vip".into(), "follow up".into()],
+        },
+    };
     // Out of order on purpose: the core orders them.
     reply(
         &mut h,
         Reply {
-            journey: Some(vec![older, newer, transfer]),
+            journey: Some(vec![older, chat, newer, transfer]),
             ..Reply::new(cid)
         },
     );
@@ -561,8 +573,10 @@ fn the_journey_is_newest_first_worded_on_the_agents_clock() {
             "Session: Sale (ended 11:12)",
             "Transferred to Billing: came back",
             "Call now request: nobody took it in time",
+            "WhatsApp chat: closed · tags: vip, follow up",
         ]
     );
+    assert_eq!(journey[3].who, "Handled by Bo");
     // Europe/Madrid is UTC+1 in March.
     assert_eq!(journey[0].when, "Mon 2 Mar, 11:00");
     assert_eq!(journey[0].who, "Handled by Bo");

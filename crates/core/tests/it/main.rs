@@ -3,6 +3,7 @@
 
 mod chat_accept;
 mod chat_filters;
+mod chat_templates;
 mod chats;
 mod connection;
 mod contacts;

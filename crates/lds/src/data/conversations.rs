@@ -7,7 +7,9 @@ use headsup_protocol::chat::{
     Channel, ConversationQuery, ConversationState, MAX_CONVERSATION_PAGE,
 };
 use headsup_protocol::model::{AgentRef, ContactRef, Customer};
-use headsup_protocol::{AgentId, ConversationId, QueueId, RequestId, SessionId, TeamId};
+use headsup_protocol::{
+    AgentId, ChannelAccountId, ConversationId, QueueId, RequestId, SessionId, TeamId,
+};
 use sqlx::any::AnyRow;
 use sqlx::{AnyConnection, Row};
 
@@ -47,7 +49,7 @@ pub(crate) fn channel_str(c: Channel) -> &'static str {
     }
 }
 
-fn channel_parse(s: &str) -> Result<Channel> {
+pub(crate) fn channel_parse(s: &str) -> Result<Channel> {
     Ok(match s {
         "web" => Channel::Web,
         "whatsapp" => Channel::Whatsapp,
@@ -72,11 +74,13 @@ pub(crate) struct Stored {
     pub(crate) started_at: DateTime<Utc>,
     pub(crate) closed_at: Option<DateTime<Utc>>,
     pub(crate) last_customer_at: Option<DateTime<Utc>>,
+    pub(crate) account: Option<ChannelAccountId>,
 }
 
 const COLUMNS: &str = "c.id, c.team_id, c.queue_id, c.channel, c.customer_name, c.customer_phone, \
      c.request_id, c.state, c.agent_id, ca.name AS agent_name, c.first_agent_id, \
      cf.name AS first_agent_name, c.started_at, c.closed_at, c.last_customer_at, \
+     c.channel_account_id, \
      (SELECT s.id FROM sessions s WHERE s.conversation_id = c.id AND s.state <> 'ended') \
      AS session_id, cr.contact_id, cct.first_name AS contact_first, \
      cct.last_name AS contact_last, cct.company AS contact_company";
@@ -116,6 +120,9 @@ fn from_row(row: &AnyRow) -> Result<Stored> {
         last_customer_at: row
             .try_get::<Option<i64>, _>("last_customer_at")?
             .map(from_millis),
+        account: row
+            .try_get::<Option<i64>, _>("channel_account_id")?
+            .map(ChannelAccountId),
     })
 }
 
@@ -317,8 +324,8 @@ pub(crate) async fn mark_read(
     Ok(done.rows_affected() > 0)
 }
 
-/// `agent`'s conversations by the query: open ones first, then the newest; one past the page to
-/// tell whether there is a next one.
+/// `agent`'s conversations by the query (its `tags` already checked): open ones first, then the
+/// newest; one past the page to tell whether there is a next one.
 pub(crate) async fn for_agent(
     conn: &mut AnyConnection,
     agent: AgentId,
@@ -363,6 +370,18 @@ pub(crate) async fn for_agent(
     if first.is_some() {
         sql += &format!(" AND c.first_agent_id = ${}", next());
     }
+    let account = q.account.map(|a| a.0);
+    if account.is_some() {
+        sql += &format!(" AND c.channel_account_id = ${}", next());
+    }
+    // Every tag named must be on it.
+    for _ in &q.tags {
+        sql += &format!(
+            " AND EXISTS (SELECT 1 FROM conversation_tags tg WHERE tg.conversation_id = c.id \
+             AND tg.tag = ${})",
+            next()
+        );
+    }
     let text = q.text.trim().to_lowercase();
     let pattern = format!("%{}%", text.replace(['%', '_', '\\'], ""));
     if !text.is_empty() {
@@ -400,6 +419,12 @@ pub(crate) async fn for_agent(
     }
     if let Some(f) = first {
         query = query.bind(f);
+    }
+    if let Some(a) = account {
+        query = query.bind(a);
+    }
+    for tag in &q.tags {
+        query = query.bind(tag.clone());
     }
     if !text.is_empty() {
         query = query.bind(pattern);

@@ -3,11 +3,13 @@
 //! this sees both).
 
 use anyhow::Result;
+use headsup_protocol::chat::ConversationState;
 use headsup_protocol::contacts::{JourneyEntry, JourneyItem, MAX_JOURNEY};
 use headsup_protocol::model::{AgentRef, RequestKind};
-use headsup_protocol::{AgentId, ContactId, RequestId, SessionId};
+use headsup_protocol::{AgentId, ContactId, ConversationId, RequestId, SessionId};
 use sqlx::{AnyConnection, Row};
 
+use super::{conversation_tags, conversations};
 use crate::time::from_millis;
 
 /// Every entry of the contact, newest first, at most [`MAX_JOURNEY`].
@@ -89,6 +91,38 @@ pub(crate) async fn journey(
             },
         });
     }
+    for r in sqlx::query(
+        "SELECT c.id, c.request_id, c.channel, c.state, c.started_at, \
+         COALESCE(c.agent_id, c.first_agent_id) AS agent_id, a.name AS agent_name, \
+         q.name AS queue FROM conversations c JOIN requests r ON r.id = c.request_id \
+         LEFT JOIN agents a ON a.id = COALESCE(c.agent_id, c.first_agent_id) \
+         LEFT JOIN queues q ON q.id = c.queue_id \
+         WHERE r.contact_id = $1 ORDER BY c.started_at DESC LIMIT $2",
+    )
+    .bind(contact.0)
+    .bind(limit)
+    .fetch_all(&mut *conn)
+    .await?
+    {
+        let id = ConversationId(r.try_get("id")?);
+        let state: String = r.try_get("state")?;
+        entries.push(JourneyEntry {
+            at: from_millis(r.try_get("started_at")?),
+            queue: r.try_get("queue")?,
+            agent: agent(&r, "agent_id", "agent_name")?,
+            what: JourneyItem::Conversation {
+                conversation: id,
+                request: RequestId(r.try_get("request_id")?),
+                channel: conversations::channel_parse(&r.try_get::<String, _>("channel")?)?,
+                state: if state == "closed" {
+                    ConversationState::Closed
+                } else {
+                    ConversationState::Open
+                },
+                tags: conversation_tags::of(&mut *conn, id).await?,
+            },
+        });
+    }
     // Newest first; at one instant, what came of a request after the request.
     entries.sort_by(|a, b| b.at.cmp(&a.at).then(rank(&b.what).cmp(&rank(&a.what))));
     entries.truncate(MAX_JOURNEY);
@@ -100,6 +134,7 @@ fn rank(item: &JourneyItem) -> u8 {
         JourneyItem::Request { .. } => 0,
         JourneyItem::Session { .. } => 1,
         JourneyItem::Transfer { .. } => 2,
+        JourneyItem::Conversation { .. } => 3,
     }
 }
 

@@ -14,6 +14,7 @@ pub(crate) mod channels;
 pub(crate) mod contact_lists;
 pub(crate) mod contact_search;
 pub(crate) mod contacts;
+pub(crate) mod conversation_tags;
 pub(crate) mod conversations;
 pub(crate) mod dashboard;
 pub mod db;

@@ -38,6 +38,7 @@ pub(crate) fn status_of(code: ErrorCode) -> StatusCode {
         ConversationClosed | OutsideWindow => StatusCode::CONFLICT,
         AttachmentTooLarge => StatusCode::PAYLOAD_TOO_LARGE,
         AttachmentTypeRefused => StatusCode::UNSUPPORTED_MEDIA_TYPE,
+        InvalidTag => StatusCode::BAD_REQUEST,
     }
 }
 

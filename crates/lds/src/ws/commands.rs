@@ -10,7 +10,7 @@ use headsup_protocol::model::AgentInfo;
 use headsup_protocol::{ErrorCode, RequestId, SessionId};
 
 use crate::app::AppState;
-use crate::domain::conversations::agent as chat;
+use crate::domain::conversations::{agent as chat, tags};
 use crate::domain::requests::{self, claim};
 use crate::domain::sessions::{self, start, transfer};
 use crate::domain::{contacts, queues, Published};
@@ -221,6 +221,23 @@ pub(crate) async fn handle(state: &AppState, agent: &AgentInfo, frame: ClientFra
                 templates: Some(templates),
                 ..Reply::new(cid)
             });
+        }
+        ClientFrame::ConversationFilters { cid } => {
+            return answer(cid, tags::filters(store, agent).await, |filters| Reply {
+                filters: Some(filters),
+                ..Reply::new(cid)
+            });
+        }
+        ClientFrame::SetConversationTags {
+            cid,
+            conversation,
+            tags: given,
+        } => {
+            let result = tags::set(store, agent, conversation, &given).await;
+            (
+                cid,
+                published(state, result.map(|p| ((None, None), p))).await,
+            )
         }
         ClientFrame::CannedAnswers { cid, conversation } => {
             let canned = chat::canned(store, agent, conversation).await;

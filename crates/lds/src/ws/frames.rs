@@ -13,7 +13,7 @@ pub(crate) struct FrameError {
     pub(crate) message: String,
 }
 
-const KNOWN_TYPES: [&str; 35] = [
+const KNOWN_TYPES: [&str; 37] = [
     "hello",
     "accept",
     "reject",
@@ -49,6 +49,8 @@ const KNOWN_TYPES: [&str; 35] = [
     "note_call_case",
     "update_call_cases",
     "session_call_cases",
+    "conversation_filters",
+    "set_conversation_tags",
 ];
 
 pub(crate) fn parse(text: &str) -> Result<ClientFrame, FrameError> {

@@ -472,6 +472,7 @@ async fn intake_links_a_known_phone_and_makes_a_contact_for_an_unknown_one() {
             JourneyItem::Request { request, .. } => format!("request {request}"),
             JourneyItem::Session { request, .. } => format!("session of {request}"),
             JourneyItem::Transfer { .. } => "transfer".into(),
+            JourneyItem::Conversation { .. } => "conversation".into(),
         })
         .collect();
     assert_eq!(

@@ -6,6 +6,7 @@ mod bad_input;
 mod call_cases;
 mod cancel;
 mod chat_cuts;
+mod chat_filters;
 mod chats;
 mod claim_race;
 mod cli_refusals;

@@ -6,7 +6,8 @@
 use serde::{Deserialize, Serialize};
 
 use crate::chat::{CannedAnswer, ConversationState};
-use crate::ids::ConversationId;
+use crate::ids::{ChannelAccountId, ConversationId};
+use chrono::NaiveDate;
 
 /// The Chats desk, worded by the core. Replaced whole when it changes.
 #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
@@ -22,10 +23,13 @@ pub struct ChatsView {
     /// The list's filters as the core last sent them to the LDS (`conversations` query).
     #[serde(default)]
     pub filter: ChatFilter,
+    /// The accounts and tags the filters offer.
+    #[serde(default)]
+    pub filter_options: ChatFilterOptions,
 }
 
-/// The interactions list's filters: `None` shows both sides.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+/// The interactions list's filters: `None` (or empty) lets everything through.
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
 pub struct ChatFilter {
     /// Only open or only closed conversations.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -33,6 +37,38 @@ pub struct ChatFilter {
     /// Only those with (`true`) or without (`false`) unread messages.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub unread: Option<bool>,
+    /// Started on or after this day, on the agent's calendar.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub since: Option<NaiveDate>,
+    /// Came through this channel account (one of `ChatsView.filter_options.accounts`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub account: Option<ChannelAccountId>,
+    /// Only those the agent handled first (`false`: whoever did).
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub mine: bool,
+    /// Carrying every one of these tags.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub tags: Vec<String>,
+    /// Words in the customer's name or the messages.
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub text: String,
+}
+
+/// What the filters offer to choose from.
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+pub struct ChatFilterOptions {
+    #[serde(default)]
+    pub accounts: Vec<AccountChoice>,
+    /// Tags in use on the agent's conversations, sorted.
+    #[serde(default)]
+    pub tags: Vec<String>,
+}
+
+/// A channel account as the filter names it ("WhatsApp · Sales").
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AccountChoice {
+    pub id: ChannelAccountId,
+    pub label: String,
 }
 
 /// One conversation in the list.
@@ -93,6 +129,9 @@ pub struct ChatPaneView {
     /// What closing does, under the buttons ("Closing ends the chat; …").
     #[serde(default)]
     pub close_hint: String,
+    /// The conversation's tags, sorted (edited with [`crate::view::Intent::SetChatTags`]).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub tags: Vec<String>,
 }
 
 /// Who a message is from, for its look.
@@ -184,4 +223,19 @@ pub struct ComposerView {
     /// Why free text cannot be sent now (closed, outside the channel's window, offline).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub blocked_text: Option<String>,
+    /// The channel's free-text window is over: a template is what may be sent instead (with
+    /// [`crate::view::Intent::SendChatTemplate`]); `blocked_text` says why.
+    #[serde(default)]
+    pub template_only: bool,
+    /// The team's templates to choose from while `template_only` (empty while they load).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub templates: Vec<TemplateChoice>,
+}
+
+/// A template the composer offers.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct TemplateChoice {
+    pub code: String,
+    /// The text the customer would receive (the customer's name filled in).
+    pub text: String,
 }

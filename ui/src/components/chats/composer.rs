@@ -8,6 +8,8 @@ use headsup_protocol::ConversationId;
 use web_sys::{HtmlInputElement, HtmlSelectElement, HtmlTextAreaElement};
 use yew::prelude::*;
 
+use super::templates::TemplatePicker;
+
 #[derive(Properties, PartialEq)]
 pub struct ComposerProps {
     pub conversation: ConversationId,
@@ -104,6 +106,10 @@ pub fn Composer(props: &ComposerProps) -> Html {
                       disabled={!c.can_write} aria-describedby={described}></textarea>
             if let Some(why) = &c.blocked_text {
                 <p id="chat-blocked" class="chat-blocked">{ why }</p>
+            }
+            if c.template_only {
+                <TemplatePicker conversation={props.conversation} templates={c.templates.clone()}
+                                on_intent={props.on_intent.clone()} />
             }
             <div class="actions">
                 <button type="submit" class="primary" id="chat-send" disabled={!c.can_write}>

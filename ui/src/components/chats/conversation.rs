@@ -8,6 +8,7 @@ use yew::prelude::*;
 
 use super::composer::Composer;
 use super::message::MessageItem;
+use super::tags::ChatTags;
 
 #[derive(Properties, PartialEq)]
 pub struct PaneProps {
@@ -60,6 +61,8 @@ pub fn ConversationPane(props: &PaneProps) -> Html {
             if p.in_session {
                 <p id="chat-close-hint" class="hint">{ &p.close_hint }</p>
             }
+            <ChatTags key={p.id.0} conversation={p.id} tags={p.tags.clone()}
+                      on_intent={props.on_intent.clone()} />
             <div class="chat-log" ref={log_ref} role="log" tabindex="0"
                  aria-label={format!("Messages with {}", p.title)} aria-busy={p.loading.to_string()}>
                 if p.can_older {

@@ -8,6 +8,8 @@ mod conversation;
 mod filters;
 mod list;
 mod message;
+mod tags;
+mod templates;
 
 use headsup_protocol::view::{ChatsView, Intent};
 use yew::prelude::*;
@@ -32,7 +34,8 @@ pub fn Chats(props: &ChatsProps) -> Html {
                 <div class="tab-head">
                     <h2 id="chats-title">{ "Chats" }</h2>
                 </div>
-                <ChatFilters filter={view.filter} on_intent={props.on_intent.clone()} />
+                <ChatFilters filter={view.filter.clone()} options={view.filter_options.clone()}
+                    on_intent={props.on_intent.clone()} />
                 <p id="chat-status" class="hint" aria-live="polite" aria-atomic="true">
                     { &view.status_text }
                 </p>

@@ -20,9 +20,10 @@ use crate::data::events::Outbox;
 use crate::data::messages::{self, NewMessage};
 use crate::domain::{attachments, masking, Published, Store};
 use crate::error::{LdsError, LdsResult};
+use crate::tag_input;
 
 /// A conversation this agent has had (else `not_found`, whether it exists or not).
-async fn theirs(
+pub(super) async fn theirs(
     conn: &mut AnyConnection,
     agent: &AgentInfo,
     id: ConversationId,
@@ -311,8 +312,9 @@ pub(crate) async fn mark_read(
 pub(crate) async fn list(
     store: &Store,
     agent: &AgentInfo,
-    query: ConversationQuery,
+    mut query: ConversationQuery,
 ) -> LdsResult<ConversationPage> {
+    query.tags = tag_input::query_tags(&query.tags)?;
     let mut conn = store.db.pool.acquire().await?;
     let limit = query
         .limit

@@ -13,6 +13,7 @@ pub(crate) mod agent;
 pub(crate) mod customer;
 pub(crate) mod provider;
 pub(crate) mod session;
+pub(crate) mod tags;
 
 use chrono::{DateTime, Duration, Utc};
 use headsup_protocol::chat::{Channel, Conversation};
@@ -20,6 +21,7 @@ use headsup_protocol::lds::Event;
 use headsup_protocol::{AgentId, ErrorCode};
 use sqlx::AnyConnection;
 
+use crate::data::conversation_tags;
 use crate::data::conversations::{self as rows, Stored};
 use crate::data::events::Outbox;
 use crate::data::messages;
@@ -55,6 +57,8 @@ pub(crate) async fn view_for(
         last_message: messages::last(conn, stored.id).await?,
         unread: rows::unread(conn, stored.id, agent).await?,
         free_text_until: free_text_until(stored),
+        tags: conversation_tags::of(conn, stored.id).await?,
+        account: stored.account,
     })
 }
 

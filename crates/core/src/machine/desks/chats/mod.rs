@@ -17,14 +17,16 @@ mod view;
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use chrono::{DateTime, Utc};
+use chrono::{DateTime, NaiveTime, TimeZone, Utc};
+use chrono_tz::Tz;
 use headsup_protocol::chat::{
-    Author, CannedAnswer, Conversation, ConversationQuery, ConversationState, Message, MessagePage,
-    MessageState, DEFAULT_MESSAGE_PAGE, MAX_CONVERSATION_PAGE, MAX_MESSAGE_CHARS,
+    Author, CannedAnswer, Conversation, ConversationFilters, ConversationQuery, ConversationState,
+    Message, MessagePage, MessageState, MessageTemplate, DEFAULT_MESSAGE_PAGE,
+    MAX_CONVERSATION_PAGE, MAX_MESSAGE_CHARS,
 };
 use headsup_protocol::lds::{ClientFrame, Reply};
 use headsup_protocol::view::ChatFilter;
-use headsup_protocol::{ConversationId, ErrorCode, MessageId};
+use headsup_protocol::{AgentId, ConversationId, ErrorCode, MessageId};
 
 pub(in crate::machine) use view::ViewContext;
 
@@ -41,6 +43,9 @@ enum Asked {
     /// A `send_message` or `retry_message` for the outbox entry with this `client_id`.
     Send(String),
     MarkRead,
+    Templates,
+    SetTags,
+    Filters,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -100,6 +105,8 @@ struct Outgoing {
     note: bool,
     /// A retry of this failed message (`retry_message`), else a `send_message`.
     retry_of: Option<MessageId>,
+    /// A `send_template` of this template code (`body` is its text as the customer gets it).
+    template: Option<String>,
     /// Refused by the LDS for this reason (nothing was stored): "Retry" sends it again.
     failed: Option<String>,
     /// When the agent wrote it, to show.
@@ -121,6 +128,15 @@ pub(in crate::machine) struct ChatsDesk {
     asked: BTreeMap<u64, Asked>,
     /// The window whose closing was last redrawn.
     window_shut: Option<DateTime<Utc>>,
+    /// The team's message templates, read the first time a conversation with a free-text
+    /// window shows (they are the team's, the same for every conversation).
+    templates: Option<Vec<MessageTemplate>>,
+    /// The agent, for "first handled by me".
+    me: Option<AgentId>,
+    /// The start of `filter.since`'s day on the agent's clock.
+    since_at: Option<DateTime<Utc>>,
+    /// What the LDS said the filters may offer (`conversation_filters`).
+    offered: ConversationFilters,
 }
 
 /// What the core must do after a message or conversation event.
@@ -160,6 +176,10 @@ impl ChatsDesk {
             retried: BTreeSet::new(),
             asked: BTreeMap::new(),
             window_shut: None,
+            templates: None,
+            me: None,
+            since_at: None,
+            offered: ConversationFilters::default(),
         }
     }
 
@@ -197,14 +217,23 @@ impl ChatsDesk {
     /// A new connection (after `welcome`): what was asked went with the old socket. Lists the
     /// conversations, reads the open one again, and sends every unconfirmed message again with
     /// its own `client_id`.
-    pub(in crate::machine) fn reconnected(&mut self, cids: &mut u64) -> Vec<ClientFrame> {
+    pub(in crate::machine) fn reconnected(
+        &mut self,
+        me: Option<AgentId>,
+        cids: &mut u64,
+    ) -> Vec<ClientFrame> {
         self.asked.clear();
+        self.me = me;
         let mut frames = vec![self.list_frame(take(cids))];
+        let cid = take(cids);
+        self.asked.insert(cid, Asked::Filters);
+        frames.push(ClientFrame::ConversationFilters { cid });
         if let Some(id) = self.open {
             frames.extend(self.history_frame(take(cids), id, false));
             if self.convos.get(&id).is_some_and(|c| c.canned.is_none()) {
                 frames.push(self.canned_frame(take(cids), id));
             }
+            frames.extend(self.templates_frame(cids, id));
         }
         let pending: Vec<String> = self
             .outbox
@@ -226,6 +255,11 @@ impl ChatsDesk {
             query: ConversationQuery {
                 state: self.filter.state,
                 unread: self.filter.unread,
+                since: self.since_at,
+                account: self.filter.account,
+                first_agent: if self.filter.mine { self.me } else { None },
+                tags: self.filter.tags.clone(),
+                text: self.filter.text.trim().to_string(),
                 limit: Some(MAX_CONVERSATION_PAGE),
                 ..ConversationQuery::default()
             },
@@ -262,6 +296,26 @@ impl ChatsDesk {
         })
     }
 
+    /// `templates`, once, for a conversation on a channel with a free-text window.
+    fn templates_frame(&mut self, cids: &mut u64, id: ConversationId) -> Option<ClientFrame> {
+        let windowed = self
+            .convos
+            .get(&id)
+            .is_some_and(|c| c.conversation.free_text_until.is_some());
+        if !windowed
+            || self.templates.is_some()
+            || self.asked.values().any(|a| *a == Asked::Templates)
+        {
+            return None;
+        }
+        let cid = take(cids);
+        self.asked.insert(cid, Asked::Templates);
+        Some(ClientFrame::Templates {
+            cid,
+            conversation: id,
+        })
+    }
+
     fn canned_frame(&mut self, cid: u64, conversation: ConversationId) -> ClientFrame {
         self.asked.insert(cid, Asked::Canned(conversation));
         ClientFrame::CannedAnswers { cid, conversation }
@@ -270,13 +324,19 @@ impl ChatsDesk {
     /// The frame that sends an outbox entry (again), with its own `client_id`.
     fn send_frame(&mut self, cid: u64, client_id: &str) -> Option<ClientFrame> {
         let o = self.outbox.iter().find(|o| o.client_id == client_id)?;
-        let frame = match o.retry_of {
-            Some(message) => ClientFrame::RetryMessage {
+        let frame = match (&o.template, o.retry_of) {
+            (Some(template), _) => ClientFrame::SendTemplate {
+                cid,
+                conversation: o.conversation,
+                client_id: o.client_id.clone(),
+                template: template.clone(),
+            },
+            (None, Some(message)) => ClientFrame::RetryMessage {
                 cid,
                 message,
                 client_id: o.client_id.clone(),
             },
-            None => ClientFrame::SendMessage {
+            (None, None) => ClientFrame::SendMessage {
                 cid,
                 conversation: o.conversation,
                 client_id: o.client_id.clone(),
@@ -316,6 +376,7 @@ impl ChatsDesk {
         if canned {
             frames.push(self.canned_frame(take(cids), id));
         }
+        frames.extend(self.templates_frame(cids, id));
         frames.extend(self.mark_read(id, false, cids));
         frames
     }
@@ -326,11 +387,17 @@ impl ChatsDesk {
     pub(in crate::machine) fn set_filter(
         &mut self,
         filter: ChatFilter,
+        tz: Tz,
         cids: &mut u64,
     ) -> Option<ClientFrame> {
         if filter == self.filter {
             return None;
         }
+        self.since_at = filter.since.and_then(|day| {
+            tz.from_local_datetime(&day.and_time(NaiveTime::MIN))
+                .earliest()
+                .map(|t| t.with_timezone(&Utc))
+        });
         self.filter = filter;
         Some(self.list_frame(take(cids)))
     }
@@ -401,12 +468,69 @@ impl ChatsDesk {
             body: body.to_string(),
             note,
             retry_of: None,
+            template: None,
             failed: None,
             at: now,
         });
         Ok(connected
             .then(|| self.send_frame(take(cids), &client_id))
             .flatten())
+    }
+
+    /// The agent picked one of the team's templates for a conversation: shown at once as
+    /// "Sending…" with the text the customer gets, sent as `send_template` when `connected`.
+    pub(in crate::machine) fn send_template(
+        &mut self,
+        conversation: ConversationId,
+        code: &str,
+        now: DateTime<Utc>,
+        connected: bool,
+        cids: &mut u64,
+    ) -> Result<Option<ClientFrame>, &'static str> {
+        let Some(convo) = self.convos.get(&conversation) else {
+            return Err("That conversation is not yours any more.");
+        };
+        if convo.conversation.state == ConversationState::Closed {
+            return Err("This chat is closed: the customer can write again to reopen it.");
+        }
+        let Some(template) = self.templates.iter().flatten().find(|t| t.code == code) else {
+            return Err("That template is not available.");
+        };
+        let body = view::fill_template(&template.body, &convo.conversation);
+        let client_id = self.client_id();
+        self.outbox.push(Outgoing {
+            client_id: client_id.clone(),
+            conversation,
+            body,
+            note: false,
+            retry_of: None,
+            template: Some(code.to_string()),
+            failed: None,
+            at: now,
+        });
+        Ok(connected
+            .then(|| self.send_frame(take(cids), &client_id))
+            .flatten())
+    }
+
+    /// The agent's new tags for a conversation: sent as typed (the LDS checks and normalises
+    /// them); the `conversation` event that follows shows them.
+    pub(in crate::machine) fn set_tags(
+        &mut self,
+        conversation: ConversationId,
+        tags: Vec<String>,
+        cids: &mut u64,
+    ) -> Result<ClientFrame, &'static str> {
+        if !self.convos.contains_key(&conversation) {
+            return Err("That conversation is not yours any more.");
+        }
+        let cid = take(cids);
+        self.asked.insert(cid, Asked::SetTags);
+        Ok(ClientFrame::SetConversationTags {
+            cid,
+            conversation,
+            tags,
+        })
     }
 
     /// "Retry" on the message keyed `key`: a stored failed message goes again as a new one
@@ -447,6 +571,7 @@ impl ChatsDesk {
             body: failed.body.clone(),
             note: failed.author == Author::Note,
             retry_of: Some(failed.id),
+            template: None,
             failed: None,
             at: now,
         });
@@ -645,16 +770,28 @@ impl ChatsDesk {
                 }
                 None
             }
-            Asked::MarkRead => None,
+            Asked::Templates => {
+                self.templates = Some(reply.templates.unwrap_or_default());
+                None
+            }
+            Asked::Filters => {
+                self.offered = reply.filters.unwrap_or_default();
+                None
+            }
+            Asked::MarkRead | Asked::SetTags => None,
         }
     }
 
     /// A refusal of one of the desk's commands: a message refused outright fails with the
     /// reason; a history page stops loading; the rest changes nothing.
-    pub(in crate::machine) fn on_refused(&mut self, cid: u64, code: ErrorCode, message: &str) {
-        let Some(asked) = self.asked.remove(&cid) else {
-            return;
-        };
+    /// Returns what to tell the agent, for a refusal they must hear of (their tags).
+    pub(in crate::machine) fn on_refused(
+        &mut self,
+        cid: u64,
+        code: ErrorCode,
+        message: &str,
+    ) -> Option<String> {
+        let asked = self.asked.remove(&cid)?;
         match asked {
             Asked::Send(client_id) => {
                 if let Some(o) = self.outbox.iter_mut().find(|o| o.client_id == client_id) {
@@ -672,8 +809,11 @@ impl ChatsDesk {
                     convo.canned = Some(Vec::new());
                 }
             }
-            Asked::List | Asked::MarkRead => {}
+            Asked::Templates => self.templates = Some(Vec::new()),
+            Asked::SetTags => return Some(view::tags_refusal(code, message)),
+            Asked::List | Asked::MarkRead | Asked::Filters => {}
         }
+        None
     }
 
     /// When the open conversation's free-text window closes (the composer changes by itself).

@@ -8,8 +8,8 @@ use headsup_protocol::chat::{
     Attachment, Author, Channel, Conversation, ConversationState, Message, MessageState,
 };
 use headsup_protocol::view::{
-    ChatAttachmentView, ChatFilter, ChatMessageView, ChatPaneView, ChatRow, ChatSide, ChatTick,
-    ChatsView, ComposerView,
+    AccountChoice, ChatAttachmentView, ChatFilter, ChatFilterOptions, ChatMessageView, ChatPaneView,
+    ChatRow, ChatSide, ChatTick, ChatsView, ComposerView, TemplateChoice,
 };
 use headsup_protocol::{AgentId, ConversationId, ErrorCode};
 
@@ -65,14 +65,58 @@ impl ChatsDesk {
                 .open
                 .and_then(|id| self.convos.get(&id))
                 .map(|c| Box::new(self.pane(c, cx))),
-            filter: self.filter,
+            filter: self.filter.clone(),
+            filter_options: self.filter_options(),
         }
     }
 
+    /// The LDS's accounts, and its tags with those seen since (each once, sorted).
+    fn filter_options(&self) -> ChatFilterOptions {
+        let mut tags: Vec<String> = self
+            .offered
+            .tags
+            .iter()
+            .chain(self.convos.values().flat_map(|c| &c.conversation.tags))
+            .chain(&self.filter.tags)
+            .map(|t| one_line(t))
+            .collect();
+        tags.sort();
+        tags.dedup();
+        let accounts = self
+            .offered
+            .accounts
+            .iter()
+            .map(|a| AccountChoice {
+                id: a.id,
+                label: format!("{} · {}", channel_words(a.channel), one_line(&a.queue)),
+            })
+            .collect();
+        ChatFilterOptions { accounts, tags }
+    }
+
+    /// What the LDS's query would pass, for conversations events add between reads.
     fn passes(&self, c: &Convo) -> bool {
         let conv = &c.conversation;
-        self.filter.state.is_none_or(|s| conv.state == s)
-            && self.filter.unread.is_none_or(|u| (conv.unread > 0) == u)
+        let f = &self.filter;
+        let text = f.text.trim().to_lowercase();
+        f.state.is_none_or(|s| conv.state == s)
+            && f.unread.is_none_or(|u| (conv.unread > 0) == u)
+            && self.since_at.is_none_or(|t| conv.started_at >= t)
+            && f.account.is_none_or(|a| conv.account == Some(a))
+            && (!f.mine || conv.first_agent.as_ref().map(|a| a.id) == self.me)
+            && f.tags
+                .iter()
+                .all(|t| conv.tags.contains(&t.trim().to_lowercase()))
+            && (text.is_empty()
+                || conv
+                    .customer
+                    .name
+                    .as_deref()
+                    .is_some_and(|n| n.to_lowercase().contains(&text))
+                || conv
+                    .last_message
+                    .as_ref()
+                    .is_some_and(|m| m.body.to_lowercase().contains(&text)))
     }
 
     fn row(&self, c: &Convo, cx: &ViewContext) -> ChatRow {
@@ -181,6 +225,7 @@ impl ChatsDesk {
                 String::new()
             },
             title,
+            tags: conv.tags.iter().map(|t| one_line(t)).collect(),
         }
     }
 
@@ -192,12 +237,26 @@ impl ChatsDesk {
             ))
         } else if !note && outside_window(conv, cx.now) {
             Some(format!(
-                "{name} last wrote more than 24 hours ago: {} only takes templates now, and \
-                 templates are not available yet. You can still add an internal note.",
+                "The customer last wrote more than 24 hours ago: {} only lets you send a \
+                 template. You can still add an internal note.",
                 channel_words(conv.channel)
             ))
         } else {
             None
+        };
+        let template_only =
+            conv.state == ConversationState::Open && !note && outside_window(conv, cx.now);
+        let templates = if template_only {
+            self.templates
+                .iter()
+                .flatten()
+                .map(|t| TemplateChoice {
+                    code: one_line(&t.code),
+                    text: fill_template(&t.body, conv),
+                })
+                .collect()
+        } else {
+            Vec::new()
         };
         ComposerView {
             note,
@@ -210,6 +269,8 @@ impl ChatsDesk {
             send_label: if note { "Add note" } else { "Send" }.to_string(),
             note_label: "Internal note".to_string(),
             blocked_text,
+            template_only,
+            templates,
         }
     }
 
@@ -368,6 +429,21 @@ pub(super) fn preview_text(body: &str) -> String {
     }
     let cut: String = line.chars().take(PREVIEW_CHARS - 1).collect();
     format!("{}…", cut.trim_end())
+}
+
+/// A template's text as the customer gets it: `{name}` is their name (as the LDS fills it).
+pub(super) fn fill_template(body: &str, conv: &Conversation) -> String {
+    let name = conv.customer.name.as_deref().unwrap_or_default();
+    multi_line(&body.replace("{name}", name))
+}
+
+/// Why the LDS refused the agent's tags.
+pub(super) fn tags_refusal(code: ErrorCode, message: &str) -> String {
+    match code {
+        ErrorCode::InvalidTag => format!("Tags not saved: {}.", one_line(message)),
+        ErrorCode::NotFound => "Tags not saved: that conversation is not yours.".into(),
+        _ => "Tags not saved: the server refused them.".into(),
+    }
 }
 
 /// Free text is refused: the channel's window (`free_text_until`) is over.
