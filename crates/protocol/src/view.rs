@@ -17,8 +17,8 @@ pub mod chats;
 pub mod patch;
 
 pub use chats::{
-    AccountChoice, ChatAttachmentView, ChatFilter, ChatFilterOptions, ChatMessageView, ChatPaneView,
-    ChatRow, ChatSide, ChatTick, ChatsView, ComposerView, TemplateChoice,
+    AccountChoice, ChatAttachmentView, ChatFilter, ChatFilterOptions, ChatMessageView,
+    ChatPaneView, ChatRow, ChatSide, ChatTick, ChatsView, ComposerView, TemplateChoice,
 };
 
 pub use patch::{

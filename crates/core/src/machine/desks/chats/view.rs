@@ -8,8 +8,8 @@ use headsup_protocol::chat::{
     Attachment, Author, Channel, Conversation, ConversationState, Message, MessageState,
 };
 use headsup_protocol::view::{
-    AccountChoice, ChatAttachmentView, ChatFilter, ChatFilterOptions, ChatMessageView, ChatPaneView,
-    ChatRow, ChatSide, ChatTick, ChatsView, ComposerView, TemplateChoice,
+    AccountChoice, ChatAttachmentView, ChatFilter, ChatFilterOptions, ChatMessageView,
+    ChatPaneView, ChatRow, ChatSide, ChatTick, ChatsView, ComposerView, TemplateChoice,
 };
 use headsup_protocol::{AgentId, ConversationId, ErrorCode};
 
