@@ -7,7 +7,7 @@ use headsup_protocol::lds::{ClientFrame, Reply, ServerFrame};
 use headsup_protocol::model::AgentInfo;
 use headsup_protocol::ErrorCode;
 
-use super::commands::error;
+use super::frames::error;
 use crate::app::AppState;
 use crate::domain::call_cases::{self as cases, bulk, claim, handling};
 use crate::error::{LdsError, LdsResult};

@@ -5,10 +5,11 @@
 
 use chrono::Utc;
 use headsup_protocol::contacts::Contact;
-use headsup_protocol::lds::{ClientFrame, ErrorFrame, Reply, ServerFrame};
+use headsup_protocol::lds::{ClientFrame, Reply, ServerFrame};
 use headsup_protocol::model::AgentInfo;
 use headsup_protocol::{ErrorCode, RequestId, SessionId};
 
+use super::frames::error;
 use crate::app::AppState;
 use crate::domain::conversations::{agent as chat, tags};
 use crate::domain::requests::{self, claim};
@@ -337,15 +338,4 @@ async fn claimed(state: &AppState, attempt: start::ClaimAttempt) -> LdsResult<An
         None => state.telephony.dial(&won.session),
     }
     Ok((Some(won.request.id), Some(won.session.id)))
-}
-
-pub(crate) fn error(cid: Option<u64>, e: LdsError) -> ServerFrame {
-    if let LdsError::Internal(inner) = &e {
-        tracing::error!("command failed: {inner:#}");
-    }
-    ServerFrame::Error(ErrorFrame {
-        cid,
-        code: e.code(),
-        message: e.public_message(),
-    })
 }

@@ -251,7 +251,7 @@ impl Conn {
                     match message {
                         Message::Text(t) => self.on_text(t.as_str()).await?,
                         Message::Binary(_) => {
-                            let frame = commands::error(None, LdsError::new(
+                            let frame = frames::error(None, LdsError::new(
                                 ErrorCode::BinaryFrame, "frames are JSON text"));
                             self.send(&frame).await?;
                         }

@@ -1,8 +1,10 @@
 //! Reading client frames into commands or documented errors.
 
-use headsup_protocol::lds::{ClientFrame, MAX_FRAME_BYTES};
+use headsup_protocol::lds::{ClientFrame, ErrorFrame, ServerFrame, MAX_FRAME_BYTES};
 use headsup_protocol::ErrorCode;
 use tokio_tungstenite::tungstenite;
+
+use crate::error::LdsError;
 use tokio_tungstenite::tungstenite::protocol::frame::coding::CloseCode;
 
 /// A frame that could not be taken as a command, with the `cid` to echo when one was readable.
@@ -11,6 +13,19 @@ pub(crate) struct FrameError {
     pub(crate) cid: Option<u64>,
     pub(crate) code: ErrorCode,
     pub(crate) message: String,
+}
+
+/// A refused command as the `error` frame its client reads (an internal error is logged here,
+/// and its details never reach the client).
+pub(crate) fn error(cid: Option<u64>, e: LdsError) -> ServerFrame {
+    if let LdsError::Internal(inner) = &e {
+        tracing::error!("command failed: {inner:#}");
+    }
+    ServerFrame::Error(ErrorFrame {
+        cid,
+        code: e.code(),
+        message: e.public_message(),
+    })
 }
 
 const KNOWN_TYPES: [&str; 37] = [
