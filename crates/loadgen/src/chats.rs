@@ -27,6 +27,9 @@ use crate::{agents, seed, Args};
 
 /// How long the customer sockets sit idle before the messages, to measure their polling cost.
 const IDLE: Duration = Duration::from_secs(10);
+/// How long the server is left to finish the set-up's work (its log index, the sockets' first
+/// reads) before the idle window starts, so the window measures the idle sockets alone.
+const SETTLE: Duration = Duration::from_secs(10);
 
 /// One slot per message, shared by the clients and the driver.
 struct Shared {
@@ -207,6 +210,7 @@ async fn drive(
     }
     let setup_secs = t.elapsed().as_secs_f64();
 
+    tokio::time::sleep(SETTLE).await;
     let idle_before = stats::cpu_secs(pid);
     tokio::time::sleep(IDLE).await;
     let idle_cpu = stats::cpu_secs(pid) - idle_before;
