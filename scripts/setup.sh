@@ -27,6 +27,8 @@ apt_packages=(
   chromium chromium-driver
   # The LDS's second backend (PostgreSQL tests start a private cluster).
   postgresql
+  # The simulated telephony's voicemail: a real recording, spoken (http/sim_voicemail.rs).
+  espeak-ng
   # scripts/schemathesis.sh: schemathesis (PyPI) in a venv; jq and curl to sign its agent in.
   python3-venv jq curl
   # scripts/check-platforms.sh: ring's C compiled for Android, Windows and macOS without their
