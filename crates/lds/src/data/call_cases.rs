@@ -183,12 +183,14 @@ pub(crate) async fn reopen_at(
     Ok(())
 }
 
-/// Closes an open case; returns whether it was open.
+/// Closes an open case as `closure` and records it in the case's history (`by`: the agent who
+/// closed it; none when a rule did). False when the case was closed already: nothing written.
 pub(crate) async fn close(
     conn: &mut AnyConnection,
     id: CallCaseId,
     closure: CaseClosure,
     now: DateTime<Utc>,
+    by: Option<AgentId>,
 ) -> Result<bool> {
     let done = sqlx::query(
         "UPDATE call_cases SET state = 'closed', closure = $1, closed_at = $2, \
@@ -197,9 +199,13 @@ pub(crate) async fn close(
     .bind(closure.as_str())
     .bind(to_millis(now))
     .bind(id.0)
-    .execute(conn)
+    .execute(&mut *conn)
     .await?;
-    Ok(done.rows_affected() > 0)
+    if done.rows_affected() == 0 {
+        return Ok(false);
+    }
+    add_history(conn, id, now, "closed", by, Some(closure.as_str()), None).await?;
+    Ok(true)
 }
 
 pub(crate) async fn set_assignee(

@@ -3,12 +3,12 @@
 //! ticks the answer delivered, then read.
 
 use headsup_protocol::chat::{Channel, MessageState};
-use headsup_protocol::lds::{ClientFrame, Event, LoginResponse, Reply, ServerFrame};
+use headsup_protocol::lds::{Event, LoginResponse};
 use headsup_testkit::lds::process::LdsProcess;
 use headsup_testkit::lds::{fresh_db, http, AgentConn};
 use serde_json::json;
 
-use crate::whatsapp::{offered, say, stored, take, ticked};
+use crate::whatsapp::{offered, say, stored, take, templates, ticked};
 
 #[tokio::test]
 async fn the_demo_brings_whatsapp_customers_whose_ticks_move() {
@@ -45,16 +45,7 @@ async fn the_demo_brings_whatsapp_customers_whose_ticks_move() {
         Event::Conversation { conversation } => assert_eq!(conversation.channel, Channel::Whatsapp),
         _ => unreachable!(),
     }
-    let templates = match ana
-        .command(|cid| ClientFrame::Templates { cid, conversation })
-        .await
-        .unwrap()
-    {
-        ServerFrame::Reply(Reply {
-            templates: Some(t), ..
-        }) => t,
-        other => panic!("{other:?}"),
-    };
+    let templates = templates(&mut ana, conversation).await;
     assert!(
         templates.iter().any(|t| t.code == "recontact"),
         "{templates:?}"

@@ -140,6 +140,23 @@ async fn history(agent: &mut AgentConn, conversation: ConversationId) -> Vec<Mes
     }
 }
 
+/// The team's templates, as the agent lists them for `conversation`.
+pub(crate) async fn templates(
+    agent: &mut AgentConn,
+    conversation: ConversationId,
+) -> Vec<MessageTemplate> {
+    match agent
+        .command(|cid| ClientFrame::Templates { cid, conversation })
+        .await
+        .unwrap()
+    {
+        ServerFrame::Reply(Reply {
+            templates: Some(t), ..
+        }) => t,
+        other => panic!("{other:?}"),
+    }
+}
+
 pub(crate) async fn ticked(
     agent: &mut AgentConn,
     id: MessageId,
@@ -310,16 +327,7 @@ async fn after_24_hours_free_text_is_refused_and_a_template_goes() {
         "a refused message is not stored"
     );
 
-    let templates = match ana
-        .command(|cid| ClientFrame::Templates { cid, conversation })
-        .await
-        .unwrap()
-    {
-        ServerFrame::Reply(Reply {
-            templates: Some(t), ..
-        }) => t,
-        other => panic!("{other:?}"),
-    };
+    let templates = templates(&mut ana, conversation).await;
     assert_eq!(
         templates,
         vec![MessageTemplate {

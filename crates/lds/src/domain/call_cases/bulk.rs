@@ -126,16 +126,12 @@ pub(crate) async fn update(
                 .await?;
             }
             CaseUpdate::Close => {
-                let closure = CaseClosure::ClosedByAgent;
-                rows::close(&mut w.tx, id, closure, now).await?;
-                rows::add_history(
+                rows::close(
                     &mut w.tx,
                     id,
+                    CaseClosure::ClosedByAgent,
                     now,
-                    "closed",
                     Some(agent.id),
-                    Some(closure.as_str()),
-                    None,
                 )
                 .await?;
             }

@@ -86,17 +86,7 @@ pub(crate) async fn handle(
     .await?;
     match next {
         Next::Close(closure) => {
-            rows::close(&mut w.tx, id, closure, now).await?;
-            rows::add_history(
-                &mut w.tx,
-                id,
-                now,
-                "closed",
-                None,
-                Some(closure.as_str()),
-                None,
-            )
-            .await?;
+            rows::close(&mut w.tx, id, closure, now, None).await?;
         }
         Next::DueAt(due) => rows::reopen_at(&mut w.tx, id, due).await?,
     }

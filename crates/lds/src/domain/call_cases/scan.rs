@@ -35,17 +35,7 @@ pub(crate) async fn run(store: &Store, now: DateTime<Utc>, batch: i64) -> anyhow
     let mut done = Scanned::default();
     for id in rows::expired(&mut w.tx, now, batch).await? {
         let closure = CaseClosure::Expired;
-        if rows::close(&mut w.tx, id, closure, now).await? {
-            rows::add_history(
-                &mut w.tx,
-                id,
-                now,
-                "closed",
-                None,
-                Some(closure.as_str()),
-                None,
-            )
-            .await?;
+        if rows::close(&mut w.tx, id, closure, now, None).await? {
             done.expired.push(id);
         }
     }
