@@ -74,6 +74,33 @@ async fn customer_conversation(
 }
 
 /// The file's bytes, refused `attachment_too_large` past the limit (nothing more is read).
+/// An uploaded file as it arrived: the declared type and name from the headers, and the body.
+struct Received {
+    declared: Option<String>,
+    name: String,
+    bytes: Bytes,
+}
+
+impl Received {
+    async fn read(request: Request) -> Result<Received, LdsError> {
+        let (declared, name) = (declared(request.headers()), name(request.headers()));
+        let bytes = file(request).await?;
+        Ok(Received {
+            declared,
+            name,
+            bytes,
+        })
+    }
+
+    fn upload(&self) -> Upload<'_> {
+        Upload {
+            declared: self.declared.as_deref(),
+            name: &self.name,
+            bytes: &self.bytes,
+        }
+    }
+}
+
 async fn file(request: Request) -> Result<Bytes, LdsError> {
     Bytes::from_request(request, &()).await.map_err(|r| {
         if r.status() == StatusCode::PAYLOAD_TOO_LARGE {
@@ -110,15 +137,10 @@ async fn agent_upload(
     request: Request,
 ) -> Result<(StatusCode, axum::Json<Attachment>), LdsError> {
     let agent = agent(&state, &token).await?;
-    let (declared, name) = (declared(request.headers()), name(request.headers()));
-    let bytes = file(request).await?;
-    let upload = Upload {
-        declared: declared.as_deref(),
-        name: &name,
-        bytes: &bytes,
-    };
+    let file = Received::read(request).await?;
     let (attachment, published) =
-        attachments::upload_by_agent(&state.store, &agent, ConversationId(id), upload).await?;
+        attachments::upload_by_agent(&state.store, &agent, ConversationId(id), file.upload())
+            .await?;
     state.fanout.publish(published).await;
     Ok((StatusCode::CREATED, axum::Json(attachment)))
 }
@@ -129,15 +151,9 @@ async fn customer_upload(
     request: Request,
 ) -> Result<(StatusCode, axum::Json<Attachment>), LdsError> {
     let conversation = customer_conversation(&state, token).await?;
-    let (declared, name) = (declared(request.headers()), name(request.headers()));
-    let bytes = file(request).await?;
-    let upload = Upload {
-        declared: declared.as_deref(),
-        name: &name,
-        bytes: &bytes,
-    };
+    let file = Received::read(request).await?;
     let (attachment, published) =
-        attachments::upload_by_customer(&state.store, conversation, upload).await?;
+        attachments::upload_by_customer(&state.store, conversation, file.upload()).await?;
     state.fanout.publish(published).await;
     Ok((StatusCode::CREATED, axum::Json(attachment)))
 }
